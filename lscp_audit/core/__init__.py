@@ -1,0 +1,1 @@
+"""Pure domain: templates, audits, answers, conditions, judgements. No I/O, no Qt."""

@@ -1,0 +1,109 @@
+"""Audit and answer value types shared by every layer.
+
+These frozen dataclasses are the contract between storage (which persists them), services
+(which build and change them), reports (which render and embed them) and the UI (which shows
+them). They hold only JSON-compatible data so they can be embedded in a PDF and imported again.
+
+Answer values by question type (all JSON-compatible):
+- ``yes_no``: one of ``yes``, ``no``, ``partly``, ``not_known``, ``not_applicable``
+- ``single_choice``: the chosen option's code (str)
+- ``multi_choice``: a list of option codes
+- ``grade``: ``outstanding``, ``good``, ``requires_improvement`` or ``inadequate``
+- ``rag``: ``red``, ``amber`` or ``green``
+- ``short_text`` / ``long_text``: str
+- ``date``: ISO 8601 date string ``YYYY-MM-DD``
+- ``number``: int or float
+- ``actions``: a list of dicts with keys ``action``, ``owner_agency``, ``owner_role``, ``due``
+  (ISO date) and ``status`` (``open``, ``in_progress``, ``complete``)
+
+A question in a section that repeats per agency has one `Answer` per agency (``agency`` set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+AnswerValue = Any  # JSON-compatible: str | int | float | bool | list | dict | None
+
+
+class AuditStatus(StrEnum):
+    DRAFT = "draft"
+    COMPLETE = "complete"
+    SIGNED = "signed"
+    AMENDED = "amended"  # superseded by a newer revision
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question. ``agency`` is set only for per-agency repeated sections."""
+
+    question_id: str
+    value: AnswerValue
+    agency: str | None = None
+    evidence: str = ""
+    warning_reason: str | None = None  # reason given when a soft warning was acknowledged
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.question_id, self.agency or "")
+
+
+@dataclass(frozen=True)
+class JudgementOverride:
+    """The auditor replaced a derived judgement; a rationale is mandatory."""
+
+    scope: str  # "overall" or a section id
+    value: str
+    rationale: str
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class Auditor:
+    name: str = ""
+    role: str = ""
+    agency: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """A whole audit as stored in the vault, with the frozen template it was started with."""
+
+    id: str
+    template_id: str
+    template_version: str
+    template_hash: str
+    template_source: str  # the frozen YAML text of the template at start
+    subject: dict[str, Any]
+    status: AuditStatus = AuditStatus.DRAFT
+    auditor: Auditor = field(default_factory=Auditor)
+    title: str = ""
+    created_at: str = ""  # ISO 8601 UTC timestamps
+    updated_at: str = ""
+    completed_at: str | None = None
+    revision: int = 1
+    previous_revision_id: str | None = None
+    amendment_reasons: dict[str, str] = field(default_factory=dict)  # answer key "qid" or "qid@agency" -> reason
+    answers: tuple[Answer, ...] = ()
+    overrides: tuple[JudgementOverride, ...] = ()
+
+    def answer_map(self) -> dict[tuple[str, str], Answer]:
+        return {a.key: a for a in self.answers}
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """One row of the audits list (no answer content)."""
+
+    id: str
+    case_reference: str
+    title: str
+    template_id: str
+    template_title: str
+    agency: str
+    auditor: str
+    status: AuditStatus
+    judgement: str | None
+    updated_at: str

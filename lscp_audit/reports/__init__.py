@@ -1,0 +1,1 @@
+"""PDF reports: layout, embedded data, signing and verification."""

@@ -1,0 +1,1 @@
+"""Encrypted vault: SQLCipher through SQLAlchemy, keys, migrations, repositories."""

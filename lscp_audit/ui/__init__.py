@@ -1,0 +1,1 @@
+"""Everything PySide6: the desktop app. Depends on services; nothing depends on it."""

@@ -1,0 +1,113 @@
+"""The main window: a navigation list of areas beside a stack of pages, plus menus.
+
+This module only assembles; each area's page lives in its own module and is added with
+`add_area`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from lscp_audit import APP_NAME
+from lscp_audit.ui import prefs
+from lscp_audit.ui.about_dialog import AboutDialog
+
+
+class MainWindow(QMainWindow):
+    """Top-level window with the Audits, QA inbox, Templates and Settings areas."""
+
+    area_changed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(QSize(900, 600))
+        self._area_keys: list[str] = []
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName(self.tr("Areas"))
+        self.navigation.setMaximumWidth(200)
+        self.navigation.setIconSize(QSize(20, 20))
+        self.pages = QStackedWidget()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.navigation.currentRowChanged.connect(self._show_row)
+        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._build_standard_actions()
+        self.statusBar().showMessage(self.tr("Ready"))
+        if not prefs.restore_geometry(self):
+            self.resize(1200, 800)
+
+    def _build_standard_actions(self) -> None:
+        self.quit_action = self.add_action(self.file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self.add_action(self.help_menu, self.tr("&About LSCP Audit"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def add_action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        before: QAction | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        if before is not None:
+            menu.insertAction(before, action)
+        else:
+            menu.addAction(action)
+        return action
+
+    def add_area(self, key: str, title: str, page: QWidget) -> None:
+        """Add a navigation entry and its page; Ctrl+<n> jumps to the n-th area."""
+        self._area_keys.append(key)
+        QListWidgetItem(title.replace("&", ""), self.navigation)
+        self.pages.addWidget(page)
+        number = len(self._area_keys)
+        self.add_action(self.view_menu, title, lambda: self.show_area(key), f"Ctrl+{number}")
+        if self.navigation.currentRow() < 0:
+            self.navigation.setCurrentRow(0)
+
+    def show_area(self, key: str) -> None:
+        self.navigation.setCurrentRow(self._area_keys.index(key))
+
+    def current_area(self) -> str:
+        row = self.navigation.currentRow()
+        return self._area_keys[row] if row >= 0 else ""
+
+    def area_page(self, key: str) -> QWidget:
+        return self.pages.widget(self._area_keys.index(key))
+
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            self.pages.setCurrentIndex(row)
+            self.area_changed.emit(self._area_keys[row])
+
+    def show_about(self) -> None:
+        AboutDialog(self).exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        prefs.save_geometry(self)
+        super().closeEvent(event)
