@@ -1,0 +1,301 @@
+"""Typed, immutable model of an audit template (what `forms/*.yaml` files describe).
+
+A `Template` is built by `lscp_audit.core.templates.loader.load_template_text` from YAML text,
+checked by the validator, and then frozen: storage keeps `source_text` and `content_hash` with
+each audit so the same template can be rebuilt exactly later. Every element keeps the line of
+the YAML file it came from (`line`), so error messages and the GUI can point at it.
+
+Vocabulary:
+- question types are the `QuestionType` codes, identical to the answer encoding documented in
+  `lscp_audit.core.audit`;
+- `relevant`, `constraint`, `warning` and `required_if` hold expression text in the small
+  XLSForm-style language of `lscp_audit.core.expressions` (``${q1} = 'yes'``, ``.`` for the
+  question's own value in constraints and warnings);
+- a section with ``repeat: per_agency`` is answered once per agency listed in the subject field
+  ``agencies``; its answers carry `Answer.agency`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+FORMAT_VERSION = 1
+AGENCIES_FIELD = "agencies"  # the subject field that lists the agencies for per-agency sections
+PER_AGENCY = "per_agency"
+
+
+class QuestionType(StrEnum):
+    """Question (and answer value) types. Values are the codes used in YAML and in answers."""
+
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    GRADE = "grade"
+    RAG = "rag"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    NUMBER = "number"
+    ACTIONS = "actions"
+
+
+#: Types whose answer is one option code.
+CHOICE_TYPES = frozenset({QuestionType.YES_NO, QuestionType.SINGLE_CHOICE, QuestionType.GRADE, QuestionType.RAG})
+#: Types that carry options (built-in or declared).
+OPTION_TYPES = CHOICE_TYPES | {QuestionType.MULTI_CHOICE}
+#: Types allowed for subject fields.
+SUBJECT_TYPES = frozenset(
+    {
+        QuestionType.SHORT_TEXT,
+        QuestionType.LONG_TEXT,
+        QuestionType.SINGLE_CHOICE,
+        QuestionType.MULTI_CHOICE,
+        QuestionType.DATE,
+        QuestionType.NUMBER,
+    }
+)
+
+
+class TemplateKind(StrEnum):
+    CASE_AUDIT = "case_audit"
+    AGENCY_SELF_ASSESSMENT = "agency_self_assessment"
+
+
+class JudgementMethod(StrEnum):
+    """How a judgement is derived from the graded answers (or section judgements) in scope.
+
+    - ``lowest``: the weakest input (a limiting judgement);
+    - ``average``: the mean score (Outstanding 4 ... Inadequate 1; Green 3 ... Red 1), rounded
+      as the rule says (``down`` by default, so a mixed picture is never rounded up).
+    """
+
+    LOWEST = "lowest"
+    AVERAGE = "average"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option: a stable `code` (stored in answers), its label and an optional
+    description (for example a RAG definition) shown as help."""
+
+    code: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SubjectField:
+    """A field identifying what is audited (case reference, agencies, period, ...).
+
+    `pattern` is a regular expression the whole value must match (short text only); its
+    `pattern_message` explains the expected shape to the user.
+    """
+
+    id: str
+    type: QuestionType
+    label: str
+    guidance: str = ""
+    required: bool = True
+    pattern: str | None = None
+    pattern_message: str = ""
+    options: tuple[Option, ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question.
+
+    - `required`: must be answered whenever visible; `required_if` makes it required only when
+      the expression holds (in addition to being visible).
+    - `relevant`: expression; the question is shown (and its answer counts) only when it holds.
+    - `constraint`: hard rule on the answer (``.`` is the answer); `constraint_message` is shown
+      when it fails and the answer cannot be accepted.
+    - `warning`: soft rule; when it fails `warning_message` is shown and the auditor must give a
+      reason (`Answer.warning_reason`) which the report records.
+    - `evidence_prompt`: what to write in the answer's evidence box (empty: no evidence box).
+    - `options`: for choice types; built-in types carry the fixed codes (relabelled if declared).
+    """
+
+    id: str
+    type: QuestionType
+    label: str
+    guidance: str = ""
+    required: bool = False
+    required_if: str | None = None
+    evidence_prompt: str = ""
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: str = ""
+    warning: str | None = None
+    warning_message: str = ""
+    options: tuple[Option, ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+    def option(self, code: str) -> Option | None:
+        """The option with `code`, or None."""
+        return next((o for o in self.options if o.code == code), None)
+
+    def option_label(self, code: str) -> str:
+        """Label of option `code` (the code itself when unknown)."""
+        found = self.option(code)
+        return found.label if found else code
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of questions; `repeat` is ``per_agency`` or None; `relevant` hides the
+    whole section when it does not hold."""
+
+    id: str
+    title: str
+    description: str = ""
+    repeat: str | None = None
+    relevant: str | None = None
+    questions: tuple[Question, ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def per_agency(self) -> bool:
+        return self.repeat == PER_AGENCY
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A limiter: if any input is `if_any`, the judgement can be no better than `at_most`."""
+
+    if_any: str
+    at_most: str
+
+
+@dataclass(frozen=True)
+class JudgementRule:
+    """How one judgement is derived. `questions` limits the inputs to those question ids (empty:
+    every question of the scale's type in scope); `description` is the plain-English rule shown
+    in the GUI and printed in the report (generated from the fields when omitted)."""
+
+    method: JudgementMethod = JudgementMethod.LOWEST
+    rounding: str = "down"  # "down" or "nearest" (half rounds down); average only
+    caps: tuple[Cap, ...] = ()
+    questions: tuple[str, ...] = ()
+    description: str = ""
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class JudgementRules:
+    """Judgement rules declared in a template.
+
+    `scale` is ``grade`` (Outstanding..Inadequate) or ``rag`` (Red/Amber/Green). `section` is
+    the default rule for every section holding questions of that type, `section_rules` overrides
+    it per section id, and `overall` derives the overall judgement from the section judgements
+    (``overall_from: sections``, every agency's judgement counted for per-agency sections) or
+    directly from the graded answers (``overall_from: questions``).
+    """
+
+    scale: str = "grade"
+    section: JudgementRule | None = None
+    section_rules: Mapping[str, JudgementRule] = field(default_factory=dict)
+    overall: JudgementRule | None = None
+    overall_from: str = "sections"
+    line: int | None = field(default=None, compare=False)
+
+    def rule_for_section(self, section_id: str) -> JudgementRule | None:
+        return self.section_rules.get(section_id, self.section)
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """A check the template carries about itself, run by `templates check`.
+
+    `answers` maps ``qid`` (or ``qid@agency`` inside per-agency sections) to an answer value;
+    `subject` gives subject values (``agencies`` drives per-agency sections). Expectations:
+    question keys that must be visible / hidden, keys reported missing, and judgements by scope
+    (``overall``, a section id, or ``section@agency``).
+    """
+
+    name: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    subject: Mapping[str, Any] = field(default_factory=dict)
+    expect_visible: tuple[str, ...] = ()
+    expect_hidden: tuple[str, ...] = ()
+    expect_missing: tuple[str, ...] = ()
+    expect_judgements: Mapping[str, str | None] = field(default_factory=dict)
+    line: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A whole, validated audit template.
+
+    `source_text` is the exact YAML it was built from and `content_hash` is
+    ``sha256:<hex>`` of that text with normalised line endings (see `hashing`); both are stored
+    with every audit so it reopens against the template it was started with. `file_name` is
+    where it was read from (for messages only).
+    """
+
+    id: str
+    title: str
+    version: str
+    kind: TemplateKind
+    description: str = ""
+    intended_users: str = ""
+    attribution: str = ""
+    licence: str = ""
+    subject_fields: tuple[SubjectField, ...] = ()
+    sections: tuple[Section, ...] = ()
+    judgement_rules: JudgementRules | None = None
+    self_tests: tuple[SelfTest, ...] = ()
+    source_text: str = field(default="", repr=False)
+    content_hash: str = ""
+    file_name: str = field(default="", compare=False)
+    format_version: int = FORMAT_VERSION
+    #: Parsed expressions, filled in by the loader (see `core.templates.logic`); not data.
+    compiled: Any = field(default=None, compare=False, repr=False)
+
+    def all_questions(self) -> Iterator[Question]:
+        """Every question in document order."""
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; KeyError when there is none."""
+        for question in self.all_questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id; KeyError when there is none."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def section_of(self, question_id: str) -> Section:
+        """The section holding question `question_id`; KeyError when there is none."""
+        for section in self.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section
+        raise KeyError(question_id)
+
+    def subject_field(self, field_id: str) -> SubjectField:
+        for subject_field in self.subject_fields:
+            if subject_field.id == field_id:
+                return subject_field
+        raise KeyError(field_id)
+
+    @property
+    def agency_options(self) -> tuple[Option, ...]:
+        """The agencies a per-agency section can repeat for (options of subject ``agencies``)."""
+        try:
+            return self.subject_field(AGENCIES_FIELD).options
+        except KeyError:
+            return ()
+
+    @property
+    def has_per_agency_sections(self) -> bool:
+        return any(s.per_agency for s in self.sections)
