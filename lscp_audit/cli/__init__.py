@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         from lscp_audit.cli.gui import run_gui
 
-        return run_gui(args)
+        handler = run_gui
     try:
         return int(handler(args) or 0)
     except LscpAuditError as exc:

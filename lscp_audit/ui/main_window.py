@@ -24,6 +24,15 @@ from lscp_audit import APP_NAME
 from lscp_audit.ui import prefs
 from lscp_audit.ui.about_dialog import AboutDialog
 
+FALLBACK_SHORTCUTS: dict[QKeySequence.StandardKey, str] = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.New: "Ctrl+N",
+    QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.HelpContents: "F1",
+    QKeySequence.StandardKey.Open: "Ctrl+O",
+    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+}
+
 
 class MainWindow(QMainWindow):
     """Top-level window with the Audits, QA inbox, Templates and Settings areas."""
@@ -33,7 +42,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(900, 600))
+        self.setMinimumSize(QSize(720, 480))
         self._area_keys: list[str] = []
         self.navigation = QListWidget()
         self.navigation.setAccessibleName(self.tr("Areas"))
@@ -71,13 +80,18 @@ class MainWindow(QMainWindow):
         before: QAction | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            bindings = QKeySequence.keyBindings(shortcut)
+            # Some platforms (and the offscreen one) define no binding for a standard key.
+            action.setShortcuts(bindings or [QKeySequence(FALLBACK_SHORTCUTS.get(shortcut, ""))])
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
         if before is not None:
             menu.insertAction(before, action)
         else:
             menu.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden or native
         return action
 
     def add_area(self, key: str, title: str, page: QWidget) -> None:
