@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
         return self._area_keys[row] if row >= 0 else ""
 
     def area_page(self, key: str) -> QWidget:
-        return self.pages.widget(self._area_keys.index(key))
+        page = self.pages.widget(self._area_keys.index(key))
+        assert page is not None
+        return page
 
     def _show_row(self, row: int) -> None:
         if row >= 0:
