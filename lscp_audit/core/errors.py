@@ -79,3 +79,11 @@ class SignatureInvalid(LscpAuditError):
 
 class DisplayUnavailable(LscpAuditError):
     """No display is available for the GUI."""
+
+
+class KeychainUnavailable(VaultError):
+    """The OS keychain cannot be used (no backend, locked, dismissed prompt, or one that drops secrets)."""
+
+
+class DiskFull(VaultError):
+    """A write failed because the disk is full or a file size limit was reached."""

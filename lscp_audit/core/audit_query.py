@@ -1,0 +1,48 @@
+"""Filters, sorting and paging for the audits list, evaluated in SQL by storage.
+
+`AuditFilter` is what the UI/services pass to ``vault.audits.list_summaries``; `AuditPage` is the
+answer (one page of `AuditSummary` plus the total number of matches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from lscp_audit.core.audit import AuditStatus, AuditSummary
+
+
+class AuditSort(StrEnum):
+    UPDATED = "updated_at"
+    CREATED = "created_at"
+    CASE_REFERENCE = "case_reference"
+    TITLE = "title"
+    STATUS = "status"
+    AGENCY = "agency"
+    JUDGEMENT = "judgement"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """All fields optional. Dates are ISO strings compared with ``updated_at`` (inclusive range).
+
+    ``text`` matches case reference or title (case-insensitive substring).
+    """
+
+    statuses: tuple[AuditStatus, ...] = ()
+    template_id: str | None = None
+    agency: str | None = None
+    judgement: str | None = None
+    updated_from: str | None = None
+    updated_to: str | None = None
+    text: str | None = None
+    sort: AuditSort = AuditSort.UPDATED
+    descending: bool = True
+    offset: int = 0
+    limit: int | None = 200
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    items: tuple[AuditSummary, ...]
+    total: int

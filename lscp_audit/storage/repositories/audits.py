@@ -1,0 +1,372 @@
+"""Audits and their answers (``audits``, ``answers``), with every change written to the history.
+
+Public API of `AuditRepository` (reached as ``vault.audits``):
+
+- ``create(record, actor, *, template_title="", case_reference=None, agency=None, judgement=None)``
+  -> `AuditRecord` (``case_reference`` defaults to ``subject["case_reference"]``, ``agency`` to
+  ``record.auditor.agency``)
+- ``get(audit_id)`` -> `AuditRecord` (raises `NotFound`); ``exists(audit_id)`` -> bool
+- ``list_summaries(AuditFilter())`` -> `AuditPage` (filtered, sorted and paged in SQL)
+- ``save_answer(audit_id, answer, actor)`` (autosave: one commit, waits for it);
+  ``submit_answer(...)`` -> `Future` (same, without waiting)
+- ``delete_answer(audit_id, question_id, agency, actor)``
+- ``set_status(audit_id, status, actor, completed_at=None)``, ``set_overrides(...)``,
+  ``set_judgement(...)``, ``set_amendment_reasons(...)``, ``update_subject(audit_id, subject, actor,
+  *, title=None, case_reference=None)``
+- ``purge_candidates(completed_before)`` and ``purge(audit_ids, actor)`` (retention, secure delete)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from concurrent.futures import Future
+from dataclasses import asdict, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary, JudgementOverride
+from lscp_audit.core.audit_query import AuditFilter, AuditPage
+from lscp_audit.core.errors import NotFound
+from lscp_audit.storage.repositories import history
+from lscp_audit.storage.repositories.context import RepoContext, dumps
+from lscp_audit.storage.schema import AnswerRow, AuditRow, HistoryRow
+
+_SUMMARY_COLUMNS = (
+    AuditRow.id,
+    AuditRow.case_reference,
+    AuditRow.title,
+    AuditRow.template_id,
+    AuditRow.template_title,
+    AuditRow.agency,
+    AuditRow.auditor_name,
+    AuditRow.status,
+    AuditRow.judgement,
+    AuditRow.updated_at,
+)
+
+
+def _answer_field(question_id: str, agency: str) -> str:
+    return f"answer:{question_id}@{agency}" if agency else f"answer:{question_id}"
+
+
+def _answer_json(row: AnswerRow | None) -> str:
+    if row is None:
+        return "null"
+    return dumps({"value": json.loads(row.value), "evidence": row.evidence, "warning_reason": row.warning_reason})
+
+
+def _to_answer(row: AnswerRow) -> Answer:
+    return Answer(
+        question_id=row.question_id,
+        value=json.loads(row.value),
+        agency=row.agency or None,
+        evidence=row.evidence,
+        warning_reason=row.warning_reason,
+    )
+
+
+def _to_record(row: AuditRow, answers: Iterable[AnswerRow]) -> AuditRecord:
+    return AuditRecord(
+        id=row.id,
+        template_id=row.template_id,
+        template_version=row.template_version,
+        template_hash=row.template_hash,
+        template_source=row.template_source,
+        subject=json.loads(row.subject),
+        status=AuditStatus(row.status),
+        auditor=Auditor(name=row.auditor_name, role=row.auditor_role, agency=row.auditor_agency),
+        title=row.title,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        completed_at=row.completed_at,
+        revision=row.revision,
+        previous_revision_id=row.previous_revision_id,
+        amendment_reasons=json.loads(row.amendment_reasons),
+        answers=tuple(_to_answer(a) for a in answers),
+        overrides=tuple(JudgementOverride(**o) for o in json.loads(row.overrides)),
+    )
+
+
+def _to_summary(values: Any) -> AuditSummary:
+    (audit_id, case_ref, title, template_id, template_title, agency, auditor, status, judgement, updated) = values
+    return AuditSummary(
+        id=audit_id,
+        case_reference=case_ref,
+        title=title,
+        template_id=template_id,
+        template_title=template_title,
+        agency=agency,
+        auditor=auditor,
+        status=AuditStatus(status),
+        judgement=judgement,
+        updated_at=updated,
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(f: AuditFilter) -> list[Any]:
+    conds: list[Any] = []
+    if f.statuses:
+        conds.append(AuditRow.status.in_([str(s) for s in f.statuses]))
+    if f.template_id:
+        conds.append(AuditRow.template_id == f.template_id)
+    if f.agency:
+        conds.append(AuditRow.agency == f.agency)
+    if f.judgement:
+        conds.append(AuditRow.judgement == f.judgement)
+    if f.updated_from:
+        conds.append(AuditRow.updated_at >= f.updated_from)
+    if f.updated_to:
+        conds.append(AuditRow.updated_at <= f.updated_to)
+    if f.text:
+        pattern = _like(f.text)
+        conds.append(
+            sa.or_(
+                sa.func.lower(AuditRow.case_reference).like(pattern, escape="\\"),
+                sa.func.lower(AuditRow.title).like(pattern, escape="\\"),
+            )
+        )
+    return conds
+
+
+class AuditRepository:
+    """Audits and answers; see the module docstring for the API."""
+
+    def __init__(self, ctx: RepoContext) -> None:
+        self._ctx = ctx
+
+    # --- reads ------------------------------------------------------------------------------
+    def get(self, audit_id: str) -> AuditRecord:
+        with self._ctx.read() as session:
+            row = session.get(AuditRow, audit_id)
+            if row is None:
+                raise NotFound(f"No audit with id {audit_id} is in the vault.")
+            answers = session.scalars(
+                sa.select(AnswerRow).where(AnswerRow.audit_id == audit_id).order_by(AnswerRow.id)
+            ).all()
+            return _to_record(row, answers)
+
+    def exists(self, audit_id: str) -> bool:
+        with self._ctx.read() as session:
+            return session.get(AuditRow, audit_id) is not None
+
+    def list_summaries(self, query: AuditFilter | None = None) -> AuditPage:
+        f = query or AuditFilter()
+        conds = _conditions(f)
+        sort_col = getattr(AuditRow, str(f.sort))
+        order = [sort_col.desc() if f.descending else sort_col.asc(), AuditRow.id]
+        stmt = sa.select(*_SUMMARY_COLUMNS).where(*conds).order_by(*order).offset(f.offset)
+        if f.limit is not None:
+            stmt = stmt.limit(f.limit)
+        with self._ctx.read() as session:
+            items = tuple(_to_summary(r) for r in session.execute(stmt))
+            total = session.execute(sa.select(sa.func.count()).select_from(AuditRow).where(*conds)).scalar_one()
+        return AuditPage(items=items, total=int(total))
+
+    def count(self) -> int:
+        with self._ctx.read() as session:
+            return int(session.execute(sa.select(sa.func.count()).select_from(AuditRow)).scalar_one())
+
+    # --- creation ---------------------------------------------------------------------------
+    def create(
+        self,
+        record: AuditRecord,
+        actor: str,
+        *,
+        template_title: str = "",
+        case_reference: str | None = None,
+        agency: str | None = None,
+        judgement: str | None = None,
+    ) -> AuditRecord:
+        now = self._ctx.clock()
+        record = replace(record, created_at=record.created_at or now, updated_at=record.updated_at or now)
+        case_ref = case_reference if case_reference is not None else str(record.subject.get("case_reference", ""))
+        row = AuditRow(
+            id=record.id,
+            template_id=record.template_id,
+            template_version=record.template_version,
+            template_hash=record.template_hash,
+            template_title=template_title,
+            template_source=record.template_source,
+            subject=dumps(record.subject),
+            title=record.title,
+            status=str(record.status),
+            auditor_name=record.auditor.name,
+            auditor_role=record.auditor.role,
+            auditor_agency=record.auditor.agency,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            completed_at=record.completed_at,
+            revision=record.revision,
+            previous_revision_id=record.previous_revision_id,
+            amendment_reasons=dumps(record.amendment_reasons),
+            overrides=dumps([asdict(o) for o in record.overrides]),
+            case_reference=case_ref,
+            agency=agency if agency is not None else record.auditor.agency,
+            judgement=judgement,
+        )
+
+        def work(session: Session) -> None:
+            session.add(row)
+            session.flush()
+            history.append(session, record.id, actor, "created", "null", dumps(record.template_id), now)
+            for answer in record.answers:
+                self._upsert_answer(session, record.id, answer, actor, now)
+
+        self._ctx.writer.run(work)
+        return record
+
+    # --- autosave ---------------------------------------------------------------------------
+    def _upsert_answer(self, session: Session, audit_id: str, answer: Answer, actor: str, now: str) -> None:
+        agency = answer.agency or ""
+        row = session.execute(
+            sa.select(AnswerRow).where(
+                AnswerRow.audit_id == audit_id, AnswerRow.question_id == answer.question_id, AnswerRow.agency == agency
+            )
+        ).scalar_one_or_none()
+        old = _answer_json(row)
+        if row is None:
+            row = AnswerRow(audit_id=audit_id, question_id=answer.question_id, agency=agency)
+            session.add(row)
+        row.value = dumps(answer.value)
+        row.evidence = answer.evidence
+        row.warning_reason = answer.warning_reason
+        row.updated_at = now
+        new = _answer_json(row)
+        if new != old:
+            history.append(session, audit_id, actor, _answer_field(answer.question_id, agency), old, new, now)
+
+    def _touch(self, session: Session, audit_id: str, now: str) -> AuditRow:
+        audit = session.get(AuditRow, audit_id)
+        if audit is None:
+            raise NotFound(f"No audit with id {audit_id} is in the vault.")
+        audit.updated_at = now
+        return audit
+
+    def submit_answer(self, audit_id: str, answer: Answer, actor: str) -> Future[None]:
+        """Queue an autosave of one answer; the Future completes when it is committed."""
+        now = self._ctx.clock()
+
+        def work(session: Session) -> None:
+            self._touch(session, audit_id, now)
+            self._upsert_answer(session, audit_id, answer, actor, now)
+
+        return self._ctx.writer.submit(work)
+
+    def save_answer(self, audit_id: str, answer: Answer, actor: str) -> None:
+        """Autosave one answer and wait until it is durably committed."""
+        self.submit_answer(audit_id, answer, actor).result()
+
+    def delete_answer(self, audit_id: str, question_id: str, agency: str | None, actor: str) -> None:
+        now = self._ctx.clock()
+
+        def work(session: Session) -> None:
+            self._touch(session, audit_id, now)
+            row = session.execute(
+                sa.select(AnswerRow).where(
+                    AnswerRow.audit_id == audit_id,
+                    AnswerRow.question_id == question_id,
+                    AnswerRow.agency == (agency or ""),
+                )
+            ).scalar_one_or_none()
+            if row is not None:
+                old = _answer_json(row)
+                session.delete(row)
+                history.append(session, audit_id, actor, _answer_field(question_id, agency or ""), old, "null", now)
+
+        self._ctx.writer.run(work)
+
+    # --- audit-level fields -----------------------------------------------------------------
+    def _set_field(self, audit_id: str, actor: str, column: str, value: str, field_name: str | None = None) -> None:
+        now = self._ctx.clock()
+
+        def work(session: Session) -> None:
+            audit = self._touch(session, audit_id, now)
+            old = getattr(audit, column)
+            if old != value:
+                setattr(audit, column, value)
+                old_json = old if column in _JSON_COLUMNS else dumps(old)
+                new_json = value if column in _JSON_COLUMNS else dumps(value)
+                history.append(session, audit_id, actor, field_name or column, old_json, new_json, now)
+
+        self._ctx.writer.run(work)
+
+    def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
+        self._set_field(audit_id, actor, "status", str(status))
+        if completed_at is not None:
+            self._set_field(audit_id, actor, "completed_at", completed_at)
+
+    def set_overrides(self, audit_id: str, overrides: Iterable[JudgementOverride], actor: str) -> None:
+        self._set_field(audit_id, actor, "overrides", dumps([asdict(o) for o in overrides]))
+
+    def set_judgement(self, audit_id: str, judgement: str | None, actor: str) -> None:
+        self._set_field(audit_id, actor, "judgement", judgement)  # type: ignore[arg-type]
+
+    def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
+        self._set_field(audit_id, actor, "amendment_reasons", dumps(reasons))
+
+    def update_subject(
+        self,
+        audit_id: str,
+        subject: dict[str, Any],
+        actor: str,
+        *,
+        title: str | None = None,
+        case_reference: str | None = None,
+    ) -> None:
+        self._set_field(audit_id, actor, "subject", dumps(subject))
+        if title is not None:
+            self._set_field(audit_id, actor, "title", title)
+        ref = case_reference if case_reference is not None else subject.get("case_reference")
+        if ref is not None:
+            self._set_field(audit_id, actor, "case_reference", str(ref))
+
+    # --- retention --------------------------------------------------------------------------
+    def purge_candidates(self, completed_before: str) -> list[AuditSummary]:
+        """Completed, signed or amended audits completed before the given ISO date/time."""
+        done = [str(AuditStatus.COMPLETE), str(AuditStatus.SIGNED), str(AuditStatus.AMENDED)]
+        stmt = (
+            sa.select(*_SUMMARY_COLUMNS)
+            .where(
+                AuditRow.status.in_(done), AuditRow.completed_at.is_not(None), AuditRow.completed_at < completed_before
+            )
+            .order_by(AuditRow.completed_at)
+        )
+        with self._ctx.read() as session:
+            return [_to_summary(r) for r in session.execute(stmt)]
+
+    def purge(self, audit_ids: Iterable[str], actor: str) -> int:
+        """Delete audits, their answers and history (secure_delete zeroes the freed pages).
+
+        Records one ``purged`` entry per audit in the vault-level history chain. Returns the count.
+        """
+        ids = list(audit_ids)
+        now = self._ctx.clock()
+
+        def work(session: Session) -> int:
+            removed = 0
+            for audit_id in ids:
+                row = session.get(AuditRow, audit_id)
+                if row is None:
+                    continue
+                session.execute(sa.delete(AnswerRow).where(AnswerRow.audit_id == audit_id))
+                session.delete(row)
+                session.flush()  # the audit must be gone before its history may be deleted
+                session.execute(sa.delete(HistoryRow).where(HistoryRow.audit_id == audit_id))
+                history.append(session, history.VAULT_CHAIN, actor, "purged", "null", dumps(audit_id), now)
+                removed += 1
+            return removed
+
+        removed = self._ctx.writer.run(work)
+        self._ctx.writer.run(lambda s: s.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return removed
+
+
+_JSON_COLUMNS = {"subject", "overrides", "amendment_reasons"}

@@ -1,0 +1,105 @@
+"""Append-only, hash-chained change history (``history`` table), one chain per audit.
+
+``hash = sha256(prev_hash + "\\n" + canonical JSON of [audit_id, at, actor, field, old, new])``.
+Rows are only ever inserted (SQL triggers refuse UPDATE, and DELETE while the audit exists);
+purging an audit removes its chain and appends a ``purged`` entry to the vault-level chain
+`VAULT_CHAIN`, so the removal itself is on record. `verify` recomputes every chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lscp_audit.core.history import GENESIS_HASH, ChainVerification, HistoryEntry
+from lscp_audit.storage.repositories.context import RepoContext
+from lscp_audit.storage.schema import HistoryRow
+
+VAULT_CHAIN = "_vault"
+
+
+def entry_hash(prev_hash: str, audit_id: str, at: str, actor: str, field: str, old: str, new: str) -> str:
+    body = json.dumps([audit_id, at, actor, field, old, new], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
+
+
+def _to_entry(row: HistoryRow) -> HistoryEntry:
+    return HistoryEntry(
+        seq=row.seq,
+        audit_id=row.audit_id,
+        at=row.at,
+        actor=row.actor,
+        field=row.field,
+        old_value=row.old_value,
+        new_value=row.new_value,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def append(session: Session, audit_id: str, actor: str, field: str, old: str, new: str, at: str) -> None:
+    """Append one entry inside the caller's write session (on the writer thread)."""
+    last = session.execute(
+        sa.select(HistoryRow.hash).where(HistoryRow.audit_id == audit_id).order_by(HistoryRow.seq.desc()).limit(1)
+    ).scalar()
+    prev = last or GENESIS_HASH
+    digest = entry_hash(prev, audit_id, at, actor, field, old, new)
+    session.add(
+        HistoryRow(
+            audit_id=audit_id,
+            at=at,
+            actor=actor,
+            field=field,
+            old_value=old,
+            new_value=new,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
+
+
+class HistoryRepository:
+    """Read and verify the change history. Writes happen through `append` inside other repositories."""
+
+    def __init__(self, ctx: RepoContext) -> None:
+        self._ctx = ctx
+
+    def for_audit(self, audit_id: str) -> list[HistoryEntry]:
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(HistoryRow).where(HistoryRow.audit_id == audit_id).order_by(HistoryRow.seq)
+            )
+            return [_to_entry(r) for r in rows]
+
+    def vault_events(self) -> list[HistoryEntry]:
+        return self.for_audit(VAULT_CHAIN)
+
+    def record_vault_event(self, actor: str, event: str, detail: str = "") -> None:
+        """Add an entry to the vault-level chain (e.g. ``purged``, ``key_rotated``)."""
+        at = self._ctx.clock()
+        self._ctx.writer.run(lambda s: append(s, VAULT_CHAIN, actor, event, "null", json.dumps(detail), at))
+
+    def verify(self, audit_id: str | None = None) -> ChainVerification:
+        """Recompute the chain of one audit, or of every audit when `audit_id` is None."""
+        query = sa.select(HistoryRow).order_by(HistoryRow.audit_id, HistoryRow.seq)
+        if audit_id is not None:
+            query = query.where(HistoryRow.audit_id == audit_id)
+        problems: list[str] = []
+        count = 0
+        last: dict[str, str] = {}
+        with self._ctx.read() as session:
+            for row in session.scalars(query):
+                count += 1
+                expected_prev = last.get(row.audit_id, GENESIS_HASH)
+                if row.prev_hash != expected_prev:
+                    problems.append(f"history entry {row.seq} does not follow the previous entry")
+                recomputed = entry_hash(
+                    row.prev_hash, row.audit_id, row.at, row.actor, row.field, row.old_value, row.new_value
+                )
+                if recomputed != row.hash:
+                    problems.append(f"history entry {row.seq} has been altered")
+                last[row.audit_id] = row.hash
+        return ChainVerification(ok=not problems, entries_checked=count, problems=tuple(problems))

@@ -1,0 +1,125 @@
+"""ORM mapping of the current vault schema (version `CURRENT_SCHEMA_VERSION`).
+
+The tables are *created and changed only by migrations* (``storage/migrations``); these classes
+describe the latest shape so repositories can query it. ORM classes end in ``Row`` and never
+leave the storage package: repositories convert them to the frozen core dataclasses.
+
+Tables
+- ``audits``: one row per audit revision. JSON columns: ``subject``, ``amendment_reasons``,
+  ``overrides``. ``case_reference``, ``agency``, ``judgement``, ``status``, ``template_id`` and
+  ``updated_at`` are separate indexed columns so the audits list is filtered in SQL.
+- ``answers``: one row per (audit, question, agency) with ``agency = ''`` when not repeated.
+- ``history``: append-only, hash-chained change log (see ``repositories/history.py``);
+  SQL triggers refuse UPDATE and refuse DELETE while the audit still exists.
+- ``identities``, ``trusted_certificates``: signing identities (with private keys) and trusted
+  certificates. ``settings``: sensitive key/value settings (JSON values).
+- ``imported_returns``: signed returns imported from other agencies (QA inbox).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditRow(Base):
+    __tablename__ = "audits"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    template_id: Mapped[str] = mapped_column(String, index=True)
+    template_version: Mapped[str] = mapped_column(String, default="")
+    template_hash: Mapped[str] = mapped_column(String, default="")
+    template_title: Mapped[str] = mapped_column(String, default="")
+    template_source: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(Text, default="{}")
+    title: Mapped[str] = mapped_column(String, default="")
+    status: Mapped[str] = mapped_column(String, index=True, default="draft")
+    auditor_name: Mapped[str] = mapped_column(String, default="")
+    auditor_role: Mapped[str] = mapped_column(String, default="")
+    auditor_agency: Mapped[str] = mapped_column(String, default="")
+    created_at: Mapped[str] = mapped_column(String, default="")
+    updated_at: Mapped[str] = mapped_column(String, index=True, default="")
+    completed_at: Mapped[str | None] = mapped_column(String, nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    previous_revision_id: Mapped[str | None] = mapped_column(String, nullable=True)
+    amendment_reasons: Mapped[str] = mapped_column(Text, default="{}")
+    overrides: Mapped[str] = mapped_column(Text, default="[]")
+    case_reference: Mapped[str] = mapped_column(String, index=True, default="")
+    agency: Mapped[str] = mapped_column(String, index=True, default="")
+    judgement: Mapped[str | None] = mapped_column(String, index=True, nullable=True)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("audit_id", "question_id", "agency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[str] = mapped_column(String, ForeignKey("audits.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String)
+    agency: Mapped[str] = mapped_column(String, default="")
+    value: Mapped[str] = mapped_column(Text, default="null")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    warning_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[str] = mapped_column(String, default="")
+
+
+class HistoryRow(Base):
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_audit_seq", "audit_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[str] = mapped_column(String)
+    at: Mapped[str] = mapped_column(String)
+    actor: Mapped[str] = mapped_column(String)
+    field: Mapped[str] = mapped_column(String)
+    old_value: Mapped[str] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String)
+    hash: Mapped[str] = mapped_column(String)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String, default="")
+
+
+class IdentityRow(Base):
+    __tablename__ = "identities"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(String, default="")
+    role: Mapped[str] = mapped_column(String, default="")
+    agency: Mapped[str] = mapped_column(String, default="")
+    email: Mapped[str] = mapped_column(String, default="")
+    certificate_pem: Mapped[str] = mapped_column(Text, default="")
+    private_key_pem: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String, default="")
+    is_default: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TrustedCertificateRow(Base):
+    __tablename__ = "trusted_certificates"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    label: Mapped[str] = mapped_column(String, default="")
+    certificate_pem: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[str] = mapped_column(String, default="")
+
+
+class ImportedReturnRow(Base):
+    __tablename__ = "imported_returns"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    file_hash: Mapped[str] = mapped_column(String, unique=True)
+    report_id: Mapped[str] = mapped_column(String, default="", index=True)
+    audit_json: Mapped[str] = mapped_column(Text, default="{}")
+    signer: Mapped[str] = mapped_column(String, default="")
+    verified: Mapped[str] = mapped_column(String, default="")
+    imported_at: Mapped[str] = mapped_column(String, default="")
