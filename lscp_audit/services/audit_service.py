@@ -1,0 +1,288 @@
+"""AuditService: the auditor's use cases, called by the GUI and the CLI (Qt-free).
+
+It owns the audit workflow: list and filter audits (in SQL, through the vault's audits
+repository), start an audit from a template (a frozen copy of the template is stored with it),
+open an audit with its template rebuilt from that copy, save answers one at a time (the
+autosave path) or all at once (CLI fill, one transaction), evidence, SMART actions, judgement
+overrides, progress, missing answers, completion, amendment and history.
+
+Rules it enforces:
+- only a draft can be edited; complete, signed and amended audits raise `AuditReadOnly`;
+- hard constraints reject an answer (`AnswerRejected`); a soft warning needs a reason
+  (`WarningNotAcknowledged` until one is given);
+- completion fails with `IncompleteAudit` listing visible required answers that are missing;
+- `amend` makes a new draft revision linked to the previous one; the previous revision is kept
+  unchanged and marked ``amended``; every answer that differs from it needs a reason
+  (stored in `AuditRecord.amendment_reasons`) before the new revision can be completed.
+
+Every method returns frozen dataclasses (`lscp_audit.core.audit`, `services.audit_types`),
+never ORM rows. Logs carry ids only, never answer text or case references.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.templates.model import Template
+from lscp_audit.services import audit_rules, subject_validation
+from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
+from lscp_audit.services.audit_types import (
+    AmendedAnswer,
+    AnswerCheck,
+    AuditFilter,
+    AuditPage,
+    FillReport,
+    HistoryEntry,
+    JudgementView,
+    MissingAnswer,
+    OpenAudit,
+    SaveResult,
+    SectionProgress,
+    SubjectCheck,
+    TemplateChoice,
+)
+from lscp_audit.services.audit_workflow import AuditWorkflow
+
+log = logging.getLogger(__name__)
+
+
+class AuditService:
+    """Use cases over one unlocked vault.
+
+    Args:
+        store: the vault's audits repository adapter (`audit_store.AuditStore`); build it with
+            `AuditService.for_vault(vault, templates)` in normal use.
+        templates: where templates are found by id (shipped and user templates).
+        actor: who is recorded in the change history (auditor name or ``cli``).
+        clock: returns the current UTC time as ISO 8601 text (tests pass a fake clock).
+    """
+
+    def __init__(
+        self,
+        store: AuditStore,
+        templates: TemplateCatalogue,
+        *,
+        actor: str = "",
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self._store = store
+        self._templates = templates
+        self._flow = AuditWorkflow(store, actor=actor, clock=clock)
+
+    @classmethod
+    def for_vault(cls, vault: Any, templates: TemplateCatalogue | None = None, *, actor: str = "") -> AuditService:
+        """Build the service over an unlocked `lscp_audit.storage` vault (and the shipped and
+        user templates when `templates` is None)."""
+        from lscp_audit.services.audit_store import VaultAuditStore, default_catalogue
+
+        return cls(VaultAuditStore(vault), templates or default_catalogue(), actor=actor)
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def list_audits(self, filters: AuditFilter | None = None) -> AuditPage:
+        """Audits matching `filters` (all when None), newest change first, filtered in SQL."""
+        return self._store.list_summaries(filters or AuditFilter())
+
+    def template_choices(self) -> tuple[TemplateChoice, ...]:
+        """Templates an audit can be started from, sorted by title."""
+        items = [
+            TemplateChoice(t.id, t.title, t.version, str(t.kind), t.description) for t in self._templates.templates()
+        ]
+        return tuple(sorted(items, key=lambda c: c.title.lower()))
+
+    # -- new audit -------------------------------------------------------------------------
+
+    def check_subject(self, template_id: str, subject: Mapping[str, Any]) -> SubjectCheck:
+        """Check subject fields against the template: required fields, the case reference
+        pattern, option codes, dates and numbers (errors); a case reference that looks like a
+        person's name (warning, since references must be pseudonymised)."""
+        return subject_validation.check_subject(self._templates.get(template_id), subject)
+
+    def new_audit(
+        self,
+        template_id: str,
+        subject: Mapping[str, Any],
+        *,
+        auditor: Auditor | None = None,
+        title: str = "",
+    ) -> AuditRecord:
+        """Start a draft audit from `template_id` with a frozen copy of the template.
+
+        Raises `AnswerRejected` (a `ValidationError`) naming each subject field in error.
+        Warnings from `check_subject` do not block: the GUI shows them before calling this.
+        """
+        template = self._templates.get(template_id)
+        clean = subject_validation.require_valid_subject(template, subject)
+        return self._flow.create(template, clean, auditor or Auditor(), title)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get_audit(self, audit_id: str) -> AuditRecord:
+        """The stored audit (raises `NotFound`)."""
+        return self._store.get(audit_id)
+
+    def open_audit(self, audit_id: str) -> OpenAudit:
+        """The audit and its template rebuilt from the frozen source it was started with."""
+        record = self._store.get(audit_id)
+        return OpenAudit(record, audit_rules.template_of(record))
+
+    def template_for(self, record: AuditRecord) -> Template:
+        """The frozen template of `record` (cached by content hash)."""
+        return audit_rules.template_of(record)
+
+    # -- answering -------------------------------------------------------------------------
+
+    def check_answer(self, audit_id: str, question_id: str, value: Any, *, agency: str | None = None) -> AnswerCheck:
+        """Validate one value without saving it (hard errors and the soft warning, if any)."""
+        opened = self.open_audit(audit_id)
+        return audit_rules.check_answer(opened.template, opened.record, question_id, value, agency)
+
+    def save_answer(
+        self,
+        audit_id: str,
+        question_id: str,
+        value: Any,
+        *,
+        agency: str | None = None,
+        evidence: str | None = None,
+        warning_reason: str | None = None,
+        amendment_reason: str | None = None,
+    ) -> SaveResult:
+        """Autosave one answer (``value`` None clears it).
+
+        `evidence` None keeps the stored evidence. Raises `AuditReadOnly`, `AnswerRejected`
+        (hard constraint, wrong type or unknown option) or `WarningNotAcknowledged` (a soft
+        warning applies and `warning_reason` is empty). In an amendment, `amendment_reason`
+        records why this answer changed (it can also be given later with
+        `set_amendment_reason`).
+        """
+        opened = self._editable(audit_id)
+        answer = audit_rules.build_answer(
+            opened.template, opened.record, question_id, value, agency, evidence, warning_reason
+        )
+        return self._flow.save_answer(opened.record, opened.template, answer, amendment_reason)
+
+    def save_evidence(self, audit_id: str, question_id: str, evidence: str, *, agency: str | None = None) -> SaveResult:
+        """Autosave the evidence text of one answer, keeping its value."""
+        opened = self._editable(audit_id)
+        current = opened.record.answer_map().get((question_id, agency or ""))
+        value = current.value if current else None
+        reason = current.warning_reason if current else None
+        answer = audit_rules.build_answer(opened.template, opened.record, question_id, value, agency, evidence, reason)
+        return self._flow.save_answer(opened.record, opened.template, answer, None)
+
+    def save_actions(
+        self,
+        audit_id: str,
+        question_id: str,
+        actions: Sequence[Mapping[str, Any]],
+        *,
+        agency: str | None = None,
+    ) -> SaveResult:
+        """Save the SMART actions list of an ``actions`` question (each: action, owner_agency,
+        owner_role, due (ISO date), status)."""
+        return self.save_answer(audit_id, question_id, [dict(a) for a in actions], agency=agency)
+
+    def fill_answers(
+        self,
+        audit_id: str,
+        answers: Sequence[Answer],
+        *,
+        amendment_reasons: Mapping[str, str] | None = None,
+    ) -> FillReport:
+        """Validate every answer, then store them all in one transaction, or nothing.
+
+        Raises `AnswerRejected` listing every problem by key (``qid`` or ``qid@agency``).
+        """
+        opened = self._editable(audit_id)
+        checked = audit_rules.check_all(opened.template, opened.record, answers)
+        return self._flow.save_many(opened.record, opened.template, checked, dict(amendment_reasons or {}))
+
+    # -- judgements ------------------------------------------------------------------------
+
+    def judgements(self, audit_id: str) -> tuple[JudgementView, ...]:
+        """Section (per agency where repeated) and overall judgements with the rule text and
+        any override; the overall judgement comes last."""
+        opened = self.open_audit(audit_id)
+        return audit_rules.judgements(opened.template, opened.record)
+
+    def set_override(
+        self, audit_id: str, scope: str, value: str, rationale: str, *, agency: str | None = None
+    ) -> AuditRecord:
+        """Replace a derived judgement (`scope` ``overall`` or a section id). A rationale is
+        required (`AnswerRejected` when blank); the value must be on the template's scale."""
+        opened = self._editable(audit_id)
+        override = audit_rules.build_override(opened.template, scope, value, rationale, agency)
+        return self._flow.set_override(opened.record, opened.template, override)
+
+    def clear_override(self, audit_id: str, scope: str, *, agency: str | None = None) -> AuditRecord:
+        """Remove an override so the derived judgement counts again."""
+        opened = self._editable(audit_id)
+        return self._flow.clear_override(opened.record, opened.template, scope, agency)
+
+    # -- progress and completion -----------------------------------------------------------
+
+    def progress(self, audit_id: str) -> tuple[SectionProgress, ...]:
+        """Answered / required per visible section (per agency for repeated sections)."""
+        opened = self.open_audit(audit_id)
+        return audit_rules.progress(opened.template, opened.record)
+
+    def missing_answers(self, audit_id: str) -> tuple[MissingAnswer, ...]:
+        """Visible required questions without an answer, in document order."""
+        opened = self.open_audit(audit_id)
+        return audit_rules.missing(opened.template, opened.record)
+
+    def complete(self, audit_id: str) -> AuditRecord:
+        """Mark a draft complete (read-only from now on).
+
+        Raises `IncompleteAudit` listing missing required answers (and, for an amendment,
+        changed answers without a reason); nothing changes in that case.
+        """
+        opened = self._editable(audit_id)
+        return self._flow.complete(opened.record, opened.template)
+
+    # -- amendment and history -------------------------------------------------------------
+
+    def amend(self, audit_id: str) -> AuditRecord:
+        """Start a new draft revision of a complete or signed audit; returns the new revision.
+
+        The previous revision is kept as it was, marked ``amended`` and linked from the new
+        one (`previous_revision_id`).
+        """
+        opened = self.open_audit(audit_id)
+        return self._flow.amend(opened.record, opened.template.title)
+
+    def amended_answers(self, audit_id: str) -> tuple[AmendedAnswer, ...]:
+        """Answers of an amending revision that differ from the previous revision, each with
+        its reason when one was given (empty for a first revision)."""
+        opened = self.open_audit(audit_id)
+        return self._flow.amended_answers(opened.record, opened.template)
+
+    def set_amendment_reason(self, audit_id: str, key: str, reason: str) -> AuditRecord:
+        """Record why answer `key` (``qid`` or ``qid@agency``) changed in this amendment."""
+        opened = self._editable(audit_id)
+        return self._flow.set_amendment_reason(opened.record, key, reason)
+
+    def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
+        """The audit's change history, oldest first (who, when, field, old -> new)."""
+        return self._store.history(audit_id)
+
+    def revisions(self, audit_id: str) -> tuple[AuditRecord, ...]:
+        """This audit and every earlier revision it amends, newest first."""
+        chain = [self._store.get(audit_id)]
+        while chain[-1].previous_revision_id:
+            chain.append(self._store.get(chain[-1].previous_revision_id))
+        return tuple(chain)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _editable(self, audit_id: str) -> OpenAudit:
+        opened = self.open_audit(audit_id)
+        self._flow.ensure_editable(opened.record)
+        return opened
+
+
+__all__ = ["AuditService", "AuditStatus", "JudgementOverride"]

@@ -1,0 +1,129 @@
+"""What `AuditService` needs from the vault and the template catalogue, and the adapters to them.
+
+`AuditStore` is the narrow storage interface the audit use cases are written against; the
+production implementation `VaultAuditStore` delegates to the unlocked vault's ``audits`` and
+``history`` repositories (``lscp_audit.storage``), whose writes all run on the vault's single
+writer thread (style R6). `TemplateCatalogue` finds templates by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from lscp_audit.core.audit import Answer, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.audit_query import AuditFilter, AuditPage
+from lscp_audit.core.history import HistoryEntry
+from lscp_audit.core.templates.model import Template
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 text with seconds (``2026-11-28T06:45:00+00:00``)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class AuditStore(Protocol):
+    """Persistence of audits (one row per revision), answers and the change history."""
+
+    def list_summaries(self, filters: AuditFilter) -> AuditPage:
+        """Matching audits, filtered, sorted and paged in SQL."""
+        ...
+
+    def get(self, audit_id: str) -> AuditRecord:
+        """The whole audit; `NotFound` when there is no such audit."""
+        ...
+
+    def create(self, record: AuditRecord, actor: str, *, template_title: str = "") -> None:
+        """Insert a new audit with its answers (one transaction, history entry ``created``)."""
+        ...
+
+    def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
+        """Upsert answers (an answer whose value is None is deleted); each change is appended
+        to the history."""
+        ...
+
+    def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
+        """Change the audit's status (and completion time)."""
+        ...
+
+    def set_overrides(self, audit_id: str, overrides: Sequence[JudgementOverride], actor: str) -> None:
+        """Replace the audit's judgement overrides."""
+        ...
+
+    def set_judgement(self, audit_id: str, judgement: str | None, actor: str) -> None:
+        """Store the effective overall judgement shown in the audits list."""
+        ...
+
+    def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
+        """Replace the amendment reasons (answer key -> reason)."""
+        ...
+
+    def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
+        """The audit's history, oldest first."""
+        ...
+
+
+class TemplateCatalogue(Protocol):
+    """Templates available for new audits (shipped in ``forms/`` and the user's folder)."""
+
+    def templates(self) -> Sequence[Template]:
+        """Every valid template."""
+        ...
+
+    def get(self, template_id: str) -> Template:
+        """The template with this id; `NotFound` when there is none."""
+        ...
+
+
+class VaultAuditStore:
+    """`AuditStore` over an unlocked ``lscp_audit.storage`` vault."""
+
+    def __init__(self, vault: Any) -> None:
+        self._vault = vault
+
+    def list_summaries(self, filters: AuditFilter) -> AuditPage:
+        page: AuditPage = self._vault.audits.list_summaries(filters)
+        return page
+
+    def get(self, audit_id: str) -> AuditRecord:
+        record: AuditRecord = self._vault.audits.get(audit_id)
+        return record
+
+    def create(self, record: AuditRecord, actor: str, *, template_title: str = "") -> None:
+        self._vault.audits.create(record, actor, template_title=template_title)
+
+    def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
+        repo = self._vault.audits
+        batch = getattr(repo, "save_answers", None)
+        if batch is not None:  # one transaction when the repository offers it
+            batch(audit_id, list(answers), actor)
+            return
+        for answer in answers:
+            if answer.value is None:
+                repo.delete_answer(audit_id, answer.question_id, answer.agency, actor)
+            else:
+                repo.save_answer(audit_id, answer, actor)
+
+    def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
+        self._vault.audits.set_status(audit_id, status, actor, completed_at=completed_at)
+
+    def set_overrides(self, audit_id: str, overrides: Sequence[JudgementOverride], actor: str) -> None:
+        self._vault.audits.set_overrides(audit_id, list(overrides), actor)
+
+    def set_judgement(self, audit_id: str, judgement: str | None, actor: str) -> None:
+        self._vault.audits.set_judgement(audit_id, judgement, actor)
+
+    def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
+        self._vault.audits.set_amendment_reasons(audit_id, reasons, actor)
+
+    def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
+        return tuple(self._vault.history.for_audit(audit_id))
+
+
+def default_catalogue() -> TemplateCatalogue:
+    """The shipped and user templates, through the templates service."""
+    from lscp_audit.services.template_service import TemplateService
+
+    catalogue: TemplateCatalogue = TemplateService()
+    return catalogue

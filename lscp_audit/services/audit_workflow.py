@@ -1,0 +1,226 @@
+"""The writing half of the audit use cases: create, save, override, complete, amend.
+
+`AuditWorkflow` turns validated inputs into new frozen `AuditRecord` states and hands them to the
+`AuditStore` (the vault's single writer). It enforces the status rules: only drafts change;
+completion needs every visible required answer (and, in an amendment, a reason for every
+changed answer); amending keeps the previous revision intact and marks it ``amended``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.errors import ValidationError
+from lscp_audit.core.templates.model import Template
+from lscp_audit.services import audit_rules
+from lscp_audit.services.audit_store import AuditStore
+from lscp_audit.services.audit_types import (
+    AmendedAnswer,
+    AuditReadOnly,
+    FillReport,
+    IncompleteAudit,
+    SaveResult,
+    answer_key,
+)
+
+log = logging.getLogger(__name__)
+CASE_REFERENCE_FIELD = "case_reference"
+AMENDABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
+
+
+def new_audit_id() -> str:
+    """A random, non-identifying audit id."""
+    return uuid.uuid4().hex
+
+
+class AuditWorkflow:
+    """State changes of audits, written through `store` and recorded as `actor`."""
+
+    def __init__(self, store: AuditStore, *, actor: str, clock: Callable[[], str]) -> None:
+        self._store = store
+        self._actor = actor or "auditor"
+        self._clock = clock
+
+    # -- guards ----------------------------------------------------------------------------
+
+    def ensure_editable(self, record: AuditRecord) -> None:
+        """Raise `AuditReadOnly` unless `record` is a draft."""
+        if record.status != AuditStatus.DRAFT:
+            raise AuditReadOnly(
+                f"Audit {record.id} is {record.status.value} and read-only. Amend it to make a new revision."
+            )
+
+    # -- create ----------------------------------------------------------------------------
+
+    def create(self, template: Template, subject: dict[str, Any], auditor: Auditor, title: str) -> AuditRecord:
+        now = self._clock()
+        record = AuditRecord(
+            id=new_audit_id(),
+            template_id=template.id,
+            template_version=template.version,
+            template_hash=template.content_hash,
+            template_source=template.source_text,
+            subject=subject,
+            auditor=auditor,
+            title=title or default_title(template, subject),
+            created_at=now,
+            updated_at=now,
+        )
+        self._store.create(record, self._actor, template_title=template.title)
+        log.info("audit %s created from template %s", record.id, template.id)
+        return record
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def save_answer(
+        self, record: AuditRecord, template: Template, answer: Answer, amendment_reason: str | None
+    ) -> SaveResult:
+        self.save_many(record, template, [answer], _reasons_for([answer], amendment_reason))
+        return SaveResult(
+            record.id, answer_key(answer.question_id, answer.agency), self._clock(), answer.warning_reason
+        )
+
+    def save_many(
+        self, record: AuditRecord, template: Template, answers: Sequence[Answer], reasons: dict[str, str]
+    ) -> FillReport:
+        """Store `answers` (already validated), any amendment reasons, and the new judgement."""
+        self._store.save_answers(record.id, answers, self._actor)
+        reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
+        if reasons:
+            self._store.set_amendment_reasons(record.id, {**record.amendment_reasons, **reasons}, self._actor)
+        self._refresh_judgement(record, template, _merge_answers(record, answers))
+        keys = tuple(answer_key(a.question_id, a.agency) for a in answers)
+        log.info("audit %s: %d answer(s) saved", record.id, len(keys))
+        return FillReport(record.id, len(keys), keys)
+
+    # -- overrides -------------------------------------------------------------------------
+
+    def set_override(self, record: AuditRecord, template: Template, override: JudgementOverride) -> AuditRecord:
+        kept = tuple(o for o in record.overrides if (o.scope, o.agency) != (override.scope, override.agency))
+        return self._set_overrides(record, template, (*kept, override))
+
+    def clear_override(self, record: AuditRecord, template: Template, scope: str, agency: str | None) -> AuditRecord:
+        kept = tuple(o for o in record.overrides if (o.scope, o.agency) != (scope, agency))
+        return self._set_overrides(record, template, kept)
+
+    def _set_overrides(
+        self, record: AuditRecord, template: Template, overrides: tuple[JudgementOverride, ...]
+    ) -> AuditRecord:
+        self._store.set_overrides(record.id, overrides, self._actor)
+        updated = replace(record, overrides=overrides, updated_at=self._clock())
+        self._refresh_judgement(updated, template, updated.answers)
+        return updated
+
+    # -- completion ------------------------------------------------------------------------
+
+    def complete(self, record: AuditRecord, template: Template) -> AuditRecord:
+        missing = list(audit_rules.missing(template, record))
+        unexplained = [a.key for a in self.amended_answers(record, template) if not a.reason]
+        if missing or unexplained:
+            raise IncompleteAudit(missing, unexplained)
+        now = self._clock()
+        self._store.set_status(record.id, AuditStatus.COMPLETE, self._actor, completed_at=now)
+        done = replace(record, status=AuditStatus.COMPLETE, completed_at=now, updated_at=now)
+        log.info("audit %s completed", record.id)
+        return done
+
+    # -- amendment -------------------------------------------------------------------------
+
+    def amend(self, record: AuditRecord, template_title: str = "") -> AuditRecord:
+        if record.status not in AMENDABLE:
+            raise ValidationError(
+                [f"Audit {record.id} is {record.status.value}: only a complete or signed audit can be amended."]
+            )
+        now = self._clock()
+        revision = replace(
+            record,
+            id=new_audit_id(),
+            status=AuditStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+            completed_at=None,
+            revision=record.revision + 1,
+            previous_revision_id=record.id,
+            amendment_reasons={},
+        )
+        self._store.create(revision, self._actor, template_title=template_title)
+        self._store.set_status(record.id, AuditStatus.AMENDED, self._actor)
+        log.info("audit %s amended as revision %d (%s)", record.id, revision.revision, revision.id)
+        return revision
+
+    def amended_answers(self, record: AuditRecord, template: Template) -> tuple[AmendedAnswer, ...]:
+        if not record.previous_revision_id:
+            return ()
+        before = self._store.get(record.previous_revision_id).answer_map()
+        after = record.answer_map()
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            old, new = before.get(key), after.get(key)
+            if _comparable(old) == _comparable(new):
+                continue
+            qid, agency = key[0], key[1] or None
+            label = audit_rules.question_label(template, qid)
+            text_key = answer_key(qid, agency)
+            changes.append(
+                AmendedAnswer(
+                    key=text_key,
+                    question_id=qid,
+                    agency=agency,
+                    label=label,
+                    old_value=old.value if old else None,
+                    new_value=new.value if new else None,
+                    reason=record.amendment_reasons.get(text_key),
+                )
+            )
+        return tuple(changes)
+
+    def set_amendment_reason(self, record: AuditRecord, key: str, reason: str) -> AuditRecord:
+        if not record.previous_revision_id:
+            raise ValidationError([f"Audit {record.id} is not an amendment, so it takes no amendment reasons."])
+        if not reason.strip():
+            raise ValidationError([f"{key}: give a reason for the change"])
+        reasons = {**record.amendment_reasons, key: reason.strip()}
+        self._store.set_amendment_reasons(record.id, reasons, self._actor)
+        return replace(record, amendment_reasons=reasons, updated_at=self._clock())
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _refresh_judgement(self, record: AuditRecord, template: Template, answers: Sequence[Answer]) -> None:
+        """Keep the list's judgement column equal to the effective overall judgement."""
+        current = replace(record, answers=tuple(answers))
+        self._store.set_judgement(record.id, audit_rules.overall_judgement(template, current), self._actor)
+
+
+def default_title(template: Template, subject: dict[str, Any]) -> str:
+    """``<template title>: <case reference>`` (or the template title alone)."""
+    reference = str(subject.get(CASE_REFERENCE_FIELD) or "").strip()
+    return f"{template.title}: {reference}" if reference else template.title
+
+
+def _reasons_for(answers: Sequence[Answer], reason: str | None) -> dict[str, str]:
+    if not reason:
+        return {}
+    return {answer_key(a.question_id, a.agency): reason for a in answers}
+
+
+def _merge_answers(record: AuditRecord, answers: Sequence[Answer]) -> tuple[Answer, ...]:
+    """The record's answers after `answers` were saved (a None value removes one)."""
+    merged = record.answer_map()
+    for answer in answers:
+        if answer.value is None:
+            merged.pop(answer.key, None)
+        else:
+            merged[answer.key] = answer
+    return tuple(merged.values())
+
+
+def _comparable(answer: Answer | None) -> tuple[Any, str] | None:
+    """What counts as a change in an amendment: the value and the evidence."""
+    if answer is None or answer.value is None:
+        return None
+    return (answer.value, answer.evidence)
