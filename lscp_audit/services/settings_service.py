@@ -1,0 +1,217 @@
+"""Typed app settings, each declared once (key, type, default, label, store), and where they live.
+
+Two stores (style R11; window geometry and other view state stay in ``ui/prefs.py``):
+
+- ``vault``: policy that protects data, kept in the encrypted vault's settings table so it cannot
+  be changed by editing a plain file and travels with the vault's backups: auto-lock minutes,
+  protective marking text, backup count, retention period. The vault itself reads
+  ``vault.autolock_minutes``, ``vault.backup_count`` and ``vault.retention_days``, so these
+  settings use (or, for retention, also write) those keys.
+- ``config``: personal, non-sensitive preferences needed before any vault is unlocked, in
+  ``settings.json`` in `paths.config_dir()` (written atomically, mode 0600): default agency and
+  role for new audits.
+
+`SettingsService.values()` returns an `AppSettings` snapshot; `set(key, value)` validates and
+stores one setting. Without an unlocked vault, vault settings read as their defaults and
+cannot be set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from lscp_audit import paths
+from lscp_audit.core.errors import ValidationError, VaultLocked
+
+log = logging.getLogger(__name__)
+CONFIG_FILE = "settings.json"
+VAULT = "vault"
+CONFIG = "config"
+DEMO_FLAG_KEY = "app.demo"
+RETENTION_DAYS_KEY = "vault.retention_days"
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One declared setting. `minimum`/`maximum` bound integers; `max_length` bounds text."""
+
+    key: str
+    type: type
+    default: Any
+    label: str
+    store: str
+    description: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 200
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "vault.autolock_minutes", int, 10, "Auto-lock after (minutes)", VAULT,
+        "Lock the vault after this many minutes without activity.", minimum=1, maximum=240,
+    ),
+    SettingSpec(
+        "audit.default_agency", str, "", "Default agency", CONFIG,
+        "The agency filled in for you on new audits.", max_length=120,
+    ),
+    SettingSpec(
+        "audit.default_role", str, "", "Default role", CONFIG,
+        "Your role, filled in for you on new audits.", max_length=120,
+    ),
+    SettingSpec(
+        "report.protective_marking", str, "OFFICIAL-SENSITIVE", "Protective marking", VAULT,
+        "Printed at the top and bottom of every report page.", max_length=80,
+    ),
+    SettingSpec(
+        "vault.backup_count", int, 10, "Backups to keep", VAULT,
+        "How many automatic encrypted backups of the vault are kept.", minimum=1, maximum=100,
+    ),
+    SettingSpec(
+        "vault.retention_months", int, 72, "Retention period (months)", VAULT,
+        "Completed audits older than this can be purged (check any IICSA hold first).", minimum=1, maximum=1200,
+    ),
+)  # fmt: skip
+SPECS: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """A snapshot of every setting's current value; defaults are declared in `SETTINGS` only."""
+
+    auto_lock_minutes: int
+    default_agency: str
+    default_role: str
+    protective_marking: str
+    backup_count: int
+    retention_months: int
+
+    @classmethod
+    def defaults(cls) -> AppSettings:
+        """Every setting at its declared default."""
+        return cls(**{ATTRIBUTES[s.key]: s.default for s in SETTINGS})
+
+
+#: `AppSettings` attribute for each setting key (fields are in the order of `SETTINGS`).
+ATTRIBUTES: dict[str, str] = dict(zip(SPECS, (f.name for f in fields(AppSettings)), strict=True))
+
+
+def coerce(spec: SettingSpec, value: Any) -> Any:
+    """`value` checked and converted for `spec`; `ValidationError` naming the setting."""
+    if spec.type is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValidationError([f"{spec.label} must be a whole number"])
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValidationError([f"{spec.label} must be a whole number"]) from None
+        if (spec.minimum is not None and number < spec.minimum) or (spec.maximum is not None and number > spec.maximum):
+            raise ValidationError([f"{spec.label} must be between {spec.minimum} and {spec.maximum}"])
+        return number
+    if not isinstance(value, str):
+        raise ValidationError([f"{spec.label} must be text"])
+    text = " ".join(value.split())
+    if len(text) > spec.max_length:
+        raise ValidationError([f"{spec.label} must be at most {spec.max_length} characters"])
+    if spec.key == "report.protective_marking" and not text:
+        raise ValidationError([f"{spec.label} cannot be empty"])
+    return text
+
+
+class SettingsService:
+    """Read and change settings. `vault` is an unlocked ``lscp_audit.storage`` vault or None."""
+
+    def __init__(self, vault: Any | None = None, config_path: Path | None = None) -> None:
+        self._vault = vault
+        self._config_path = config_path or paths.config_dir() / CONFIG_FILE
+
+    @staticmethod
+    def specs() -> tuple[SettingSpec, ...]:
+        """Every declared setting, in display order."""
+        return SETTINGS
+
+    def get(self, key: str) -> Any:
+        """The current value of setting `key` (its default when unset or unreadable)."""
+        spec = _spec(key)
+        raw = self._read_vault(key) if spec.store == VAULT else self._read_config().get(key)
+        if raw is None:
+            return spec.default
+        try:
+            return coerce(spec, raw)
+        except ValidationError:
+            log.warning("setting %s has an invalid stored value; using the default", key)
+            return spec.default
+
+    def values(self) -> AppSettings:
+        """Every setting as a typed snapshot."""
+        return AppSettings(**{ATTRIBUTES[s.key]: self.get(s.key) for s in SETTINGS})
+
+    def set(self, key: str, value: Any) -> Any:
+        """Validate and store one setting; returns the stored (normalised) value."""
+        spec = _spec(key)
+        clean = coerce(spec, value)
+        if spec.store == VAULT:
+            vault = self._require_vault(spec)
+            vault.settings.set(key, clean)
+            if key == "vault.retention_months":
+                vault.settings.set(RETENTION_DAYS_KEY, round(clean * DAYS_PER_MONTH))
+        else:
+            self._write_config({**self._read_config(), key: clean})
+        log.info("setting %s changed", key)
+        return clean
+
+    def reset(self, key: str) -> Any:
+        """Put setting `key` back to its default."""
+        return self.set(key, _spec(key).default)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when the open vault is a demo vault (the GUI shows DEMO in the title bar)."""
+        return bool(self._vault is not None and self._vault.settings.get(DEMO_FLAG_KEY, False))
+
+    # -- stores ----------------------------------------------------------------------------
+
+    def _read_vault(self, key: str) -> Any:
+        return self._vault.settings.get(key) if self._vault is not None else None
+
+    def _require_vault(self, spec: SettingSpec) -> Any:
+        if self._vault is None:
+            raise VaultLocked(f"Unlock a vault to change “{spec.label}”: it is stored in the vault.")
+        return self._vault
+
+    def _read_config(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self._config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("settings file is unreadable; using defaults")
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_config(self, data: dict[str, Any]) -> None:
+        """Atomic write: a private temporary file in the same folder, then rename."""
+        folder = paths.ensure_private_dir(self._config_path.parent)
+        temp = folder / f".{self._config_path.name}.tmp"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self._config_path)
+        finally:
+            temp.unlink(missing_ok=True)
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise ValidationError([f"there is no setting called '{key}'"]) from None
