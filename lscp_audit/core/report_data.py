@@ -1,0 +1,387 @@
+"""The report's data: one JSON-compatible dict built from an audit and its frozen template.
+
+The PDF layout renders from this dict and the same dict is embedded in the signed PDF as
+``lscp-audit-report.json``, so what a reader sees and what the QA subgroup imports cannot
+differ. The schema is versioned by `SCHEMA_VERSION` and documented in
+docs/report-data-schema.md; change both together. Pure: no I/O, no clock (the caller passes
+the time), nothing imported beyond `core`.
+
+Visibility and derived judgements come from the template engine; they are passed in as a
+`ReportInputs` value so this module stays a plain transformation.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lscp_audit.core.audit import Answer, AuditRecord
+from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Section, Template
+from lscp_audit.core.templates.scales import GRADE_OPTIONS, RAG_OPTIONS, SCALE_LABELS
+
+SCHEMA_ID = "lscp-audit/report-data"
+SCHEMA_VERSION = 1
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL")
+NOT_ANSWERED = "Not answered"
+NOT_APPLICABLE = "Not applicable"
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the template engine works out for an audit, handed to `build_report_data`.
+
+    `visible` holds the answer keys ``(question_id, agency or "")`` that are relevant; None
+    means every question counts. `derived` maps a judgement scope (``overall``, a section id
+    or ``section@agency``) to the derived scale code (None when it cannot be derived).
+    """
+
+    visible: frozenset[tuple[str, str]] | None = None
+    derived: Mapping[str, str | None] = field(default_factory=dict)
+    rule_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+def format_date(value: str | None) -> str:
+    """ISO date or timestamp -> ``28 Nov 2026``; anything else comes back unchanged."""
+    if not value:
+        return ""
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    return f"{parsed.day} {parsed:%b %Y}"
+
+
+def report_id_for(audit_id: str, revision: int) -> str:
+    """A short, stable report id for an audit revision, e.g. ``R-7F3A-2C9D``."""
+    digest = hashlib.sha256(f"{audit_id}:{revision}".encode()).digest()
+    code = base64.b32encode(digest[:5]).decode("ascii")
+    return f"R-{code[:4]}-{code[4:8]}"
+
+
+def content_hash(audit: AuditRecord) -> str:
+    """``sha256:<hex>`` over the audit's answers, overrides, subject and template hash.
+
+    Recorded in the next revision's change summary so readers can tie revisions together.
+    """
+    payload = {
+        "template_hash": audit.template_hash,
+        "subject": audit.subject,
+        "answers": sorted(_answer_payload(a) for a in audit.answers),
+        "overrides": sorted(
+            json.dumps([o.scope, o.agency, o.value, o.rationale], ensure_ascii=False) for o in audit.overrides
+        ),
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _answer_payload(answer: Answer) -> str:
+    return json.dumps(
+        [answer.question_id, answer.agency, answer.value, answer.evidence, answer.warning_reason],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+
+
+def display_value(question: Question | None, value: Any) -> str:
+    """The human-readable text of an answer value (labels, UK dates)."""
+    if value is None or value == "" or value == []:
+        return NOT_ANSWERED
+    if question is None:
+        return str(value)
+    kind = question.type
+    if kind == QuestionType.MULTI_CHOICE and isinstance(value, list):
+        return "; ".join(question.option_label(str(v)) for v in value)
+    if kind in (QuestionType.YES_NO, QuestionType.SINGLE_CHOICE, QuestionType.GRADE, QuestionType.RAG):
+        return question.option_label(str(value))
+    if kind == QuestionType.DATE:
+        return format_date(str(value))
+    if kind == QuestionType.ACTIONS and isinstance(value, list):
+        return f"{len(value)} action{'s' if len(value) != 1 else ''} (see the actions table)"
+    return str(value)
+
+
+def _agencies(audit: AuditRecord, template: Template) -> list[str]:
+    value = audit.subject.get("agencies") or []
+    codes = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    labels = {o.code: o.label for o in template.agency_options}
+    return [labels.get(c, c) for c in codes] if codes else []
+
+
+def _agency_codes(audit: AuditRecord) -> list[str]:
+    value = audit.subject.get("agencies") or []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def agency_label(template: Template, code: str) -> str:
+    return next((o.label for o in template.agency_options if o.code == code), code)
+
+
+def _is_visible(inputs: ReportInputs, qid: str, agency: str) -> bool:
+    return inputs.visible is None or (qid, agency) in inputs.visible
+
+
+def _answer_entry(question: Question, answer: Answer | None, agency: str, template: Template) -> dict[str, Any]:
+    return {
+        "agency": agency or None,
+        "agency_label": agency_label(template, agency) if agency else None,
+        "value": answer.value if answer else None,
+        "display": display_value(question, answer.value if answer else None),
+        "evidence": answer.evidence if answer else "",
+        "warning_message": question.warning_message if answer and answer.warning_reason else "",
+        "warning_reason": answer.warning_reason if answer else None,
+    }
+
+
+def _question_entry(
+    question: Question, section: Section, audit: AuditRecord, template: Template, inputs: ReportInputs
+) -> dict[str, Any]:
+    answers = audit.answer_map()
+    agencies = _agency_codes(audit) if section.per_agency else [""]
+    entries = []
+    for agency in agencies:
+        if not agency and section.per_agency:
+            continue
+        entry = _answer_entry(question, answers.get((question.id, agency)), agency, template)
+        entry["relevant"] = _is_visible(inputs, question.id, agency)
+        entries.append(entry)
+    return {
+        "id": question.id,
+        "label": question.label,
+        "type": str(question.type),
+        "relevant": any(e["relevant"] for e in entries),
+        "answers": entries,
+    }
+
+
+def _section_entry(section: Section, audit: AuditRecord, template: Template, inputs: ReportInputs) -> dict[str, Any]:
+    questions = [_question_entry(q, section, audit, template, inputs) for q in section.questions]
+    return {
+        "id": section.id,
+        "title": section.title,
+        "description": section.description,
+        "per_agency": section.per_agency,
+        "agencies": _agency_codes(audit) if section.repeat == PER_AGENCY else [],
+        "relevant": any(q["relevant"] for q in questions),
+        "questions": questions,
+    }
+
+
+def _scale(template: Template) -> str:
+    rules = template.judgement_rules
+    return rules.scale if rules else "grade"
+
+
+def _judgement(scope: str, derived: str | None, audit: AuditRecord, scale: str, agency: str | None) -> dict[str, Any]:
+    override = next((o for o in audit.overrides if o.scope == scope and (o.agency or None) == agency), None)
+    value = override.value if override else derived
+    labels = SCALE_LABELS.get(scale, {})
+    return {
+        "value": value,
+        "label": labels.get(value, value) if value else "Not derived",
+        "derived": derived,
+        "overridden": override is not None,
+        "rationale": override.rationale if override else "",
+    }
+
+
+def _judgements(audit: AuditRecord, template: Template, inputs: ReportInputs) -> dict[str, Any]:
+    scale = _scale(template)
+    sections = []
+    for section in template.sections:
+        agencies = _agency_codes(audit) if section.per_agency else [""]
+        for agency in agencies:
+            scope = f"{section.id}@{agency}" if agency else section.id
+            derived = inputs.derived.get(scope)
+            has_override = any(o.scope == section.id and (o.agency or "") == agency for o in audit.overrides)
+            if derived is None and not has_override and scope not in inputs.derived:
+                continue
+            entry = _judgement(section.id, derived, audit, scale, agency or None)
+            entry.update(
+                section_id=section.id,
+                title=section.title,
+                agency=agency or None,
+                agency_label=agency_label(template, agency) if agency else None,
+            )
+            sections.append(entry)
+    overall = _judgement("overall", inputs.derived.get("overall"), audit, scale, None)
+    overall["rule"] = inputs.rule_descriptions.get("overall", "")
+    return {"scale": scale, "overall": overall, "sections": sections}
+
+
+def _grade_counts(sections: list[dict[str, Any]], scale: str) -> dict[str, int]:
+    options = GRADE_OPTIONS if scale == "grade" else RAG_OPTIONS
+    counts = {o.code: 0 for o in options}
+    for section in sections:
+        for question in section["questions"]:
+            if question["type"] not in ("grade", "rag"):
+                continue
+            for answer in question["answers"]:
+                if answer["relevant"] and answer["value"] in counts:
+                    counts[answer["value"]] += 1
+    return counts
+
+
+def _actions(audit: AuditRecord, template: Template, inputs: ReportInputs) -> list[dict[str, Any]]:
+    rows = []
+    for answer in audit.answers:
+        try:
+            question = template.question(answer.question_id)
+        except KeyError:
+            continue
+        if question.type != QuestionType.ACTIONS or not isinstance(answer.value, list):
+            continue
+        if not _is_visible(inputs, answer.question_id, answer.agency or ""):
+            continue
+        for item in answer.value:
+            if isinstance(item, dict):
+                rows.append(
+                    {
+                        "question_id": answer.question_id,
+                        "agency": answer.agency,
+                        **{
+                            k: str(item.get(k, "") or "")
+                            for k in ("action", "owner_agency", "owner_role", "due", "status")
+                        },
+                    }
+                )
+    return rows
+
+
+def _key_findings(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Long-text answers in sections or questions named for findings, learning or summary."""
+    words = ("finding", "learning", "summary", "strength", "improve")
+    found = []
+    for section in sections:
+        in_section = any(w in section["id"].lower() for w in words)
+        for question in section["questions"]:
+            if question["type"] != "long_text" or not (in_section or any(w in question["id"].lower() for w in words)):
+                continue
+            for answer in question["answers"]:
+                if answer["relevant"] and answer["value"]:
+                    found.append(
+                        {"question_id": question["id"], "label": question["label"], "text": str(answer["value"])}
+                    )
+    return found
+
+
+def _changes(audit: AuditRecord, previous: AuditRecord, template: Template) -> list[dict[str, Any]]:
+    before, after = previous.answer_map(), audit.answer_map()
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old is not None and new is not None and _answer_payload(old) == _answer_payload(new):
+            continue
+        qid, agency = key
+        try:
+            question: Question | None = template.question(qid)
+        except KeyError:
+            question = None
+        reason_key = f"{qid}@{agency}" if agency else qid
+        rows.append(
+            {
+                "key": reason_key,
+                "question_id": qid,
+                "agency": agency or None,
+                "label": question.label if question else qid,
+                "before": display_value(question, old.value if old else None),
+                "after": display_value(question, new.value if new else None),
+                "reason": audit.amendment_reasons.get(reason_key, ""),
+            }
+        )
+    return rows
+
+
+def _amendment(audit: AuditRecord, previous: AuditRecord | None, template: Template) -> dict[str, Any] | None:
+    if audit.revision <= 1 and previous is None:
+        return None
+    result: dict[str, Any] = {
+        "previous_revision_id": audit.previous_revision_id,
+        "previous_report_id": None,
+        "previous_content_hash": None,
+        "changes": [],
+    }
+    if previous is not None:
+        result["previous_report_id"] = report_id_for(previous.id, previous.revision)
+        result["previous_content_hash"] = content_hash(previous)
+        result["changes"] = _changes(audit, previous, template)
+    return result
+
+
+def _subject_display(audit: AuditRecord, template: Template) -> list[dict[str, str]]:
+    rows = []
+    for subject_field in template.subject_fields:
+        value = audit.subject.get(subject_field.id)
+        if value in (None, "", []):
+            continue
+        proxy = Question(subject_field.id, subject_field.type, subject_field.label, options=subject_field.options)
+        rows.append({"id": subject_field.id, "label": subject_field.label, "value": display_value(proxy, value)})
+    return rows
+
+
+def build_report_data(
+    audit: AuditRecord,
+    template: Template,
+    *,
+    generated_at: dt.datetime,
+    inputs: ReportInputs | None = None,
+    previous: AuditRecord | None = None,
+    marking: str = DEFAULT_MARKING,
+    mode: str = "full",
+    app_version: str = "",
+) -> dict[str, Any]:
+    """The complete report data (schema `SCHEMA_VERSION`) for `audit` rendered with `template`.
+
+    `previous` is the revision this one amends (for the change summary); `mode` is ``full``
+    (not-relevant questions shown as not applicable) or ``compact`` (left out of the PDF; the
+    data keeps them flagged ``relevant: false`` either way).
+    """
+    inputs = inputs or ReportInputs()
+    sections = [_section_entry(s, audit, template, inputs) for s in template.sections]
+    judgements = _judgements(audit, template, inputs)
+    return {
+        "schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "report": {
+            "id": report_id_for(audit.id, audit.revision),
+            "generated_at": generated_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            "mode": mode,
+            "marking": marking,
+            "app_version": app_version,
+            "content_hash": content_hash(audit),
+        },
+        "template": {
+            "id": template.id,
+            "title": template.title,
+            "version": template.version,
+            "hash": audit.template_hash or template.content_hash,
+            "kind": str(template.kind),
+        },
+        "audit": {
+            "id": audit.id,
+            "title": audit.title,
+            "status": str(audit.status),
+            "revision": audit.revision,
+            "previous_revision_id": audit.previous_revision_id,
+            "created_at": audit.created_at,
+            "updated_at": audit.updated_at,
+            "completed_at": audit.completed_at,
+        },
+        "auditor": {"name": audit.auditor.name, "role": audit.auditor.role, "agency": audit.auditor.agency},
+        "subject": dict(audit.subject),
+        "subject_display": _subject_display(audit, template),
+        "agencies": _agencies(audit, template),
+        "judgements": judgements,
+        "grade_counts": _grade_counts(sections, judgements["scale"]),
+        "key_findings": _key_findings(sections),
+        "actions": _actions(audit, template, inputs),
+        "sections": sections,
+        "amendment": _amendment(audit, previous, template),
+    }

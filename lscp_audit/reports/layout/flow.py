@@ -1,0 +1,111 @@
+"""Small flowable helpers shared by the report pages: headings with outline entries, wrapped
+tables that split across pages with repeated headers, and the signature slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from lscp_audit.reports.layout.styles import HEADER_FILL, RULE, rgb, styles, text
+
+
+def heading(title: str, level: int = 0) -> Paragraph:
+    """An h1 (level 0) or h2 (level 1) paragraph that also becomes a PDF bookmark."""
+    para = Paragraph(text(title), styles()["h1" if level == 0 else "h2"])
+    para.outline = (title, level)
+    return para
+
+
+def para(value: object, style: str = "body") -> Paragraph:
+    return Paragraph(text(value), styles()[style])
+
+
+class ReportTable(Table):
+    """A Table that splits a tall row across pages where it overflows, instead of first moving
+    it below a repeated header on the same page (reportlab's default tries row splits first)."""
+
+    TALL_ROW = 180.0
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 (reportlab API)
+        self._calc(availWidth, availHeight)
+        first_unfit = self._getFirstPossibleSplitRowPosition(availHeight)
+        heights = self._rowHeights
+        if 0 < first_unfit < len(heights) and heights[first_unfit] > self.TALL_ROW:
+            result = self._splitRows(availHeight, doInRowSplit=1)
+            if result:
+                return list(result)
+        return list(super().split(availWidth, availHeight))
+
+
+def grid_table(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
+    """A table with a shaded header row repeated on every page; tall rows split inside."""
+    head = [Paragraph(text(h), styles()["cell_head"]) for h in header]
+    table = ReportTable([head, *rows], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), rgb(HEADER_FILL)),
+                ("GRID", (0, 0), (-1, -1), 0.4, rgb(RULE)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def key_value_table(rows: list[tuple[str, str]], width: float) -> Table:
+    """Label/value pairs (the cover's details), labels bold on the left."""
+    data = [[Paragraph(text(k), styles()["cell_head"]), Paragraph(text(v), styles()["cell"])] for k, v in rows]
+    table = Table(data, colWidths=[width * 0.32, width * 0.68], splitInRow=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, rgb(RULE)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return table
+
+
+class SignatureSlot(Flowable):
+    """Reserves the auditor's and the QA moderator's signature boxes side by side and records
+    where they landed (page index, PDF coordinates) in `placement` for the signer."""
+
+    BOX_HEIGHT = 84.0
+
+    def __init__(self, width: float, placement: dict[str, Any]) -> None:
+        super().__init__()
+        self.box_width = min(240.0, (width - 20) / 2)
+        self.total_width = width
+        self.placement = placement
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.total_width, self.BOX_HEIGHT + 14
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColorRGB(*RULE)
+        canvas.setDash(2, 2)
+        canvas.rect(self.box_width + 20, 0, self.box_width, self.BOX_HEIGHT)
+        canvas.setDash()
+        canvas.setFont("LscpSans", 7.5)
+        canvas.setFillColorRGB(0.38, 0.38, 0.42)
+        canvas.drawString(0, self.BOX_HEIGHT + 4, "Auditor")
+        canvas.drawString(self.box_width + 20, self.BOX_HEIGHT + 4, "QA moderator (countersignature)")
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (reportlab API)
+        page_index = canvas.getPageNumber() - 1
+        auditor = (x, y, x + self.box_width, y + self.BOX_HEIGHT)
+        qa_x = x + self.box_width + 20
+        self.placement.update(
+            page_index=page_index, auditor=auditor, qa=(qa_x, y, qa_x + self.box_width, y + self.BOX_HEIGHT)
+        )
+        super().drawOn(canvas, x, y, _sW)

@@ -1,0 +1,115 @@
+"""The body: each section's questions with answers, evidence and acknowledged warnings.
+
+Per-agency sections show the agencies side by side (at most `AGENCIES_PER_TABLE` columns per
+table, so columns stay readable). In compact mode questions that are not relevant are left out;
+in full mode they are shown as "Not applicable".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Paragraph, Spacer
+
+from lscp_audit.core.report_data import NOT_APPLICABLE
+from lscp_audit.reports.layout.flow import grid_table, heading, para
+from lscp_audit.reports.layout.styles import WARNING_FILL, hex_colour, styles, text
+
+AGENCIES_PER_TABLE = 3
+
+
+def _warning(answer: dict[str, Any]) -> Paragraph:
+    message = answer.get("warning_message") or "A warning was shown"
+    body = f"<b>Warning acknowledged:</b> {text(message)}<br/><b>Reason:</b> {text(answer['warning_reason'])}"
+    style = styles()["cell"].clone("warn", backColor=hex_colour(WARNING_FILL), borderPadding=2)
+    return Paragraph(body, style)
+
+
+def answer_cell(answer: dict[str, Any] | None) -> list[Any]:
+    """The flowables for one answer: value, evidence and any acknowledged warning."""
+    if answer is None or not answer.get("relevant", True):
+        return [para(NOT_APPLICABLE, "cell_muted")]
+    cell: list[Any] = [para(answer["display"], "cell")]
+    if answer.get("evidence"):
+        cell.append(Paragraph(f"<i>Evidence:</i> {text(answer['evidence'])}", styles()["cell"]))
+    if answer.get("warning_reason"):
+        cell += [Spacer(1, 2), _warning(answer)]
+    return cell
+
+
+def _shown(question: dict[str, Any], compact: bool) -> bool:
+    return question["relevant"] or not compact
+
+
+def _plain_table(section: dict[str, Any], compact: bool, width: float) -> Any:
+    rows = []
+    for question in section["questions"]:
+        if not _shown(question, compact):
+            continue
+        answer = question["answers"][0] if question["answers"] else None
+        rows.append([para(question["label"], "question"), answer_cell(answer)])
+    if not rows:
+        return None
+    return grid_table(["Question", "Answer"], rows, [width * 0.4, width * 0.6])
+
+
+def _agency_tables(section: dict[str, Any], compact: bool, width: float) -> list[Any]:
+    agencies = section["agencies"]
+    labels = _agency_labels(section)
+    tables: list[Any] = []
+    for group in _groups(agencies):
+        column = width * 0.7 / len(group)
+        rows = []
+        for question in section["questions"]:
+            if not _shown(question, compact):
+                continue
+            by_agency = {a["agency"]: a for a in question["answers"]}
+            rows.append([para(question["label"], "question"), *[answer_cell(by_agency.get(code)) for code in group]])
+        if rows:
+            tables += [
+                grid_table(
+                    ["Question", *[labels.get(c, c) for c in group]], rows, [width * 0.3] + [column] * len(group)
+                ),
+                Spacer(1, 6),
+            ]
+    return tables
+
+
+def _groups(agencies: list[str]) -> list[list[str]]:
+    """Split agencies into balanced groups of at most AGENCIES_PER_TABLE (4 -> 2 + 2)."""
+    count = -(-len(agencies) // AGENCIES_PER_TABLE)
+    size = -(-len(agencies) // count)
+    return [agencies[i : i + size] for i in range(0, len(agencies), size)]
+
+
+def _agency_labels(section: dict[str, Any]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for question in section["questions"]:
+        for answer in question["answers"]:
+            if answer.get("agency"):
+                labels[answer["agency"]] = answer.get("agency_label") or answer["agency"]
+    return labels
+
+
+def section_flow(section: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
+    """Flowables for one section, or [] when compact mode leaves it out."""
+    if compact and not section["relevant"]:
+        return []
+    flow: list[Any] = [heading(section["title"], 1)]
+    if section.get("description"):
+        flow.append(para(section["description"], "small"))
+    if not section["relevant"]:
+        return [*flow, para("This section was not applicable to this case.", "cell_muted")]
+    if section["per_agency"] and section["agencies"]:
+        return flow + _agency_tables(section, compact, width)
+    table = _plain_table(section, compact, width)
+    return [*flow, table] if table is not None else flow
+
+
+def body(data: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
+    flow: list[Any] = [heading("Answers by section")]
+    if compact:
+        flow.append(para("Compact report: questions that did not apply to this case are left out.", "small"))
+    for section in data["sections"]:
+        flow += section_flow(section, compact=compact, width=width)
+    return flow

@@ -1,0 +1,72 @@
+"""Paragraph styles, colours and text helpers for the report (DejaVu Sans throughout)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from lscp_audit.reports import fonts
+
+INK = (0.10, 0.10, 0.12)
+MUTED = (0.38, 0.38, 0.42)
+RULE = (0.75, 0.77, 0.80)
+HEADER_FILL = (0.90, 0.92, 0.95)
+WARNING_FILL = (1.0, 0.96, 0.85)
+MARKING_COLOUR = (0.55, 0.05, 0.05)
+
+JUDGEMENT_COLOURS: dict[str, tuple[float, float, float]] = {
+    "outstanding": (0.10, 0.45, 0.25),
+    "good": (0.35, 0.65, 0.35),
+    "requires_improvement": (0.93, 0.62, 0.15),
+    "inadequate": (0.78, 0.18, 0.15),
+    "green": (0.25, 0.60, 0.30),
+    "amber": (0.93, 0.62, 0.15),
+    "red": (0.78, 0.18, 0.15),
+}
+
+
+def rgb(value: tuple[float, float, float]) -> Any:
+    from reportlab.lib.colors import Color
+
+    return Color(*value)
+
+
+def hex_colour(value: tuple[float, float, float]) -> str:
+    """``#rrggbb`` for a colour tuple (for Paragraph markup)."""
+    red, green, blue = (int(c * 255) for c in value)
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def text(value: object) -> str:
+    """Escape user text for a Paragraph and keep its line breaks."""
+    raw = "" if value is None else str(value)
+    return escape(raw).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, Any]:
+    """The named ParagraphStyles used across the report."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    family = fonts.register_fonts()
+    base = ParagraphStyle("base", fontName=family, fontSize=9.5, leading=12.5, textColor=rgb(INK), splitLongWords=1)
+
+    def make(name: str, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "small": make("small", fontSize=8, leading=10, textColor=rgb(MUTED)),
+        "cell": make("cell", fontSize=8.5, leading=11),
+        "cell_muted": make("cell_muted", fontSize=8.5, leading=11, textColor=rgb(MUTED), fontName=fonts.ITALIC),
+        "cell_head": make("cell_head", fontSize=8.5, leading=11, fontName=fonts.BOLD),
+        "question": make("question", fontSize=9, leading=11.5, fontName=fonts.BOLD),
+        "title": make("title", fontSize=22, leading=27, fontName=fonts.BOLD, spaceAfter=6),
+        "subtitle": make("subtitle", fontSize=12, leading=15, textColor=rgb(MUTED), spaceAfter=14),
+        "h1": make("h1", fontSize=15, leading=19, fontName=fonts.BOLD, spaceBefore=6, spaceAfter=8),
+        "h2": make("h2", fontSize=11.5, leading=14.5, fontName=fonts.BOLD, spaceBefore=10, spaceAfter=5),
+        "judgement": make("judgement", fontSize=16, leading=20, fontName=fonts.BOLD, spaceAfter=4),
+        "marking": make("marking", fontSize=10, leading=12, fontName=fonts.BOLD, alignment=TA_CENTER),
+    }

@@ -1,0 +1,171 @@
+"""PAdES baseline-B signing of a finished report with pyHanko, fully offline.
+
+One call takes the unsigned PDF from the layout and returns the signed bytes:
+1. optional AES-256 password encryption (applied first; the password is never stored);
+2. the JSON attachment and two signature fields (the auditor's, visible with a stamp, and an
+   empty one for the QA moderator's later countersignature) are added;
+3. a certification signature (DocMDP "form filling", so the QA field can still be signed) is
+   applied, with an RFC 3161 timestamp only when a URL is configured (off by default).
+Everything happens in memory; nothing touches the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.reports import embedded_data, stamp
+from lscp_audit.reports.identity_certs import SigningMaterial, describe_certificate
+
+AUDITOR_FIELD = "AuditorSignature"
+QA_FIELD = "QAModeratorSignature"
+DEFAULT_REASON = "I confirm this audit is complete and accurate"
+
+Box = tuple[float, float, float, float]
+
+
+class SigningFailed(LscpAuditError):
+    """The report could not be signed (bad key, certificate or timestamp server)."""
+
+
+@dataclass(frozen=True)
+class SignerIdentity:
+    """Who signs: the key material and the details shown in the stamp."""
+
+    material: SigningMaterial
+    name: str
+    role: str
+    agency: str
+
+
+@dataclass(frozen=True)
+class FieldPlacement:
+    """Where the layout reserved the signature boxes (page index from 0, PDF points)."""
+
+    page_index: int
+    auditor_box: Box
+    qa_box: Box | None = None
+
+
+@dataclass(frozen=True)
+class SignOptions:
+    reason: str = DEFAULT_REASON
+    location: str = ""
+    certify: bool = True
+    timestamp_url: str | None = None
+    password: str | None = None  # AES-256 encryption before signing when set
+    data: dict[str, Any] | None = None  # the JSON attachment
+    signed_at: dt.datetime | None = None  # for the stamp; defaults to now
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def format_stamp_time(when: dt.datetime) -> str:
+    """`28 Nov 2026 06:40 UTC` (UK style: day, short month, year)."""
+    when = when.astimezone(dt.UTC)
+    return f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
+def _signer(identity: SignerIdentity) -> Any:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    def load(pem: str) -> Any:
+        der = x509.load_pem_x509_certificate(pem.encode("ascii")).public_bytes(serialization.Encoding.DER)
+        return asn1_x509.Certificate.load(der)
+
+    key = load_private_key_from_pemder_data(identity.material.private_key_pem.encode("ascii"), passphrase=None)
+    registry = SimpleCertificateStore.from_certs([load(p) for p in identity.material.chain_pem])
+    return SimpleSigner(signing_cert=load(identity.material.certificate_pem), signing_key=key, cert_registry=registry)
+
+
+def _prepare(pdf: bytes, placement: FieldPlacement, options: SignOptions) -> Any:
+    """A writer holding the report plus attachment and fields, encrypted when asked."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    if not options.password:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        _add_parts(writer, placement, options)
+        return writer
+    fresh = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    fresh.encrypt(options.password, options.password)
+    _add_parts(fresh, placement, options)
+    buf = io.BytesIO()
+    fresh.write(buf)
+    writer = IncrementalPdfFileWriter(buf)
+    writer.encrypt(options.password)
+    return writer
+
+
+def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> None:
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    if options.data is not None:
+        embedded_data.attach(writer, options.data, options.signed_at)
+    append_signature_field(
+        writer, SigFieldSpec(AUDITOR_FIELD, on_page=placement.page_index, box=_int_box(placement.auditor_box))
+    )
+    qa_box = _int_box(placement.qa_box) if placement.qa_box else None
+    append_signature_field(writer, SigFieldSpec(QA_FIELD, on_page=placement.page_index, box=qa_box))
+
+
+def _int_box(box: Box) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = box
+    return (round(x1), round(y1), round(x2), round(y2))
+
+
+def _key_usage(identity: SignerIdentity) -> set[str]:
+    info = describe_certificate(identity.material.certificate_pem)
+    return {"non_repudiation"} if info.non_repudiation else {"digital_signature"}
+
+
+def sign_report(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement, options: SignOptions) -> bytes:
+    """Sign the report `pdf` and return the signed PDF bytes.
+
+    Raises `SigningFailed` with a plain message when pyHanko rejects the key, certificate or
+    timestamp server; the message never carries report content.
+    """
+    from pyhanko.sign import fields, signers, timestamps
+
+    signed_at = options.signed_at or dt.datetime.now(dt.UTC)
+    meta = signers.PdfSignatureMetadata(
+        field_name=AUDITOR_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=options.reason,
+        location=options.location or None,
+        name=identity.name,
+        certify=options.certify,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+        signer_key_usage=_key_usage(identity),
+    )
+    box = placement.auditor_box
+    style = stamp.stamp_style(
+        stamp.render_stamp_pdf(
+            stamp.StampText(
+                identity.name, identity.role, identity.agency, format_stamp_time(signed_at), options.reason
+            ),
+            box[2] - box[0],
+            box[3] - box[1],
+        )
+    )
+    timestamper = timestamps.HTTPTimeStamper(options.timestamp_url) if options.timestamp_url else None
+    try:
+        writer = _prepare(pdf, placement, options)
+        pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), timestamper=timestamper, stamp_style=style)
+        out = pdf_signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
+    except (ValueError, OSError) as exc:
+        raise SigningFailed(f"the report could not be signed ({type(exc).__name__})") from exc
+    except Exception as exc:  # pyHanko raises its own SigningError / certvalidator errors
+        if type(exc).__module__.startswith(("pyhanko", "pyhanko_certvalidator", "aiohttp")):
+            raise SigningFailed(f"the report could not be signed: {exc}") from exc
+        raise
+    return bytes(out.getvalue())
