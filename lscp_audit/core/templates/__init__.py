@@ -1,11 +1,19 @@
 """Audit templates: the typed model, YAML loader, validator, hashing and self-tests.
 
 Start with `load_template_text(text, file_name)` (or `load_template_file(path)`), which returns
-a validated, frozen `Template` or raises `TemplateError` listing every problem.
+a validated, frozen `Template` or raises `TemplateInvalid` (a `TemplateError`) listing every
+problem as ``FILE:LINE: message``. `check_template_text` returns the problems instead.
 """
 
 from __future__ import annotations
 
+from lscp_audit.core.templates.hashing import content_hash, normalise_source, template_key
+from lscp_audit.core.templates.loader import (
+    check_template_file,
+    check_template_text,
+    load_template_file,
+    load_template_text,
+)
 from lscp_audit.core.templates.model import (
     AGENCIES_FIELD,
     FORMAT_VERSION,
@@ -23,6 +31,7 @@ from lscp_audit.core.templates.model import (
     Template,
     TemplateKind,
 )
+from lscp_audit.core.templates.problems import Problem, TemplateInvalid
 
 __all__ = [
     "AGENCIES_FIELD",
@@ -33,11 +42,20 @@ __all__ = [
     "JudgementRule",
     "JudgementRules",
     "Option",
+    "Problem",
     "Question",
     "QuestionType",
     "Section",
     "SelfTest",
     "SubjectField",
     "Template",
+    "TemplateInvalid",
     "TemplateKind",
+    "check_template_file",
+    "check_template_text",
+    "content_hash",
+    "load_template_file",
+    "load_template_text",
+    "normalise_source",
+    "template_key",
 ]

@@ -1,0 +1,89 @@
+"""Public entry points: YAML text (or a file) to a validated, frozen `Template`.
+
+The stages run in order and stop at the first stage with problems, so messages never cascade:
+YAML syntax, structure (`builder`), cross-references (`validator`), expressions and cycles
+(`logic`), then the template's own self-tests. Reading a path is the only I/O in the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lscp_audit.core.errors import TemplateError
+from lscp_audit.core.templates.builder import build_template
+from lscp_audit.core.templates.hashing import content_hash
+from lscp_audit.core.templates.logic import compile_logic
+from lscp_audit.core.templates.model import Template
+from lscp_audit.core.templates.problems import Problem, Problems, TemplateInvalid
+from lscp_audit.core.templates.selftests import run_self_tests
+from lscp_audit.core.templates.validator import validate_template
+from lscp_audit.core.templates.yaml_source import parse_yaml
+
+MAX_TEMPLATE_CHARS = 2_000_000  # far above any real template; refuses runaway files
+
+
+def check_template_text(
+    text: str, file_name: str = "<template>", run_tests: bool = True
+) -> tuple[Template | None, list[Problem]]:
+    """Build and check a template; returns it (None if it has problems) and every problem."""
+    problems = Problems(file_name)
+    if len(text) > MAX_TEMPLATE_CHARS:
+        problems.add(None, f"is too large to be a template ({len(text)} characters)")
+        return None, problems.items
+    try:
+        tree = parse_yaml(text, file_name)
+    except TemplateError as exc:
+        return None, [Problem(file_name, exc.line, exc.detail)]
+    template = build_template(tree, file_name, text, problems)
+    if template is None or problems:
+        return None, problems.items
+    validate_template(template, problems)
+    if problems:
+        return None, problems.items
+    logic = compile_logic(template, problems)
+    if logic is None:
+        return None, problems.items
+    template = replace(template, compiled=logic, content_hash=content_hash(text))
+    if run_tests:
+        run_self_tests(template, problems)
+    return (None if problems else template), problems.items
+
+
+def load_template_text(text: str, file_name: str = "<template>") -> Template:
+    """A validated template from YAML text; raises TemplateInvalid listing every problem.
+
+    Use this to rebuild the frozen template stored with an audit (`AuditRecord.template_source`).
+    """
+    template, problems = check_template_text(text, file_name)
+    if template is None:
+        raise TemplateInvalid(problems)
+    return template
+
+
+def read_template_source(path: Path) -> str:
+    """The text of a template file; TemplateError when it cannot be read as UTF-8 text."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TemplateError(str(path), None, "file not found") from None
+    except UnicodeDecodeError:
+        raise TemplateError(str(path), None, "is not UTF-8 text") from None
+    except OSError as exc:
+        raise TemplateError(str(path), None, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def load_template_file(path: Path | str) -> Template:
+    """A validated template from a file; messages name the file as given."""
+    path = Path(path)
+    return load_template_text(read_template_source(path), str(path))
+
+
+def check_template_file(path: Path | str) -> tuple[Template | None, list[Problem]]:
+    """`check_template_text` for a file, turning read errors into problems."""
+    path = Path(path)
+    try:
+        text = read_template_source(path)
+    except TemplateError as exc:
+        return None, [Problem(exc.file, exc.line, exc.detail)]
+    return check_template_text(text, str(path))

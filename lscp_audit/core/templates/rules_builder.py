@@ -1,0 +1,159 @@
+"""Build the `judgement_rules` and `self_tests` parts of a template from the YAML tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lscp_audit.core.templates.model import Cap, JudgementMethod, JudgementRule, JudgementRules, SelfTest
+from lscp_audit.core.templates.reader import Block, yaml_type_name
+from lscp_audit.core.templates.yaml_source import MarkedDict, MarkedList
+
+RULES_KEYS = ("scale", "section", "sections", "overall")
+RULE_KEYS = ("method", "rounding", "caps", "questions", "description")
+OVERALL_KEYS = (*RULE_KEYS, "from")
+CAP_KEYS = ("if_any", "at_most")
+SELF_TEST_KEYS = (
+    "name",
+    "subject",
+    "answers",
+    "expect_visible",
+    "expect_hidden",
+    "expect_missing",
+    "expect_judgements",
+)
+SCALES = ("grade", "rag")
+ROUNDINGS = ("down", "nearest")
+OVERALL_SOURCES = ("sections", "questions")
+
+
+def build_judgement_rules(top: Block) -> JudgementRules | None:
+    data = top.block("judgement_rules")
+    if data is None:
+        return None
+    block = Block(data, "judgement_rules", top.problems)
+    block.check_keys(RULES_KEYS, required=("scale",))
+    scale = block.text("scale", "grade")
+    if scale not in SCALES:
+        block.error("scale", f"scale '{scale}' is not known; use grade or rag")
+    section_rules: dict[str, JudgementRule] = {}
+    per_section = block.block("sections")
+    if per_section is not None:
+        for section_id, rule_data in per_section.items():
+            rule = _rule(
+                block, rule_data, f"judgement rule for section '{section_id}'", per_section.line_of(section_id)
+            )
+            if rule is not None:
+                section_rules[section_id] = rule
+    overall_data = block.block("overall")
+    overall_from = "sections"
+    if overall_data is not None:
+        overall_from = Block(overall_data, "overall judgement rule", top.problems).text("from", "sections")
+        if overall_from not in OVERALL_SOURCES:
+            top.problems.add(
+                overall_data.line_of("from"),
+                f"overall judgement rule from '{overall_from}' must be sections or questions",
+            )
+    return JudgementRules(
+        scale=scale,
+        section=_rule(block, data.get("section"), "section judgement rule", data.line_of("section")),
+        section_rules=section_rules,
+        overall=_rule(block, overall_data, "overall judgement rule", data.line_of("overall"), OVERALL_KEYS),
+        overall_from=overall_from,
+        line=data.line,
+    )
+
+
+def _rule(
+    owner: Block, data: Any, what: str, line: int | None, keys: tuple[str, ...] = RULE_KEYS
+) -> JudgementRule | None:
+    if data is None:
+        return None
+    if not isinstance(data, MarkedDict):
+        owner.problems.add(line, f"{what} must be a block of fields, not {yaml_type_name(data)}")
+        return None
+    block = Block(data, what, owner.problems)
+    block.check_keys(keys, required=("method",))
+    method_text = block.text("method", JudgementMethod.LOWEST.value)
+    try:
+        method = JudgementMethod(method_text)
+    except ValueError:
+        block.error("method", f"method '{method_text}' is not known; use lowest or average")
+        method = JudgementMethod.LOWEST
+    rounding = block.text("rounding", "down")
+    if rounding not in ROUNDINGS:
+        block.error("rounding", f"rounding '{rounding}' is not known; use down or nearest")
+    return JudgementRule(
+        method=method,
+        rounding=rounding,
+        caps=tuple(_caps(block)),
+        questions=block.text_list("questions"),
+        description=block.text("description"),
+        line=data.line,
+    )
+
+
+def _caps(rule: Block) -> list[Cap]:
+    caps = []
+    items = rule.items("caps")
+    for index, item in enumerate(items):
+        if not isinstance(item, MarkedDict):
+            rule.problems.add(
+                items.line_of(index), f"{rule.what} cap {index + 1} must be a block with if_any and at_most"
+            )
+            continue
+        block = Block(item, f"{rule.what} cap {index + 1}", rule.problems)
+        block.check_keys(CAP_KEYS, required=CAP_KEYS)
+        caps.append(Cap(block.text("if_any"), block.text("at_most")))
+    return caps
+
+
+def build_self_tests(top: Block) -> tuple[SelfTest, ...]:
+    tests = []
+    items = top.items("self_tests")
+    for index, item in enumerate(items):
+        if not isinstance(item, MarkedDict):
+            top.problems.add(items.line_of(index), f"self-test {index + 1} must be a block of fields")
+            continue
+        name = item.get("name") if isinstance(item.get("name"), str) else str(index + 1)
+        block = Block(item, f"self-test '{name}'", top.problems)
+        block.check_keys(SELF_TEST_KEYS, required=("name",))
+        tests.append(
+            SelfTest(
+                name=str(name),
+                answers=_mapping(block, "answers"),
+                subject=_mapping(block, "subject"),
+                expect_visible=block.text_list("expect_visible"),
+                expect_hidden=block.text_list("expect_hidden"),
+                expect_missing=block.text_list("expect_missing"),
+                expect_judgements=_judgement_expectations(block),
+                line=item.line,
+            )
+        )
+    return tuple(tests)
+
+
+def _mapping(block: Block, key: str) -> dict[str, Any]:
+    data = block.block(key)
+    return {k: _plain(v) for k, v in data.items()} if data is not None else {}
+
+
+def _plain(value: Any) -> Any:
+    """Marked containers back to plain JSON-like values (answers are stored as plain JSON)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | MarkedList):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _judgement_expectations(block: Block) -> dict[str, str | None]:
+    data = block.block("expect_judgements")
+    if data is None:
+        return {}
+    result: dict[str, str | None] = {}
+    for scope, value in data.items():
+        if value is not None and not isinstance(value, str):
+            block.problems.add(data.line_of(scope), f"{block.what} expected judgement for '{scope}' must be a code")
+            continue
+        result[scope] = value
+    return result

@@ -1,0 +1,102 @@
+"""Read template YAML into plain dicts and lists that remember their line numbers.
+
+The loader is PyYAML's safe loader with three changes for hand-written templates:
+- every mapping becomes a `MarkedDict` and every sequence a `MarkedList`, each knowing the
+  1-based line of itself and of each key or item, so messages can say ``FILE:LINE``;
+- a key repeated in one mapping is an error (plain YAML silently keeps the last one);
+- only ``true``/``false`` are booleans and dates stay text, so ``answers: {q1: yes}`` means the
+  answer code ``yes`` and ``2026-01-31`` stays the ISO text the answers use.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from lscp_audit.core.errors import TemplateError
+
+
+class MarkedDict(dict[str, Any]):
+    """A mapping with `line` (where it starts) and `key_lines` (where each key is)."""
+
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+class MarkedList(list[Any]):
+    """A sequence with `line` and `item_lines` (where each item starts)."""
+
+    line: int | None = None
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int | None:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """SafeLoader with line-marked containers, duplicate-key errors and YAML 1.2-style scalars."""
+
+
+# Rebuild the implicit resolvers without YAML 1.1 yes/no/on/off booleans and timestamps.
+_TemplateLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_TemplateLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> MarkedDict:
+    result = MarkedDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            raise _DuplicateKey(None, None, f"'{key}' appears twice in the same block", key_node.start_mark)
+        result.key_lines[key] = key_node.start_mark.line + 1
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _construct_sequence(loader: _TemplateLoader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, file_name: str) -> Any:
+    """Parse `text`; TemplateError(file, line, 'is not valid YAML: ...') when it cannot."""
+    try:
+        return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "cannot be read"
+        if isinstance(exc, _DuplicateKey):
+            raise TemplateError(file_name, line, f"duplicate key: {problem}") from None
+        raise TemplateError(file_name, line, f"is not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise TemplateError(file_name, None, f"is not valid YAML: {exc}") from None
