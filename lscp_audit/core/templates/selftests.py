@@ -7,9 +7,7 @@ Each failure is a problem on the self-test's line, e.g.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lscp_audit.core.errors import ValidationError
 from lscp_audit.core.templates.model import SelfTest, Template
