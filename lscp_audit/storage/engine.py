@@ -130,6 +130,18 @@ def file_header(path: Path) -> bytes:
         return handle.read(16)
 
 
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable only by the user (fails if it exists), so SQLite's later
+    writes and its sidecar files inherit mode 0600."""
+    import os
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise VaultError(f"{path} already exists") from None
+    os.close(fd)
+
+
 def check_not_plaintext(path: Path) -> None:
     """Raise VaultCorrupt if `path` is an unencrypted SQLite file (wrong dialect by mistake)."""
     if path.exists() and path.stat().st_size and file_header(path) == PLAIN_SQLITE_HEADER:
@@ -230,8 +242,7 @@ def export_encrypted(engine: Engine, dest: Path, key: RawKey) -> None:
 
     Uses ``ATTACH ... KEY`` + ``sqlcipher_export``; `dest` must not exist.
     """
-    if dest.exists():
-        raise VaultError(f"{dest} already exists")
+    create_private_file(dest)
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None

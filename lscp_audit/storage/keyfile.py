@@ -213,7 +213,7 @@ class KeyFile:
         wrap = self.pending_data_key_wrap if pending else self.data_key_wrap
         if wrap is None:
             raise VaultError("no pending data key")
-        raw = _open(bytes(master), wrap, _aad(self.vault_id, "pending" if pending else "data", None, b""))
+        raw = _open(bytes(master), wrap, _aad(self.vault_id, "data", None, b""))
         if raw is None:
             raise VaultCorrupt("The vault's key file is damaged: the data key does not decrypt.")
         return RawKey(raw)
@@ -232,14 +232,17 @@ class KeyFile:
         )
 
     def with_pending(self, master: bytes | bytearray, key: RawKey | None) -> KeyFile:
-        wrap = None if key is None else wrap_with_key(self.vault_id, "pending", bytes(master), key.bytes())
+        wrap = None if key is None else wrap_with_key(self.vault_id, "data", bytes(master), key.bytes())
         return replace(self, pending_data_key_wrap=wrap)
 
-    def promote_pending(self, master: bytes | bytearray) -> KeyFile:
-        key = self.data_key(master, pending=True)
-        wrap = wrap_with_key(self.vault_id, "data", bytes(master), key.bytes())
-        key.wipe()
-        return replace(self, data_key_wrap=wrap, pending_data_key_wrap=None)
+    def drop_pending(self) -> KeyFile:
+        return replace(self, pending_data_key_wrap=None)
+
+    def promote_pending(self) -> KeyFile:
+        """Make the pending key current (needs no secret: both wraps are under the same ``M``)."""
+        if self.pending_data_key_wrap is None:
+            return self
+        return replace(self, data_key_wrap=self.pending_data_key_wrap, pending_data_key_wrap=None)
 
     def with_keychain(self, backend: str | None) -> KeyFile:
         return replace(self, keychain_backend=backend)

@@ -85,11 +85,11 @@ class Vault:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = VaultLock(path).acquire()
         try:
+            eng.create_private_file(path)
             engine = eng.make_engine(path, key, memory_security=memory_security)
             with engine.connect() as conn:
                 raw = conn.connection.dbapi_connection
                 migrations.migrate(raw, path)
-            path.chmod(0o600)
             vault = cls(path, key, engine, lock)
         except BaseException:
             lock.release()
@@ -107,10 +107,14 @@ class Vault:
         migrate: bool = True,
         before_migrate: Any = None,
         memory_security: bool = True,
+        lock: VaultLock | None = None,
     ) -> Vault:
-        """Open and unlock an existing vault; run pending migrations (after `before_migrate(vault_path)`)."""
+        """Open and unlock an existing vault; run pending migrations (after `before_migrate(engine)`).
+
+        `lock` is an already-held `VaultLock` to reuse (key rotation and restore keep it held).
+        """
         _precheck_file(path)
-        lock = VaultLock(path).acquire()
+        lock = (lock or VaultLock(path)).acquire()
         engine: Engine | None = None
         try:
             engine = eng.make_engine(path, key, memory_security=memory_security)
@@ -150,7 +154,7 @@ class Vault:
                 applied = migrations.migrate(raw, path)
                 log.info("vault migrated through schema versions %s", applied)
 
-    def close(self) -> None:
+    def close(self, release_lock: bool = True) -> None:
         """Lock: finish queued writes, close all connections, release the lock, forget the key."""
         if self._closed:
             return
@@ -159,8 +163,13 @@ class Vault:
             self.writer.close()
         finally:
             self.engine.dispose()
-            self._lock.release()
+            if release_lock:
+                self._lock.release()
             self._key.wipe()
+
+    @property
+    def file_lock(self) -> VaultLock:
+        return self._lock
 
     lock = close
 

@@ -8,7 +8,8 @@ Public API of `AuditRepository` (reached as ``vault.audits``):
 - ``get(audit_id)`` -> `AuditRecord` (raises `NotFound`); ``exists(audit_id)`` -> bool
 - ``list_summaries(AuditFilter())`` -> `AuditPage` (filtered, sorted and paged in SQL)
 - ``save_answer(audit_id, answer, actor)`` (autosave: one commit, waits for it);
-  ``submit_answer(...)`` -> `Future` (same, without waiting)
+  ``submit_answer(...)`` -> `Future` (same, without waiting); ``save_answers(audit_id, answers,
+  actor)`` (one commit; an answer whose value is None is deleted)
 - ``delete_answer(audit_id, question_id, agency, actor)``
 - ``set_status(audit_id, status, actor, completed_at=None)``, ``set_overrides(...)``,
   ``set_judgement(...)``, ``set_amendment_reasons(...)``, ``update_subject(audit_id, subject, actor,
@@ -264,22 +265,40 @@ class AuditRepository:
         """Autosave one answer and wait until it is durably committed."""
         self.submit_answer(audit_id, answer, actor).result()
 
+    def save_answers(self, audit_id: str, answers: Iterable[Answer], actor: str) -> None:
+        """Save several answers in one commit; an answer whose value is None is deleted."""
+        batch = list(answers)
+        now = self._ctx.clock()
+
+        def work(session: Session) -> None:
+            self._touch(session, audit_id, now)
+            for answer in batch:
+                if answer.value is None:
+                    self._delete_answer_in(session, audit_id, answer.question_id, answer.agency or "", actor, now)
+                else:
+                    self._upsert_answer(session, audit_id, answer, actor, now)
+
+        self._ctx.writer.run(work)
+
+    def _delete_answer_in(
+        self, session: Session, audit_id: str, question_id: str, agency: str, actor: str, now: str
+    ) -> None:
+        row = session.execute(
+            sa.select(AnswerRow).where(
+                AnswerRow.audit_id == audit_id, AnswerRow.question_id == question_id, AnswerRow.agency == agency
+            )
+        ).scalar_one_or_none()
+        if row is not None:
+            old = _answer_json(row)
+            session.delete(row)
+            history.append(session, audit_id, actor, _answer_field(question_id, agency), old, "null", now)
+
     def delete_answer(self, audit_id: str, question_id: str, agency: str | None, actor: str) -> None:
         now = self._ctx.clock()
 
         def work(session: Session) -> None:
             self._touch(session, audit_id, now)
-            row = session.execute(
-                sa.select(AnswerRow).where(
-                    AnswerRow.audit_id == audit_id,
-                    AnswerRow.question_id == question_id,
-                    AnswerRow.agency == (agency or ""),
-                )
-            ).scalar_one_or_none()
-            if row is not None:
-                old = _answer_json(row)
-                session.delete(row)
-                history.append(session, audit_id, actor, _answer_field(question_id, agency or ""), old, "null", now)
+            self._delete_answer_in(session, audit_id, question_id, agency or "", actor, now)
 
         self._ctx.writer.run(work)
 

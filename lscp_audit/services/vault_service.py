@@ -1,0 +1,333 @@
+"""Vault use cases for the GUI and CLI: create, unlock, lock, passphrase, key rotation, checks.
+
+`VaultService(path)` manages one vault file. Typical use::
+
+    service = VaultService(path)                       # production KDF cost and keychain
+    created = service.create("correct horse battery")  # -> VaultCreated(recovery_key=...)
+    service.lock()
+    result = service.unlock()                          # keychain route, or raises WrongPassphrase
+    result = service.unlock(passphrase="...")          # or recovery_key="..."
+    vault = service.vault                              # storage `Vault` for other services
+
+Unlock order: the keychain first (if enabled and usable), then the passphrase, then the recovery
+key. `route_message` says which route was used and why the keychain was or was not. Backups,
+restore and retention are in `VaultBackupsMixin` (``services/vault_backups.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from lscp_audit import paths
+from lscp_audit.core.errors import (
+    KeychainUnavailable,
+    ValidationError,
+    VaultCorrupt,
+    VaultError,
+    VaultLocked,
+    WrongPassphrase,
+)
+from lscp_audit.core.history import ChainVerification
+from lscp_audit.services.passphrase import passphrase_problems
+from lscp_audit.services.vault_backups import VaultBackupsMixin
+from lscp_audit.services.vault_keys import Candidates, KeyRoute, KeyRoutes, Secret
+from lscp_audit.storage import rotation
+from lscp_audit.storage.engine import IntegrityReport, RawKey
+from lscp_audit.storage.keyfile import (
+    PRODUCTION_POLICY,
+    KdfPolicy,
+    KeyFile,
+    new_keyfile,
+    new_recovery_key,
+    save_keyfile,
+)
+from lscp_audit.storage.keystore import KeychainStatus, KeyStore
+from lscp_audit.storage.repositories.context import utc_now
+from lscp_audit.storage.vault import Vault, sidecars
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VaultCreated:
+    """Result of `VaultService.create`: the one-time recovery key and how the key is kept."""
+
+    recovery_key: str
+    keychain_used: bool
+    route_message: str
+
+
+@dataclass(frozen=True)
+class UnlockResult:
+    route: KeyRoute
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    integrity: IntegrityReport
+    history: ChainVerification
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity.ok and self.history.ok
+
+    def summary(self) -> str:
+        parts = [self.integrity.summary()]
+        if self.history.ok:
+            parts.append(f"The change history ({self.history.entries_checked} entries) is intact.")
+        else:
+            parts.append("The change history has been altered: " + "; ".join(self.history.problems[:3]))
+        return " ".join(parts)
+
+
+class VaultService(VaultBackupsMixin):
+    """Use cases over one vault file. Not thread-safe: call from one thread (the GUI's ops helper)."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        keystore: KeyStore | None = None,
+        use_keychain: bool = True,
+        kdf_policy: KdfPolicy = PRODUCTION_POLICY,
+        actor: str = "",
+    ) -> None:
+        self.path = Path(path) if path is not None else paths.default_vault_path()
+        self.routes = KeyRoutes(self.path, keystore or KeyStore(), use_keychain, kdf_policy)
+        self.actor = actor
+        self._vault: Vault | None = None
+        self._keyfile: KeyFile | None = None
+        self.route: KeyRoute | None = None
+        self.route_message = ""
+
+    # --- state ------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.exists() or self.routes.keyfile_path.exists()
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._vault is not None and not self._vault.closed
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None or self._vault.closed:
+            raise VaultLocked("The vault is locked. Unlock it first.")
+        return self._vault
+
+    def keychain_status(self) -> KeychainStatus:
+        return self.routes.keychain_status()
+
+    # --- create -----------------------------------------------------------------------------
+    def create(
+        self, passphrase: str, *, use_keychain: bool | None = None, require_keychain: bool = False
+    ) -> VaultCreated:
+        """Create a new vault; returns the recovery key to show once. Leaves the vault unlocked."""
+        problems = passphrase_problems(passphrase)
+        if problems:
+            raise ValidationError(problems)
+        if self.exists() or any(p.exists() for p in sidecars(self.path)):
+            raise VaultError(
+                f"A vault (or its key file) already exists at {self.path}; a new key is never created over it."
+            )
+        want_keychain = self.routes.use_keychain if use_keychain is None else use_keychain
+        status = self.routes.keychain_status() if want_keychain else None
+        if require_keychain and (status is None or not status.usable):
+            raise KeychainUnavailable(status.reason if status else "The keychain was not requested.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        vault_id = str(uuid.uuid4())
+        key = RawKey.generate()
+        keyfile, recovery, master = new_keyfile(vault_id, utc_now(), key, passphrase, self.routes.policy)
+        save_keyfile(self.routes.keyfile_path, keyfile)
+        try:
+            self._vault = Vault.create(self.path, RawKey(key.bytes()), vault_id=vault_id)
+        except BaseException:
+            self.routes.keyfile_path.unlink(missing_ok=True)
+            raise
+        _wipe(master)
+        self._vault.settings.set("vault.use_keychain", bool(want_keychain))
+        self.routes.keychain_note = ""
+        if want_keychain:
+            keyfile = self.routes.store_in_keychain(keyfile, key)
+        elif status is None:
+            self.routes.keychain_note = "The system keychain is not used; you will type your passphrase to unlock."
+        key.wipe()
+        self._keyfile = keyfile
+        self.route = KeyRoute.PASSPHRASE
+        self.route_message = self.routes.keychain_note
+        log.info("vault created (keychain used: %s)", keyfile.keychain_backend is not None)
+        return VaultCreated(recovery, keyfile.keychain_backend is not None, self.route_message)
+
+    # --- unlock / lock ----------------------------------------------------------------------
+    def unlock(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> UnlockResult:
+        """Unlock with the keychain (no arguments) or with a passphrase or recovery key."""
+        if self.is_unlocked:
+            return UnlockResult(self.route or KeyRoute.PASSPHRASE, self.route_message)
+        secret = Secret(passphrase=passphrase or None, recovery_key=recovery_key or None)
+        keyfile = self._try_load_keyfile(required=secret.given)
+        if secret.given:
+            assert keyfile is not None
+            candidates = self.routes.from_secret(keyfile, secret)
+            route = secret.route
+        else:
+            candidates = self.routes.from_keychain(keyfile, keyfile.vault_id if keyfile else None)
+            route = KeyRoute.KEYCHAIN
+            if not candidates.keys:
+                raise WrongPassphrase(self.routes.keychain_note or "Enter your passphrase to unlock the vault.")
+        try:
+            self._open_with(candidates, keyfile, route)
+        finally:
+            candidates.wipe()
+        return UnlockResult(self.route or route, self.route_message)
+
+    def _try_load_keyfile(self, required: bool) -> KeyFile | None:
+        if not self.path.exists():
+            raise VaultError(f"There is no vault at {self.path}.")
+        try:
+            return self.routes.load_keyfile()
+        except VaultCorrupt:
+            if required:
+                raise
+            return None
+
+    def _open_with(self, candidates: Candidates, keyfile: KeyFile | None, route: KeyRoute) -> None:
+        working = rotation.resolve_key(self.path, [k for k, _p in candidates.keys])
+        if working is None:
+            if route is KeyRoute.KEYCHAIN:
+                raise WrongPassphrase(
+                    "The key in the system keychain does not open this vault. Unlock with your passphrase."
+                )
+            raise VaultCorrupt(
+                f"{self.path} does not open with its own key: it is damaged, truncated or not an LSCP Audit "
+                "vault. The file has not been changed; you can restore the newest good backup."
+            )
+        pending_worked = any(p for k, p in candidates.keys if k is working)
+        if keyfile is not None:
+            keyfile = rotation.finish_interrupted(self.path, keyfile, pending_worked)
+        key = RawKey(working.bytes())
+        self._vault = Vault.open(
+            self.path, key, key_trusted=True, before_migrate=lambda engine: self._pre_migration_backup(engine, working)
+        )
+        self.routes.keychain_note = ""
+        if keyfile is not None and (route is not KeyRoute.KEYCHAIN or pending_worked):
+            if keyfile.keychain_backend is not None or self._keychain_opt_in(keyfile):
+                keyfile = self.routes.store_in_keychain(keyfile, working)
+        self._keyfile = keyfile
+        self.route = route
+        self.route_message = self.routes.describe(route)
+        self._auto_backup(working)
+
+    def _keychain_opt_in(self, keyfile: KeyFile) -> bool:
+        return bool(self._vault and self._vault.settings.get("vault.use_keychain", False)) and self.routes.use_keychain
+
+    def lock(self) -> None:
+        """Close every connection, release the single-instance lock and forget the key."""
+        if self._vault is not None:
+            self._vault.close()
+        self._vault = None
+        self.route = None
+
+    # --- passphrase, recovery key, keychain, rotation ---------------------------------------
+    def _master(self, secret: Secret) -> bytearray:
+        keyfile = self._keyfile or self.routes.load_keyfile()
+        return self.routes.master(keyfile, secret)
+
+    def change_passphrase(
+        self, new_passphrase: str, *, passphrase: str | None = None, recovery_key: str | None = None
+    ) -> None:
+        """Re-wrap the vault's wrapping key under a new passphrase (the current one or the recovery key proves it)."""
+        problems = passphrase_problems(new_passphrase)
+        if problems:
+            raise ValidationError(problems)
+        keyfile = self._keyfile or self.routes.load_keyfile()
+        master = self.routes.master(keyfile, Secret(passphrase, recovery_key))
+        try:
+            updated = keyfile.with_passphrase(master, new_passphrase, self.routes.policy)
+        finally:
+            _wipe(master)
+        save_keyfile(self.routes.keyfile_path, updated)
+        self._keyfile = updated
+        log.info("vault passphrase changed")
+
+    def new_recovery_key(self, *, passphrase: str) -> str:
+        """Replace the recovery key (the old one stops working); returns the new one to show once."""
+        keyfile = self._keyfile or self.routes.load_keyfile()
+        master = self.routes.master(keyfile, Secret(passphrase=passphrase))
+        recovery = new_recovery_key()
+        try:
+            updated = keyfile.with_recovery(master, recovery, self.routes.policy)
+        finally:
+            _wipe(master)
+        save_keyfile(self.routes.keyfile_path, updated)
+        self._keyfile = updated
+        return recovery
+
+    def set_keychain_enabled(self, enabled: bool) -> str:
+        """Opt in or out of keeping the key in the system keychain (vault must be unlocked)."""
+        vault = self.vault
+        keyfile = self._keyfile or self.routes.load_keyfile()
+        vault.settings.set("vault.use_keychain", enabled)
+        if enabled:
+            key = self._current_key()
+            try:
+                self._keyfile = self.routes.store_in_keychain(keyfile, key)
+            finally:
+                key.wipe()
+        else:
+            self._keyfile = self.routes.forget_keychain(keyfile)
+        return self.routes.keychain_note
+
+    def _current_key(self) -> RawKey:
+        return RawKey(self.vault._key.bytes())  # noqa: SLF001 - the service owns the vault
+
+    def rotate_key(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> None:
+        """Re-encrypt the vault under a new data key (crash-safe; see ``storage/rotation.py``)."""
+        vault = self.vault
+        keyfile = self._keyfile or self.routes.load_keyfile()
+        master = self.routes.master(keyfile, Secret(passphrase, recovery_key))
+        use_keychain = keyfile.keychain_backend is not None
+        store_pending = None
+        if use_keychain:
+
+            def store_pending(key: RawKey) -> None:
+                try:
+                    self.routes.keystore.set_key(keyfile.vault_id, key, pending=True)
+                except KeychainUnavailable:
+                    log.info("could not store the pending key in the keychain")
+
+        try:
+            reopened, updated, new_key = rotation.rotate_data_key(vault, keyfile, master, store_pending=store_pending)
+        finally:
+            _wipe(master)
+        self._vault = reopened
+        if use_keychain:
+            updated = self.routes.store_in_keychain(updated, new_key)
+        new_key.wipe()
+        self._keyfile = updated
+        reopened.history.record_vault_event(self.actor or "system", "key_rotated")
+        log.info("vault data key rotated")
+
+    # --- checks -----------------------------------------------------------------------------
+    def check(self) -> CheckResult:
+        """Both SQLCipher/SQLite integrity checks plus the change-history hash chains."""
+        vault = self.vault
+        return CheckResult(integrity=vault.integrity_check(), history=vault.history.verify())
+
+    def describe_route(self) -> str:
+        """User-facing text: which key route is active and why."""
+        if not self.is_unlocked:
+            status = self.keychain_status()
+            return "The vault is locked. " + (
+                "It can unlock automatically from the system keychain."
+                if status.usable
+                else f"{status.reason} You will need your passphrase."
+            )
+        return self.route_message
+
+
+def _wipe(buf: bytearray) -> None:
+    for i in range(len(buf)):
+        buf[i] = 0
