@@ -1,46 +1,34 @@
 """The audit rules the service applies, delegated to the pure core modules.
 
-This is the one place where `AuditService` meets `lscp_audit.core` template logic: rebuilding a
-template from an audit's frozen source (cached by content hash), checking an answer (value
-type, options, hard constraint, soft warning), which questions are visible and required,
-progress and missing answers per section, and derived judgements with their rule text.
+This is the one place where `AuditService` meets `lscp_audit.core` template logic: checking an
+answer (value type, options, hard constraint, soft warning), which questions are visible and
+required, progress and missing answers per section, and derived judgements with their rule text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from lscp_audit.core.audit import Answer, AuditRecord, JudgementOverride
-from lscp_audit.core.templates.model import Template
+from lscp_audit.core.errors import ValidationError
+from lscp_audit.core.expressions import is_empty
+from lscp_audit.core.judgements import Judgements, judgements_for_record, validate_override
+from lscp_audit.core.templates.model import Section, Template
+from lscp_audit.core.validation import Severity, validate_answer
+from lscp_audit.core.visibility import Visibility, agencies_in, evaluate_visibility, is_required, missing_required
 from lscp_audit.services.audit_types import (
     AnswerCheck,
     AnswerRejected,
     FieldProblem,
-    JudgementView,
     MissingAnswer,
     SectionProgress,
     WarningNotAcknowledged,
     answer_key,
 )
 
-OVERALL = "overall"
-
-
 # -- templates ------------------------------------------------------------------------------
-
-
-def template_of(record: AuditRecord) -> Template:
-    """The template `record` was started with, rebuilt from its frozen YAML source."""
-    return _load_frozen(record.template_source, record.template_id, record.template_hash)
-
-
-@lru_cache(maxsize=16)
-def _load_frozen(source: str, template_id: str, content_hash: str) -> Template:
-    from lscp_audit.core.templates import load_template_text
-
-    return load_template_text(source, f"{template_id} (frozen copy {content_hash[:15]})")
 
 
 def question_label(template: Template, question_id: str) -> str:
@@ -57,12 +45,14 @@ def question_label(template: Template, question_id: str) -> str:
 def check_answer(
     template: Template, record: AuditRecord, question_id: str, value: Any, agency: str | None
 ) -> AnswerCheck:
-    """Hard errors and the soft warning for `value` as the answer to `question_id`."""
-    from lscp_audit.core import validation
-
+    """Hard errors and the soft warning for `value` as the answer to `question_id`, seen with
+    the record's other answers (same agency scope) and subject."""
     _known_key(template, record, question_id, agency)
-    result = validation.check_answer(template, record.subject, record.answers, question_id, value, agency)
-    return AnswerCheck(tuple(result.errors), result.warning)
+    visibility = evaluate_visibility(template, record.answer_map(), record.subject)
+    problems = validate_answer(template, question_id, value, visibility.values_for(agency), agency=agency)
+    errors = tuple(p.message for p in problems if p.severity == Severity.ERROR)
+    warning = next((p.message for p in problems if p.severity == Severity.WARNING), None)
+    return AnswerCheck(errors, warning)
 
 
 def build_answer(
@@ -96,7 +86,7 @@ def check_all(template: Template, record: AuditRecord, answers: Sequence[Answer]
     """
     problems: list[FieldProblem] = []
     merged = {**record.answer_map(), **{a.key: a for a in answers}}
-    future = AuditRecord(**{**record.__dict__, "answers": tuple(merged.values())})
+    future = replace(record, answers=tuple(merged.values()))
     ready: list[Answer] = []
     for answer in answers:
         try:
@@ -134,10 +124,7 @@ def _known_key(template: Template, record: AuditRecord, question_id: str, agency
 
 def audit_agencies(record: AuditRecord) -> tuple[str, ...]:
     """The agencies a per-agency section repeats for (subject field ``agencies``)."""
-    from lscp_audit.core.templates.model import AGENCIES_FIELD
-
-    value = record.subject.get(AGENCIES_FIELD) or []
-    return tuple(value) if isinstance(value, list) else ()
+    return agencies_in(record.subject)
 
 
 # -- progress -------------------------------------------------------------------------------
@@ -145,75 +132,63 @@ def audit_agencies(record: AuditRecord) -> tuple[str, ...]:
 
 def progress(template: Template, record: AuditRecord) -> tuple[SectionProgress, ...]:
     """Answered / required per visible section (per agency for repeated sections)."""
-    from lscp_audit.core import validation
+    answers = record.answer_map()
+    visibility = evaluate_visibility(template, answers, record.subject)
+    found = []
+    for section in template.sections:
+        for agency in visibility.agencies if section.per_agency else (None,):
+            if visibility.section_visible(section.id, agency):
+                found.append(_section_progress(template, section, agency, visibility, answers))
+    return tuple(found)
 
-    return tuple(
-        SectionProgress(p.section_id, p.title, p.agency, p.answered, p.required, p.answered_any)
-        for p in validation.section_progress(template, record.subject, record.answers)
-    )
+
+def _section_progress(
+    template: Template, section: Section, agency: str | None, visibility: Visibility, answers: Mapping[Any, Answer]
+) -> SectionProgress:
+    answered = required = answered_any = 0
+    for question in section.questions:
+        if not visibility.is_visible(question.id, agency):
+            continue
+        answer = answers.get((question.id, agency or ""))
+        has_value = answer is not None and not is_empty(answer.value)
+        answered_any += has_value
+        if is_required(template, question.id, visibility, agency):
+            required += 1
+            answered += has_value
+    return SectionProgress(section.id, section.title, agency, answered, required, answered_any)
 
 
 def missing(template: Template, record: AuditRecord) -> tuple[MissingAnswer, ...]:
     """Visible required questions without an answer, in document order."""
-    from lscp_audit.core import validation
-
     found = []
-    for qid, agency in validation.missing_required(template, record.subject, record.answers):
-        section = template.section_of(qid)
-        found.append(MissingAnswer(qid, section.id, section.title, question_label(template, qid), agency))
+    for problem in missing_required(template, record):
+        section = template.section_of(problem.question_id)
+        label = question_label(template, problem.question_id)
+        found.append(MissingAnswer(problem.question_id, section.id, section.title, label, problem.agency))
     return tuple(found)
 
 
 # -- judgements -----------------------------------------------------------------------------
 
 
-def judgements(template: Template, record: AuditRecord) -> tuple[JudgementView, ...]:
-    """Derived judgements (sections first, overall last) with rule text and overrides."""
-    from lscp_audit.core import judgements as core_judgements
-
-    overrides = {(o.scope, o.agency): o for o in record.overrides}
-    views = []
-    for j in core_judgements.derive(template, record.subject, record.answers):
-        views.append(
-            JudgementView(
-                scope=j.scope,
-                title=j.title,
-                agency=j.agency,
-                scale=j.scale,
-                derived=j.value,
-                rule_text=j.rule_text,
-                override=overrides.get((j.scope, j.agency)),
-            )
-        )
-    return tuple(views)
+def judgements(template: Template, record: AuditRecord) -> Judgements:
+    """Derived section and overall judgements with rule text, explanation and overrides."""
+    return judgements_for_record(template, record)
 
 
 def overall_judgement(template: Template, record: AuditRecord) -> str | None:
     """The effective overall judgement (the override when one is set), or None."""
     if template.judgement_rules is None:
         return None
-    for view in judgements(template, record):
-        if view.scope == OVERALL:
-            return view.effective
-    return None
+    overall = judgements(template, record).overall
+    return overall.value if overall else None
 
 
 def build_override(template: Template, scope: str, value: str, rationale: str, agency: str | None) -> JudgementOverride:
-    """A checked override: known scope, a value on the template's scale, a rationale."""
-    from lscp_audit.core.templates.scales import SCALE_SCORES
-
-    key = answer_key(scope, agency)
-    rules = template.judgement_rules
-    problems = []
-    if rules is None:
-        problems.append(FieldProblem(key, "this template has no judgements to override"))
-    else:
-        if scope != OVERALL and scope not in {s.id for s in template.sections}:
-            problems.append(FieldProblem(key, "is not a section of this template"))
-        if value not in SCALE_SCORES.get(rules.scale, {}):
-            problems.append(FieldProblem(key, f"must be one of: {', '.join(SCALE_SCORES.get(rules.scale, {}))}"))
-    if not rationale.strip():
-        problems.append(FieldProblem(key, "an override needs a rationale"))
-    if problems:
-        raise AnswerRejected(problems)
-    return JudgementOverride(scope=scope, value=value, rationale=rationale.strip(), agency=agency)
+    """A checked override: a known scope, a value on the template's scale and a rationale."""
+    override = JudgementOverride(scope=scope, value=value, rationale=rationale.strip(), agency=agency)
+    try:
+        validate_override(template, override)
+    except ValidationError as exc:
+        raise AnswerRejected([FieldProblem(answer_key(scope, agency), p) for p in exc.problems]) from None
+    return override

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.judgements import Judgements
 from lscp_audit.core.templates.model import Template
 from lscp_audit.services import audit_rules, subject_validation
 from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
@@ -36,7 +37,6 @@ from lscp_audit.services.audit_types import (
     AuditPage,
     FillReport,
     HistoryEntry,
-    JudgementView,
     MissingAnswer,
     OpenAudit,
     SaveResult,
@@ -89,7 +89,8 @@ class AuditService:
     def template_choices(self) -> tuple[TemplateChoice, ...]:
         """Templates an audit can be started from, sorted by title."""
         items = [
-            TemplateChoice(t.id, t.title, t.version, str(t.kind), t.description) for t in self._templates.templates()
+            TemplateChoice(t.id, t.title, t.version, str(t.kind), t.description)
+            for t in self._templates.list_templates()
         ]
         return tuple(sorted(items, key=lambda c: c.title.lower()))
 
@@ -127,11 +128,11 @@ class AuditService:
     def open_audit(self, audit_id: str) -> OpenAudit:
         """The audit and its template rebuilt from the frozen source it was started with."""
         record = self._store.get(audit_id)
-        return OpenAudit(record, audit_rules.template_of(record))
+        return OpenAudit(record, self.template_for(record))
 
     def template_for(self, record: AuditRecord) -> Template:
-        """The frozen template of `record` (cached by content hash)."""
-        return audit_rules.template_of(record)
+        """The frozen template `record` was started with (rebuilt once, then cached)."""
+        return self._templates.load_frozen(record.template_source, f"{record.template_id} (frozen copy)")
 
     # -- answering -------------------------------------------------------------------------
 
@@ -203,9 +204,9 @@ class AuditService:
 
     # -- judgements ------------------------------------------------------------------------
 
-    def judgements(self, audit_id: str) -> tuple[JudgementView, ...]:
-        """Section (per agency where repeated) and overall judgements with the rule text and
-        any override; the overall judgement comes last."""
+    def judgements(self, audit_id: str) -> Judgements:
+        """Section (per agency where repeated) and overall judgements, each with the rule text
+        (`rule_text`), how the value came out (`explanation`) and any override."""
         opened = self.open_audit(audit_id)
         return audit_rules.judgements(opened.template, opened.record)
 

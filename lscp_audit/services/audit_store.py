@@ -64,15 +64,39 @@ class AuditStore(Protocol):
         ...
 
 
-class TemplateCatalogue(Protocol):
-    """Templates available for new audits (shipped in ``forms/`` and the user's folder)."""
+class TemplateInfoLike(Protocol):
+    """What the catalogue lists for each template (`template_service.TemplateInfo`)."""
 
-    def templates(self) -> Sequence[Template]:
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+
+class TemplateCatalogue(Protocol):
+    """Templates available for new audits (shipped in ``forms/`` and the user's folder), and the
+    rebuilding of an audit's frozen template (`services.template_service.TemplateService`)."""
+
+    def list_templates(self) -> Sequence[TemplateInfoLike]:
         """Every valid template."""
         ...
 
     def get(self, template_id: str) -> Template:
         """The template with this id; `NotFound` when there is none."""
+        ...
+
+    def load_frozen(self, source_text: str, file_name: str = ...) -> Template:
+        """The template an audit was started with, rebuilt from its stored source (cached)."""
         ...
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lscp_audit.core.audit import AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditPage, AuditSort
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.history import HistoryEntry
@@ -139,27 +139,6 @@ class MissingAnswer:
 
 
 @dataclass(frozen=True)
-class JudgementView:
-    """A derived judgement with the rule that produced it, and the override if one is set.
-
-    `scope` is ``overall`` or a section id; `derived` is a scale code or None (not enough
-    answers); `effective` is what counts (the override's value when overridden).
-    """
-
-    scope: str
-    title: str
-    agency: str | None
-    scale: str
-    derived: str | None
-    rule_text: str
-    override: JudgementOverride | None = None
-
-    @property
-    def effective(self) -> str | None:
-        return self.override.value if self.override else self.derived
-
-
-@dataclass(frozen=True)
 class AmendedAnswer:
     """An answer that differs from the previous revision (an amendment needs a reason each)."""
 
@@ -235,7 +214,6 @@ __all__ = [
     "FillReport",
     "HistoryEntry",
     "IncompleteAudit",
-    "JudgementView",
     "MissingAnswer",
     "OpenAudit",
     "SaveResult",
