@@ -1,0 +1,1 @@
+"""The Audits area: the audits table, its filters and the page that holds them."""

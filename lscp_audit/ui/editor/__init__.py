@@ -1,0 +1,1 @@
+"""The audit editor: section navigator, question widgets, guidance, autosave, completion."""

@@ -1,0 +1,112 @@
+"""What the editor's buttons do beyond answering: complete, amend, override, reasons, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.core.judgements import Judgement
+from lscp_audit.services.audit_types import IncompleteAudit
+from lscp_audit.ui.editor.history_dialog import HistoryDialog
+from lscp_audit.ui.editor.override_dialog import OverrideDialog
+from lscp_audit.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from lscp_audit.ui.editor.editor_page import EditorPage
+
+
+class EditorActions(QObject):
+    """Runs the editor's commands through the service and refreshes the page."""
+
+    def __init__(self, page: EditorPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def complete(self) -> None:
+        page = self.page
+        if not page.flush():
+            QMessageBox.warning(
+                page, page.tr("Complete audit"), page.tr("Some answers could not be saved; fix them first.")
+            )
+            return
+        try:
+            page.service.complete(page.audit_id)
+        except IncompleteAudit:
+            page.show_review()
+            QMessageBox.information(
+                page,
+                page.tr("Complete audit"),
+                page.tr("Some required answers are missing; they are listed on this page."),
+            )
+            return
+        except LscpAuditError as exc:
+            show_error(page, exc)
+            return
+        page.reload()
+        page.show_review()
+        page.audit_changed.emit(page.audit_id)
+
+    def amend(self) -> None:
+        page = self.page
+        answer = QMessageBox.question(
+            page,
+            page.tr("Amend audit"),
+            page.tr(
+                "Amending makes a new draft revision. The completed revision is kept unchanged. "
+                "You will be asked for a reason for every answer you change. Continue?"
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            revision = page.service.amend(page.audit_id)
+        except LscpAuditError as exc:
+            show_error(page, exc)
+            return
+        page.audit_changed.emit(page.audit_id)
+        page.open_requested.emit(revision.id)
+
+    def override_judgement(self, view: Judgement, title: str) -> None:
+        page = self.page
+        dialog = OverrideDialog(view, title, page)
+        if not dialog.exec():
+            return
+        try:
+            if dialog.clear_requested:
+                page.service.clear_override(page.audit_id, view.scope, agency=view.agency)
+            else:
+                page.service.set_override(
+                    page.audit_id, view.scope, dialog.value(), dialog.rationale(), agency=view.agency
+                )
+        except LscpAuditError as exc:
+            show_error(page, exc)
+            return
+        page.reload()
+        page.show_review()
+
+    def set_amendment_reason(self, key: str, reason: str) -> None:
+        page = self.page
+        if not reason.strip() or page.read_only:
+            return
+        try:
+            page.service.set_amendment_reason(page.audit_id, key, reason.strip())
+        except LscpAuditError as exc:
+            show_error(page, exc)
+
+    def show_history(self) -> None:
+        page = self.page
+        page.flush()
+        try:
+            entries = page.service.history(page.audit_id)
+        except LscpAuditError as exc:
+            show_error(page, exc)
+            return
+        HistoryDialog(entries, page.opened.template, page).exec()
+
+
+def ask_reason(page: EditorPage, title: str, prompt: str) -> str | None:
+    text, ok = QInputDialog.getMultiLineText(page, title, prompt)
+    return text.strip() if ok and text.strip() else None

@@ -1,0 +1,1 @@
+"""One widget class per question type, each with the load / value / read-only contract."""

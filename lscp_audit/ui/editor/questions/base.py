@@ -1,0 +1,55 @@
+"""The contract every question input follows: load a value, report the value, go read-only.
+
+A `QuestionInput` only edits the answer value. The surrounding `QuestionBlock` adds the label,
+required marker, evidence box, messages and the warning reason, and turns it all into an
+`Answer` (load -> check -> save, style R9).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from lscp_audit.core.templates.model import Option, Question
+from lscp_audit.core.templates.scales import FIXED_OPTIONS
+
+
+def options_of(question: Question) -> tuple[Option, ...]:
+    """The question's options, falling back to the built-in scale for fixed types."""
+    return question.options or FIXED_OPTIONS.get(question.type, ())
+
+
+class QuestionInput(QWidget):
+    """Base class: subclasses build their editor and emit `edited` on every user change."""
+
+    edited = Signal()
+
+    def __init__(
+        self, question: Question, context: dict[str, Any] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.context = context or {}
+
+    def load(self, value: Any) -> None:
+        """Show `value` (None: unanswered) without emitting `edited`."""
+        raise NotImplementedError
+
+    def value(self) -> Any:
+        """The current answer value, or None when unanswered."""
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        raise NotImplementedError
+
+    def describe(self, name: str, description: str) -> None:
+        """Give the focusable parts an accessible name and description."""
+        for child in self.focus_widgets():
+            child.setAccessibleName(name if child.accessibleName() == "" else child.accessibleName())
+            child.setAccessibleDescription(description)
+
+    def focus_widgets(self) -> list[QWidget]:
+        """The widgets that take keyboard focus, in tab order."""
+        return [self]

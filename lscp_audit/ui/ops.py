@@ -1,0 +1,236 @@
+"""The one helper for long work: run an operation off the GUI thread, report back on it.
+
+Usage (modelled on Anki's ``QueryOp``)::
+
+    BackgroundOp(parent=self, op=lambda ctx: service.export(audit_id, progress=ctx.progress,
+                                                           cancel=ctx.cancel),
+                 success=self._exported).failure(self._failed).with_progress("Exporting…").run()
+
+Be careful not to call any UI routines in ``op``, as that may crash Qt: the operation runs on a
+worker thread and must only touch services. ``success`` and ``failure`` always run on the GUI
+thread (results are posted back through signals). The default failure handler is
+`lscp_audit.ui.errors.show_error`; a `Cancelled` error is ignored silently.
+
+Vault work is serialised on one worker (``serial=True``, the default) because a vault
+connection is not shared across threads; other work can use the general pool.
+
+When the work is slow, a progress dialog appears after ~600 ms; its Cancel button sets the
+operation's `CancelToken`, which the service checks between steps.
+
+Tests call `set_synchronous(True)` so operations run inline and finish before the call returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from lscp_audit.core.errors import Cancelled
+from lscp_audit.ui.errors import show_error
+
+T = TypeVar("T")
+PROGRESS_DELAY_MS = 600
+
+_synchronous = False
+_serial_pool: QThreadPool | None = None
+_running: set[BackgroundOp[Any]] = set()  # keeps ops (and their relays) alive until finished
+
+
+def set_synchronous(value: bool) -> None:
+    """Run every operation inline on the calling thread (for tests)."""
+    global _synchronous
+    _synchronous = value
+
+
+def serial_pool() -> QThreadPool:
+    """The single worker that all vault work shares."""
+    global _serial_pool
+    if _serial_pool is None:
+        _serial_pool = QThreadPool()
+        _serial_pool.setMaxThreadCount(1)
+        _serial_pool.setExpiryTimeout(-1)
+    return _serial_pool
+
+
+def wait_for_all(msecs: int = 30_000) -> bool:
+    """Block until queued vault work has finished (used before locking and quitting)."""
+    return serial_pool().waitForDone(msecs) if _serial_pool is not None else True
+
+
+class CancelToken:
+    """A thread-safe flag: the UI sets it, the operation checks it between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled("cancelled")
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; worker emissions are queued to it."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, str)
+
+
+class OpContext:
+    """What an operation receives: a progress callback and a cancel token (both thread-safe)."""
+
+    def __init__(self, relay: _Relay, cancel: CancelToken) -> None:
+        self._relay = relay
+        self.cancel = cancel
+
+    def progress(self, percent: int, step: str = "") -> None:
+        self._relay.progressed.emit(int(percent), step)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[], None]) -> None:
+        super().__init__()
+        self._fn = fn
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self._fn()
+
+
+class BackgroundOp(Generic[T]):
+    """One long operation with success/failure callbacks and optional progress dialog."""
+
+    def __init__(
+        self,
+        *,
+        parent: QWidget | None,
+        op: Callable[[OpContext], T],
+        success: Callable[[T], object] | None = None,
+        serial: bool = True,
+    ) -> None:
+        self._parent = parent
+        self._op = op
+        self._success = success
+        self._failure: Callable[[BaseException], object] = lambda exc: show_error(self._parent, exc)
+        self._serial = serial
+        self._label: str | None = None
+        self._cancellable = False
+        self._dialog: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+        self.token = CancelToken()
+        self._relay = _Relay()
+
+    def failure(self, handler: Callable[[BaseException], object]) -> BackgroundOp[T]:
+        self._failure = handler
+        return self
+
+    def with_progress(self, label: str, *, cancellable: bool = True) -> BackgroundOp[T]:
+        self._label = label
+        self._cancellable = cancellable
+        return self
+
+    def run(self) -> None:
+        """Start the operation (inline when synchronous)."""
+        relay = self._relay
+        relay.succeeded.connect(self._on_success, Qt.ConnectionType.QueuedConnection)
+        relay.failed.connect(self._on_failure, Qt.ConnectionType.QueuedConnection)
+        relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        context = OpContext(relay, self.token)
+        if _synchronous:
+            self._run_inline(context)
+            return
+        _running.add(self)
+        if self._label is not None:
+            self._timer = QTimer(singleShot=True, interval=PROGRESS_DELAY_MS)
+            self._timer.timeout.connect(self._show_dialog)
+            self._timer.start()
+        pool = serial_pool() if self._serial else QThreadPool.globalInstance()
+        pool.start(_Runnable(lambda: self._work(context)))
+
+    def _run_inline(self, context: OpContext) -> None:
+        try:
+            result = self._op(context)
+        except Exception as exc:  # noqa: BLE001 - handed to the failure callback
+            if not isinstance(exc, Cancelled):
+                self._failure(exc)
+            return
+        if self._success is not None:
+            self._success(result)
+
+    def _work(self, context: OpContext) -> None:
+        try:
+            result = self._op(context)
+        except Exception as exc:  # noqa: BLE001 - posted back to the GUI thread
+            self._relay.failed.emit(exc)
+            return
+        self._relay.succeeded.emit(result)
+
+    def _show_dialog(self) -> None:
+        dialog = QProgressDialog(self._label or "", self._cancel_text(), 0, 100, self._parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setAccessibleName(self._label or "")
+        if self._cancellable:
+            dialog.canceled.connect(self.token.cancel)
+        else:
+            dialog.setCancelButton(None)
+        dialog.show()
+        self._dialog = dialog
+
+    def _cancel_text(self) -> str:
+        return "Cancel" if self._cancellable else ""
+
+    def _on_progress(self, percent: int, step: str) -> None:
+        if self._dialog is not None:
+            self._dialog.setValue(max(0, min(100, percent)))
+            if step:
+                self._dialog.setLabelText(f"{self._label}\n{step}")
+
+    def _finish(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        _running.discard(self)
+
+    def _on_success(self, result: object) -> None:
+        self._finish()
+        if self._success is not None:
+            self._success(result)  # type: ignore[arg-type]
+
+    def _on_failure(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, Cancelled):
+            return
+        self._failure(exc)
+
+
+def run_in_background(
+    parent: QWidget | None,
+    op: Callable[[OpContext], T],
+    success: Callable[[T], object] | None = None,
+    *,
+    progress: str | None = None,
+    serial: bool = True,
+) -> BackgroundOp[T]:
+    """Shorthand for `BackgroundOp(...).with_progress(progress).run()`."""
+    background = BackgroundOp(parent=parent, op=op, success=success, serial=serial)
+    if progress is not None:
+        background.with_progress(progress)
+    background.run()
+    return background
