@@ -50,12 +50,13 @@ def check_template_text(
     return (None if problems else template), problems.items
 
 
-def load_template_text(text: str, file_name: str = "<template>") -> Template:
+def load_template_text(text: str, file_name: str = "<template>", run_tests: bool = True) -> Template:
     """A validated template from YAML text; raises TemplateInvalid listing every problem.
 
-    Use this to rebuild the frozen template stored with an audit (`AuditRecord.template_source`).
+    Use this (with ``run_tests=False``: the self-tests passed when the audit started) to rebuild
+    the frozen template stored with an audit (`AuditRecord.template_source`).
     """
-    template, problems = check_template_text(text, file_name)
+    template, problems = check_template_text(text, file_name, run_tests)
     if template is None:
         raise TemplateInvalid(problems)
     return template

@@ -1,0 +1,110 @@
+"""`lscp-audit templates list|show|check|import`: browse and check audit templates."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from lscp_audit.core.templates import Template
+from lscp_audit.core.templates.export import template_to_dict
+from lscp_audit.services.template_service import TemplateService
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("templates", help="list, show, check and import audit templates")
+    commands = parser.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
+
+    listing = commands.add_parser("list", help="list shipped and imported templates")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(handler=run_list)
+
+    show = commands.add_parser("show", help="show one template in full")
+    show.add_argument("id", metavar="ID", help="template id, as shown by 'templates list'")
+    show.add_argument("--json", action="store_true", help="print the parsed template as JSON")
+    show.set_defaults(handler=run_show)
+
+    check = commands.add_parser("check", help="check template files and run their self-tests")
+    check.add_argument("files", metavar="FILE", nargs="+", help="template file(s) to check")
+    check.set_defaults(handler=run_check)
+
+    imported = commands.add_parser("import", help="check a template file and add it to your templates")
+    imported.add_argument("file", metavar="FILE", help="template file to import")
+    imported.set_defaults(handler=run_import)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    service = TemplateService()
+    rows = service.list_templates()
+    if args.json:
+        keys = ("id", "title", "version", "kind", "source")
+        print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=2))
+        return 0
+    if not rows:
+        print("No templates found.")
+        return 0
+    width = max(len(r.id) for r in rows)
+    print(f"{'ID':<{width}}  {'VERSION':<10} {'KIND':<23} {'SOURCE':<8} TITLE")
+    for r in rows:
+        print(f"{r.id:<{width}}  {r.version:<10} {r.kind:<23} {r.source:<8} {r.title}")
+    for problem in service.last_problems:
+        print(f"skipped invalid template: {problem}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    template = TemplateService().get(args.id)
+    if args.json:
+        print(json.dumps(template_to_dict(template), indent=2, ensure_ascii=False))
+    else:
+        print(outline(template))
+    return 0
+
+
+def outline(template: Template) -> str:
+    """A readable plain-text outline of a template."""
+    lines = [
+        f"{template.title}",
+        f"id {template.id}, version {template.version}, {template.kind.value}, {template.content_hash}",
+    ]
+    if template.attribution:
+        lines.append(f"Attribution: {template.attribution}")
+    lines.append("")
+    lines.append("Subject:")
+    lines += [f"  {f.id} ({f.type.value}): {f.label}" for f in template.subject_fields]
+    for section in template.sections:
+        repeat = " [one per agency]" if section.per_agency else ""
+        lines.append("")
+        lines.append(f"{section.title}{repeat}  ({section.id})")
+        for q in section.questions:
+            flags = " *" if q.required else ""
+            condition = f"  [shown when {q.relevant}]" if q.relevant else ""
+            lines.append(f"  {q.id} ({q.type.value}){flags}: {q.label}{condition}")
+    if template.judgement_rules is not None:
+        lines += ["", f"Judgements on the {template.judgement_rules.scale} scale."]
+    lines += ["", f"{len(template.self_tests)} self-test(s). * = required."]
+    return "\n".join(lines)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    service = TemplateService()
+    failed = False
+    for name in args.files:
+        problems = service.check_files([name])
+        for problem in problems:
+            print(problem)
+        if problems:
+            failed = True
+        else:
+            template = service.preview(name)
+            count = sum(1 for _ in template.all_questions())
+            print(
+                f"{name}: ok ({template.id} {template.version}, {count} questions, {len(template.self_tests)} self-tests passed)"
+            )
+    return 1 if failed else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    info = TemplateService().import_template(args.file)
+    print(f"Imported template '{info.id}' version {info.version} into {info.path.parent}")
+    return 0
