@@ -54,6 +54,9 @@ class Block:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
+                if self.data[key] is None and not close:
+                    # `{label: Red, amber}` splits at the comma: the tail becomes an empty key.
+                    hint = "; text that contains a comma inside { } must be put in quotes"
                 self.error(key, f"has unknown field '{key}'{hint}")
         for key in required:
             if key not in self.data or self.data[key] is None:
