@@ -83,7 +83,10 @@ def check_file(path: Path, key: RawKey) -> IntegrityReport:
         conn.execute("PRAGMA cipher_compatibility = 4")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
         cipher = tuple(str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check"))
-        sqlite = tuple(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
+        try:
+            sqlite = tuple(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
+        except sqlcipher3.DatabaseError as exc:
+            sqlite = (str(exc)[:200],)
         return IntegrityReport(cipher_problems=cipher, sqlite_result=sqlite)
     except sqlcipher3.DatabaseError as exc:
         raise eng.classify_open_error(exc, path) from None

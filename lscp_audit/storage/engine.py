@@ -165,7 +165,7 @@ def _apply_recipe(dbapi_conn: Any, log_level: str) -> None:
         cursor.close()
 
 
-def make_engine(path: Path, key: RawKey, *, log_level: str = "WARN", memory_security: bool = True) -> Engine:
+def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_security: bool = True) -> Engine:
     """Create an engine for the vault file at `path` keyed with `key`.
 
     Connections are per thread (``SingletonThreadPool``) and may be closed from the thread that
@@ -201,7 +201,7 @@ def classify_open_error(exc: BaseException, path: Path) -> VaultError:
             f"The key does not open {path}: the passphrase or key is wrong, or the file is not a vault."
         )
     if "malformed" in text or "corrupt" in text or "disk image" in text:
-        return VaultCorrupt(f"{path} is damaged or has been tampered with.")
+        return VaultCorrupt(f"{path} is damaged or has been tampered with. The file has not been changed.")
     return VaultError(f"{path} could not be opened: {text[:200]}")
 
 

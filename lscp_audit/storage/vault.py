@@ -130,6 +130,11 @@ class Vault:
     def _open_checks(engine: Engine, path: Path, key_trusted: bool, migrate: bool, before_migrate: Any) -> None:
         try:
             eng.verify_opens(engine, path)
+            with engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                version = migrations.schema_version(raw)
+                migrations.check_not_too_new(version, path)
+                quick = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
         except WrongPassphrase:
             if key_trusted:
                 raise VaultCorrupt(
@@ -137,22 +142,31 @@ class Vault:
                     "an LSCP Audit vault. The file has not been changed."
                 ) from None
             raise
+        except sa.exc.DBAPIError as exc:
+            raise eng.classify_open_error(exc, path) from None
+        if quick != ["ok"]:
+            raise VaultCorrupt(f"{path} failed its integrity check; it is damaged. The file has not been changed.")
+        if version == 0:
+            raise VaultCorrupt(f"{path} is an encrypted database but not an LSCP Audit vault.")
+        if version < migrations.CURRENT_SCHEMA_VERSION:
+            if not migrate:
+                raise VaultError(f"{path} needs upgrading to schema {migrations.CURRENT_SCHEMA_VERSION}.")
+            if before_migrate is not None:
+                before_migrate(engine)
+            Vault._migrate(engine, path)
+
+    @staticmethod
+    def _migrate(engine: Engine, path: Path) -> None:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            version = migrations.schema_version(raw)
-            migrations.check_not_too_new(version, path)
-            quick = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
-            if quick != ["ok"]:
-                raise VaultCorrupt(f"{path} failed its integrity check; it is damaged. The file has not been changed.")
-            if version == 0:
-                raise VaultCorrupt(f"{path} is an encrypted database but not an LSCP Audit vault.")
-            if version < migrations.CURRENT_SCHEMA_VERSION:
-                if not migrate:
-                    raise VaultError(f"{path} needs upgrading to schema {migrations.CURRENT_SCHEMA_VERSION}.")
-                if before_migrate is not None:
-                    before_migrate(engine)
+            try:
                 applied = migrations.migrate(raw, path)
-                log.info("vault migrated through schema versions %s", applied)
+            except Exception as exc:
+                log.error("vault migration failed: %s", type(exc).__name__)
+                raise VaultError(
+                    f"{path} could not be upgraded to the current format; it has been left as it was."
+                ) from None
+        log.info("vault migrated through schema versions %s", applied)
 
     def close(self, release_lock: bool = True) -> None:
         """Lock: finish queued writes, close all connections, release the lock, forget the key."""

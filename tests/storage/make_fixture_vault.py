@@ -1,0 +1,69 @@
+"""Make the golden fixture vault for one schema version: ``python -m tests.storage.make_fixture_vault N``.
+
+Fixture vaults are tiny, synthetic and keyed with `FIXTURE_KEY_HEX` (documented, test-only). Run
+this once when a new schema version is added and commit the file; never regenerate old ones.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from lscp_audit.storage import migrations
+from lscp_audit.storage.engine import RawKey, make_engine
+
+FIXTURE_KEY_HEX = "6c7363702d61756469742d676f6c64656e2d666978747572652d6b65792d2121"
+FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "vaults"
+
+
+def fixture_path(version: int) -> Path:
+    return FIXTURE_DIR / f"vault-v{version}.lscp"
+
+
+def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
+    subject = json.dumps({"case_reference": "FIX-001", "child": "Synthetic Child"})
+    rows: list[tuple[str, tuple[object, ...]]] = [
+        (
+            "INSERT INTO audits (id, template_id, template_version, template_hash, template_source, subject, title,"
+            " status, auditor_name, created_at, updated_at, case_reference, agency) VALUES"
+            " (?, 'case-audit', '1', 'sha256:fixture', 'id: case-audit', ?, 'Fixture audit', 'draft', 'Fixture',"
+            " '2026-01-01T00:00:00+00:00', '2026-01-02T00:00:00+00:00', 'FIX-001', 'Police')",
+            ("fixture-audit-1", subject),
+        ),
+        (
+            "INSERT INTO answers (audit_id, question_id, agency, value, updated_at) VALUES"
+            " ('fixture-audit-1', 'q1', '', '\"yes\"', '2026-01-02T00:00:00+00:00')",
+            (),
+        ),
+        ("INSERT INTO settings (key, value) VALUES ('vault.id', '\"fixture-vault\"')", ()),
+    ]
+    if version >= 2:
+        rows.append(
+            (
+                "INSERT INTO identities (id, name, role, agency, created_at, is_default) VALUES"
+                " ('fixture-identity', 'Fixture Signer', 'Chair', 'LSCP', '2026-01-01T00:00:00+00:00', 1)",
+                (),
+            )
+        )
+    return rows
+
+
+def make(version: int, dest: Path | None = None) -> Path:
+    path = dest or fixture_path(version)
+    if path.exists():
+        path.unlink()
+    engine = make_engine(path, RawKey(FIXTURE_KEY_HEX))
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        migrations.migrate(raw, path, target=version)
+        for sql, params in _rows(version):
+            raw.execute(sql, params)
+        raw.commit()
+        raw.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+    engine.dispose()
+    return path
+
+
+if __name__ == "__main__":
+    print(make(int(sys.argv[1])))

@@ -1,0 +1,91 @@
+"""A5/C2/C3: golden vault per schema version upgrades; one transaction per migration; newer refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lscp_audit.core.errors import VaultError, VaultTooNew
+from lscp_audit.storage import migrations
+from lscp_audit.storage.engine import RawKey, make_engine
+from lscp_audit.storage.schema import Base
+from lscp_audit.storage.vault import Vault
+from tests.storage.conftest import sha256
+from tests.storage.make_fixture_vault import FIXTURE_KEY_HEX, fixture_path
+
+VERSIONS = [m.VERSION for m in migrations.MIGRATIONS]
+
+
+def test_every_schema_version_has_a_golden_fixture() -> None:
+    for version in VERSIONS:
+        assert fixture_path(version).exists(), f"add tests/fixtures/vaults/vault-v{version}.lscp"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
+    path = tmp_path / "old.lscp"
+    shutil.copyfile(fixture_path(version), path)
+    with Vault.open(path, RawKey(FIXTURE_KEY_HEX)) as vault:
+        assert vault.schema_version == migrations.CURRENT_SCHEMA_VERSION
+        record = vault.audits.get("fixture-audit-1")
+        assert record.subject["case_reference"] == "FIX-001"
+        assert [(a.question_id, a.value) for a in record.answers] == [("q1", "yes")]
+        assert vault.vault_id == "fixture-vault"
+        if version >= 2:
+            assert vault.identities.default() is not None
+        assert vault.integrity_check().ok
+
+
+def test_migrated_schema_matches_orm(tmp_path: Path) -> None:
+    path = tmp_path / "v.lscp"
+    shutil.copyfile(fixture_path(1), path)
+    with Vault.open(path, RawKey(FIXTURE_KEY_HEX)) as vault:
+        inspector = sa.inspect(vault.engine)
+        for table in Base.metadata.sorted_tables:
+            actual = {c["name"] for c in inspector.get_columns(table.name)}
+            assert actual == {c.name for c in table.columns}, table.name
+
+
+def test_newer_vault_is_refused_and_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "future.lscp"
+    shutil.copyfile(fixture_path(VERSIONS[-1]), path)
+    engine = make_engine(path, RawKey(FIXTURE_KEY_HEX))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA user_version = 99")
+        conn.commit()
+    engine.dispose()
+    before = sha256(path)
+    with pytest.raises(VaultTooNew, match="newer version"):
+        Vault.open(path, RawKey(FIXTURE_KEY_HEX))
+    assert sha256(path) == before
+
+
+def test_failed_migration_rolls_back_completely(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "v1.lscp"
+    shutil.copyfile(fixture_path(1), path)
+    broken = migrations.MIGRATIONS[1]
+    monkeypatch.setattr(broken, "STATEMENTS", (*broken.STATEMENTS, "THIS IS NOT SQL"))
+    with pytest.raises(VaultError, match="left as it was"):
+        Vault.open(path, RawKey(FIXTURE_KEY_HEX))
+    engine = make_engine(path, RawKey(FIXTURE_KEY_HEX))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 1
+        tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "identities" not in tables
+    engine.dispose()
+
+
+def test_pre_migration_hook_runs_before_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "v1.lscp"
+    shutil.copyfile(fixture_path(1), path)
+    seen: list[int] = []
+
+    def hook(engine: sa.Engine) -> None:
+        with engine.connect() as conn:
+            seen.append(int(conn.exec_driver_sql("PRAGMA user_version").scalar_one()))
+
+    Vault.open(path, RawKey(FIXTURE_KEY_HEX), before_migrate=hook).close()
+    assert seen == [1]
