@@ -37,7 +37,7 @@ def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = LABEL_WIDTH, 28
-    chart.width, chart.height = width - LABEL_WIDTH - 10, BAR_HEIGHT * len(ordered)
+    chart.width, chart.height = width - LABEL_WIDTH - 30, BAR_HEIGHT * len(ordered)
     chart.data = [[scores.get(str(e.get("value")), 0) for e in ordered]]
     chart.barWidth = BAR_HEIGHT * 0.7
     chart.groupSpacing = BAR_HEIGHT * 0.3

@@ -7,6 +7,9 @@ is a canary so tests can check it never leaks into metadata or file names.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
 from lscp_audit.core.report_data import ReportInputs
@@ -251,3 +254,28 @@ def sample_inputs(template: Template, audit: AuditRecord) -> ReportInputs:
         derived=derived,
         rule_descriptions={"overall": "Overall: the lowest section judgement."},
     )
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "report_sample.yaml"
+
+
+def yaml_template() -> Template:
+    """The same template as `sample_template()`, loaded from YAML by the real loader."""
+    from lscp_audit.core.templates.loader import load_template_file
+
+    return load_template_file(FIXTURE)
+
+
+def stored_audit(template: Template, **kw: Any) -> AuditRecord:
+    """`sample_audit` with the template's frozen source and hash, as the vault keeps it."""
+    return replace(
+        sample_audit(template, **kw), template_source=template.source_text, template_hash=template.content_hash
+    )
+
+
+def make_vault(path: Path) -> Any:
+    """A new, unlocked vault at `path` with a random raw key (no keychain, no passphrase)."""
+    from lscp_audit.storage.engine import RawKey
+    from lscp_audit.storage.vault import Vault
+
+    return Vault.create(path, RawKey.generate(), vault_id="test-vault", memory_security=False)

@@ -1,0 +1,64 @@
+"""`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt]`.
+
+Signs the audit's report with the vault's default signing identity and writes it atomically.
+With --encrypt the PDF is protected with AES-256 under a password that is prompted for twice
+(or read from LSCP_AUDIT_PDF_PASSWORD) and never stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
+from lscp_audit.core.errors import LscpAuditError
+
+PASSWORD_ENV = "LSCP_AUDIT_PDF_PASSWORD"
+MIN_PASSWORD = 8
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("export", help="sign an audit's report and save it as a PDF")
+    add_vault_arguments(parser)
+    parser.add_argument("audit_id", metavar="AUDIT_ID", help="the audit to export (see 'audit list')")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the signed PDF")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--compact", action="store_true", help="leave out questions that did not apply")
+    mode.add_argument("--full", action="store_true", help="show every question (the default)")
+    parser.add_argument("--encrypt", action="store_true", help=f"protect the PDF with a password ({PASSWORD_ENV})")
+    parser.add_argument("--reason", help="reason shown in the signature")
+    parser.add_argument("--location", default="", help="location shown in the signature")
+    parser.set_defaults(handler=run_export)
+
+
+def _password() -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value is None:
+        import getpass
+
+        value = getpass.getpass("Password for the PDF: ")
+        if getpass.getpass("Repeat the password: ") != value:
+            raise LscpAuditError("the passwords do not match")
+    if len(value) < MIN_PASSWORD:
+        raise LscpAuditError(f"the PDF password must have at least {MIN_PASSWORD} characters")
+    return value
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from lscp_audit.services.report_service import ExportOptions, ReportService
+
+    options = ExportOptions(
+        compact=bool(args.compact),
+        password=_password() if args.encrypt else None,
+        location=args.location,
+        **({"reason": args.reason} if args.reason else {}),
+    )
+    with open_vault_from_args(args) as vault:
+        result = ReportService(vault, actor="cli").export(args.audit_id, args.out, options)
+    print(f"Signed report {result.report_id} written to {result.path}")
+    print(f"  {result.page_count} pages, {result.size_bytes // 1024} KB, signed by {result.signer}")
+    if result.encrypted:
+        print("  encrypted with AES-256; send the password separately", file=sys.stderr)
+    return 0

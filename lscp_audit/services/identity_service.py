@@ -1,0 +1,181 @@
+"""IdentityService: signing identities and trusted certificates, over one unlocked vault.
+
+An auditor creates an identity (a new ECDSA P-256 key and a self-signed certificate, or one
+issued by the partnership root when a CA is given) or imports an organisation's PKCS#12 file.
+The private key is stored only in the encrypted vault (``identities`` table); the certificate
+(with any issuing certificates after it, PEM) can be exported for the QA subgroup to trust.
+
+The partnership root helpers (`create_partnership_ca`, `issue_auditor_pkcs12`) need no vault:
+the QA subgroup runs them once and hands each auditor a PKCS#12 file to import.
+Logs carry identity ids only, never names or keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lscp_audit.core.errors import NotFound, ValidationError
+from lscp_audit.core.identity import SigningIdentity, TrustedCertificate
+from lscp_audit.reports import identity_certs as certs
+from lscp_audit.reports.signing import SignerIdentity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IdentityInfo:
+    """What the app shows about an identity (no private key)."""
+
+    id: str
+    name: str
+    role: str
+    agency: str
+    email: str
+    is_default: bool
+    fingerprint_sha256: str
+    issuer: str
+    self_signed: bool
+    not_after: str  # ISO date
+
+
+def _utc_now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _info(identity: SigningIdentity) -> IdentityInfo:
+    leaf = certs.split_pem_bundle(identity.certificate_pem)[0]
+    details = certs.describe_certificate(leaf)
+    return IdentityInfo(
+        id=identity.id,
+        name=identity.name,
+        role=identity.role,
+        agency=identity.agency,
+        email=identity.email,
+        is_default=identity.is_default,
+        fingerprint_sha256=details.fingerprint_sha256,
+        issuer=details.issuer,
+        self_signed=details.self_signed,
+        not_after=details.not_after.date().isoformat(),
+    )
+
+
+def _bundle(material: certs.SigningMaterial) -> str:
+    return "".join([material.certificate_pem, *material.chain_pem])
+
+
+class IdentityService:
+    """Signing identities in the vault (``vault.identities``, ``vault.trusted_certs``)."""
+
+    def __init__(self, vault: Any, *, clock: Callable[[], str] = _utc_now) -> None:
+        self._vault = vault
+        self._clock = clock
+
+    def create(
+        self,
+        name: str,
+        role: str,
+        agency: str,
+        email: str = "",
+        *,
+        issuer: certs.SigningMaterial | None = None,
+        make_default: bool = True,
+    ) -> IdentityInfo:
+        """Generate a key and certificate (self-signed, or issued by the partnership root)."""
+        if issuer is None:
+            material = certs.create_self_signed(name, role, agency, email)
+        else:
+            material = certs.issue_auditor_certificate(issuer, name, role, agency, email)
+        return self._store(material, name.strip(), role.strip(), agency.strip(), email.strip(), make_default)
+
+    def import_pkcs12(self, data: bytes, password: bytes | None, *, make_default: bool = True) -> IdentityInfo:
+        """Import an organisation-issued PKCS#12 file; name, role and agency come from it."""
+        material = certs.import_pkcs12(data, password)
+        details = certs.describe_certificate(material.certificate_pem)
+        return self._store(
+            material, details.common_name, details.title, details.organisation, details.email, make_default
+        )
+
+    def _store(
+        self, material: certs.SigningMaterial, name: str, role: str, agency: str, email: str, make_default: bool
+    ) -> IdentityInfo:
+        first = not self._vault.identities.list()
+        identity = SigningIdentity(
+            id=uuid.uuid4().hex,
+            name=name,
+            role=role,
+            agency=agency,
+            email=email,
+            certificate_pem=_bundle(material),
+            private_key_pem=material.private_key_pem,
+            created_at=self._clock(),
+            is_default=make_default or first,
+        )
+        stored = self._vault.identities.add(identity)
+        log.info("signing identity %s stored", stored.id)
+        return _info(stored)
+
+    def list_identities(self) -> list[IdentityInfo]:
+        return [_info(i) for i in self._vault.identities.list()]
+
+    def default(self) -> IdentityInfo | None:
+        found = self._vault.identities.default()
+        return _info(found) if found else None
+
+    def set_default(self, identity_id: str) -> None:
+        self._vault.identities.set_default(identity_id)
+
+    def _get(self, identity_id: str | None) -> SigningIdentity:
+        if identity_id:
+            found: SigningIdentity = self._vault.identities.get(identity_id)
+            return found
+        default = self._vault.identities.default()
+        if default is None:
+            raise NotFound(
+                "No signing identity is set up. Create one first (lscp-audit identity create) or import a PKCS#12 file."
+            )
+        return default
+
+    def export_certificate_pem(self, identity_id: str | None = None) -> str:
+        """The identity's certificate followed by any issuing certificates (PEM, no key)."""
+        return self._get(identity_id).certificate_pem
+
+    def signer(self, identity_id: str | None = None) -> SignerIdentity:
+        """The key material and stamp details the reports layer signs with."""
+        identity = self._get(identity_id)
+        pems = certs.split_pem_bundle(identity.certificate_pem)
+        if not pems or not identity.private_key_pem:
+            raise ValidationError(["the signing identity has no certificate or key"])
+        material = certs.SigningMaterial(identity.private_key_pem, pems[0], tuple(pems[1:]))
+        return SignerIdentity(material, identity.name, identity.role, identity.agency)
+
+    def trust_certificate(self, pem_text: str, label: str = "") -> list[TrustedCertificate]:
+        """Add each certificate in `pem_text` to the vault's trusted certificates."""
+        added = []
+        for pem in certs.split_pem_bundle(pem_text):
+            details = certs.describe_certificate(pem)
+            cert = TrustedCertificate(id=uuid.uuid4().hex, label=label or details.common_name, certificate_pem=pem)
+            added.append(self._vault.trusted_certs.add(cert))
+        if not added:
+            raise ValidationError(["no certificate was found in the file"])
+        return added
+
+    def trusted_pems(self) -> list[str]:
+        return [c.certificate_pem for c in self._vault.trusted_certs.list()]
+
+
+def create_partnership_ca(partnership: str) -> certs.SigningMaterial:
+    """A new partnership root (key and certificate) for the QA subgroup."""
+    return certs.create_partnership_ca(partnership)
+
+
+def issue_auditor_pkcs12(
+    ca: certs.SigningMaterial, name: str, role: str, agency: str, email: str, password: bytes
+) -> bytes:
+    """A PKCS#12 file with a new auditor key and a certificate issued by the partnership root."""
+    return certs.export_pkcs12(certs.issue_auditor_certificate(ca, name, role, agency, email), password)

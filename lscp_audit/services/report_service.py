@@ -1,0 +1,216 @@
+"""ReportService: build, sign and export audit reports; verify signed PDFs (Qt-free).
+
+Export: the audit (a completed revision) is read from the vault with its frozen template, the
+template engine works out visibility and judgements, `core.report_data` builds the report data,
+the reports layer lays it out and signs it in memory, and the bytes are written atomically to
+the destination (temporary file in the same folder, fsync, rename; a failure leaves any
+previous file untouched). A completed audit becomes ``signed`` after its first export.
+
+Verification needs no vault: `verify_files` checks any PDFs against the given trust
+certificates. Long calls take ``progress(percent, step)`` and a `CancelToken` (style R4).
+Logs carry audit ids and outcomes, never case references, answers or passwords.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lscp_audit import __version__
+from lscp_audit.core.audit import AuditRecord, AuditStatus
+from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.core.report_data import DEFAULT_MARKING, ReportInputs, build_report_data, report_id_for
+from lscp_audit.core.templates.model import Template
+from lscp_audit.reports.atomic_write import atomic_write_bytes
+from lscp_audit.reports.progress import CancelToken, Progress, check, no_progress
+from lscp_audit.reports.signing import DEFAULT_REASON
+from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
+from lscp_audit.services.identity_service import IdentityService
+
+log = logging.getLogger(__name__)
+EXPORTABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
+MARKING_KEY = "report.protective_marking"
+TIMESTAMP_URL_KEY = "report.timestamp_url"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How to export. `password` (AES-256) is used once and never stored; `marking` and
+    `timestamp_url` default to the vault's settings (OFFICIAL-SENSITIVE, no timestamp)."""
+
+    compact: bool = False
+    password: str | None = None
+    reason: str = DEFAULT_REASON
+    location: str = ""
+    identity_id: str | None = None
+    marking: str | None = None
+    timestamp_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    report_id: str
+    page_count: int
+    size_bytes: int
+    signer: str
+    encrypted: bool
+    seconds: float
+
+
+def suggested_file_name(audit: AuditRecord) -> str:
+    """``lscp-audit-report-R-XXXX-XXXX.pdf``: the report id only, never the case reference."""
+    return f"lscp-audit-report-{report_id_for(audit.id, audit.revision)}.pdf"
+
+
+def report_inputs(audit: AuditRecord, template: Template) -> ReportInputs:
+    """Visibility and derived judgements from the template engine, for `build_report_data`."""
+    from lscp_audit.core.judgements import derive_judgements
+    from lscp_audit.core.visibility import evaluate_visibility
+
+    answers = audit.answer_map()
+    visibility = evaluate_visibility(template, answers, audit.subject)
+    judgements = derive_judgements(template, answers, audit.subject, ())
+    derived = {j.key: j.derived for j in judgements.all()}
+    rules = {j.key: j.rule_text for j in judgements.all()}
+    return ReportInputs(visible=visibility.questions, derived=derived, rule_descriptions=rules)
+
+
+def template_of(audit: AuditRecord) -> Template:
+    """The frozen template the audit was started with."""
+    from lscp_audit.core.templates.loader import load_template_text
+
+    return load_template_text(audit.template_source, f"{audit.template_id}.yaml")
+
+
+def verify_files(
+    files: Sequence[Path | str], *, trust_pems: Sequence[str] = (), password: str | None = None
+) -> list[VerificationResult]:
+    """Verify each PDF (no vault needed). Trust is judged only against `trust_pems`."""
+    trust = load_trust_certificates(trust_pems) if trust_pems else []
+    return [verify_pdf(f, trust=trust, password=password) for f in files]
+
+
+class ReportService:
+    """Report use cases over one unlocked vault."""
+
+    def __init__(
+        self, vault: Any, *, actor: str = "", clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    ) -> None:
+        self._vault = vault
+        self._actor = actor or "report-export"
+        self._clock = clock
+        self.identities = IdentityService(vault)
+
+    def _setting(self, key: str, default: Any) -> Any:
+        from lscp_audit.services.settings_service import SettingsService
+
+        try:
+            value = SettingsService(self._vault).get(key)
+        except LscpAuditError:
+            return default
+        return value if value not in (None, "") else default
+
+    def _audit(self, audit_id: str) -> AuditRecord:
+        record: AuditRecord = self._vault.audits.get(audit_id)
+        return record
+
+    def suggested_file_name(self, audit_id: str) -> str:
+        return suggested_file_name(self._audit(audit_id))
+
+    def report_data(self, audit_id: str, options: ExportOptions | None = None) -> dict[str, Any]:
+        """The report data dict (what is rendered and embedded) for an audit."""
+        options = options or ExportOptions()
+        audit = self._audit(audit_id)
+        template = template_of(audit)
+        previous = self._vault.audits.get(audit.previous_revision_id) if audit.previous_revision_id else None
+        return build_report_data(
+            audit,
+            template,
+            generated_at=self._clock(),
+            inputs=report_inputs(audit, template),
+            previous=previous,
+            marking=options.marking or self._setting(MARKING_KEY, DEFAULT_MARKING),
+            mode="compact" if options.compact else "full",
+            app_version=__version__,
+        )
+
+    def preview_pdf(self, audit_id: str, *, compact: bool = False) -> bytes:
+        """The unsigned report (for the first-page preview in the export dialog)."""
+        from lscp_audit.reports.pipeline import build_unsigned
+
+        data = self.report_data(audit_id, ExportOptions(compact=compact))
+        return bytes(build_unsigned(data, compact=compact).pdf)
+
+    def export(
+        self,
+        audit_id: str,
+        destination: Path | str,
+        options: ExportOptions | None = None,
+        *,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ExportResult:
+        """Sign the audit's report and write it atomically to `destination`.
+
+        Raises `ValidationError` when the audit is not complete, `NotFound` without a signing
+        identity, `SigningFailed` when signing fails, `Cancelled` when cancelled, OSError
+        (wrapped as `LscpAuditError`) when the file cannot be written.
+        """
+        from lscp_audit.reports.pipeline import build_signed
+
+        started = time.perf_counter()
+        options = options or ExportOptions()
+        audit = self._audit(audit_id)
+        if audit.status not in EXPORTABLE:
+            raise ValidationError(["only a completed audit can be signed and exported; complete it first"])
+        signer = self.identities.signer(options.identity_id)
+        progress(2, "Preparing the report data")
+        data = self.report_data(audit_id, options)
+        check(cancel)
+        signed = build_signed(
+            data,
+            signer,
+            compact=options.compact,
+            password=options.password,
+            reason=options.reason,
+            location=options.location,
+            timestamp_url=options.timestamp_url or self._setting(TIMESTAMP_URL_KEY, None),
+            progress=progress,
+            cancel=cancel,
+        )
+        check(cancel)
+        progress(95, "Saving the file")
+        path = _write(Path(destination), signed.pdf)
+        if audit.status == AuditStatus.COMPLETE:
+            self._vault.audits.set_status(audit_id, AuditStatus.SIGNED, self._actor)
+        log.info("audit %s exported as report %s (%d pages)", audit_id, signed.report_id, signed.page_count)
+        progress(100, "Done")
+        return ExportResult(
+            path=path,
+            report_id=signed.report_id,
+            page_count=signed.page_count,
+            size_bytes=len(signed.pdf),
+            signer=signer.name,
+            encrypted=signed.encrypted,
+            seconds=time.perf_counter() - started,
+        )
+
+    def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
+        """Verify PDFs against the certificates trusted in this vault."""
+        return verify_files(files, trust_pems=self.identities.trusted_pems(), password=password)
+
+
+def _write(destination: Path, data: bytes) -> Path:
+    try:
+        return atomic_write_bytes(destination, data)
+    except OSError as exc:
+        raise LscpAuditError(
+            f"the report could not be saved to {destination.name} ({exc.strerror or type(exc).__name__}); "
+            "any previous file there is unchanged"
+        ) from exc

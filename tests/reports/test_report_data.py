@@ -1,0 +1,92 @@
+"""The report data dict: schema, ids, display values, judgements, modes and change summary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from lscp_audit.core.report_data import (
+    SCHEMA_ID,
+    SCHEMA_VERSION,
+    build_report_data,
+    content_hash,
+    display_value,
+    format_date,
+    report_id_for,
+)
+from lscp_audit.core.templates.model import Option, Question, QuestionType
+from tests.reports.sample_audit import GENERATED_AT, sample_inputs
+
+
+def test_schema_header_and_json_compatible(report_data: dict[str, Any]) -> None:
+    assert report_data["schema"] == SCHEMA_ID and report_data["schema_version"] == SCHEMA_VERSION
+    assert json.loads(json.dumps(report_data)) == report_data
+    assert report_data["template"]["id"] == "maca-sample" and report_data["template"]["version"] == "1.2.0"
+    assert report_data["report"]["marking"] == "OFFICIAL-SENSITIVE"
+    assert report_data["report"]["generated_at"] == "2026-11-28T09:30:00Z"
+
+
+def test_report_id_is_short_and_stable() -> None:
+    rid = report_id_for("a-0001", 1)
+    assert rid == report_id_for("a-0001", 1) != report_id_for("a-0001", 2)
+    assert rid.startswith("R-") and len(rid) == 11
+
+
+def test_display_values_use_labels_and_uk_dates() -> None:
+    choice = Question("q", QuestionType.MULTI_CHOICE, "Q", options=(Option("a", "Alpha"), Option("b", "Beta")))
+    assert display_value(choice, ["a", "b"]) == "Alpha; Beta"
+    assert display_value(Question("d", QuestionType.DATE, "D"), "2026-11-28") == "28 Nov 2026"
+    assert display_value(Question("t", QuestionType.SHORT_TEXT, "T"), None) == "Not answered"
+    assert format_date("2026-03-04T10:00:00Z") == "4 Mar 2026"
+
+
+def test_hidden_questions_flagged_not_dropped(report_data: dict[str, Any]) -> None:
+    questions = {q["id"]: q for s in report_data["sections"] for q in s["questions"]}
+    assert questions["eh_hidden"]["relevant"] is False
+    assert questions["eh_identified"]["relevant"] is True
+    sections = {s["id"]: s for s in report_data["sections"]}
+    assert sections["exploitation"]["relevant"] is False
+    assert [a["agency"] for a in questions["ar_grade"]["answers"]] == ["police", "health", "csc", "school"]
+
+
+def test_judgements_counts_actions(report_data: dict[str, Any]) -> None:
+    overall = report_data["judgements"]["overall"]
+    assert overall["value"] == "requires_improvement" and overall["derived"] == "good" and overall["overridden"]
+    assert overall["rationale"]
+    assert report_data["grade_counts"] == {"outstanding": 1, "good": 1, "requires_improvement": 2, "inadequate": 1}
+    assert len(report_data["actions"]) == 2 and report_data["actions"][0]["status"] == "open"
+    assert report_data["key_findings"][0]["question_id"] == "key_findings"
+
+
+def test_change_summary(template: Any, audit: Any) -> None:
+    changed = [a if a.question_id != "eh_date" else replace(a, value="2026-03-20") for a in audit.answers]
+    amended = replace(
+        audit,
+        id="a-0002",
+        revision=2,
+        previous_revision_id=audit.id,
+        answers=tuple(changed),
+        amendment_reasons={"eh_date": "Typo"},
+    )
+    data = build_report_data(
+        amended, template, generated_at=GENERATED_AT, inputs=sample_inputs(template, amended), previous=audit
+    )
+    amendment = data["amendment"]
+    assert amendment["previous_report_id"] == report_id_for(audit.id, 1)
+    assert amendment["previous_content_hash"] == content_hash(audit)
+    assert amendment["changes"] == [
+        {
+            "key": "eh_date",
+            "question_id": "eh_date",
+            "agency": None,
+            "label": "Date of the referral",
+            "before": "14 Mar 2026",
+            "after": "20 Mar 2026",
+            "reason": "Typo",
+        }
+    ]
+
+
+def test_first_revision_has_no_amendment(report_data: dict[str, Any]) -> None:
+    assert report_data["amendment"] is None
