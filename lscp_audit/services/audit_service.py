@@ -28,11 +28,12 @@ from typing import Any
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
 from lscp_audit.core.judgements import Judgements
 from lscp_audit.core.templates.model import Template
-from lscp_audit.services import audit_rules, subject_validation
+from lscp_audit.services import answers_io, audit_rules, subject_validation
 from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
 from lscp_audit.services.audit_types import (
     AmendedAnswer,
     AnswerCheck,
+    AnswerRejected,
     AuditFilter,
     AuditPage,
     FillReport,
@@ -101,6 +102,11 @@ class AuditService:
         pattern, option codes, dates and numbers (errors); a case reference that looks like a
         person's name (warning, since references must be pseudonymised)."""
         return subject_validation.check_subject(self._templates.get(template_id), subject)
+
+    def subject_from_text(self, template_id: str, pairs: Sequence[str]) -> dict[str, Any]:
+        """Subject values from ``key=value`` text (CLI): lists comma-separated, numbers
+        converted, by the template's subject field types. `AnswerRejected` on bad pairs."""
+        return subject_validation.subject_from_text(self._templates.get(template_id), pairs)
 
     def new_audit(
         self,
@@ -201,6 +207,27 @@ class AuditService:
         opened = self._editable(audit_id)
         checked = audit_rules.check_all(opened.template, opened.record, answers)
         return self._flow.save_many(opened.record, opened.template, checked, dict(amendment_reasons or {}))
+
+    def fill_from_json(self, audit_id: str, data: Any) -> FillReport:
+        """`fill_answers` from the answers JSON object (docs/answers-json.md); amendment reasons
+        given in it are stored too. Nothing is written when anything is invalid, and the error
+        lists every problem (structure and values) by answer key."""
+        opened = self._editable(audit_id)
+        parsed = answers_io.parse_answers(opened.template, data)
+        problems = list(parsed.problems)
+        try:
+            checked = audit_rules.check_all(opened.template, opened.record, parsed.answers)
+        except AnswerRejected as exc:
+            problems += exc.fields
+        if problems:
+            raise AnswerRejected(problems)
+        return self._flow.save_many(opened.record, opened.template, checked, parsed.amendment_reasons)
+
+    def audit_document(self, audit_id: str) -> dict[str, Any]:
+        """The audit as JSON-compatible data; its ``answers`` are in the answers JSON format."""
+        opened = self.open_audit(audit_id)
+        judgements = audit_rules.judgements(opened.template, opened.record)
+        return answers_io.audit_document(opened.record, opened.template, judgements)
 
     # -- judgements ------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ partnership references such as ``MACA-2026-03-07``, never names. Messages never 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -137,3 +137,36 @@ def _trim(value: Any) -> Any:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+def subject_from_text(template: Template, pairs: Sequence[str]) -> dict[str, Any]:
+    """Subject values from ``key=value`` strings, typed by the template's subject fields:
+    multi-choice values are comma-separated lists, numbers become int or float. Unknown keys
+    are kept as text so `check_subject` reports them."""
+    types = {f.id: f.type for f in template.subject_fields}
+    subject: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(FieldProblem(pair.split("=")[0] or "subject", "must be written KEY=VALUE"))
+            continue
+        subject[key] = _typed(types.get(key), text.strip(), key, problems)
+    if problems:
+        raise AnswerRejected(problems)
+    return subject
+
+
+def _typed(kind: QuestionType | None, text: str, key: str, problems: list[FieldProblem]) -> Any:
+    if kind == QuestionType.MULTI_CHOICE:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == QuestionType.NUMBER:
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                problems.append(FieldProblem(key, "must be a number"))
+    return text

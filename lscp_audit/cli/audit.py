@@ -1,0 +1,226 @@
+"""`lscp-audit audit new|fill|complete|list|show|amend|history`: audits from the command line.
+
+Every command goes through `AuditService` on the vault named by ``--vault`` (unlocked by the
+keychain, ``LSCP_AUDIT_PASSPHRASE`` or a prompt; see `cli.vault_args`). ``fill`` reads the
+answers JSON format (docs/answers-json.md) and writes nothing when anything is invalid.
+Validation failures print one line per problem, naming the question id, and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lscp_audit.cli.audit_format import (
+    history_rows,
+    print_json,
+    print_problems,
+    summary_rows,
+)
+from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
+from lscp_audit.core.audit import Auditor, AuditStatus
+from lscp_audit.core.errors import ValidationError
+from lscp_audit.services.audit_types import AuditFilter, IncompleteAudit
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("audit", help="create, fill, complete, list and show audits")
+    commands = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    _add_new(commands)
+    _add_fill(commands)
+    _simple(commands, "complete", "mark a draft complete (lists missing required answers)", run_complete)
+    _add_list(commands)
+    show = _simple(commands, "show", "show one audit", run_show)
+    show.add_argument("--json", action="store_true", help="print the audit as JSON (answers as 'fill' reads them)")
+    amend = _simple(commands, "amend", "start a new revision of a complete or signed audit", run_amend)
+    amend.add_argument("--json", action="store_true", help="print the new revision's id as JSON")
+    history = _simple(commands, "history", "show an audit's change history", run_history)
+    history.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _simple(commands: Any, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+    parser = commands.add_parser(name, help=help_text)
+    add_vault_arguments(parser)
+    parser.add_argument("audit_id", metavar="AUDIT_ID", help="the audit's id (see 'audit list')")
+    parser.add_argument("--actor", default="", help="name recorded in the change history (default: cli)")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _add_new(commands: Any) -> None:
+    parser = commands.add_parser("new", help="start a draft audit from a template; prints its id")
+    add_vault_arguments(parser)
+    parser.add_argument("--template", required=True, metavar="ID", help="template id (see 'templates list')")
+    parser.add_argument(
+        "--subject",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a subject field, e.g. case_reference=MACA-2026-03-07; lists comma-separated "
+        "(agencies=police,health); repeat for each field",
+    )
+    parser.add_argument("--title", default="", help="audit title (default: template title and case reference)")
+    parser.add_argument("--auditor-name", default="", help="auditor's name")
+    parser.add_argument("--auditor-role", default=None, help="auditor's role (default: the Settings default)")
+    parser.add_argument("--auditor-agency", default=None, help="auditor's agency (default: the Settings default)")
+    parser.add_argument("--actor", default="", help="name recorded in the change history (default: cli)")
+    parser.add_argument("--json", action="store_true", help='print {"id": ..., "warnings": [...]}')
+    parser.set_defaults(handler=run_new)
+
+
+def _add_fill(commands: Any) -> None:
+    parser = _simple(commands, "fill", "validate and save answers from a JSON file (all or nothing)", run_fill)
+    parser.add_argument("--answers", required=True, metavar="FILE", help="answers JSON file ('-' reads stdin)")
+    parser.add_argument("--json", action="store_true", help="print what was saved as JSON")
+
+
+def _add_list(commands: Any) -> None:
+    parser = commands.add_parser("list", help="list audits, newest change first")
+    add_vault_arguments(parser)
+    parser.add_argument("--status", action="append", choices=[s.value for s in AuditStatus], help="repeatable")
+    parser.add_argument("--template", metavar="ID", help="only audits of this template")
+    parser.add_argument("--agency", help="only audits of this agency")
+    parser.add_argument("--text", help="search case reference and title")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="changed on or after this date")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="changed on or before this date")
+    parser.add_argument("--limit", type=int, default=None, help="show at most this many")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run_list)
+
+
+def _service(vault: Any, args: argparse.Namespace) -> Any:
+    from lscp_audit.services.audit_service import AuditService
+
+    return AuditService.for_vault(vault, actor=getattr(args, "actor", "") or "cli")
+
+
+# -- handlers ------------------------------------------------------------------------------------
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from lscp_audit.services.settings_service import SettingsService
+
+    defaults = SettingsService().values()
+    auditor = Auditor(
+        args.auditor_name,
+        defaults.default_role if args.auditor_role is None else args.auditor_role,
+        defaults.default_agency if args.auditor_agency is None else args.auditor_agency,
+    )
+    with open_vault_from_args(args) as vault:
+        service = _service(vault, args)
+        subject = service.subject_from_text(args.template, args.subject)
+        check = service.check_subject(args.template, subject)
+        try:
+            record = service.new_audit(args.template, subject, auditor=auditor, title=args.title)
+        except ValidationError as exc:
+            return print_problems("the audit was not created", exc.problems)
+    warnings = [f"{w.field_id}: {w.message}" for w in check.warnings]
+    for warning in warnings:
+        print(f"lscp-audit: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print_json({"id": record.id, "warnings": warnings})
+    else:
+        print(record.id)
+    return 0
+
+
+def run_fill(args: argparse.Namespace) -> int:
+    data = _read_json(args.answers)
+    with open_vault_from_args(args) as vault:
+        try:
+            report = _service(vault, args).fill_from_json(args.audit_id, data)
+        except ValidationError as exc:
+            return print_problems("nothing was saved", exc.problems)
+    if args.json:
+        print_json({"id": report.audit_id, "saved": report.answers_saved, "keys": list(report.keys)})
+    else:
+        print(f"Saved {report.answers_saved} answer(s) to audit {report.audit_id}.")
+    return 0
+
+
+def run_complete(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        try:
+            record = _service(vault, args).complete(args.audit_id)
+        except IncompleteAudit as exc:
+            return print_problems("the audit is not complete", exc.problems)
+    print(f"Audit {record.id} is complete and now read-only. Next: sign and export it.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    filters = AuditFilter(
+        statuses=tuple(AuditStatus(s) for s in args.status or ()),
+        template_id=args.template,
+        agency=args.agency,
+        text=args.text,
+        updated_from=args.date_from,
+        updated_to=f"{args.date_to}T23:59:59.999" if args.date_to else None,
+        limit=args.limit,
+    )
+    with open_vault_from_args(args) as vault:
+        page = _service(vault, args).list_audits(filters)
+    if args.json:
+        print_json({"total": page.total, "audits": [_summary_json(s) for s in page.items]})
+    else:
+        for line in summary_rows(page):
+            print(line)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        document = _service(vault, args).audit_document(args.audit_id)
+    if args.json:
+        print_json(document)
+    else:
+        from lscp_audit.cli.audit_format import document_lines
+
+        for line in document_lines(document):
+            print(line)
+    return 0
+
+
+def run_amend(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        revision = _service(vault, args).amend(args.audit_id)
+    if args.json:
+        print_json({"id": revision.id, "revision": revision.revision, "previous_revision_id": args.audit_id})
+    else:
+        print(revision.id)
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        entries = _service(vault, args).history(args.audit_id)
+    if args.json:
+        keys = ("at", "actor", "field", "old_value", "new_value")
+        print_json([{k: getattr(e, k) for k in keys} for e in entries])
+    else:
+        for line in history_rows(entries):
+            print(line)
+    return 0
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _read_json(name: str) -> Any:
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValidationError([f"{name}: cannot be read ({exc.strerror or exc})"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError([f"{name}:{exc.lineno}: not valid JSON ({exc.msg})"]) from None
+
+
+def _summary_json(summary: Any) -> dict[str, Any]:
+    keys = ("id", "case_reference", "title", "template_id", "template_title", "agency", "auditor", "judgement")
+    return {**{k: getattr(summary, k) for k in keys}, "status": summary.status.value, "updated_at": summary.updated_at}
