@@ -1,0 +1,129 @@
+"""`lscp-audit identity`, `export` and `verify` end to end (in process, real vault and files)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from lscp_audit.cli import main
+from lscp_audit.cli.vault_args import open_vault_from_args
+from lscp_audit.reports.identity_certs import create_self_signed
+from tests.reports import pdf_tools
+from tests.reports.sample_audit import CANARY, stored_audit, yaml_template
+
+PASS = "correct horse battery staple"
+
+
+@pytest.fixture()
+def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LSCP_AUDIT_PASSPHRASE", PASS)
+    path = tmp_path / "v.lscp"
+    assert main(["vault", "init", "--vault", str(path), "--no-keychain"]) == 0
+    record = stored_audit(yaml_template())
+    with open_vault_from_args(argparse.Namespace(vault=path, no_keychain=True)) as vault:
+        vault.audits.create(record, "test")
+    return path
+
+
+def _v(path: Path) -> list[str]:
+    return ["--vault", str(path), "--no-keychain"]
+
+
+def test_identity_export_verify_round_trip(
+    vault_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["identity", "create", *_v(vault_path), "--name", "Ayşe Yılmaz", "--role", "Nurse", "--agency", "Health"])
+        == 0
+    )
+    cert = tmp_path / "me.pem"
+    assert main(["identity", "export-cert", *_v(vault_path), "--out", str(cert)]) == 0
+    pdf = tmp_path / "out" / "report.pdf"
+    pdf.parent.mkdir()
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf), "--compact"]) == 0
+    assert "Total document signed" in pdf_tools.pdfsig(pdf)
+    capsys.readouterr()
+    assert main(["verify", str(pdf), "--trust", str(cert)]) == 0
+    text = capsys.readouterr().out
+    assert "OK" in text and "Ayşe Yılmaz" in text and "maca-sample version 1.2.0" in text and CANARY not in text
+    assert main(["verify", str(pdf), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)[0]
+    assert info["ok"] and info["trusted"] is None and info["template_id"] == "maca-sample"
+
+
+def test_verify_fails_on_tamper_untrusted_and_unsigned(
+    vault_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    pdf = tmp_path / "r.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf)]) == 0
+    other = tmp_path / "other.pem"
+    other.write_text(create_self_signed("X", "Y", "Z").certificate_pem)
+    capsys.readouterr()
+    assert main(["verify", str(pdf), "--trust", str(other)]) == 2
+    assert "trusted:     NO" in capsys.readouterr().out
+    appended = tmp_path / "appended.pdf"
+    appended.write_bytes(pdf.read_bytes() + b"\n% trailing junk after signing\n")
+    assert main(["verify", str(appended)]) == 2
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\n")
+    capsys.readouterr()
+    assert main(["verify", str(pdf), str(junk), "--json"]) == 2
+    results = json.loads(capsys.readouterr().out)
+    assert [r["ok"] for r in results] == [True, False]
+
+
+def test_encrypted_export_with_password_env(vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    monkeypatch.setenv("LSCP_AUDIT_PDF_PASSWORD", "twelve chars!")
+    pdf = tmp_path / "enc.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf), "--encrypt"]) == 0
+    assert main(["verify", str(pdf)]) == 0  # the same env var unlocks it for verification
+    monkeypatch.delenv("LSCP_AUDIT_PDF_PASSWORD")
+    assert main(["verify", str(pdf)]) == 2
+
+
+def test_partnership_root_cli(vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LSCP_AUDIT_CA_PASSWORD", "root password")
+    monkeypatch.setenv("LSCP_AUDIT_P12_PASSWORD", "auditor password")
+    ca, ca_pem, p12 = tmp_path / "ca.p12", tmp_path / "ca.pem", tmp_path / "auditor.p12"
+    assert (
+        main(["identity", "create-ca", "--partnership", "Testshire LSCP", "--out", str(ca), "--cert-out", str(ca_pem)])
+        == 0
+    )
+    assert (
+        main(
+            [
+                "identity",
+                "issue",
+                "--ca",
+                str(ca),
+                "--name",
+                "Nguyễn Thị Thảo",
+                "--role",
+                "Health visitor",
+                "--agency",
+                "NHS",
+                "--out",
+                str(p12),
+            ]
+        )
+        == 0
+    )
+    assert main(["identity", "import", *_v(vault_path), str(p12)]) == 0
+    pdf = tmp_path / "r.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf)]) == 0
+    assert main(["verify", str(pdf), "--trust", str(ca_pem)]) == 0
+
+
+def test_export_without_identity_or_unknown_audit(
+    vault_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(tmp_path / "r.pdf")]) != 0
+    assert "identity create" in capsys.readouterr().err
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    assert main(["export", *_v(vault_path), "no-such-audit", "--out", str(tmp_path / "r.pdf")]) != 0
+    assert not (tmp_path / "r.pdf").exists()
