@@ -41,6 +41,9 @@ def run(vault: str | None = None, quit_after: float | None = None) -> int:
     log.info("main window shown")
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
+    # The vault opens after the window is on screen, so start-up never waits for SQLCipher.
+    QTimer.singleShot(0, window.shell.start)
+    app.aboutToQuit.connect(window.shell.shutdown)
     code = app.exec()
     del hook
     return int(code)

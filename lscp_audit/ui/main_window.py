@@ -7,6 +7,7 @@ This module only assembles; each area's page lives in its own module and is adde
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -38,6 +39,12 @@ class MainWindow(QMainWindow):
     """Top-level window with the Audits, QA inbox, Templates and Settings areas."""
 
     area_changed = Signal(str)
+    # Set by `shell.build_main_window`: the session controller and the app's commands.
+    shell: Any
+    new_action: QAction
+    lock_action: QAction
+    find_action: QAction
+    guidance_action: QAction
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,6 +122,17 @@ class MainWindow(QMainWindow):
         page = self.pages.widget(self._area_keys.index(key))
         assert page is not None
         return page
+
+    def set_area_page(self, key: str, page: QWidget) -> None:
+        """Replace an area's page (e.g. the locked placeholder by the real page after unlock)."""
+        index = self._area_keys.index(key)
+        old = self.pages.widget(index)
+        current = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        if old is not None:
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        self.pages.setCurrentIndex(current)
 
     def _show_row(self, row: int) -> None:
         if row >= 0:

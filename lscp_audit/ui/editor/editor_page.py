@@ -14,7 +14,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import Answer, AuditStatus
@@ -131,10 +130,6 @@ class EditorPage(QWidget):
         self.review.amend_button.clicked.connect(self.commands.amend)
         self.review.sign_button.clicked.connect(self._sign)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
-        guidance_key = QShortcut(
-            QKeySequence(Qt.Key.Key_F1), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        guidance_key.activated.connect(self.focus_guidance)
 
     # -- state -------------------------------------------------------------------------------
 

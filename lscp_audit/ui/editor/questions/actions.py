@@ -40,7 +40,7 @@ class ActionsInput(QuestionInput):
     def _make_table(self, question: Question) -> QTableView:
         table = QTableView()
         table.setModel(self.model)
-        agencies = [str(a) for a in self.context.get("agencies", [])]
+        agencies = [str(a) for a in self.context.get("agency_names", [])]
         table.setItemDelegate(ActionsDelegate(agencies, table))
         table.setAccessibleName(question.label)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)

@@ -1,0 +1,152 @@
+"""The filters above the audits table; each change becomes an `AuditFilter` evaluated in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from lscp_audit.core.audit import AuditStatus
+from lscp_audit.core.audit_query import AuditFilter, AuditSort
+from lscp_audit.ui.display import STATUS_LABELS
+
+ANY_DATE = QDate(2000, 1, 1)
+SEARCH_DELAY_MS = 200
+
+
+def _date_edit(name: str, description: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setMinimumDate(ANY_DATE)
+    edit.setSpecialValueText("Any")
+    edit.setDate(ANY_DATE)
+    edit.setAccessibleName(name)
+    edit.setAccessibleDescription(description)
+    return edit
+
+
+class AuditFilterBarWidget(QWidget):
+    """Search, status, template, agency and date range; `changed` fires when any of them changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search case reference or title (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search audits"))
+        self.search.setAccessibleDescription(self.tr("Matches part of a case reference or title"))
+        self.status = self._combo(self.tr("Status"), self.tr("Show only audits with this status"))
+        self.status.addItem(self.tr("All statuses"), None)
+        for status in AuditStatus:
+            self.status.addItem(STATUS_LABELS.get(status.value, status.value), status.value)
+        self.template = self._combo(self.tr("Template"), self.tr("Show only audits made from this template"))
+        self.template.addItem(self.tr("All templates"), None)
+        self.agency = self._combo(self.tr("Agency"), self.tr("Show only audits by this agency"))
+        self.agency.addItem(self.tr("All agencies"), None)
+        self.date_from = _date_edit(self.tr("Changed from"), self.tr("Earliest date of the last change"))
+        self.date_to = _date_edit(self.tr("Changed to"), self.tr("Latest date of the last change"))
+        self.clear_button = QPushButton(self.tr("C&lear filters"))
+        self.clear_button.setAccessibleDescription(self.tr("Show every audit again"))
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.changed)
+        self._layout()
+        self._connect()
+
+    def _combo(self, name: str, description: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setAccessibleDescription(description)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _layout(self) -> None:
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.search, 0, 0, 1, 6)
+        grid.addWidget(self.clear_button, 0, 6)
+        items = (
+            (self.tr("&Status:"), self.status),
+            (self.tr("Tem&plate:"), self.template),
+            (self.tr("A&gency:"), self.agency),
+        )
+        column = 0
+        for text, widget in items:
+            label = QLabel(text)
+            label.setBuddy(widget)
+            grid.addWidget(label, 1, column)
+            grid.addWidget(widget, 1, column + 1)
+            column += 2
+        dates = QLabel(self.tr("Changed &from:"))
+        dates.setBuddy(self.date_from)
+        grid.addWidget(dates, 2, 0)
+        grid.addWidget(self.date_from, 2, 1)
+        until = QLabel(self.tr("&to:"))
+        until.setBuddy(self.date_to)
+        grid.addWidget(until, 2, 2)
+        grid.addWidget(self.date_to, 2, 3)
+        grid.setColumnStretch(5, 1)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        for combo in (self.status, self.template, self.agency):
+            combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(lambda _date: self.changed.emit())
+        self.clear_button.clicked.connect(self.clear)
+
+    def set_templates(self, choices: Sequence[tuple[str, str]]) -> None:
+        """(id, title) pairs for the template filter."""
+        self._refill(self.template, self.tr("All templates"), choices)
+
+    def set_agencies(self, agencies: Sequence[str]) -> None:
+        self._refill(self.agency, self.tr("All agencies"), [(a, a) for a in agencies])
+
+    def _refill(self, combo: QComboBox, everything: str, items: Sequence[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def clear(self) -> None:
+        for widget in (self.search, self.status, self.template, self.agency, self.date_from, self.date_to):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.status, self.template, self.agency):
+            combo.setCurrentIndex(0)
+        self.date_from.setDate(ANY_DATE)
+        self.date_to.setDate(ANY_DATE)
+        for widget in (self.search, self.status, self.template, self.agency, self.date_from, self.date_to):
+            widget.blockSignals(False)
+        self.changed.emit()
+
+    def is_filtered(self) -> bool:
+        return self.current_filter(AuditSort.UPDATED, True, None) != AuditFilter(limit=None)
+
+    def current_filter(self, sort: AuditSort, descending: bool, limit: int | None) -> AuditFilter:
+        status = self.status.currentData()
+        return AuditFilter(
+            statuses=(AuditStatus(status),) if status else (),
+            template_id=self.template.currentData(),
+            agency=self.agency.currentData(),
+            updated_from=_iso(self.date_from.date()),
+            updated_to=_iso(self.date_to.date(), end_of_day=True),
+            text=self.search.text().strip() or None,
+            sort=sort,
+            descending=descending,
+            limit=limit,
+        )
+
+
+def _iso(value: QDate, end_of_day: bool = False) -> str | None:
+    if value == ANY_DATE:
+        return None
+    text = value.toString("yyyy-MM-dd")
+    return text + "~" if end_of_day else text  # "~" sorts after any time of that day

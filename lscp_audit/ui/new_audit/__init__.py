@@ -1,0 +1,1 @@
+"""The New audit dialog: choose a template and fill in what the audit is about."""

@@ -1,0 +1,189 @@
+"""New audit: choose a template (title, description, version), then the subject fields with
+live checks (case reference format; a warning when it looks like a person's name)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscp_audit.core.audit import Auditor
+from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.core.templates.model import Template
+from lscp_audit.services.audit_types import AnswerRejected, SubjectCheck
+from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.new_audit.subject_form import SubjectFormWidget
+
+ChoiceRole = Qt.ItemDataRole.UserRole + 1
+CHECK_DELAY_MS = 250
+
+
+class NewAuditDialog(QDialog):
+    """Creates the audit through `AuditService.new_audit`; `created_id` holds its id."""
+
+    def __init__(
+        self,
+        service: Any,
+        template_lookup: Callable[[str], Template],
+        auditor: Auditor | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New audit"))
+        self.service = service
+        self.template_lookup = template_lookup
+        self.auditor = auditor or Auditor()
+        self.created_id: str | None = None
+        self.form: SubjectFormWidget | None = None
+        self._check: SubjectCheck | None = None
+        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._timer.timeout.connect(self.run_check)
+        self._build()
+        self._fill_templates()
+        self.resize(900, 600)
+
+    def _build(self) -> None:
+        self.templates = QListWidget()
+        self.templates.setAccessibleName(self.tr("Templates"))
+        self.templates.setAccessibleDescription(self.tr("Choose the template the audit follows"))
+        self.templates.currentItemChanged.connect(lambda item, _old: self._template_chosen(item))
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.RichText)
+        self.title_edit = QLineEdit()
+        self.title_edit.setAccessibleName(self.tr("Audit title"))
+        self.title_edit.setAccessibleDescription(self.tr("Optional short title; never a child's name"))
+        self.fields = QScrollArea()
+        self.fields.setWidgetResizable(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("&Create audit"))
+        self.buttons.accepted.connect(self.create_audit)
+        self.buttons.rejected.connect(self.reject)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        template_label = QLabel(self.tr("&Template:"))
+        template_label.setBuddy(self.templates)
+        left_layout.addWidget(template_label)
+        left_layout.addWidget(self.templates)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.about)
+        title_row = QFormLayout()
+        title_row.addRow(self.tr("T&itle (optional):"), self.title_edit)
+        right_layout.addLayout(title_row)
+        right_layout.addWidget(self.fields, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 600])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+
+    def _fill_templates(self) -> None:
+        try:
+            choices = self.service.template_choices()
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            choices = ()
+        for choice in choices:
+            item = QListWidgetItem(f"{choice.title}\nversion {choice.version}")
+            item.setData(ChoiceRole, choice)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{choice.title}, version {choice.version}")
+            self.templates.addItem(item)
+        if self.templates.count():
+            self.templates.setCurrentRow(0)
+
+    def _template_chosen(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        choice = item.data(ChoiceRole)
+        self.about.setText(
+            f"<h3>{html.escape(choice.title)}</h3><p>{html.escape(choice.description)}</p>"
+            f"<p><small>{self.tr('Version')} {html.escape(choice.version)}</small></p>"
+        )
+        try:
+            template = self.template_lookup(choice.id)
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        self.form = SubjectFormWidget(template)
+        self.form.changed.connect(self._timer.start)
+        self.fields.setWidget(self.form)
+        self._check = None
+
+    @property
+    def template_id(self) -> str | None:
+        item = self.templates.currentItem()
+        return item.data(ChoiceRole).id if item is not None else None
+
+    def run_check(self) -> SubjectCheck | None:
+        if self.form is None or self.template_id is None:
+            return None
+        try:
+            self._check = self.service.check_subject(self.template_id, self.form.values())
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return None
+        errors = {p.field_id: p.message for p in self._check.errors}
+        warnings = {p.field_id: p.message for p in self._check.warnings}
+        self.form.show_problems(errors, warnings)
+        return self._check
+
+    def create_audit(self) -> None:
+        check = self.run_check()
+        if check is None or self.form is None or self.template_id is None:
+            return
+        if not check.ok:
+            self._focus_problem(check.errors[0].field_id)
+            return
+        if check.warnings and not self._confirm_warnings(check):
+            self._focus_problem(check.warnings[0].field_id)
+            return
+        try:
+            record = self.service.new_audit(
+                self.template_id, self.form.values(), auditor=self.auditor, title=self.title_edit.text().strip()
+            )
+        except AnswerRejected as exc:
+            self.form.show_problems({p.field_id: p.message for p in exc.fields}, {})
+            return
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        self.created_id = record.id
+        self.accept()
+
+    def _confirm_warnings(self, check: SubjectCheck) -> bool:
+        text = "\n".join(p.message for p in check.warnings)
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Check the subject"),
+            text + "\n\n" + self.tr("Case references must be pseudonymised. Create the audit anyway?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _focus_problem(self, field_id: str) -> None:
+        if self.form is not None and field_id in self.form.inputs:
+            self.form.inputs[field_id].focus_widgets()[0].setFocus()

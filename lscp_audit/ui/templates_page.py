@@ -1,0 +1,181 @@
+"""Templates: browse the shipped and imported templates, preview one read-only, and import a
+template file (its problems are listed as ``file:line: message``)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscp_audit.core.errors import LscpAuditError, TemplateError
+from lscp_audit.core.templates.model import Template
+from lscp_audit.ui.errors import show_error
+
+InfoRole = Qt.ItemDataRole.UserRole + 1
+TYPE_LABELS = {
+    "yes_no": "Yes / no",
+    "single_choice": "One choice",
+    "multi_choice": "Several choices",
+    "grade": "Grade",
+    "rag": "RAG rating",
+    "short_text": "Short text",
+    "long_text": "Long text",
+    "date": "Date",
+    "number": "Number",
+    "actions": "SMART actions",
+}
+
+
+def outline_model(template: Template) -> QStandardItemModel:
+    """Sections and their questions as a read-only tree (question, type, required)."""
+    model = QStandardItemModel()
+    model.setHorizontalHeaderLabels(["Section / question", "Type", "Required"])
+    for section in template.sections:
+        title = section.title + (" (per agency)" if section.per_agency else "")
+        parent = QStandardItem(title)
+        for question in section.questions:
+            required = "Yes" if question.required else ("When it applies" if question.required_if else "")
+            label = question.label + (" — shown when it applies" if question.relevant else "")
+            parent.appendRow(
+                [QStandardItem(label), QStandardItem(TYPE_LABELS.get(question.type.value, "")), QStandardItem(required)]
+            )
+        model.appendRow([parent, QStandardItem(""), QStandardItem("")])
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            item = model.item(row, column)
+            if item is not None:
+                item.setEditable(False)
+    return model
+
+
+class TemplatesPage(QWidget):
+    """List on the left, preview on the right, Import below."""
+
+    def __init__(self, templates: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.templates = templates
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Templates"))
+        self.list.setAccessibleDescription(self.tr("Shipped and imported audit templates"))
+        self.list.currentItemChanged.connect(lambda item, _old: self._preview(item))
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.RichText)
+        self.outline = QTreeView()
+        self.outline.setAccessibleName(self.tr("Template outline"))
+        self.outline.setAccessibleDescription(self.tr("Sections and questions of the selected template (read-only)"))
+        self.outline.setWordWrap(True)
+        self.outline.setAlternatingRowColors(True)
+        self.problems = QPlainTextEdit()
+        self.problems.setReadOnly(True)
+        self.problems.setAccessibleName(self.tr("Import problems"))
+        self.problems.setAccessibleDescription(self.tr("What is wrong with the template file, as file:line: message"))
+        self.problems.setVisible(False)
+        self.import_button = QPushButton(self.tr("&Import template…"))
+        self.import_button.setAccessibleDescription(self.tr("Check a template file and add it to your templates"))
+        self.import_button.clicked.connect(self.choose_file)
+        self._layout()
+        self.reload()
+
+    def _layout(self) -> None:
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.about)
+        right_layout.addWidget(self.outline, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 700])
+        splitter.setChildrenCollapsible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("<h2>Templates</h2>")))
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.problems)
+
+    def reload(self) -> None:
+        self.list.clear()
+        try:
+            infos = self.templates.list_templates()
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        for info in infos:
+            where = self.tr("shipped") if info.source == "shipped" else self.tr("imported")
+            item = QListWidgetItem(f"{info.title}\nversion {info.version} · {where}")
+            item.setData(InfoRole, info)
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def _preview(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        info = item.data(InfoRole)
+        try:
+            template = self.templates.get(info.id)
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        self.show_template(template)
+
+    def show_template(self, template: Template) -> None:
+        extra = f"<p><small>{html.escape(template.intended_users)}</small></p>" if template.intended_users else ""
+        self.about.setText(
+            f"<h3>{html.escape(template.title)}</h3><p>{html.escape(template.description)}</p>{extra}"
+            f"<p><small>Version {html.escape(template.version)} · {sum(1 for _ in template.all_questions())} questions</small></p>"
+        )
+        self.outline.setModel(outline_model(template))
+        self.outline.expandAll()
+        self.outline.header().resizeSection(0, 420)
+
+    def choose_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import template"), "", self.tr("Templates (*.yaml *.yml)")
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> bool:
+        """Import `path`; on failure list its problems (file:line: message) and return False."""
+        try:
+            info = self.templates.import_template(path)
+        except TemplateError as exc:
+            self.show_problems(exc)
+            return False
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return False
+        self.problems.setVisible(False)
+        self.reload()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(InfoRole).id == info.id:
+                self.list.setCurrentRow(row)
+        return True
+
+    def show_problems(self, exc: TemplateError) -> None:
+        problems = getattr(exc, "problems", None)
+        lines = [str(p) for p in problems] if problems else [str(exc)]
+        self.problems.setPlainText(self.tr("The template was not imported:") + "\n" + "\n".join(lines))
+        self.problems.setVisible(True)
+        self.problems.setFocus()

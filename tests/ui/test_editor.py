@@ -1,0 +1,183 @@
+"""End to end through real widgets on a real vault: new audit -> every question type ->
+a relevant question appears -> constraints and warnings -> missing answers -> complete ->
+read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.core.audit import AuditStatus
+from lscp_audit.services.audit_service import AuditService
+from lscp_audit.services.template_service import TemplateService
+from lscp_audit.ui.editor.editor_page import EditorPage
+from lscp_audit.ui.editor.question_block import QuestionBlock
+from lscp_audit.ui.editor.questions.actions import ActionsInput
+from lscp_audit.ui.editor.questions.choice import ChoiceInput
+from lscp_audit.ui.editor.questions.date_input import DateInput
+from lscp_audit.ui.editor.questions.multi_choice import MultiChoiceInput
+from lscp_audit.ui.editor.questions.short_text import ShortTextInput
+from lscp_audit.ui.new_audit.new_audit_dialog import NewAuditDialog
+
+
+def create_through_dialog(qtbot: QtBot, service: AuditService, templates: TemplateService) -> str:
+    dialog = NewAuditDialog(service, templates.get)
+    qtbot.addWidget(dialog)
+    rows = [dialog.templates.item(i).data(Qt.ItemDataRole.UserRole + 1).id for i in range(dialog.templates.count())]
+    dialog.templates.setCurrentRow(rows.index("ui-all-types"))
+    assert dialog.form is not None
+    reference = dialog.form.inputs["case_reference"]
+    assert isinstance(reference, ShortTextInput)
+    qtbot.keyClicks(reference.editor, "not a ref")
+    assert dialog.run_check() is not None
+    assert dialog.form.messages["case_reference"].isVisibleTo(dialog)  # the format error is shown
+    reference.editor.clear()
+    qtbot.keyClicks(reference.editor, "CS-0412")
+    agencies = dialog.form.inputs["agencies"]
+    assert isinstance(agencies, MultiChoiceInput)
+    agencies.boxes["police"].click()
+    agencies.boxes["health"].click()
+    dialog.create_audit()
+    assert dialog.created_id is not None
+    return dialog.created_id
+
+
+def block(page: EditorPage, key: str) -> QuestionBlock:
+    found = next((b for b in page.stack.blocks() if b.key == key), None)
+    assert found is not None, key
+    return found
+
+
+def choose(page: EditorPage, key: str, code: str) -> None:
+    widget = block(page, key).input
+    assert isinstance(widget, ChoiceInput)
+    widget.buttons[code].click()
+
+
+def saved(page: EditorPage, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: page.header.save_state.text().startswith("Saved"), timeout=3000)
+
+
+def answer_first_section(page: EditorPage, qtbot: QtBot) -> None:
+    choose(page, "q_yes", "yes")
+    assert block(page, "q_followup").isHidden()
+    choose(page, "q_yes", "no")
+    assert not block(page, "q_followup").isHidden()  # the relevant question appeared live
+    qtbot.keyClicks(block(page, "q_followup").input.focus_widgets()[0], "The duty team was short-staffed.")
+    choose(page, "q_single", "school")
+    multi = block(page, "q_multi").input
+    assert isinstance(multi, MultiChoiceInput)
+    multi.boxes["s47"].click()
+    choose(page, "q_grade", "good")
+    evidence = block(page, "q_grade").evidence
+    assert evidence is not None
+    qtbot.keyClicks(evidence, "Strategy discussion notes.")
+    choose(page, "q_rag", "amber")
+    qtbot.keyClicks(block(page, "q_short").input.focus_widgets()[0], "Social worker")
+    date_input = block(page, "q_date").input
+    assert isinstance(date_input, DateInput)
+    date_input.editor.setDate(QDate(2026, 11, 2))
+    actions = block(page, "q_actions").input
+    assert isinstance(actions, ActionsInput)
+    actions.add_action()
+    model = actions.model
+    model.setData(model.index(0, 0), "Review the referral pathway")
+    model.setData(model.index(0, 1), "Police")
+    model.setData(model.index(0, 2), "Detective inspector")
+    model.setData(model.index(0, 3), "2027-01-31")
+
+
+def check_constraint_and_warning(page: EditorPage, qtbot: QtBot) -> None:
+    number = block(page, "q_number")
+    editor = number.input.focus_widgets()[0]
+    qtbot.keyClicks(editor, "99")
+    page.flush()
+    assert number.error_label.isVisibleTo(page) and "0 to 30" in number.error_label.text()
+    editor.clear()  # type: ignore[attr-defined]
+    qtbot.keyClicks(editor, "1")
+    page.flush()
+    assert not number.error_label.isVisibleTo(page)
+    assert number.warning_label.isVisibleTo(page) and number.reason.isVisibleTo(page)
+    qtbot.keyClicks(number.reason, "Only the police attended; health sent notes.")
+    saved(page, qtbot)
+
+
+def test_new_audit_to_completed_read_only(
+    qtbot: QtBot, audit_service: AuditService, template_service: TemplateService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit_id = create_through_dialog(qtbot, audit_service, template_service)
+    page = EditorPage(audit_service, audit_id)
+    qtbot.addWidget(page)
+    page.show()
+    answer_first_section(page, qtbot)
+    check_constraint_and_warning(page, qtbot)
+    saved(page, qtbot)
+    stored = audit_service.get_audit(audit_id).answer_map()
+    assert stored[("q_yes", "")].value == "no"
+    assert stored[("q_multi", "")].value == ["s47"]
+    assert stored[("q_grade", "")].evidence == "Strategy discussion notes."
+    assert stored[("q_date", "")].value == "2026-11-02"
+    assert stored[("q_number", "")].value == 1 and stored[("q_number", "")].warning_reason
+    assert stored[("q_actions", "")].value[0]["action"] == "Review the referral pathway"
+
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: messages.append(str(args[2])))
+    page.show_review()
+    page.review.complete_button.click()  # refused: the per-agency grades are missing
+    assert messages and audit_service.get_audit(audit_id).status == AuditStatus.DRAFT
+    missing = [page.review.missing.item(i).text() for i in range(page.review.missing.count())]
+    assert len(missing) == 2 and all("Quality of this agency's practice" in m for m in missing)
+    for _ in range(2):
+        item = page.review.missing.item(0)
+        page.review.missing.itemActivated.emit(item)  # jumps to the question
+        focused = _focused_block(page)
+        assert focused is not None and focused.question.id == "q_agency_grade"
+        choose(page, focused.key, "requires_improvement")
+        page.show_review()
+    assert page.review.missing.count() == 0
+    page.review.complete_button.click()
+    _assert_read_only(page, audit_service, audit_id)
+
+
+def _focused_block(page: EditorPage) -> Any:
+    widget = page.focusWidget()
+    while widget is not None and not isinstance(widget, QuestionBlock):
+        widget = widget.parentWidget()
+    return widget
+
+
+def _assert_read_only(page: EditorPage, service: AuditService, audit_id: str) -> None:
+    record = service.get_audit(audit_id)
+    assert record.status == AuditStatus.COMPLETE
+    assert page.read_only
+    assert page.review.complete_button.isHidden() and not page.review.amend_button.isHidden()
+    page.go_to_section("basics")
+    short = block(page, "q_short").input
+    assert isinstance(short, ShortTextInput) and short.editor.isReadOnly()
+    yes_no = block(page, "q_yes").input
+    assert isinstance(yes_no, ChoiceInput) and not yes_no.buttons["yes"].isEnabled()
+
+
+def test_override_needs_a_rationale(qtbot: QtBot, audit_service: AuditService) -> None:
+    from lscp_audit.ui.editor.override_dialog import OverrideDialog
+    from tests.ui.conftest import new_audit
+
+    page = EditorPage(audit_service, new_audit(audit_service))
+    qtbot.addWidget(page)
+    judgement, title = page._judgement_views()[-1]
+    dialog = OverrideDialog(judgement, title)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.reason, "Practice was better than the graded answers suggest.")
+    assert ok.isEnabled()
+    audit_service.set_override(page.audit_id, judgement.scope, "good", dialog.rationale(), agency=judgement.agency)
+    page.reload()
+    page.show_review()
+    assert "Overridden to Good" in " ".join(
+        w.text() for w in page.review.judgements.findChildren(type(page.review.summary))
+    )
