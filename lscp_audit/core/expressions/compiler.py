@@ -199,7 +199,7 @@ class _Compiler:
         if info.options is not None and literal.value != "" and literal.value not in info.options:
             raise ExpressionError(
                 f"compares '{ref.id}' with '{literal.value}', which is not one of its options "
-                f"({', '.join(sorted(info.options))})"
+                f"({', '.join(info.options)})"
             )
 
     def call(self, node: Call) -> Compiled:

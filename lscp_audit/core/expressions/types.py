@@ -24,7 +24,7 @@ class RefInfo:
     short description used in messages, such as ``yes_no`` or ``multi_choice``."""
 
     type: ExprType
-    options: frozenset[str] | None = None
+    options: tuple[str, ...] | None = None
     kind: str = ""
 
 

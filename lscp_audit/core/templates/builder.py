@@ -112,7 +112,7 @@ def _template_id(top: Block) -> str:
 def _version(top: Block) -> str:
     value = top.data.get("version")
     if isinstance(value, int | float) and not isinstance(value, bool):
-        top.error("version", f"version must be text; put it in quotes, e.g. version: '{value}'")
+        top.error("version", "version must be text; put it in quotes, e.g. version: '2026.1'")
         return str(value)
     return top.text("version")
 
@@ -256,6 +256,7 @@ def _subject_fields(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Su
                 pattern_message=block.text("pattern_message"),
                 options=_resolve_options(block, kind, lists),
                 line=data.line,
+                field_lines=dict(data.key_lines),
             )
         )
     return fields
@@ -285,6 +286,7 @@ def _sections(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Section]
                 relevant=block.optional_text("relevant"),
                 questions=tuple(_questions(block, lists)),
                 line=data.line,
+                field_lines=dict(data.key_lines),
             )
         )
     return sections
@@ -314,6 +316,7 @@ def _questions(section: Block, lists: dict[str, tuple[Option, ...]]) -> list[Que
                 warning_message=block.text("warning_message"),
                 options=_resolve_options(block, kind, lists),
                 line=data.line,
+                field_lines=dict(data.key_lines),
             )
         )
     return questions

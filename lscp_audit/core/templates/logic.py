@@ -57,7 +57,7 @@ class TemplateLogic:
 def ref_info_for(kind: QuestionType, codes: tuple[str, ...]) -> RefInfo:
     """How an answer of type `kind` looks inside an expression."""
     value_type = _REF_TYPES.get(kind, ExprType.TEXT)
-    return RefInfo(value_type, frozenset(codes) if codes else None, kind.value)
+    return RefInfo(value_type, codes or None, kind.value)
 
 
 def _ref_infos(template: Template) -> dict[str, RefInfo]:
@@ -96,20 +96,21 @@ class _Compiler:
         return compiled
 
     def section(self, section: Section) -> Expression | None:
-        return self.expression(section.relevant, f"section '{section.id}' relevant", section.line, section.per_agency)
+        what = f"section '{section.id}' relevant"
+        return self.expression(section.relevant, what, section.line_of("relevant"), section.per_agency)
 
     def questions(self, section: Section) -> dict[str, QuestionLogic]:
         found = {}
         for q in section.questions:
-            what, line, agency = f"question '{q.id}'", q.line, section.per_agency
+            what, agency = f"question '{q.id}'", section.per_agency
             found[q.id] = QuestionLogic(
                 question_id=q.id,
                 section_id=section.id,
                 per_agency=agency,
-                relevant=self.expression(q.relevant, f"{what} relevant", line, agency),
-                required_if=self.expression(q.required_if, f"{what} required_if", line, agency),
-                constraint=self.expression(q.constraint, f"{what} constraint", line, agency, q.id),
-                warning=self.expression(q.warning, f"{what} warning", line, agency, q.id),
+                relevant=self.expression(q.relevant, f"{what} relevant", q.line_of("relevant"), agency),
+                required_if=self.expression(q.required_if, f"{what} required_if", q.line_of("required_if"), agency),
+                constraint=self.expression(q.constraint, f"{what} constraint", q.line_of("constraint"), agency, q.id),
+                warning=self.expression(q.warning, f"{what} warning", q.line_of("warning"), agency, q.id),
             )
         return found
 
@@ -185,6 +186,7 @@ def _ordered_nodes(graph: dict[Node, list[Node]], template: Template, problems: 
 def _report_cycle(cycle: list[Node], template: Template, problems: Problems) -> None:
     start = cycle[0]
     kind, node_id = start
-    line = template.section(node_id).line if kind == "section" else template.question(node_id).line
+    element = template.section(node_id) if kind == "section" else template.question(node_id)
+    line = element.line_of("relevant")
     path = " -> ".join(_label(n) for n in cycle)
     problems.add(line, f"{kind} '{node_id}' relevant is part of a cycle: {path}")

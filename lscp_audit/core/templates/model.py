@@ -103,6 +103,7 @@ class SubjectField:
     pattern_message: str = ""
     options: tuple[Option, ...] = ()
     line: int | None = field(default=None, compare=False)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,12 @@ class Question:
     warning_message: str = ""
     options: tuple[Option, ...] = ()
     line: int | None = field(default=None, compare=False)
+    #: Line of each field in the YAML file (``{"relevant": 42}``), for messages.
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_name: str) -> int | None:
+        """Line of `field_name` in the source, else the question's first line."""
+        return self.field_lines.get(field_name, self.line)
 
     def option(self, code: str) -> Option | None:
         """The option with `code`, or None."""
@@ -157,6 +164,10 @@ class Section:
     relevant: str | None = None
     questions: tuple[Question, ...] = ()
     line: int | None = field(default=None, compare=False)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_name: str) -> int | None:
+        return self.field_lines.get(field_name, self.line)
 
     @property
     def per_agency(self) -> bool:

@@ -54,7 +54,7 @@ class Block:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                if self.data[key] is None and not close:
+                if self.data[key] is None and self.data.flow:
                     # `{label: Red, amber}` splits at the comma: the tail becomes an empty key.
                     hint = "; text that contains a comma inside { } must be put in quotes"
                 self.error(key, f"has unknown field '{key}'{hint}")

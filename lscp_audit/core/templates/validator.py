@@ -84,11 +84,11 @@ def _check_sections(template: Template, problems: Problems) -> None:
             if not question.guidance:
                 problems.add(question.line, f"{what} has no guidance; tell the auditor how to answer it")
             if question.constraint and not question.constraint_message:
-                problems.add(question.line, f"{what} has a constraint but no constraint_message")
+                problems.add(question.line_of("constraint"), f"{what} has a constraint but no constraint_message")
             if question.warning and not question.warning_message:
-                problems.add(question.line, f"{what} has a warning but no warning_message")
+                problems.add(question.line_of("warning"), f"{what} has a warning but no warning_message")
             if question.required and question.required_if:
-                problems.add(question.line, f"{what} has both required and required_if; use one")
+                problems.add(question.line_of("required_if"), f"{what} has both required and required_if; use one")
 
 
 def _check_rules(template: Template, rules: JudgementRules, problems: Problems) -> None:

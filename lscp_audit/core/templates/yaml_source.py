@@ -23,6 +23,7 @@ class MarkedDict(dict[str, Any]):
 
     line: int | None = None
     key_lines: dict[str, int]
+    flow: bool = False  # written inline as { ... }
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key, self.line)
@@ -64,6 +65,7 @@ def _construct_mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> Marke
     result = MarkedDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    result.flow = bool(node.flow_style)
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
