@@ -31,6 +31,8 @@ from lscp_audit import paths
 from lscp_audit.core.errors import WrongPassphrase
 
 PASSPHRASE_ENV = "LSCP_AUDIT_PASSPHRASE"
+# Tests may set a cheaper `KdfPolicy` here; None means the production policy (and its floor).
+KDF_POLICY: Any = None
 NEW_PASSPHRASE_ENV = "LSCP_AUDIT_NEW_PASSPHRASE"
 
 
@@ -59,6 +61,8 @@ def make_service(args: argparse.Namespace, **kwargs: Any) -> Any:
     """A `VaultService` for the vault named by `args` (not yet unlocked)."""
     from lscp_audit.services.vault_service import VaultService
 
+    if KDF_POLICY is not None:
+        kwargs.setdefault("kdf_policy", KDF_POLICY)
     return VaultService(vault_path(args), use_keychain=not getattr(args, "no_keychain", False), **kwargs)
 
 
