@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from lscp_audit.reports.progress import CancelToken, Progress, check, no_progress
+from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.signing import DEFAULT_REASON, FieldPlacement, SignerIdentity, SignOptions, sign_report
 
 
@@ -24,7 +24,7 @@ class SignedReport:
 
 
 def build_unsigned(
-    data: dict[str, Any], *, compact: bool = False, progress: Progress = no_progress, cancel: CancelToken | None = None
+    data: dict[str, Any], *, compact: bool = False, progress: Progress = no_progress, cancel: SupportsCancel | None = None
 ) -> Any:
     """The laid-out report (`BuiltReport`) without signature or attachment (for previews)."""
     from lscp_audit.reports.layout.builder import build_report_pdf
@@ -43,7 +43,7 @@ def build_signed(
     timestamp_url: str | None = None,
     signed_at: dt.datetime | None = None,
     progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
+    cancel: SupportsCancel | None = None,
 ) -> SignedReport:
     """Lay out, attach `data` as JSON, optionally encrypt, and sign. Returns the signed bytes."""
     built = build_unsigned(data, compact=compact, progress=progress, cancel=cancel)

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 from lscp_audit.core.errors import Cancelled
 
 Progress = Callable[[int, str], None]
+
+
+class SupportsCancel(Protocol):
+    """Anything with `raise_if_cancelled()`: `CancelToken` here or the UI's token in ui/ops.py."""
+
+    def raise_if_cancelled(self) -> None: ...
 
 
 def no_progress(_percent: int, _step: str) -> None:
@@ -37,7 +44,7 @@ class CancelToken:
             raise Cancelled("the export was cancelled")
 
 
-def check(cancel: CancelToken | None) -> None:
+def check(cancel: SupportsCancel | None) -> None:
     """Raise `Cancelled` when `cancel` is set; a None token never cancels."""
     if cancel is not None:
         cancel.raise_if_cancelled()

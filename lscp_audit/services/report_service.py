@@ -27,7 +27,7 @@ from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.report_data import DEFAULT_MARKING, ReportInputs, build_report_data, report_id_for
 from lscp_audit.core.templates.model import Template
 from lscp_audit.reports.atomic_write import atomic_write_bytes
-from lscp_audit.reports.progress import CancelToken, Progress, check, no_progress
+from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
 from lscp_audit.services.identity_service import IdentityService
@@ -154,7 +154,7 @@ class ReportService:
         options: ExportOptions | None = None,
         *,
         progress: Progress = no_progress,
-        cancel: CancelToken | None = None,
+        cancel: SupportsCancel | None = None,
     ) -> ExportResult:
         """Sign the audit's report and write it atomically to `destination`.
 

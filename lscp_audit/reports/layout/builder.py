@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 from lscp_audit.reports.layout import sections, summary
 from lscp_audit.reports.layout.flow import SignatureSlot, heading, para
 from lscp_audit.reports.layout.page_template import ReportDocTemplate
-from lscp_audit.reports.progress import CancelToken, Progress, check, no_progress
+from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
 
 DOCUMENT_TITLE = "LSCP audit report"
 
@@ -48,7 +48,7 @@ def build_report_pdf(
     *,
     compact: bool = False,
     progress: Progress = no_progress,
-    cancel: CancelToken | None = None,
+    cancel: SupportsCancel | None = None,
 ) -> BuiltReport:
     """Lay out the report described by `data` (see `lscp_audit.core.report_data`).
 

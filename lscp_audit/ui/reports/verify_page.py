@@ -1,0 +1,160 @@
+"""The "Verify a PDF" page and dialog: drop signed PDFs, see whether each one holds up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscp_audit.ui.ops import BackgroundOp, OpContext
+from lscp_audit.ui.reports.verification_model import VerificationTableModel
+
+Verifier = Callable[..., list[Any]]
+
+
+def _default_verify(files: Sequence[Path], *, trust_pems: Sequence[str] = (), password: str | None = None) -> list[Any]:
+    from lscp_audit.services.report_service import verify_files
+
+    return verify_files(files, trust_pems=trust_pems, password=password)
+
+
+def pdf_paths(urls: Sequence[Any]) -> list[Path]:
+    """Local .pdf files among dropped URLs."""
+    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() == ".pdf"]
+
+
+class VerifyPage(QWidget):
+    """Drop signed PDFs (or choose them) and optionally trusted certificates; each file gets a
+    verdict: signed, unchanged, wholly covered, signer, time, trust and template.
+
+    `verify(files, trust_pems=..., password=...)` does the work off the GUI thread; by default
+    `services.report_service.verify_files` (no vault). Signal `verified(list)` carries results.
+    """
+
+    verified = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None, *, verify: Verifier | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self._verify = verify or _default_verify
+        self.trust_pems: list[str] = []
+        self.model = VerificationTableModel(self)
+        self.drop_zone = QLabel(self.tr("Drop signed report PDFs here to verify them"))
+        self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_zone.setMinimumHeight(90)
+        self.drop_zone.setStyleSheet("border: 2px dashed palette(mid); border-radius: 6px; padding: 12px;")
+        self.trust_label = QLabel(self.tr("Trusted certificates: none (trust is not checked)"))
+        self.password = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText=self.tr("Password for encrypted PDFs (optional)")
+        )
+        self.password.setAccessibleName(self.tr("Password for encrypted PDFs"))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self._layout()
+
+    def _layout(self) -> None:
+        choose = QPushButton(self.tr("C&hoose PDFs…"))
+        choose.clicked.connect(self._choose_pdfs)
+        trust = QPushButton(self.tr("Add &trusted certificate…"))
+        trust.clicked.connect(self._choose_trust)
+        buttons = QHBoxLayout()
+        for widget in (choose, trust):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("<h2>Verify a signed report</h2>")))
+        layout.addWidget(self.drop_zone)
+        layout.addLayout(buttons)
+        layout.addWidget(self.trust_label)
+        layout.addWidget(self.password)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+    # --- input -----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls() and pdf_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        files = pdf_paths(event.mimeData().urls())
+        if files:
+            event.acceptProposedAction()
+            self.verify_files(files)
+
+    def _choose_pdfs(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose signed PDFs"), "", self.tr("PDF files (*.pdf)"))
+        if names:
+            self.verify_files([Path(n) for n in names])
+
+    def _choose_trust(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Choose trusted certificates"), "", self.tr("Certificates (*.pem *.crt)")
+        )
+        for name in names:
+            self.add_trust_pem(Path(name).read_text(encoding="ascii", errors="replace"))
+
+    def add_trust_pem(self, pem: str) -> None:
+        """Trust the certificate(s) in `pem` for the next verifications."""
+        if "BEGIN CERTIFICATE" not in pem:
+            self.summary.setText(self.tr("That file is not a PEM certificate."))
+            return
+        self.trust_pems.append(pem)
+        self.trust_label.setText(self.tr("Trusted certificates: %d") % len(self.trust_pems))
+
+    # --- work ------------------------------------------------------------------------------
+    def verify_files(self, files: Sequence[Path]) -> None:
+        """Verify `files` off the GUI thread and show the results."""
+        password = self.password.text() or None
+        trust = list(self.trust_pems)
+        self.summary.setText(self.tr("Verifying %d file(s)…") % len(files))
+
+        def work(_ctx: OpContext) -> list[Any]:
+            return self._verify(list(files), trust_pems=trust, password=password)
+
+        BackgroundOp(parent=self, op=work, success=self._show, serial=False).failure(self._failed).run()
+
+    def _show(self, results: list[Any]) -> None:
+        self.model.set_rows(results)
+        passed = sum(1 for r in results if r.ok())
+        self.summary.setText(self.tr("%d of %d file(s) passed verification.") % (passed, len(results)))
+        self.verified.emit(results)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(self.tr("Verification failed: %s") % exc)
+
+
+class VerifyDialog(QDialog):
+    """`VerifyPage` in a dialog, for "Verify a PDF…" from any menu."""
+
+    def __init__(self, parent: QWidget | None = None, *, verify: Verifier | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Verify a PDF"))
+        self.resize(760, 480)
+        self.page = VerifyPage(self, verify=verify)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page)
+        layout.addWidget(buttons)
