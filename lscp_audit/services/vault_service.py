@@ -105,6 +105,13 @@ class VaultService(VaultBackupsMixin):
         self.route_message = ""
 
     # --- state ------------------------------------------------------------------------------
+    def set_path(self, path: Path) -> None:
+        """Point the (locked) service at another vault file, e.g. from the first-run wizard."""
+        if self.is_unlocked:
+            raise VaultError("Lock the vault before choosing another vault file.")
+        self.path = Path(path)
+        self.routes.path = self.path
+
     def exists(self) -> bool:
         return self.path.exists() or self.routes.keyfile_path.exists()
 
@@ -120,6 +127,11 @@ class VaultService(VaultBackupsMixin):
 
     def keychain_status(self) -> KeychainStatus:
         return self.routes.keychain_status()
+
+    @property
+    def keychain_in_use(self) -> bool:
+        """True when this vault's key is kept in the system keychain."""
+        return self._keyfile is not None and self._keyfile.keychain_backend is not None
 
     # --- create -----------------------------------------------------------------------------
     def create(

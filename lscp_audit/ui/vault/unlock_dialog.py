@@ -1,0 +1,111 @@
+"""Unlock screen: passphrase or recovery key, a clear wrong-passphrase message, and restore from
+the newest good backup when the vault file is damaged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscp_audit.core.errors import VaultCorrupt, WrongPassphrase
+from lscp_audit.ui import ops
+from lscp_audit.ui.errors import show_error
+
+
+class UnlockDialog(QDialog):
+    """Accepted once ``service.unlock`` succeeded. Nothing typed here is kept after the attempt."""
+
+    def __init__(self, service: Any, parent: QWidget | None = None, message: str = "") -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(self.tr("Unlock vault"))
+        self.route_label = QLabel(message or service.describe_route(), wordWrap=True)
+        self.path_label = QLabel(self.tr("Vault: {0}").format(service.path), wordWrap=True)
+        self.use_passphrase = QRadioButton(self.tr("&Passphrase"))
+        self.use_passphrase.setChecked(True)
+        self.use_recovery = QRadioButton(self.tr("&Recovery key"))
+        self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName(self.tr("Passphrase or recovery key"))
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setAccessibleName(self.tr("Unlock problem"))
+        self.restore_button = QPushButton(self.tr("Restore the newest good &backup…"))
+        self.restore_button.setVisible(False)
+        self.restore_button.clicked.connect(self.restore_latest)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.unlock_button = self.buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.try_unlock)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.path_label, self.route_label, self.use_passphrase, self.use_recovery, self.secret):
+            layout.addWidget(widget)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.restore_button)
+        layout.addWidget(self.buttons)
+        self.use_recovery.toggled.connect(self._mode_changed)
+
+    def _mode_changed(self, recovery: bool) -> None:
+        self.secret.setEchoMode(QLineEdit.EchoMode.Normal if recovery else QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" if recovery else "")
+        self.error_label.clear()
+
+    def _secret_kwargs(self) -> dict[str, str]:
+        text = self.secret.text()
+        return {"recovery_key": text} if self.use_recovery.isChecked() else {"passphrase": text}
+
+    def try_unlock(self) -> None:
+        kwargs = self._secret_kwargs()
+        if not next(iter(kwargs.values())):
+            self.error_label.setText(self.tr("Enter your passphrase or recovery key."))
+            return
+        self.unlock_button.setEnabled(False)
+        ops.BackgroundOp(parent=self, op=lambda _ctx: self.service.unlock(**kwargs), success=self._unlocked).failure(
+            self._failed
+        ).with_progress(self.tr("Unlocking…"), cancellable=False).run()
+
+    def _unlocked(self, _result: Any) -> None:
+        self.secret.clear()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.unlock_button.setEnabled(True)
+        if isinstance(exc, WrongPassphrase):
+            what = self.tr("recovery key") if self.use_recovery.isChecked() else self.tr("passphrase")
+            self.error_label.setText(self.tr("That {0} does not unlock this vault. Please try again.").format(what))
+            self.secret.selectAll()
+            self.secret.setFocus()
+        elif isinstance(exc, VaultCorrupt):
+            self.error_label.setText(str(exc))
+            self.restore_button.setVisible(True)
+        else:
+            self.error_label.setText(str(exc))
+
+    def restore_latest(self) -> None:
+        kwargs = self._secret_kwargs()
+        backup = self.service.newest_good_backup(**kwargs)
+        if backup is None:
+            self.error_label.setText(self.tr("No backup could be opened and checked with the key you entered."))
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Restore backup"),
+            self.tr(
+                "Restore the backup made at {0}? The damaged vault file will be kept beside it, renamed, "
+                "and changes made after the backup will not be in the restored vault."
+            ).format(backup.created_at),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        ops.BackgroundOp(
+            parent=self, op=lambda _ctx: self.service.restore(backup.path, **kwargs), success=self._unlocked
+        ).failure(lambda exc: show_error(self, exc)).run()
