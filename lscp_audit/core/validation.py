@@ -153,6 +153,7 @@ def validate_answer(
     if compiled.constraint is not None and not compiled.constraint.holds(env):
         message = question.constraint_message or "does not meet the rule for this question"
         problems.append(AnswerProblem(question_id, "constraint", Severity.ERROR, message, agency))
+        return problems  # a soft warning on an answer that cannot be kept would only add noise
     if compiled.warning is not None and not compiled.warning.holds(env):
         acknowledged = bool(warning_reason and warning_reason.strip())
         message = question.warning_message or "is unusual; give a reason to keep it"
