@@ -95,6 +95,10 @@ class AuditService:
         ]
         return tuple(sorted(items, key=lambda c: c.title.lower()))
 
+    def template(self, template_id: str) -> Template:
+        """The current version of template `template_id` (for the New audit screen); `NotFound`."""
+        return self._templates.get(template_id)
+
     # -- new audit -------------------------------------------------------------------------
 
     def check_subject(self, template_id: str, subject: Mapping[str, Any]) -> SubjectCheck:
@@ -115,15 +119,18 @@ class AuditService:
         *,
         auditor: Auditor | None = None,
         title: str = "",
+        answers: Sequence[Answer] = (),
     ) -> AuditRecord:
         """Start a draft audit from `template_id` with a frozen copy of the template.
 
         Raises `AnswerRejected` (a `ValidationError`) naming each subject field in error.
         Warnings from `check_subject` do not block: the GUI shows them before calling this.
+        `answers`, when given, are validated like `fill_answers` and stored in the same
+        transaction (imports and demo data).
         """
         template = self._templates.get(template_id)
         clean = subject_validation.require_valid_subject(template, subject)
-        return self._flow.create(template, clean, auditor or Auditor(), title)
+        return self._flow.create(template, clean, auditor or Auditor(), title, answers)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from lscp_audit.services.audit_types import (
 
 log = logging.getLogger(__name__)
 CASE_REFERENCE_FIELD = "case_reference"
+ORGANISATION_FIELD = "agency"  # the organisation a self-assessment is about (free text)
 AMENDABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
 
 
@@ -57,7 +58,9 @@ class AuditWorkflow:
 
     # -- create ----------------------------------------------------------------------------
 
-    def create(self, template: Template, subject: dict[str, Any], auditor: Auditor, title: str) -> AuditRecord:
+    def create(
+        self, template: Template, subject: dict[str, Any], auditor: Auditor, title: str, answers: Sequence[Answer] = ()
+    ) -> AuditRecord:
         now = self._clock()
         record = AuditRecord(
             id=new_audit_id(),
@@ -71,7 +74,12 @@ class AuditWorkflow:
             created_at=now,
             updated_at=now,
         )
+        if answers:
+            checked = audit_rules.check_all(template, record, answers)
+            record = replace(record, answers=tuple(a for a in checked if a.value is not None))
         self._store.create(record, self._actor, template_title=template.title)
+        if record.answers:
+            self._refresh_judgement(record, template, record.answers)
         log.info("audit %s created from template %s", record.id, template.id)
         return record
 
@@ -197,9 +205,13 @@ class AuditWorkflow:
 
 
 def default_title(template: Template, subject: dict[str, Any]) -> str:
-    """``<template title>: <case reference>`` (or the template title alone)."""
-    reference = str(subject.get(CASE_REFERENCE_FIELD) or "").strip()
-    return f"{template.title}: {reference}" if reference else template.title
+    """``<template title>: <case reference>``; for a self-assessment without one, the
+    organisation (subject ``agency``) instead; else the template title alone."""
+    for key in (CASE_REFERENCE_FIELD, ORGANISATION_FIELD):
+        value = subject.get(key)
+        if isinstance(value, str) and value.strip():
+            return f"{template.title}: {value.strip()}"
+    return template.title
 
 
 def _reasons_for(answers: Sequence[Answer], reason: str | None) -> dict[str, str]:

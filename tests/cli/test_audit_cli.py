@@ -209,3 +209,21 @@ def test_round_trip_through_real_processes(tmp_path: Path) -> None:
     cli("audit", "fill", "--vault", vault, "--no-keychain", audit_id, "--answers", write_answers(tmp_path, ANSWERS))
     shown = json.loads(cli("audit", "show", "--vault", vault, "--no-keychain", audit_id, "--json"))
     assert shown["answers"] == ANSWERS
+
+
+def test_demo_command_builds_a_separate_marked_vault(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lscp_audit.services.demo_data import DEMO_PASSPHRASE
+
+    demo = tmp_path / "demo.lscp"
+    code, out, _ = run(capsys, "demo", "--vault", str(demo), "--no-sign", "--quiet")
+    assert code == 0
+    assert f"Passphrase: {DEMO_PASSPHRASE}" in out and "fictitious audits" in out
+    monkeypatch.setenv("LSCP_AUDIT_PASSPHRASE", DEMO_PASSPHRASE)
+    code, out, err = run(capsys, "audit", "list", "--vault", str(demo), "--no-keychain", "--json")
+    assert code == 0, err
+    statuses = {a["status"] for a in json.loads(out)["audits"]}
+    assert statuses == {"draft", "complete", "amended"}  # no signing asked for
+    code, _, err = run(capsys, "demo", "--vault", str(demo), "--quiet")
+    assert code != 0 and "already exists" in err

@@ -1,0 +1,137 @@
+"""The demo vault: fictitious audits in every shipped template at every status, marked DEMO."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lscp_audit import paths
+from lscp_audit.core.audit import AuditStatus
+from lscp_audit.core.errors import Cancelled, VaultError
+from lscp_audit.reports.progress import CancelToken
+from lscp_audit.services import demo_data
+from lscp_audit.services.audit_service import AuditService
+from lscp_audit.services.audit_types import AuditFilter
+from lscp_audit.services.settings_service import SettingsService
+from lscp_audit.services.subject_validation import looks_like_name
+from lscp_audit.services.template_service import TemplateService
+from tests.services.conftest import make_vault
+
+
+def shipped_templates(tmp: Path) -> TemplateService:
+    return TemplateService(shipped_dir=paths.forms_dir(), user_dir=tmp / "no-user-templates")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, demo_data.DemoResult, AuditService]]:
+    """One demo vault (with signed reports) shared by the read-only tests below."""
+    folder = tmp_path_factory.mktemp("demo")
+    vault = make_vault(folder / "demo.lscp")
+    steps: list[int] = []
+    try:
+        result = demo_data.populate_demo(
+            vault,
+            shipped_templates(folder),
+            reports_dir=folder / "reports",
+            progress=lambda percent, _step: steps.append(percent),
+        )
+        assert steps[0] == 0 and steps[-1] == 100
+        yield vault, result, AuditService.for_vault(vault, shipped_templates(folder))
+    finally:
+        vault.close()
+
+
+def test_vault_is_marked_demo(demo: Any) -> None:
+    vault, _result, _service = demo
+    assert demo_data.is_demo(vault)
+    assert SettingsService(vault).is_demo
+
+
+def test_every_template_has_every_status(demo: Any) -> None:
+    _vault, result, service = demo
+    template_ids = {t.id for t in shipped_templates(Path("/nonexistent")).list_templates()}
+    assert set(result.templates) == template_ids and len(template_ids) >= 3
+    for template_id in template_ids:
+        statuses = {s.status for s in service.list_audits(AuditFilter(template_id=template_id)).items}
+        assert statuses == {AuditStatus.DRAFT, AuditStatus.COMPLETE, AuditStatus.SIGNED, AuditStatus.AMENDED}
+    assert result.audits == service.list_audits().total
+    assert result.by_status["signed"] == len(template_ids)
+    assert result.reports_dir is not None and len(list(result.reports_dir.glob("*.pdf"))) == len(template_ids)
+
+
+def test_completed_demo_audits_are_really_complete(demo: Any) -> None:
+    _vault, _result, service = demo
+    for summary in service.list_audits(AuditFilter(limit=None)).items:
+        missing = service.missing_answers(summary.id)
+        if summary.status == AuditStatus.DRAFT:
+            assert missing and service.get_audit(summary.id).answers
+        else:
+            assert missing == ()
+            assert summary.judgement is not None
+
+
+def test_references_are_pseudonymised_and_match_the_templates(demo: Any) -> None:
+    _vault, _result, service = demo
+    for summary in service.list_audits(AuditFilter(limit=None)).items:
+        record = service.get_audit(summary.id)
+        reference = record.subject.get("case_reference")
+        if reference is None:
+            assert record.subject.get("agency", "").endswith("(demo)")
+            continue
+        pattern = service.open_audit(summary.id).template.subject_field("case_reference").pattern
+        assert re.fullmatch(pattern or ".*", reference)
+        assert not looks_like_name(reference)
+
+
+def test_amended_audits_keep_the_old_revision_and_give_reasons(demo: Any) -> None:
+    _vault, _result, service = demo
+    amended = service.list_audits(AuditFilter(statuses=(AuditStatus.AMENDED,))).items
+    assert amended
+    for old in amended:
+        newer = [s for s in service.list_audits(AuditFilter(limit=None)).items if s.id != old.id]
+        revision = next(
+            service.get_audit(s.id) for s in newer if service.get_audit(s.id).previous_revision_id == old.id
+        )
+        changes = service.amended_answers(revision.id)
+        assert changes and all(c.reason == demo_data.AMENDMENT_REASON for c in changes)
+        assert revision.status == AuditStatus.COMPLETE
+
+
+def test_an_override_with_rationale_is_shown(demo: Any) -> None:
+    _vault, _result, service = demo
+    overrides = [
+        o for s in service.list_audits(AuditFilter(limit=None)).items for o in service.get_audit(s.id).overrides
+    ]
+    assert overrides and overrides[0].rationale == demo_data.OVERRIDE_RATIONALE
+
+
+def test_generation_is_deterministic() -> None:
+    template = shipped_templates(Path("/nonexistent")).get("was-not-brought")
+    subject = {"case_reference": "WNB-2026-001", "agencies": ["gp", "school"]}
+    first = demo_data.generate_answers(random.Random(7), template, subject, "mixed")
+    second = demo_data.generate_answers(random.Random(7), template, subject, "mixed")
+    assert first == second and len(first) > 10
+
+
+def test_cancel_stops_the_build(tmp_path: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    vault = make_vault(tmp_path / "cancelled.lscp")
+    try:
+        with pytest.raises(Cancelled):
+            demo_data.populate_demo(vault, shipped_templates(tmp_path), cancel=token)
+    finally:
+        vault.close()
+
+
+def test_build_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "existing.lscp"
+    path.write_bytes(b"not a vault")
+    with pytest.raises(VaultError):
+        demo_data.build_demo_vault(path)
+    assert path.read_bytes() == b"not a vault"
