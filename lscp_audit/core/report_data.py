@@ -267,9 +267,18 @@ def _key_findings(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
             for answer in question["answers"]:
                 if answer["relevant"] and answer["value"]:
                     found.append(
-                        {"question_id": question["id"], "label": question["label"], "text": str(answer["value"])}
+                        {
+                            "question_id": question["id"],
+                            "label": _finding_label(section, question, answer, in_section),
+                            "text": str(answer["value"]),
+                        }
                     )
     return found
+
+
+def _finding_label(section: dict[str, Any], question: dict[str, Any], answer: dict[str, Any], in_section: bool) -> str:
+    label = question["label"] if in_section else f"{section['title']}: {question['label']}"
+    return f"{label} ({answer['agency_label']})" if answer.get("agency_label") else label
 
 
 def _changes(audit: AuditRecord, previous: AuditRecord, template: Template) -> list[dict[str, Any]]:

@@ -24,7 +24,11 @@ class SignedReport:
 
 
 def build_unsigned(
-    data: dict[str, Any], *, compact: bool = False, progress: Progress = no_progress, cancel: SupportsCancel | None = None
+    data: dict[str, Any],
+    *,
+    compact: bool = False,
+    progress: Progress = no_progress,
+    cancel: SupportsCancel | None = None,
 ) -> Any:
     """The laid-out report (`BuiltReport`) without signature or attachment (for previews)."""
     from lscp_audit.reports.layout.builder import build_report_pdf

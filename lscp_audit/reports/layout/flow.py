@@ -9,6 +9,25 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from lscp_audit.reports.layout.styles import HEADER_FILL, RULE, rgb, styles, text
 
+_WRAP_STATE = ("width", "height", "blPara", "_width_max")
+
+
+class CachedParagraph(Paragraph):
+    """A Paragraph that remembers its line breaks for a given width.
+
+    Tables wrap every cell again each time they split across a page, so a long answer in a long
+    section was broken into lines many times over; the result depends only on the width."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+        cached = getattr(self, "_wrapped", None)
+        if cached is not None and cached[0] == availWidth:
+            self.__dict__.update(cached[2])
+            return cached[1]  # type: ignore[no-any-return]
+        size = super().wrap(availWidth, availHeight)
+        state = {k: self.__dict__[k] for k in _WRAP_STATE if k in self.__dict__}
+        self._wrapped = (availWidth, size, state)
+        return size  # type: ignore[no-any-return]
+
 
 def heading(title: str, level: int = 0) -> Paragraph:
     """An h1 (level 0) or h2 (level 1) paragraph that also becomes a PDF bookmark."""
@@ -18,7 +37,7 @@ def heading(title: str, level: int = 0) -> Paragraph:
 
 
 def para(value: object, style: str = "body") -> Paragraph:
-    return Paragraph(text(value), styles()[style])
+    return CachedParagraph(text(value), styles()[style])
 
 
 class ReportTable(Table):
@@ -31,7 +50,12 @@ class ReportTable(Table):
         self._calc(availWidth, availHeight)
         first_unfit = self._getFirstPossibleSplitRowPosition(availHeight)
         heights = self._rowHeights
-        if 0 < first_unfit < len(heights) and heights[first_unfit] > self.TALL_ROW:
+        if first_unfit >= len(heights):
+            return list(super().split(availWidth, availHeight))
+        tall = heights[first_unfit] > self.TALL_ROW
+        if first_unfit <= self.repeatRows and not tall:
+            return []  # only the header would fit here: move the table on rather than split a short row
+        if first_unfit > 0 and tall:
             result = self._splitRows(availHeight, doInRowSplit=1)
             if result:
                 return list(result)

@@ -12,7 +12,7 @@ from typing import Any
 from reportlab.platypus import Paragraph, Spacer
 
 from lscp_audit.core.report_data import NOT_APPLICABLE
-from lscp_audit.reports.layout.flow import grid_table, heading, para
+from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, para
 from lscp_audit.reports.layout.styles import WARNING_FILL, hex_colour, styles, text
 
 AGENCIES_PER_TABLE = 3
@@ -22,7 +22,7 @@ def _warning(answer: dict[str, Any]) -> Paragraph:
     message = answer.get("warning_message") or "A warning was shown"
     body = f"<b>Warning acknowledged:</b> {text(message)}<br/><b>Reason:</b> {text(answer['warning_reason'])}"
     style = styles()["cell"].clone("warn", backColor=hex_colour(WARNING_FILL), borderPadding=2)
-    return Paragraph(body, style)
+    return CachedParagraph(body, style)
 
 
 def answer_cell(answer: dict[str, Any] | None) -> list[Any]:
@@ -31,7 +31,7 @@ def answer_cell(answer: dict[str, Any] | None) -> list[Any]:
         return [para(NOT_APPLICABLE, "cell_muted")]
     cell: list[Any] = [para(answer["display"], "cell")]
     if answer.get("evidence"):
-        cell.append(Paragraph(f"<i>Evidence:</i> {text(answer['evidence'])}", styles()["cell"]))
+        cell.append(CachedParagraph(f"<i>Evidence:</i> {text(answer['evidence'])}", styles()["cell"]))
     if answer.get("warning_reason"):
         cell += [Spacer(1, 2), _warning(answer)]
     return cell

@@ -14,6 +14,15 @@ from lscp_audit.reports.layout.flow import grid_table, heading, key_value_table,
 from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, hex_colour, styles, text
 
 _STATUS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
+MAX_FINDINGS = 10
+FINDING_CHARS = 700
+
+
+def _shorten(value: str) -> str:
+    """Findings in the summary are excerpts; the full text is in the answers by section."""
+    if len(value) <= FINDING_CHARS:
+        return value
+    return value[:FINDING_CHARS].rsplit(" ", 1)[0] + " … (continued in the answers by section)"
 
 
 def cover(data: dict[str, Any], width: float) -> list[Any]:
@@ -105,8 +114,10 @@ def summary(data: dict[str, Any], width: float) -> list[Any]:
     flow += [heading("Answers by grade", 1), _counts_table(data, width)]
     if data.get("key_findings"):
         flow.append(heading("Key findings", 1))
-        for finding in data["key_findings"]:
-            flow += [para(finding["label"], "question"), para(finding["text"]), Spacer(1, 4)]
+        for finding in data["key_findings"][:MAX_FINDINGS]:
+            flow += [para(finding["label"], "question"), para(_shorten(finding["text"])), Spacer(1, 4)]
+        if len(data["key_findings"]) > MAX_FINDINGS:
+            flow.append(para("More findings are in the answers by section.", "small"))
     flow.append(heading("Actions", 1))
     flow.append(
         _actions_table(data["actions"], width) if data.get("actions") else para("No actions were recorded.", "small")
