@@ -22,11 +22,11 @@ class CachedParagraph(Paragraph):
         cached = getattr(self, "_wrapped", None)
         if cached is not None and cached[0] == availWidth:
             self.__dict__.update(cached[2])
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         size = super().wrap(availWidth, availHeight)
         state = {k: self.__dict__[k] for k in _WRAP_STATE if k in self.__dict__}
         self._wrapped = (availWidth, size, state)
-        return size  # type: ignore[no-any-return]
+        return size
 
 
 def heading(title: str, level: int = 0) -> Paragraph:
