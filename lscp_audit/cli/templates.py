@@ -90,17 +90,15 @@ def run_check(args: argparse.Namespace) -> int:
     service = TemplateService()
     failed = False
     for name in args.files:
-        problems = service.check_files([name])
+        template, problems = service.check_file(name)
         for problem in problems:
             print(problem)
-        if problems:
+        if template is None:
             failed = True
-        else:
-            template = service.preview(name)
-            count = sum(1 for _ in template.all_questions())
-            print(
-                f"{name}: ok ({template.id} {template.version}, {count} questions, {len(template.self_tests)} self-tests passed)"
-            )
+            continue
+        count = sum(1 for _ in template.all_questions())
+        tests = len(template.self_tests)
+        print(f"{name}: ok ({template.id} {template.version}, {count} questions, {tests} self-tests passed)")
     return 1 if failed else 0
 
 

@@ -121,6 +121,10 @@ class TemplateService:
                 return _info(template, source, path)
         raise NotFound(f"there is no template with id '{template_id}'")
 
+    def check_file(self, path: Path | str) -> tuple[Template | None, list[Problem]]:
+        """The template in `path` (None when invalid) and every problem found, self-tests included."""
+        return check_template_file(Path(path))
+
     def check_files(self, files: Iterable[Path | str]) -> list[Problem]:
         """Every problem in the given files (empty when all are valid)."""
         problems: list[Problem] = []

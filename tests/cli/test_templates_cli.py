@@ -1,0 +1,104 @@
+"""`lscp-audit templates ...` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lscp_audit import paths
+from lscp_audit.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "core" / "fixtures" / "templates"
+SHIPPED = sorted(str(p) for p in paths.forms_dir().glob("*.yaml"))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lscp_audit", *args], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_check_shipped_templates_exit_zero() -> None:
+    result = run_cli("templates", "check", *SHIPPED)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": ok (") == 4
+    assert "self-tests passed" in result.stdout
+
+
+def test_check_reports_every_error_as_file_line_message() -> None:
+    bad = [str(FIXTURES / "unknown_reference.yaml"), str(FIXTURES / "cycle.yaml")]
+    result = run_cli("templates", "check", *bad, str(FIXTURES / "valid_minimal.yaml"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        f"{bad[0]}:25: question 'q2' relevant refers to unknown question 'q99'",
+        f"{bad[1]}:21: question 'q1' relevant is part of a cycle: q1 -> q2 -> q1",
+    ]
+    assert lines[2].endswith("valid_minimal.yaml: ok (fixture-audit 1, 2 questions, 0 self-tests passed)")
+
+
+def test_check_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "check", "/nope/missing.yaml"]) == 1
+    assert capsys.readouterr().out == "/nope/missing.yaml: file not found\n"
+
+
+def test_list_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "list"]) == 0
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].split() == ["ID", "VERSION", "KIND", "SOURCE", "TITLE"]
+    assert "section-11-self-assessment" in table
+    assert main(["templates", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in rows} == {
+        "domestic-abuse-maca",
+        "was-not-brought",
+        "voice-of-the-child",
+        "section-11-self-assessment",
+    }
+    assert set(rows[0]) == {"id", "title", "version", "kind", "source"}
+
+
+def test_show_outline_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "show", "domestic-abuse-maca"]) == 0
+    outline = capsys.readouterr().out
+    assert "Single-agency contribution [one per agency]" in outline
+    assert "Attribution: Informed by the Safe & Together(TM) Model" in outline
+    assert main(["templates", "show", "was-not-brought", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == "was-not-brought" and data["kind"] == "case_audit"
+    question = data["sections"][1]["questions"][0]
+    assert question["id"] == "rec_wnb" and question["options"][0] == {"code": "yes", "label": "Yes"}
+    assert data["judgement_rules"]["overall"]["method"] == "average"
+
+
+def test_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "show", "nope"]) == 1
+    assert capsys.readouterr().err == "lscp-audit: error: there is no template with id 'nope'\n"
+
+
+def test_import_then_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "import", str(FIXTURES / "valid_minimal.yaml")]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"Imported template 'fixture-audit' version 1 into {paths.user_templates_dir()}"
+    )
+    assert main(["templates", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {
+        "id": "fixture-audit",
+        "title": "Fixture audit",
+        "version": "1",
+        "kind": "case_audit",
+        "source": "user",
+    } in rows
+
+
+def test_import_invalid_prints_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "no_guidance.yaml"
+    assert main(["templates", "import", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"lscp-audit: error: {path}:21: question 'q2' has no guidance; tell the auditor how to answer it\n"
+    )
