@@ -78,7 +78,7 @@ class Vault:
 
     # --- lifecycle --------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, key: RawKey, *, vault_id: str, memory_security: bool = True) -> Vault:
+    def create(cls, path: Path, key: RawKey, *, vault_id: str, memory_security: bool = False) -> Vault:
         """Create a new, empty vault file at `path` at the current schema version."""
         if path.exists() or any(p.exists() for p in sidecars(path)):
             raise VaultError(f"{path} already exists; a new vault is never created over an existing file.")
@@ -106,7 +106,7 @@ class Vault:
         key_trusted: bool = False,
         migrate: bool = True,
         before_migrate: Any = None,
-        memory_security: bool = True,
+        memory_security: bool = False,
         lock: VaultLock | None = None,
     ) -> Vault:
         """Open and unlock an existing vault; run pending migrations (after `before_migrate(engine)`).

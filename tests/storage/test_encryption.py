@@ -90,11 +90,27 @@ def test_a4_a11_pinned_settings(vault: Vault) -> None:
         assert one("PRAGMA foreign_keys") == 1
         assert one("PRAGMA busy_timeout") >= 5000
         assert one("PRAGMA secure_delete") == 1
-        assert str(one("PRAGMA cipher_memory_security")) == "1"
         options = {r[0] for r in conn.exec_driver_sql("PRAGMA compile_options")}
     assert "HAS_CODEC" in options
     assert "TEMP_STORE=2" in options or "TEMP_STORE=3" in options
     assert vault.engine.dialect.driver == "pysqlcipher"
+
+
+def test_a11_memory_security_can_be_enabled(vault_file: tuple[Path, str]) -> None:
+    import subprocess
+    import sys
+
+    path, key = vault_file
+    code = (
+        "import sys; from pathlib import Path; from lscp_audit.storage.vault import Vault; "
+        "from lscp_audit.storage.engine import RawKey; "
+        "v = Vault.open(Path(sys.argv[1]), RawKey(sys.argv[2]), memory_security=True); "
+        "c = v.engine.connect(); print(c.exec_driver_sql('PRAGMA cipher_memory_security').scalar()); "
+        "c.close(); v.close()"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code, str(path), key], cwd=repo, capture_output=True, text=True)
+    assert out.stdout.strip() == "1", out.stderr
 
 
 def test_a12_trace_log_level_is_refused(vault_file: tuple[Path, str]) -> None:
