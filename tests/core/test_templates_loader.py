@@ -201,3 +201,16 @@ def test_section_11_has_eight_standards_and_rag_definitions() -> None:
 def test_oversized_text_is_refused() -> None:
     _template, problems = check_template_text("#" * 2_000_001, "big.yaml")
     assert [str(p) for p in problems] == ["big.yaml: is too large to be a template (2000001 characters)"]
+
+
+def test_fast_and_python_yaml_loaders_agree() -> None:
+    import yaml
+
+    from lscp_audit.core.templates.yaml_source import _LOADERS, _TemplateLoader
+
+    for path in SHIPPED:
+        text = path.read_text()
+        fast = yaml.load(text, Loader=_LOADERS[0])  # noqa: S506
+        slow = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506
+        assert fast == slow
+        assert fast["sections"][1].key_lines == slow["sections"][1].key_lines

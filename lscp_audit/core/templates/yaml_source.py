@@ -47,21 +47,30 @@ class _TemplateLoader(yaml.SafeLoader):
     """SafeLoader with line-marked containers, duplicate-key errors and YAML 1.2-style scalars."""
 
 
-# Rebuild the implicit resolvers without YAML 1.1 yes/no/on/off booleans and timestamps.
-_TemplateLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_TemplateLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_CBase: Any = getattr(yaml, "CSafeLoader", None)
 
 
-def _construct_mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> MarkedDict:
+def _plain_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's implicit resolvers without YAML 1.1 yes/no/on/off booleans and timestamps."""
+    skip = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    return {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in skip]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_LOADERS: list[Any] = [_TemplateLoader]
+if _CBase is not None:
+    # libyaml scans about ten times faster; the Python loader is kept to word error messages
+    # the same way on every machine.
+    _LOADERS.insert(0, type("_FastTemplateLoader", (_CBase,), {}))
+for _loader in _LOADERS:
+    _loader.yaml_implicit_resolvers = _plain_resolvers()
+    _loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> MarkedDict:
     result = MarkedDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -78,27 +87,38 @@ def _construct_mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> Marke
     return result
 
 
-def _construct_sequence(loader: _TemplateLoader, node: yaml.SequenceNode) -> MarkedList:
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> MarkedList:
     result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-_TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _loader in _LOADERS:
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def parse_yaml(text: str, file_name: str) -> Any:
     """Parse `text`; TemplateError(file, line, 'is not valid YAML: ...') when it cannot."""
     try:
-        return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "cannot be read"
-        if isinstance(exc, _DuplicateKey):
-            raise TemplateError(file_name, line, f"duplicate key: {problem}") from None
-        raise TemplateError(file_name, line, f"is not valid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise TemplateError(file_name, None, f"is not valid YAML: {exc}") from None
+        return yaml.load(text, Loader=_LOADERS[0])  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as first:
+        error: yaml.YAMLError = first
+    if _LOADERS[0] is not _TemplateLoader:
+        try:
+            yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - same loader, Python scanner
+        except yaml.YAMLError as again:
+            error = again
+    raise _template_error(error, file_name) from None
+
+
+def _template_error(exc: yaml.YAMLError, file_name: str) -> TemplateError:
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return TemplateError(file_name, None, f"is not valid YAML: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    problem = exc.problem or exc.context or "cannot be read"
+    if isinstance(exc, _DuplicateKey):
+        return TemplateError(file_name, line, f"duplicate key: {problem}")
+    return TemplateError(file_name, line, f"is not valid YAML: {problem}")

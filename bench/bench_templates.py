@@ -1,0 +1,139 @@
+"""Template benchmarks: load and validate the shipped templates; visibility on a 500-question
+synthetic template after one answer change (goal: well under 10 ms), each against a baseline
+measured in the same run."""
+
+from __future__ import annotations
+
+import random
+
+from bench.harness import Row, median, time_call
+from lscp_audit import paths
+from lscp_audit.core.expressions import Env, ExprType, RefInfo, compile_expression
+from lscp_audit.core.templates import check_template_file, load_template_text
+from lscp_audit.core.visibility import evaluate_visibility, find_missing
+
+QUESTIONS = 500
+PER_SECTION = 20
+AGENCIES = ["police", "health", "school"]
+KINDS = ("yes_no", "yes_no", "number", "multi_choice", "short_text")
+
+
+def synthetic_template(questions: int = QUESTIONS) -> str:
+    """A valid template with `questions` questions: chains of conditions, choice questions,
+    numbers and a per-agency section, so visibility has real dependencies to follow."""
+    lines = [
+        "format: 1",
+        "id: synthetic-bench",
+        "title: Synthetic benchmark template",
+        'version: "1"',
+        "kind: case_audit",
+        "subject:",
+        "  - {id: case_reference, type: short_text, label: Ref, pattern: '^[A-Z]{2}-\\d{4}-\\d{2}$'}",
+        "  - id: agencies",
+        "    type: multi_choice",
+        "    label: Agencies",
+        "    options: [" + ", ".join(f"{{code: {a}, label: {a}}}" for a in AGENCIES) + "]",
+        "sections:",
+    ]
+    per_agency_start = questions - PER_SECTION
+    for index in range(questions):
+        if index % PER_SECTION == 0:
+            section = index // PER_SECTION
+            lines += [f"  - id: s{section}", f"    title: Section {section}"]
+            if index >= per_agency_start:
+                lines.append("    repeat: per_agency")
+            elif section > 0:
+                lines.append(f"    relevant: ${{q{index - 1}}} != 'no'")
+            lines.append("    questions:")
+        lines += _question(index, per_agency_start)
+    return "\n".join(lines) + "\n"
+
+
+def _question(index: int, per_agency_start: int) -> list[str]:
+    qid = f"q{index}"
+    kind = KINDS[index % len(KINDS)]
+    lines = [f"      - id: {qid}", f"        type: {kind}", f"        label: Question {index}", "        guidance: g"]
+    if kind == "multi_choice":
+        lines.append("        options: [{code: a, label: A}, {code: b, label: B}]")
+    if kind == "number":
+        lines += ["        constraint: . >= 0", "        constraint_message: Not negative."]
+    if index % PER_SECTION:
+        previous = f"q{index - 1}"
+        condition = {
+            "yes_no": f"${{{previous}}} != 'no'",
+            "number": f"coalesce(${{{previous}}}, 0) < 100",
+            "multi_choice": f"not(selected(${{{previous}}}, 'b'))",
+            "short_text": f"${{{previous}}} != '' or count-selected(${{q{index - 2}}}) > 0",
+        }[KINDS[(index - 1) % len(KINDS)]]
+        lines.append(f"        relevant: {condition}")
+    return lines
+
+
+def _answers(template_questions: list[str]) -> dict[tuple[str, str], object]:
+    rng = random.Random(7)
+    answers: dict[tuple[str, str], object] = {}
+    for index, qid in enumerate(template_questions):
+        value = {0: "yes", 1: "partly", 2: rng.randint(0, 50), 3: ["a"], 4: "text"}[index % 5]
+        agencies = AGENCIES if index >= QUESTIONS - PER_SECTION else [""]
+        for agency in agencies:
+            answers[(qid, agency)] = value
+    return answers
+
+
+def run() -> list[Row]:
+    shipped = sorted(paths.forms_dir().glob("*.yaml"))
+    load_times = time_call(lambda: [check_template_file(p) for p in shipped], repeats=5)
+    # Baseline for loading: reading the same files' bytes.
+    read_times = time_call(lambda: [p.read_bytes() for p in shipped], repeats=5)
+    rows = [
+        Row(
+            f"load+validate+self-test {len(shipped)} shipped templates",
+            median(load_times),
+            "reading the files",
+            median(load_times) / max(median(read_times), 1e-6),
+            "< 500 ms",
+        )
+    ]
+
+    text = synthetic_template()
+    parse_times = time_call(lambda: load_template_text(text, "synthetic.yaml"), repeats=5)
+    rows.append(Row(f"parse+validate synthetic {QUESTIONS}-question template", median(parse_times), goal="< 1000 ms"))
+
+    template = load_template_text(text, "synthetic.yaml")
+    qids = [q.id for q in template.all_questions()]
+    answers = _answers(qids)
+    subject = {"agencies": AGENCIES}
+    toggle = iter(["no", "yes"] * 1000)
+
+    def one_change() -> None:
+        answers[("q1", "")] = next(toggle)  # hides or shows q2; everything is re-evaluated
+        evaluate_visibility(template, answers, subject)
+
+    visibility_times = time_call(one_change, repeats=41, warmup=3)
+    # Baselines in the same run: a trivial walk over the same answers, and one plain condition.
+    walk_times = time_call(lambda: {k: v for k, v in answers.items() if v is not None}, repeats=41, warmup=3)
+    single = compile_expression(
+        "${q1} = 'yes' and ${q2} != 'no'", {"q1": RefInfo(ExprType.TEXT), "q2": RefInfo(ExprType.TEXT)}.get
+    )
+    env = Env({"q1": "yes", "q2": "partly"})
+    single_times = time_call(lambda: single.holds(env), repeats=41, warmup=3)
+    visible = len(evaluate_visibility(template, answers, subject).questions)
+    rows.append(
+        Row(
+            f"visibility after 1 change, {QUESTIONS} questions",
+            median(visibility_times),
+            "dict walk over the answers",
+            median(visibility_times) / max(median(walk_times), 1e-6),
+            "well under 10 ms",
+            f"{visible} visible; one condition alone {median(single_times) * 1000:.1f} us",
+        )
+    )
+    missing_times = time_call(lambda: find_missing(template, answers, subject), repeats=21, warmup=2)
+    rows.append(Row(f"missing required answers, {QUESTIONS} questions", median(missing_times), goal="< 20 ms"))
+    return rows
+
+
+if __name__ == "__main__":
+    from bench.harness import print_table
+
+    print_table(run())
