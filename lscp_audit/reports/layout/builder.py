@@ -30,13 +30,13 @@ class BuiltReport:
 
 
 def _sign_off(data: dict[str, Any], width: float, placement: dict[str, Any]) -> list[Any]:
-    auditor = data["auditor"]
     return [
         CondPageBreak(170),
         heading("Sign-off"),
         para(
-            f"This report is signed digitally by {auditor['name'] or 'the auditor'}. The signature covers the whole "
-            "document and the audit data attached to it. The QA moderator may add a countersignature."
+            "This report is signed digitally by the person named in the signature below. The signature covers "
+            "the whole document and the audit data attached to it; any later change shows when the signature is "
+            "checked. The QA moderator may add a countersignature."
         ),
         Spacer(1, 10),
         SignatureSlot(width, placement),

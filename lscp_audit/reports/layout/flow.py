@@ -112,6 +112,9 @@ class SignatureSlot(Flowable):
         self.placement = placement
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # The frame's padding makes the available width a little less than the page's text width.
+        self.total_width = min(self.total_width, avail_width)
+        self.box_width = min(240.0, (self.total_width - 20) / 2)
         return self.total_width, self.BOX_HEIGHT + 14
 
     def draw(self) -> None:
