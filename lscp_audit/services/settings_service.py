@@ -6,7 +6,8 @@ Two stores (style R11; window geometry and other view state stay in ``ui/prefs.p
   be changed by editing a plain file and travels with the vault's backups: auto-lock minutes,
   protective marking text, backup count, retention period. The vault itself reads
   ``vault.autolock_minutes``, ``vault.backup_count`` and ``vault.retention_days``, so these
-  settings use (or, for retention, also write) those keys.
+  settings are stored under those keys (retention is shown in months, stored in days) and
+  share their defaults with `services.vault_backups`.
 - ``config``: personal, non-sensitive preferences needed before any vault is unlocked, in
   ``settings.json`` in `paths.config_dir()` (written atomically, mode 0600): default agency and
   role for new audits.
@@ -27,13 +28,14 @@ from typing import Any
 
 from lscp_audit import paths
 from lscp_audit.core.errors import ValidationError, VaultLocked
+from lscp_audit.services.vault_backups import DEFAULT_RETENTION_DAYS
+from lscp_audit.storage.backups import DEFAULT_BACKUP_COUNT
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = "settings.json"
 VAULT = "vault"
 CONFIG = "config"
 DEMO_FLAG_KEY = "app.demo"
-RETENTION_DAYS_KEY = "vault.retention_days"
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -50,6 +52,12 @@ class SettingSpec:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 200
+    stored_key: str = ""  # the vault's own key when it differs from `key`
+    stored_per_unit: float = 1.0  # stored value = round(value * stored_per_unit)
+
+    @property
+    def storage_key(self) -> str:
+        return self.stored_key or self.key
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -70,12 +78,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Printed at the top and bottom of every report page.", max_length=80,
     ),
     SettingSpec(
-        "vault.backup_count", int, 10, "Backups to keep", VAULT,
+        "vault.backup_count", int, DEFAULT_BACKUP_COUNT, "Backups to keep", VAULT,
         "How many automatic encrypted backups of the vault are kept.", minimum=1, maximum=100,
     ),
     SettingSpec(
-        "vault.retention_months", int, 72, "Retention period (months)", VAULT,
-        "Completed audits older than this can be purged (check any IICSA hold first).", minimum=1, maximum=1200,
+        "vault.retention_months", int, round(DEFAULT_RETENTION_DAYS / DAYS_PER_MONTH), "Retention period (months)",
+        VAULT, "Completed audits older than this can be purged (check any IICSA hold first).",
+        minimum=1, maximum=1200, stored_key="vault.retention_days", stored_per_unit=DAYS_PER_MONTH,
     ),
 )  # fmt: skip
 SPECS: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
@@ -139,7 +148,7 @@ class SettingsService:
     def get(self, key: str) -> Any:
         """The current value of setting `key` (its default when unset or unreadable)."""
         spec = _spec(key)
-        raw = self._read_vault(key) if spec.store == VAULT else self._read_config().get(key)
+        raw = self._read_vault(spec) if spec.store == VAULT else self._read_config().get(key)
         if raw is None:
             return spec.default
         try:
@@ -157,10 +166,8 @@ class SettingsService:
         spec = _spec(key)
         clean = coerce(spec, value)
         if spec.store == VAULT:
-            vault = self._require_vault(spec)
-            vault.settings.set(key, clean)
-            if key == "vault.retention_months":
-                vault.settings.set(RETENTION_DAYS_KEY, round(clean * DAYS_PER_MONTH))
+            stored = round(clean * spec.stored_per_unit) if spec.stored_per_unit != 1.0 else clean
+            self._require_vault(spec).settings.set(spec.storage_key, stored)
         else:
             self._write_config({**self._read_config(), key: clean})
         log.info("setting %s changed", key)
@@ -177,8 +184,13 @@ class SettingsService:
 
     # -- stores ----------------------------------------------------------------------------
 
-    def _read_vault(self, key: str) -> Any:
-        return self._vault.settings.get(key) if self._vault is not None else None
+    def _read_vault(self, spec: SettingSpec) -> Any:
+        if self._vault is None:
+            return None
+        raw = self._vault.settings.get(spec.storage_key)
+        if spec.stored_per_unit != 1.0 and isinstance(raw, int | float) and not isinstance(raw, bool):
+            return round(raw / spec.stored_per_unit)
+        return raw
 
     def _require_vault(self, spec: SettingSpec) -> Any:
         if self._vault is None:

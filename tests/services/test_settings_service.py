@@ -29,6 +29,15 @@ def test_every_setting_is_declared_once_with_an_attribute() -> None:
     assert all(isinstance(s.default, s.type) for s in SETTINGS)
 
 
+def test_defaults_match_the_vault_services() -> None:
+    from lscp_audit.services.vault_backups import DEFAULT_RETENTION_DAYS
+    from lscp_audit.storage.backups import DEFAULT_BACKUP_COUNT
+
+    values = AppSettings.defaults()
+    assert values.backup_count == DEFAULT_BACKUP_COUNT
+    assert values.retention_months == 84 and abs(values.retention_months * 30.44 - DEFAULT_RETENTION_DAYS) < 31
+
+
 def test_defaults_without_a_vault() -> None:
     values = SettingsService().values()
     assert values == AppSettings.defaults()
@@ -43,7 +52,11 @@ def test_sensitive_settings_live_in_the_vault(vault: Any) -> None:
     service.set("vault.retention_months", 12)
     assert vault.settings.get("report.protective_marking") == "OFFICIAL"
     assert vault.settings.get("vault.autolock_minutes") == 15
-    assert vault.settings.get("vault.retention_days") == 365  # the vault's own retention key follows
+    assert vault.settings.get("vault.retention_days") == 365  # stored in the vault's own key, in days
+    assert vault.settings.get("vault.retention_months") is None
+    assert service.get("vault.retention_months") == 12
+    vault.settings.set("vault.retention_days", 400)  # set elsewhere (Backups page) in days
+    assert service.get("vault.retention_months") == 13
     assert not (paths.config_dir() / "settings.json").exists()
     assert SettingsService(vault).values().protective_marking == "OFFICIAL"
     assert {s.store for s in SETTINGS if s.key.startswith(("vault.", "report."))} == {VAULT}
@@ -96,7 +109,7 @@ def test_corrupt_config_file_falls_back_to_defaults(tmp_path: Path) -> None:
 def test_reset_and_demo_flag(vault: Any) -> None:
     service = SettingsService(vault)
     service.set("vault.backup_count", 3)
-    assert service.reset("vault.backup_count") == 10
+    assert service.reset("vault.backup_count") == 7
     assert not service.is_demo
     vault.settings.set(DEMO_FLAG_KEY, True)
     assert service.is_demo
