@@ -10,6 +10,7 @@ whether an answer is required is `core.visibility`'s job.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -158,4 +159,26 @@ def validate_answer(
         acknowledged = bool(warning_reason and warning_reason.strip())
         message = question.warning_message or "is unusual; give a reason to keep it"
         problems.append(AnswerProblem(question_id, "warning", Severity.WARNING, message, agency, acknowledged))
+    return problems
+
+
+def validate_subject(template: Template, subject: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Problems with the subject values (case reference pattern, agencies, dates ...), by field id.
+
+    Required fields must be filled; a pattern must match the whole value. Fields with no
+    problems are left out, so an empty dict means the subject is fine.
+    """
+    problems: dict[str, list[str]] = {}
+    for field in template.subject_fields:
+        value = subject.get(field.id)
+        found: list[str] = []
+        if is_empty(value):
+            found = ["needs an answer"] if field.required else []
+        else:
+            as_question = Question(field.id, field.type, field.label, options=field.options)
+            found = validate_value(as_question, value)
+            if not found and field.pattern and isinstance(value, str) and not re.fullmatch(field.pattern, value):
+                found = [field.pattern_message or f"must match the pattern {field.pattern}"]
+        if found:
+            problems[field.id] = found
     return problems

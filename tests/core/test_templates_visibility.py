@@ -216,3 +216,27 @@ def test_check_answers_and_blocking(template: Template) -> None:
         ("when", "constraint", False),
     ]
     assert [p.question_id for p in blocking_problems(problems)] == ["when"]
+
+
+def test_validate_subject() -> None:
+    from lscp_audit import paths
+    from lscp_audit.core.templates import load_template_file
+    from lscp_audit.core.validation import validate_subject
+
+    template = load_template_file(paths.forms_dir() / "domestic-abuse-maca.yaml")
+    good = {
+        "case_reference": "DA-2026-014",
+        "agencies": ["police"],
+        "audit_round": "2026 Q3",
+        "period_start": "2025-07-01",
+        "period_end": "2026-06-30",
+        "age_band": "age_5_10",
+        "legal_status": "child_in_need",
+    }
+    assert validate_subject(template, good) == {}
+    bad = {**good, "case_reference": "Jane Smith 01/02/2015", "agencies": ["fire"], "age_band": None}
+    assert validate_subject(template, bad) == {
+        "case_reference": ["Use capital letters, the year and a case number, for example DA-2026-014."],
+        "agencies": ["has unknown option 'fire'; choose from: " + ", ".join(o.code for o in template.agency_options)],
+        "age_band": ["needs an answer"],
+    }
