@@ -25,7 +25,14 @@ _TOTAL_FORM = "lscpPageTotal"
 
 
 class TotalPagesCanvas(Canvas):
-    """A canvas that fills in the page total (a form XObject) when the document is saved."""
+    """A canvas that fills in the page total (a form XObject) when the document is saved.
+
+    It also starts every page in the embedded font, so no non-embedded Helvetica is referenced."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initialFontName", fonts.REGULAR)
+        kwargs.setdefault("initialFontSize", 9.5)
+        super().__init__(*args, **kwargs)
 
     def save(self) -> None:
         pages = self.getPageNumber() - (0 if self._code else 1)
