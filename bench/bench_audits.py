@@ -4,17 +4,21 @@ The vault is a real SQLCipher file (random raw key) with 10,000 audits inserted 
 transaction. Each workload runs through `AuditService.list_audits` (SQL-side filters, frozen
 `AuditSummary` rows) and is compared with the same query as hand-written SQL on the same
 connection (rows fetched as tuples, no objects built): the ratio is the service's overhead.
+Autosave of one answer through the service (validation, visibility, judgement column) is
+compared with the repository's own save.
 """
 
 from __future__ import annotations
 
+import random
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Row, median, time_call
-from lscp_audit.core.audit import AuditStatus
+from bench.harness import Row, median, percentile, time_call
+from lscp_audit.core.audit import Answer, AuditStatus
+from lscp_audit.services import demo_content
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_types import AuditFilter
 from lscp_audit.storage.engine import RawKey
@@ -110,6 +114,22 @@ def _baseline(vault: Vault, sql: str, params: tuple[Any, ...]) -> Callable[[], o
     return query
 
 
+def _autosave_rows(vault: Vault, service: AuditService) -> list[Row]:
+    """One answer saved through the service (validate, store, judgement) vs the repository alone."""
+    template = service.template("was-not-brought")
+    subject = demo_content.subject_for(random.Random(1), template, 1)
+    record = service.new_audit(template.id, subject)
+    question = next(q for q in template.all_questions() if q.type.value == "yes_no" and not q.relevant)
+    values = iter(["yes", "no"] * 50)
+    through_service = time_call(lambda: service.save_answer(record.id, question.id, next(values)), repeats=25)
+    answers = iter([Answer(question.id, v) for v in ["yes", "no"] * 50])
+    direct = time_call(lambda: vault.audits.save_answer(record.id, next(answers), "bench"), repeats=25)
+    took, base = median(through_service), median(direct)
+    p99 = percentile(through_service, 99)
+    return [Row("autosave one answer (AuditService)", took, "repository save", took / base, "p99 <= 15 ms",
+                f"p99 {p99:.1f} ms")]  # fmt: skip
+
+
 def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="lscp-bench-audits-") as folder:
         vault = Vault.create(Path(folder) / "bench.lscp", RawKey.generate(), vault_id="bench", memory_security=False)
@@ -121,6 +141,6 @@ def run() -> list[Row]:
                 base = median(time_call(_baseline(vault, sql, params), repeats=9))
                 took = median(time_call(call, repeats=9))
                 rows.append(Row(f"audits list: {name} (AuditService)", took, "raw SQL", took / base, GOAL))
-            return rows
+            return rows + _autosave_rows(vault, service)
         finally:
             vault.close()

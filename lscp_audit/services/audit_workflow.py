@@ -79,7 +79,7 @@ class AuditWorkflow:
             record = replace(record, answers=tuple(a for a in checked if a.value is not None))
         self._store.create(record, self._actor, template_title=template.title)
         if record.answers:
-            self._refresh_judgement(record, template, record.answers)
+            self._refresh_judgement(None, record, template)
         log.info("audit %s created from template %s", record.id, template.id)
         return record
 
@@ -101,7 +101,7 @@ class AuditWorkflow:
         reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
         if reasons:
             self._store.set_amendment_reasons(record.id, {**record.amendment_reasons, **reasons}, self._actor)
-        self._refresh_judgement(record, template, _merge_answers(record, answers))
+        self._refresh_judgement(record, replace(record, answers=_merge_answers(record, answers)), template)
         keys = tuple(answer_key(a.question_id, a.agency) for a in answers)
         log.info("audit %s: %d answer(s) saved", record.id, len(keys))
         return FillReport(record.id, len(keys), keys)
@@ -121,7 +121,7 @@ class AuditWorkflow:
     ) -> AuditRecord:
         self._store.set_overrides(record.id, overrides, self._actor)
         updated = replace(record, overrides=overrides, updated_at=self._clock())
-        self._refresh_judgement(updated, template, updated.answers)
+        self._refresh_judgement(record, updated, template)
         return updated
 
     # -- completion ------------------------------------------------------------------------
@@ -198,10 +198,13 @@ class AuditWorkflow:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _refresh_judgement(self, record: AuditRecord, template: Template, answers: Sequence[Answer]) -> None:
-        """Keep the list's judgement column equal to the effective overall judgement."""
-        current = replace(record, answers=tuple(answers))
-        self._store.set_judgement(record.id, audit_rules.overall_judgement(template, current), self._actor)
+    def _refresh_judgement(self, before: AuditRecord | None, after: AuditRecord, template: Template) -> None:
+        """Keep the list's judgement column equal to the effective overall judgement, writing
+        only when it changed (autosave stays one commit). `before` None: a new audit."""
+        old = audit_rules.overall_judgement(template, before) if before is not None else None
+        new = audit_rules.overall_judgement(template, after)
+        if new != old:
+            self._store.set_judgement(after.id, new, self._actor)
 
 
 def default_title(template: Template, subject: dict[str, Any]) -> str:
