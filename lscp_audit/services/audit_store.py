@@ -39,8 +39,8 @@ class AuditStore(Protocol):
         ...
 
     def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
-        """Upsert answers (an answer whose value is None is deleted); each change is appended
-        to the history."""
+        """Upsert answers in one transaction (an answer whose value is None is deleted); each
+        change is appended to the history."""
         ...
 
     def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
@@ -118,16 +118,7 @@ class VaultAuditStore:
         self._vault.audits.create(record, actor, template_title=template_title)
 
     def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
-        repo = self._vault.audits
-        batch = getattr(repo, "save_answers", None)
-        if batch is not None:  # one transaction when the repository offers it
-            batch(audit_id, list(answers), actor)
-            return
-        for answer in answers:
-            if answer.value is None:
-                repo.delete_answer(audit_id, answer.question_id, answer.agency, actor)
-            else:
-                repo.save_answer(audit_id, answer, actor)
+        self._vault.audits.save_answers(audit_id, list(answers), actor)  # one commit
 
     def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
         self._vault.audits.set_status(audit_id, status, actor, completed_at=completed_at)
