@@ -293,7 +293,7 @@ class VaultService(VaultBackupsMixin):
         return self.routes.keychain_note
 
     def _current_key(self) -> RawKey:
-        return RawKey(self.vault._key.bytes())  # noqa: SLF001 - the service owns the vault
+        return self.vault.key_copy()
 
     def rotate_key(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> None:
         """Re-encrypt the vault under a new data key (crash-safe; see ``storage/rotation.py``)."""

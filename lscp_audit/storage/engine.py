@@ -65,6 +65,8 @@ class RawKey:
         return bytes(self._buf).hex()
 
     def bytes(self) -> bytes:
+        if not self._buf:
+            raise VaultError("the vault key has been forgotten (the vault is locked)")
         return bytes(self._buf)
 
     def pragma_literal(self) -> str:

@@ -208,6 +208,10 @@ class Vault:
         with self.engine.connect() as conn:
             return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
 
+    def key_copy(self) -> RawKey:
+        """A copy of the vault's key (the caller wipes it); raises if the vault is locked."""
+        return RawKey(self._key.bytes())
+
     def key_matches(self, key: RawKey) -> bool:
         return key == self._key
 

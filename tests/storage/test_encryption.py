@@ -224,3 +224,36 @@ def test_a9_vacuum_into_is_encrypted_and_backup_api_refuses_plaintext(vault_file
         conn.backup(plain)
     conn.close()
     plain.close()
+
+
+def test_a10_pragma_key_is_the_first_statement_on_every_connection(
+    vault_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, key = vault_file
+    statements: list[list[str]] = []
+    real_connect = sqlcipher3.connect
+
+    def spying_connect(*args: object, **kwargs: object) -> object:
+        conn = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        log: list[str] = []
+        statements.append(log)
+        conn.set_trace_callback(log.append)
+        return conn
+
+    monkeypatch.setattr(sqlcipher3, "connect", spying_connect)
+    engine = eng.make_engine(path, RawKey(key))
+    import threading
+
+    def read() -> None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM audits").scalar()
+
+    read()
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    engine.dispose()
+    assert len(statements) == 2  # one connection per thread, both keyed first
+    for log in statements:
+        assert log[0].lower().startswith("pragma key=")
+        assert any("cipher_compatibility = 4" in s for s in log[1:4])

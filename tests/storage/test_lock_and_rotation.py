@@ -107,3 +107,29 @@ def test_a8_interrupted_rotation_leaves_exactly_one_working_key(vault_file: tupl
     with Vault.open(path, fixed.data_key(master), key_trusted=True) as reopened:
         assert reopened.audits.get("audit-1").answers[0].value == "kept"
         assert reopened.integrity_check().ok
+
+
+def _open_files() -> set[str]:
+    fd_dir = Path("/proc/self/fd")
+    found = set()
+    for fd in fd_dir.iterdir():
+        try:
+            found.add(os.readlink(fd))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc (Linux)")
+def test_e1_lock_closes_every_descriptor_and_wipes_key(vault_file: tuple[Path, str]) -> None:
+    path, key_hex = vault_file
+    key = RawKey(key_hex)
+    vault = Vault.open(path, key)
+    vault.audits.create(make_record(), "t")
+    threading_read = vault.audits.list_summaries()  # a read connection on this thread too
+    assert threading_read.total == 1
+    assert any(str(path) in f for f in _open_files())
+    vault.close()
+    assert not any(str(path) in f for f in _open_files())
+    with pytest.raises(Exception, match="forgotten"):
+        key.hex()

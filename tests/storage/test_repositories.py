@@ -159,3 +159,22 @@ def test_writes_after_lock_are_refused(vault: Vault) -> None:
     vault.close()
     with pytest.raises(VaultError):
         vault.settings.set("x", 1)
+
+
+def test_history_tail_cut_or_answer_edited_is_detected(vault_with_audit: Vault) -> None:
+    vault = vault_with_audit
+    vault.audits.save_answer("audit-1", Answer("q1", "latest"), "t")
+    with vault.engine.connect() as conn:
+        conn.exec_driver_sql("DROP TRIGGER history_no_delete")
+        conn.exec_driver_sql("DELETE FROM history WHERE seq = (SELECT max(seq) FROM history)")
+        conn.commit()
+    assert not vault.history.verify("audit-1").ok
+
+
+def test_answer_changed_behind_history_is_detected(vault_with_audit: Vault) -> None:
+    vault = vault_with_audit
+    with vault.engine.connect() as conn:
+        conn.exec_driver_sql("UPDATE answers SET value = '\"forged\"'")
+        conn.commit()
+    result = vault.history.verify()
+    assert not result.ok and "does not match" in result.problems[0]

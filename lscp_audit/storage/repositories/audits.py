@@ -49,16 +49,6 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _answer_field(question_id: str, agency: str) -> str:
-    return f"answer:{question_id}@{agency}" if agency else f"answer:{question_id}"
-
-
-def _answer_json(row: AnswerRow | None) -> str:
-    if row is None:
-        return "null"
-    return dumps({"value": json.loads(row.value), "evidence": row.evidence, "warning_reason": row.warning_reason})
-
-
 def _to_answer(row: AnswerRow) -> Answer:
     return Answer(
         question_id=row.question_id,
@@ -232,7 +222,7 @@ class AuditRepository:
                 AnswerRow.audit_id == audit_id, AnswerRow.question_id == answer.question_id, AnswerRow.agency == agency
             )
         ).scalar_one_or_none()
-        old = _answer_json(row)
+        old = history.answer_json(row)
         if row is None:
             row = AnswerRow(audit_id=audit_id, question_id=answer.question_id, agency=agency)
             session.add(row)
@@ -240,9 +230,9 @@ class AuditRepository:
         row.evidence = answer.evidence
         row.warning_reason = answer.warning_reason
         row.updated_at = now
-        new = _answer_json(row)
+        new = history.answer_json(row)
         if new != old:
-            history.append(session, audit_id, actor, _answer_field(answer.question_id, agency), old, new, now)
+            history.append(session, audit_id, actor, history.answer_field(answer.question_id, agency), old, new, now)
 
     def _touch(self, session: Session, audit_id: str, now: str) -> AuditRow:
         audit = session.get(AuditRow, audit_id)
@@ -289,9 +279,9 @@ class AuditRepository:
             )
         ).scalar_one_or_none()
         if row is not None:
-            old = _answer_json(row)
+            old = history.answer_json(row)
             session.delete(row)
-            history.append(session, audit_id, actor, _answer_field(question_id, agency), old, "null", now)
+            history.append(session, audit_id, actor, history.answer_field(question_id, agency), old, "null", now)
 
     def delete_answer(self, audit_id: str, question_id: str, agency: str | None, actor: str) -> None:
         now = self._ctx.clock()

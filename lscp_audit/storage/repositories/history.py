@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lscp_audit.core.history import GENESIS_HASH, ChainVerification, HistoryEntry
-from lscp_audit.storage.repositories.context import RepoContext
-from lscp_audit.storage.schema import HistoryRow
+from lscp_audit.storage.repositories.context import RepoContext, dumps
+from lscp_audit.storage.schema import AnswerRow, HistoryRow
 
 VAULT_CHAIN = "_vault"
 
@@ -24,6 +24,18 @@ VAULT_CHAIN = "_vault"
 def entry_hash(prev_hash: str, audit_id: str, at: str, actor: str, field: str, old: str, new: str) -> str:
     body = json.dumps([audit_id, at, actor, field, old, new], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
+
+
+def answer_field(question_id: str, agency: str) -> str:
+    """History field name of an answer: ``answer:<qid>`` or ``answer:<qid>@<agency>``."""
+    return f"answer:{question_id}@{agency}" if agency else f"answer:{question_id}"
+
+
+def answer_json(row: AnswerRow | None) -> str:
+    """The canonical JSON recorded in history for an answer row (``null`` for none)."""
+    if row is None:
+        return "null"
+    return dumps({"value": json.loads(row.value), "evidence": row.evidence, "warning_reason": row.warning_reason})
 
 
 def _to_entry(row: HistoryRow) -> HistoryEntry:
@@ -102,4 +114,25 @@ class HistoryRepository:
                 if recomputed != row.hash:
                     problems.append(f"history entry {row.seq} has been altered")
                 last[row.audit_id] = row.hash
+            problems.extend(_answers_match_history(session, audit_id))
         return ChainVerification(ok=not problems, entries_checked=count, problems=tuple(problems))
+
+
+def _answers_match_history(session: Session, audit_id: str | None) -> list[str]:
+    """Each stored answer must equal the newest history value for its field; this catches answers
+    edited behind the history's back and history entries cut off the end of a chain."""
+    latest = (
+        sa.select(HistoryRow.audit_id, HistoryRow.field, HistoryRow.new_value)
+        .where(HistoryRow.field.like("answer:%"))
+        .order_by(HistoryRow.seq)
+    )
+    answers = sa.select(AnswerRow)
+    if audit_id is not None:
+        latest = latest.where(HistoryRow.audit_id == audit_id)
+        answers = answers.where(AnswerRow.audit_id == audit_id)
+    recorded = {(a, f): v for a, f, v in session.execute(latest)}
+    problems = []
+    for row in session.scalars(answers):
+        if recorded.get((row.audit_id, answer_field(row.question_id, row.agency))) != answer_json(row):
+            problems.append(f"an answer of audit {row.audit_id} does not match its change history")
+    return problems
