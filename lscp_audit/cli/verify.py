@@ -111,8 +111,9 @@ def describe(result: Any, trust_given: bool) -> str:
             f"  trusted:     {_yes(result.trusted) if trust_given else 'not checked (no --trust given)'}",
         ]
     if info["template_id"]:
-        lines.append(f"  template:    {info['template_id']} version {info['template_version']}")
-        lines.append(f"  report id:   {info['report_id']}")
+        caution = "" if result.ok() else " (unverified: do not rely on it)"
+        lines.append(f"  template:    {info['template_id']} version {info['template_version']}{caution}")
+        lines.append(f"  report id:   {info['report_id']}{caution}")
     elif result.signed:
         lines.append("  data:        no LSCP Audit report data attached")
     return "\n".join(lines)
