@@ -214,3 +214,22 @@ def test_fast_and_python_yaml_loaders_agree() -> None:
         slow = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506
         assert fast == slow
         assert fast["sections"][1].key_lines == slow["sections"][1].key_lines
+
+
+def test_question_type_examples_in_the_docs_are_valid() -> None:
+    docs = (paths.forms_dir().parent / "docs" / "templates.md").read_text()
+    block = docs.split("## Question types, one example each", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    questions = "\n".join("      " + line if line else "" for line in block.splitlines())
+    text = (
+        'format: 1\nid: docs-example\ntitle: Docs\nversion: "1"\nkind: agency_self_assessment\n'
+        "option_lists:\n"
+        "  factor_list: [{code: none, label: None}, {code: housing, label: Housing}]\n"
+        "  grades: [{code: good, description: Met expectations.}]\n"
+        "  rag_definitions: [{code: green, label: Green, description: Fully met.}]\n"
+        "subject:\n  - {id: agency, type: short_text, label: Organisation}\n"
+        "sections:\n  - id: s1\n    title: Examples\n    questions:\n"
+        "      - {id: offered, type: number, label: Offered, guidance: How many were offered.}\n"
+        f"{questions}\n"
+    )
+    template = load_template_text(text, "docs.yaml")
+    assert {q.type for q in template.all_questions()} == set(QuestionType)
