@@ -96,6 +96,39 @@ def test_incremental_update_after_signing_is_detected(tmp_path: Path, signed_pdf
     assert "Not total document signed" in pdf_tools.pdfsig(altered)
 
 
+def _add_annotation(data: bytes) -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    annot = generic.DictionaryObject(
+        {
+            generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+            generic.pdf_name("/Subtype"): generic.pdf_name("/Text"),
+            generic.pdf_name("/Rect"): generic.ArrayObject([generic.NumberObject(n) for n in (50, 50, 80, 80)]),
+            generic.pdf_name("/Contents"): generic.pdf_string("Answer was really 'good'"),
+        }
+    )
+    annots = page.get("/Annots", generic.ArrayObject())
+    annots = annots.get_object() if hasattr(annots, "get_object") else annots
+    annots.append(writer.add_object(annot))
+    page["/Annots"] = annots
+    writer.update_container(page_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_annotation_added_after_signing_is_detected(tmp_path: Path, signed_pdf: Path) -> None:
+    annotated = tmp_path / "annotated.pdf"
+    annotated.write_bytes(_add_annotation(signed_pdf.read_bytes()))
+    result = verify_pdf(annotated)
+    assert result.signed and not result.ok()
+    assert "Not total document signed" in pdf_tools.pdfsig(annotated)
+
+
 def test_qa_countersignature_keeps_both_valid(tmp_path: Path, signed_pdf: Path) -> None:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
