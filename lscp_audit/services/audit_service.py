@@ -288,7 +288,7 @@ class AuditService:
         one (`previous_revision_id`).
         """
         opened = self.open_audit(audit_id)
-        return self._flow.amend(opened.record, opened.template.title)
+        return self._flow.amend(opened.record, opened.template)
 
     def amended_answers(self, audit_id: str) -> tuple[AmendedAnswer, ...]:
         """Answers of an amending revision that differ from the previous revision, each with

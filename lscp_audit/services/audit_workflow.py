@@ -139,7 +139,7 @@ class AuditWorkflow:
 
     # -- amendment -------------------------------------------------------------------------
 
-    def amend(self, record: AuditRecord, template_title: str = "") -> AuditRecord:
+    def amend(self, record: AuditRecord, template: Template) -> AuditRecord:
         if record.status not in AMENDABLE:
             raise ValidationError(
                 [f"Audit {record.id} is {record.status.value}: only a complete or signed audit can be amended."]
@@ -156,7 +156,8 @@ class AuditWorkflow:
             previous_revision_id=record.id,
             amendment_reasons={},
         )
-        self._store.create(revision, self._actor, template_title=template_title)
+        self._store.create(revision, self._actor, template_title=template.title)
+        self._refresh_judgement(None, revision, template)
         self._store.set_status(record.id, AuditStatus.AMENDED, self._actor)
         log.info("audit %s amended as revision %d (%s)", record.id, revision.revision, revision.id)
         return revision

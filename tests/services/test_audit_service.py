@@ -278,6 +278,8 @@ def test_amend_makes_a_linked_revision_and_keeps_the_old_one(service: AuditServi
     with pytest.raises(ValidationError, match="only a complete or signed audit"):
         service.amend(revision.id)
     assert [r.id for r in service.revisions(revision.id)] == [revision.id, first_id]
+    listed = {s.id: s.judgement for s in service.list_audits().items}
+    assert listed[revision.id] == listed[first_id] == "requires_improvement"
 
 
 def test_amendment_needs_a_reason_per_changed_answer(service: AuditService) -> None:
