@@ -161,3 +161,9 @@ def test_compiled_expression_metadata() -> None:
     assert expr.type is ExprType.BOOL and not expr.uses_self
     assert expr.holds(Env({"agencies": ["police"]}))
     assert not expr.holds(Env({}))
+
+
+def test_size_limits() -> None:
+    assert error(" + ".join(["1"] * 300) + " > 0") == "is too long (601 parts; at most 399)"
+    assert error("9" * 31 + " > 0") == "has a number that is too long at character 1"
+    assert run(" + ".join(["1"] * 150)) == 150

@@ -233,3 +233,21 @@ def test_question_type_examples_in_the_docs_are_valid() -> None:
     )
     template = load_template_text(text, "docs.yaml")
     assert {q.type for q in template.all_questions()} == set(QuestionType)
+
+
+def test_anchors_and_aliases_are_refused() -> None:
+    text = (FIXTURES / "valid_minimal.yaml").read_text().replace("title: Fixture audit", "title: &t Fixture audit")
+    text = text.replace("title: Section one", "title: *t")
+    assert [str(p) for p in check_template_text(text, "alias.yaml")[1]] == [
+        "alias.yaml:4: anchors and aliases (& and *) are not allowed in templates"
+    ]
+
+
+def test_self_test_subject_values_are_checked() -> None:
+    text = (FIXTURES / "valid_minimal.yaml").read_text() + (
+        "self_tests:\n  - name: bad subject\n    subject: {case_reference: 5, colour: red}\n"
+    )
+    assert [p.message for p in check_template_text(text, "t.yaml")[1]] == [
+        "self-test 'bad subject' subject 'case_reference' must be text",
+        "self-test 'bad subject' subject refers to unknown subject field 'colour'",
+    ]

@@ -21,6 +21,8 @@ from lscp_audit.core.expressions.nodes import Binary, Call, Literal, Negate, Nod
 from lscp_audit.core.expressions.tokens import Token, tokenize
 
 MAX_DEPTH = 60  # deeper nesting is refused, so hostile text cannot exhaust the stack
+MAX_TOKENS = 400  # longer expressions are refused for the same reason (operator chains nest too)
+MAX_NUMBER_DIGITS = 30
 _COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
 _Operand = Callable[[], Node]
@@ -30,7 +32,10 @@ def parse(text: str) -> Node:
     """Parse `text` into a tree; ExpressionError with a plain-English message on bad syntax."""
     if not text or not text.strip():
         raise ExpressionError("is empty", 0)
-    parser = _Parser(tokenize(text))
+    tokens = tokenize(text)
+    if len(tokens) > MAX_TOKENS:
+        raise ExpressionError(f"is too long ({len(tokens) - 1} parts; at most {MAX_TOKENS - 1})", 0)
+    parser = _Parser(tokens)
     node = parser.expression()
     token = parser.peek()
     if token.kind != "end":
@@ -114,6 +119,10 @@ class _Parser:
     def primary(self) -> Node:
         token = self.advance()
         if token.kind == "number":
+            if len(token.value) > MAX_NUMBER_DIGITS:
+                raise ExpressionError(
+                    f"has a number that is too long at character {token.position + 1}", token.position
+                )
             return Literal(float(token.value) if "." in token.value else int(token.value))
         if token.kind == "string":
             return Literal(token.value)

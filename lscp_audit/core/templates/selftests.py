@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.core.errors import ValidationError
-from lscp_audit.core.templates.model import SelfTest, Template
+from lscp_audit.core.templates.model import Question, SelfTest, Template
 from lscp_audit.core.templates.problems import Problems
 
 if TYPE_CHECKING:
@@ -77,10 +77,15 @@ class _Run:
         return found
 
     def subject(self) -> Mapping[str, Any]:
-        known = {f.id for f in self.template.subject_fields}
-        for field_id in self.test.subject:
-            if field_id not in known:
+        known = {f.id: f for f in self.template.subject_fields}
+        for field_id, value in self.test.subject.items():
+            field = known.get(field_id)
+            if field is None:
                 self.fail(f"subject refers to unknown subject field '{field_id}'")
+                continue
+            as_question = Question(field.id, field.type, field.label, options=field.options)
+            for problem in _validation().validate_value(as_question, value):
+                self.fail(f"subject '{field_id}' {problem}")
         return self.test.subject
 
     def check_visibility(self, visibility: Visibility) -> None:

@@ -43,6 +43,18 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _AliasUsed(yaml.MarkedYAMLError):
+    pass
+
+
+def _construct_once(loader: Any, node: yaml.Node, deep: bool = False) -> Any:
+    """Build each node once: a second request means an alias (``*name``), which templates do
+    not allow. Aliases would let a small file expand into a huge tree (a "billion laughs")."""
+    if node in loader.constructed_objects:
+        raise _AliasUsed(None, None, "anchors and aliases (& and *) are not allowed in templates", node.start_mark)
+    return yaml.constructor.BaseConstructor.construct_object(loader, node, deep)
+
+
 class _TemplateLoader(yaml.SafeLoader):
     """SafeLoader with line-marked containers, duplicate-key errors and YAML 1.2-style scalars."""
 
@@ -66,6 +78,7 @@ if _CBase is not None:
     # the same way on every machine.
     _LOADERS.insert(0, type("_FastTemplateLoader", (_CBase,), {}))
 for _loader in _LOADERS:
+    _loader.construct_object = _construct_once
     _loader.yaml_implicit_resolvers = _plain_resolvers()
     _loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 
@@ -121,4 +134,6 @@ def _template_error(exc: yaml.YAMLError, file_name: str) -> TemplateError:
     problem = exc.problem or exc.context or "cannot be read"
     if isinstance(exc, _DuplicateKey):
         return TemplateError(file_name, line, f"duplicate key: {problem}")
+    if isinstance(exc, _AliasUsed):
+        return TemplateError(file_name, line, problem)
     return TemplateError(file_name, line, f"is not valid YAML: {problem}")
