@@ -66,9 +66,10 @@ def build_answer(
 ) -> Answer:
     """A validated `Answer`; `AnswerRejected` / `WarningNotAcknowledged` when it fails."""
     key = answer_key(question_id, agency)
+    _known_key(template, record, question_id, agency)
     current = record.answer_map().get((question_id, agency or ""))
     kept_evidence = evidence if evidence is not None else (current.evidence if current else "")
-    if value is None:
+    if value is None:  # cleared; evidence alone is kept (it may be written before the answer)
         return Answer(question_id, None, agency, kept_evidence, None)
     check = check_answer(template, record, question_id, value, agency)
     if check.errors:

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord
 from lscp_audit.core.judgements import Judgements
 from lscp_audit.core.templates.model import Template
 from lscp_audit.services import answers_io, audit_rules, subject_validation
@@ -84,7 +84,8 @@ class AuditService:
     # -- listing ---------------------------------------------------------------------------
 
     def list_audits(self, filters: AuditFilter | None = None) -> AuditPage:
-        """Audits matching `filters` (all when None), newest change first, filtered in SQL."""
+        """Audits matching `filters`, filtered, sorted and paged in SQL (default: the first 200,
+        newest change first; ``AuditFilter(limit=None)`` returns every match)."""
         return self._store.list_summaries(filters or AuditFilter())
 
     def template_choices(self) -> tuple[TemplateChoice, ...]:
@@ -165,7 +166,7 @@ class AuditService:
         warning_reason: str | None = None,
         amendment_reason: str | None = None,
     ) -> SaveResult:
-        """Autosave one answer (``value`` None clears it).
+        """Autosave one answer (``value`` None clears it; evidence given with no value is kept).
 
         `evidence` None keeps the stored evidence. Raises `AuditReadOnly`, `AnswerRejected`
         (hard constraint, wrong type or unknown option) or `WarningNotAcknowledged` (a soft
@@ -320,4 +321,4 @@ class AuditService:
         return opened
 
 
-__all__ = ["AuditService", "AuditStatus", "JudgementOverride"]
+__all__ = ["AuditService"]

@@ -39,8 +39,9 @@ class AuditStore(Protocol):
         ...
 
     def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
-        """Upsert answers in one transaction (an answer whose value is None is deleted); each
-        change is appended to the history."""
+        """Upsert answers in one transaction; an answer whose value is None is deleted unless it
+        carries evidence (evidence can be written before the answer). Each change is appended to
+        the history."""
         ...
 
     def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
@@ -118,7 +119,14 @@ class VaultAuditStore:
         self._vault.audits.create(record, actor, template_title=template_title)
 
     def save_answers(self, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
-        self._vault.audits.save_answers(audit_id, list(answers), actor)  # one commit
+        # The repository's batch (one commit) deletes value-less answers, so evidence written
+        # before the answer is chosen is upserted on its own.
+        evidence_only = [a for a in answers if a.value is None and a.evidence]
+        batch = [a for a in answers if not (a.value is None and a.evidence)]
+        if batch:
+            self._vault.audits.save_answers(audit_id, batch, actor)
+        for answer in evidence_only:
+            self._vault.audits.save_answer(audit_id, answer, actor)
 
     def set_status(self, audit_id: str, status: AuditStatus, actor: str, completed_at: str | None = None) -> None:
         self._vault.audits.set_status(audit_id, status, actor, completed_at=completed_at)

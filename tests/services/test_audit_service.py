@@ -177,8 +177,15 @@ def test_evidence_actions_and_clearing(service: AuditService) -> None:
     record = service.get_audit(audit_id).answer_map()
     assert record[("referred", "")].value == "yes" and record[("referred", "")].evidence == "MASH record, 3 Feb"
     assert record[("actions", "")].value[0]["owner_role"] == "Named nurse"
-    service.save_answer(audit_id, "referred", None)
+    service.save_answer(audit_id, "referred", None, evidence="")
     assert ("referred", "") not in service.get_audit(audit_id).answer_map()
+    service.save_evidence(audit_id, "went_well", "Panel notes, 14 Mar")  # evidence before the answer
+    kept = service.get_audit(audit_id).answer_map()[("went_well", "")]
+    assert (kept.value, kept.evidence) == (None, "Panel notes, 14 Mar")
+    assert "went_well" in [m.key for m in service.missing_answers(audit_id)]
+    service.save_answer(audit_id, "went_well", "Quick MARAC referral")
+    kept = service.get_audit(audit_id).answer_map()[("went_well", "")]
+    assert (kept.value, kept.evidence) == ("Quick MARAC referral", "Panel notes, 14 Mar")
 
 
 # -- progress, judgements, completion ---------------------------------------------------------
