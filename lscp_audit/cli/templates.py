@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from lscp_audit.core.templates import Template
@@ -48,7 +49,7 @@ def run_list(args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r.id:<{width}}  {r.version:<10} {r.kind:<23} {r.source:<8} {r.title}")
     for problem in service.last_problems:
-        print(f"skipped invalid template: {problem}")
+        print(f"skipped invalid template: {problem}", file=sys.stderr)
     return 0
 
 

@@ -73,6 +73,8 @@ def test_show_outline_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     question = data["sections"][1]["questions"][0]
     assert question["id"] == "rec_wnb" and question["options"][0] == {"code": "yes", "label": "Yes"}
     assert data["judgement_rules"]["overall"]["method"] == "average"
+    assert data["self_tests"][0]["name"] == "repeated cancellations prompt the disguised compliance question"
+    assert data["self_tests"][0]["answers"]["appt_offered"] == 6
 
 
 def test_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from lscp_audit.core.templates.model import JudgementRule, Option, Question, Section, SubjectField, Template
+from lscp_audit.core.templates.model import (
+    JudgementRule,
+    Option,
+    Question,
+    Section,
+    SelfTest,
+    SubjectField,
+    Template,
+)
 
 
 def _options(options: tuple[Option, ...]) -> list[dict[str, str]]:
@@ -80,6 +88,20 @@ def _rule(rule: JudgementRule | None) -> dict[str, Any] | None:
     )
 
 
+def self_test_to_dict(test: SelfTest) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "name": test.name,
+            "subject": dict(test.subject),
+            "answers": dict(test.answers),
+            "expect_visible": list(test.expect_visible),
+            "expect_hidden": list(test.expect_hidden),
+            "expect_missing": list(test.expect_missing),
+            "expect_judgements": dict(test.expect_judgements),
+        }
+    )
+
+
 def template_to_dict(template: Template) -> dict[str, Any]:
     """Every part of the template except its source text, as JSON-compatible data."""
     rules = template.judgement_rules
@@ -108,6 +130,6 @@ def template_to_dict(template: Template) -> dict[str, Any]:
                     "overall_from": rules.overall_from,
                 }
             ),
-            "self_tests": [t.name for t in template.self_tests],
+            "self_tests": [self_test_to_dict(t) for t in template.self_tests],
         }
     )
