@@ -99,7 +99,7 @@ class AuditWorkflow:
         """Store `answers` (already validated), any amendment reasons, and the new judgement."""
         self._store.save_answers(record.id, answers, self._actor)
         reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
-        if reasons:
+        if reasons and record.previous_revision_id:  # reasons only mean something in an amendment
             self._store.set_amendment_reasons(record.id, {**record.amendment_reasons, **reasons}, self._actor)
         self._refresh_judgement(record, replace(record, answers=_merge_answers(record, answers)), template)
         keys = tuple(answer_key(a.question_id, a.agency) for a in answers)
@@ -128,9 +128,15 @@ class AuditWorkflow:
 
     def complete(self, record: AuditRecord, template: Template) -> AuditRecord:
         missing = list(audit_rules.missing(template, record))
-        unexplained = [a.key for a in self.amended_answers(record, template) if not a.reason]
+        changes = self.amended_answers(record, template)
+        unexplained = [a.key for a in changes if not a.reason]
         if missing or unexplained:
             raise IncompleteAudit(missing, unexplained)
+        changed = {a.key for a in changes}
+        if set(record.amendment_reasons) - changed:  # drop reasons for answers changed back
+            kept = {k: v for k, v in record.amendment_reasons.items() if k in changed}
+            self._store.set_amendment_reasons(record.id, kept, self._actor)
+            record = replace(record, amendment_reasons=kept)
         now = self._clock()
         self._store.set_status(record.id, AuditStatus.COMPLETE, self._actor, completed_at=now)
         done = replace(record, status=AuditStatus.COMPLETE, completed_at=now, updated_at=now)

@@ -259,6 +259,8 @@ def test_fill_answers_is_all_or_nothing(service: AuditService) -> None:
     report = service.fill_answers(audit_id, good)
     assert report.answers_saved == 3 and report.keys == ("referred", "referral_date", "agency_rag@police")
     assert len(service.get_audit(audit_id).answers) == 3
+    service.fill_answers(audit_id, [Answer("summary", "x")], amendment_reasons={"summary": "not an amendment"})
+    assert service.get_audit(audit_id).amendment_reasons == {}
 
 
 # -- amendment and history ---------------------------------------------------------------------
@@ -292,6 +294,8 @@ def test_amend_makes_a_linked_revision_and_keeps_the_old_one(service: AuditServi
 def test_amendment_needs_a_reason_per_changed_answer(service: AuditService) -> None:
     revision = service.amend(completed(service))
     assert service.amended_answers(revision.id) == ()
+    service.save_answer(revision.id, "summary", "Changed then changed back", amendment_reason="typo")
+    service.save_answer(revision.id, "summary", None)
     service.save_answer(revision.id, "grade_referral", "requires_improvement")
     service.save_answer(revision.id, "agency_rag", "red", agency="health", amendment_reason="Health record found later")
     changes = service.amended_answers(revision.id)
