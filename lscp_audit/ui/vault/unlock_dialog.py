@@ -92,7 +92,13 @@ class UnlockDialog(QDialog):
 
     def restore_latest(self) -> None:
         kwargs = self._secret_kwargs()
-        backup = self.service.newest_good_backup(**kwargs)
+        ops.BackgroundOp(
+            parent=self,
+            op=lambda _ctx: self.service.newest_good_backup(**kwargs),
+            success=lambda backup: self._confirm_restore(backup, kwargs),
+        ).failure(lambda exc: show_error(self, exc)).with_progress(self.tr("Checking backups…")).run()
+
+    def _confirm_restore(self, backup: Any, kwargs: dict[str, str]) -> None:
         if backup is None:
             self.error_label.setText(self.tr("No backup could be opened and checked with the key you entered."))
             return
@@ -108,4 +114,4 @@ class UnlockDialog(QDialog):
             return
         ops.BackgroundOp(
             parent=self, op=lambda _ctx: self.service.restore(backup.path, **kwargs), success=self._unlocked
-        ).failure(lambda exc: show_error(self, exc)).run()
+        ).failure(lambda exc: show_error(self, exc)).with_progress(self.tr("Restoring…"), cancellable=False).run()
