@@ -114,8 +114,16 @@ def validate_override(template: Template, override: JudgementOverride) -> None:
     if rules is None:
         problems.append("this template has no judgements to override")
     else:
-        if override.scope != OVERALL and override.scope not in {s.id for s in template.sections}:
+        sections = {s.id: s for s in template.sections}
+        section = sections.get(override.scope)
+        if override.scope != OVERALL and section is None:
             problems.append(f"there is no section '{override.scope}' to override")
+        elif (section is not None and section.per_agency) != (override.agency is not None):
+            problems.append(
+                f"'{override.scope}' is judged per agency, so name the agency"
+                if override.agency is None
+                else f"'{override.scope}' is not judged per agency, so do not name an agency"
+            )
         if override.value not in SCALE_SCORES[rules.scale]:
             problems.append(f"'{override.value}' is not a judgement on the {rules.scale} scale")
     if not override.rationale.strip():
@@ -186,6 +194,19 @@ def derive_judgements(
         override_map[(override.scope, override.agency)] = override
     visibility = evaluate_visibility(template, answers, subject, today)
     raw = raw_values(answers)
+    sections = _section_judgements(template, visibility, raw, override_map)
+    overall = _overall(template, sections, visibility, raw, override_map.get((OVERALL, None)))
+    return Judgements(tuple(sections), overall)
+
+
+def _section_judgements(
+    template: Template,
+    visibility: Visibility,
+    raw: Mapping[tuple[str, str], Any],
+    override_map: Mapping[tuple[str, str | None], JudgementOverride],
+) -> list[Judgement]:
+    rules = template.judgement_rules
+    assert rules is not None
     sections = []
     for section in template.sections:
         rule = rules.rule_for_section(section.id)
@@ -200,8 +221,7 @@ def derive_judgements(
             value, why = derive(rule, rules.scale, inputs)
             changed = override_map.get((section.id, agency))
             sections.append(Judgement(section.id, agency, rules.scale, value, rule_text, why, tuple(inputs), changed))
-    overall = _overall(template, sections, visibility, raw, override_map.get((OVERALL, None)))
-    return Judgements(tuple(sections), overall)
+    return sections
 
 
 def _overall(

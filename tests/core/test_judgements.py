@@ -172,6 +172,11 @@ def test_override_keeps_the_derived_value(template: Template) -> None:
         (JudgementOverride("overall", "good", "  "), ["an overridden judgement needs a rationale explaining why"]),
         (JudgementOverride("three", "good", "why"), ["there is no section 'three' to override"]),
         (JudgementOverride("overall", "green", "why"), ["'green' is not a judgement on the grade scale"]),
+        (JudgementOverride("agency", "good", "why"), ["'agency' is judged per agency, so name the agency"]),
+        (
+            JudgementOverride("overall", "good", "why", agency="police"),
+            ["'overall' is not judged per agency, so do not name an agency"],
+        ),
     ],
 )
 def test_invalid_overrides_are_refused(template: Template, override: JudgementOverride, problems: list[str]) -> None:
