@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,25 @@ PASS = "correct horse battery staple"
 
 
 @pytest.fixture()
-def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def vault_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A vault made through the CLI with the test KDF cost and no keychain, holding one audit."""
+    import keyring
+    from keyring.backends import fail
+
+    from lscp_audit.cli import vault_args
+    from lscp_audit.storage.keyfile import TEST_POLICY
+
+    monkeypatch.setattr(vault_args, "KDF_POLICY", TEST_POLICY)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
     monkeypatch.setenv("LSCP_AUDIT_PASSPHRASE", PASS)
     path = tmp_path / "v.lscp"
     assert main(["vault", "init", "--vault", str(path), "--no-keychain"]) == 0
     record = stored_audit(yaml_template())
     with open_vault_from_args(argparse.Namespace(vault=path, no_keychain=True)) as vault:
         vault.audits.create(record, "test")
-    return path
+    yield path
+    keyring.set_keyring(previous)
 
 
 def _v(path: Path) -> list[str]:
