@@ -251,3 +251,22 @@ def test_self_test_subject_values_are_checked() -> None:
         "self-test 'bad subject' subject 'case_reference' must be text",
         "self-test 'bad subject' subject refers to unknown subject field 'colour'",
     ]
+
+
+def test_self_tests_can_fix_today() -> None:
+    text = (FIXTURES / "valid_minimal.yaml").read_text().replace(
+        "        relevant: ${q1} = 'no'\n",
+        "        relevant: ${q1} = 'no'\n      - id: due\n        type: date\n        label: Due\n        guidance: The due date.\n"
+        "      - id: late\n        type: long_text\n        label: Why late\n        guidance: Explain the delay.\n"
+        "        relevant: ${due} < today()\n",
+    ) + (
+        "self_tests:\n"
+        "  - {name: overdue, today: '2026-11-28', answers: {due: '2026-11-01'}, expect_visible: [late]}\n"
+        "  - {name: not yet due, today: '2026-10-01', answers: {due: '2026-11-01'}, expect_hidden: [late]}\n"
+        "  - {name: bad date, today: 'soon'}\n"
+    )
+    assert [p.message for p in check_template_text(text, "t.yaml")[1]] == [
+        "self-test 'bad date' today 'soon' must be a date in the form YYYY-MM-DD"
+    ]
+    template = load_template_text(text.rsplit("  - {name: bad date", 1)[0], "t.yaml")
+    assert template.self_tests[0].today == "2026-11-28"

@@ -6,9 +6,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lscp_audit import paths
 from lscp_audit.core.audit import Answer, AuditRecord
-from lscp_audit.core.templates import Template, load_template_text
+from lscp_audit.core.templates import Template, load_template_file, load_template_text
 from lscp_audit.core.validation import Severity, validate_answer, validate_value
 from lscp_audit.core.visibility import (
     blocking_problems,
@@ -219,8 +222,6 @@ def test_check_answers_and_blocking(template: Template) -> None:
 
 
 def test_validate_subject() -> None:
-    from lscp_audit import paths
-    from lscp_audit.core.templates import load_template_file
     from lscp_audit.core.validation import validate_subject
 
     template = load_template_file(paths.forms_dir() / "domestic-abuse-maca.yaml")
@@ -240,3 +241,54 @@ def test_validate_subject() -> None:
         "agencies": ["has unknown option 'fire'; choose from: " + ", ".join(o.code for o in template.agency_options)],
         "age_band": ["needs an answer"],
     }
+
+
+# Properties of visibility over a shipped template with random answers.
+_DA = load_template_file(paths.forms_dir() / "domestic-abuse-maca.yaml")
+_AGENCIES = ["police", "school"]
+
+
+def _value(question_type: str) -> st.SearchStrategy[Any]:
+    return {
+        "yes_no": st.sampled_from(["yes", "no", "partly", "not_known", "not_applicable"]),
+        "grade": st.sampled_from(["outstanding", "good", "requires_improvement", "inadequate"]),
+    }.get(question_type, st.sampled_from(["", "x"]))
+
+
+def _answers_strategy() -> st.SearchStrategy[dict[tuple[str, str], Any]]:
+    entries = {}
+    for section in _DA.sections:
+        for question in section.questions:
+            if question.type in ("single_choice", "multi_choice"):
+                codes = [o.code for o in question.options]
+                strategy: st.SearchStrategy[Any] = (
+                    st.sampled_from(codes)
+                    if question.type == "single_choice"
+                    else st.lists(st.sampled_from(codes), max_size=2, unique=True)
+                )
+            else:
+                strategy = _value(question.type.value)
+            for agency in _AGENCIES if section.per_agency else [""]:
+                entries[(question.id, agency)] = strategy
+    return st.fixed_dictionaries({}, optional=entries)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_answers_strategy())
+def test_hidden_answers_never_change_visibility(answers: dict[tuple[str, str], Any]) -> None:
+    subject = {"agencies": _AGENCIES}
+    first = evaluate_visibility(_DA, answers, subject, TODAY)
+    visible_only = {k: v for k, v in answers.items() if (k[0], k[1]) in first.questions}
+    assert evaluate_visibility(_DA, visible_only, subject, TODAY).questions == first.questions
+    reordered = dict(reversed(list(answers.items())))
+    assert evaluate_visibility(_DA, reordered, subject, TODAY).questions == first.questions
+
+
+@settings(max_examples=60, deadline=None)
+@given(_answers_strategy())
+def test_missing_answers_are_visible_required_and_empty(answers: dict[tuple[str, str], Any]) -> None:
+    subject = {"agencies": _AGENCIES}
+    vis = evaluate_visibility(_DA, answers, subject, TODAY)
+    for problem in find_missing(_DA, answers, subject, TODAY):
+        key = (problem.question_id, problem.agency or "")
+        assert key in vis.questions and answers.get(key) in (None, "", [])

@@ -92,6 +92,7 @@ def self_test_to_dict(test: SelfTest) -> dict[str, Any]:
     return _drop_empty(
         {
             "name": test.name,
+            "today": test.today,
             "subject": dict(test.subject),
             "answers": dict(test.answers),
             "expect_visible": list(test.expect_visible),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 FORMAT_VERSION = 1
@@ -235,6 +236,7 @@ class SelfTest:
     expect_hidden: tuple[str, ...] = ()
     expect_missing: tuple[str, ...] = ()
     expect_judgements: Mapping[str, str | None] = field(default_factory=dict)
+    today: str | None = None  # ISO date the test pretends is today (for conditions using today())
     line: int | None = field(default=None, compare=False)
 
 
@@ -272,12 +274,14 @@ class Template:
         for section in self.sections:
             yield from section.questions
 
+    @cached_property
+    def _index(self) -> dict[str, tuple[Question, Section]]:
+        # Built once per template (frozen dataclasses allow cached_property: it writes __dict__).
+        return {q.id: (q, s) for s in self.sections for q in s.questions}
+
     def question(self, question_id: str) -> Question:
         """The question with this id; KeyError when there is none."""
-        for question in self.all_questions():
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        return self._index[question_id][0]
 
     def section(self, section_id: str) -> Section:
         """The section with this id; KeyError when there is none."""
@@ -288,10 +292,7 @@ class Template:
 
     def section_of(self, question_id: str) -> Section:
         """The section holding question `question_id`; KeyError when there is none."""
-        for section in self.sections:
-            if any(q.id == question_id for q in section.questions):
-                return section
-        raise KeyError(question_id)
+        return self._index[question_id][1]
 
     def subject_field(self, field_id: str) -> SubjectField:
         for subject_field in self.subject_fields:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from lscp_audit.core.templates.model import Cap, JudgementMethod, JudgementRule, JudgementRules, SelfTest
@@ -14,6 +15,7 @@ OVERALL_KEYS = (*RULE_KEYS, "from")
 CAP_KEYS = ("if_any", "at_most")
 SELF_TEST_KEYS = (
     "name",
+    "today",
     "subject",
     "answers",
     "expect_visible",
@@ -126,10 +128,22 @@ def build_self_tests(top: Block) -> tuple[SelfTest, ...]:
                 expect_hidden=block.text_list("expect_hidden"),
                 expect_missing=block.text_list("expect_missing"),
                 expect_judgements=_judgement_expectations(block),
+                today=_today(block),
                 line=item.line,
             )
         )
     return tuple(tests)
+
+
+def _today(block: Block) -> str | None:
+    value = block.optional_text("today")
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            block.error("today", f"today '{value}' must be a date in the form YYYY-MM-DD")
+            return None
+    return value
 
 
 def _mapping(block: Block, key: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Each failure is a problem on the self-test's line, e.g.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.core.errors import ValidationError
@@ -37,6 +38,7 @@ class _Run:
         self.test = test
         self.problems = problems
         self.ok = True
+        self.today = date.fromisoformat(test.today) if test.today else None
         listed = test.subject.get("agencies")
         self.agencies: list[Any] = listed if isinstance(listed, list) else []
 
@@ -99,7 +101,7 @@ class _Run:
                 self.fail(f"expects '{text}' hidden, but it is visible")
 
     def check_missing(self, answers: dict[tuple[str, str], Any]) -> None:
-        found = _visibility().find_missing(self.template, answers, self.test.subject)
+        found = _visibility().find_missing(self.template, answers, self.test.subject, self.today)
         missing = {(p.question_id, p.agency or "") for p in found}
         for text in self.test.expect_missing:
             key = self.key(text, "expect_missing")
@@ -115,7 +117,7 @@ class _Run:
         try:
             from lscp_audit.core.judgements import derive_judgements
 
-            found = derive_judgements(self.template, answers, self.test.subject).by_key()
+            found = derive_judgements(self.template, answers, self.test.subject, today=self.today).by_key()
         except ValidationError as exc:
             self.fail(f"cannot derive judgements: {exc}")
             return
@@ -136,7 +138,7 @@ def run_self_tests(template: Template, problems: Problems) -> int:
         subject = run.subject()
         if not run.ok:
             continue
-        run.check_visibility(_visibility().evaluate_visibility(template, answers, subject))
+        run.check_visibility(_visibility().evaluate_visibility(template, answers, subject, run.today))
         run.check_missing(answers)
         run.check_judgements(answers)
         passed += run.ok
