@@ -142,8 +142,10 @@ def test_frozen_source_rebuilds_an_equal_template() -> None:
     assert again.content_hash == original.content_hash
 
 
-def test_model_is_frozen() -> None:
+def test_model_is_frozen_and_hashable() -> None:
     template = load_template_file(FIXTURES / "valid_minimal.yaml")
+    assert {template: 1}[load_template_file(FIXTURES / "valid_minimal.yaml")] == 1
+    assert hash(template.question("q1")) == hash(load_template_file(FIXTURES / "valid_minimal.yaml").question("q1"))
     with pytest.raises(AttributeError):
         template.title = "x"  # type: ignore[misc]
     assert replace(template, title="x").title == "x"

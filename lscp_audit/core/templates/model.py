@@ -269,6 +269,10 @@ class Template:
     #: Parsed expressions, filled in by the loader (see `core.templates.logic`); not data.
     compiled: Any = field(default=None, compare=False, repr=False)
 
+    def __hash__(self) -> int:
+        # Some fields hold dicts; id, version and content hash identify a template anyway.
+        return hash((self.id, self.version, self.content_hash))
+
     def all_questions(self) -> Iterator[Question]:
         """Every question in document order."""
         for section in self.sections:
