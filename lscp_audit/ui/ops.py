@@ -22,7 +22,6 @@ Tests call `set_synchronous(True)` so operations run inline and finish before th
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -30,7 +29,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from lscp_audit.core.errors import Cancelled
+from lscp_audit.reports.progress import CancelToken  # the one cancel flag every layer checks
 from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.timers import single_shot_timer
 
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 600
@@ -59,24 +60,6 @@ def serial_pool() -> QThreadPool:
 def wait_for_all(msecs: int = 30_000) -> bool:
     """Block until queued vault work has finished (used before locking and quitting)."""
     return serial_pool().waitForDone(msecs) if _serial_pool is not None else True
-
-
-class CancelToken:
-    """A thread-safe flag: the UI sets it, the operation checks it between steps."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise Cancelled("cancelled")
 
 
 class _Relay(QObject):
@@ -152,7 +135,7 @@ class BackgroundOp(Generic[T]):
             return
         _running.add(self)
         if self._label is not None:
-            self._timer = QTimer(singleShot=True, interval=PROGRESS_DELAY_MS)
+            self._timer = single_shot_timer(None, PROGRESS_DELAY_MS)
             self._timer.timeout.connect(self._show_dialog)
             self._timer.start()
         pool = serial_pool() if self._serial else QThreadPool.globalInstance()

@@ -31,6 +31,7 @@ class ShellController(QObject):
         self.audits_area: Any = None
         self.idle: Any = None
         self.flow: Any = None
+        self.templates: Any = None  # a TemplateService; None means the app's shipped and user folders
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -77,12 +78,12 @@ class ShellController(QObject):
         from lscp_audit.ui.templates_page import TemplatesPage
 
         try:
-            self.session = AppSession(vault_service)
+            self.session = AppSession(vault_service, self.templates)
         except LscpAuditError as exc:
             show_error(self.window, exc)
             return
         demo = demo or self.session.is_demo
-        self.audits_area = AuditsAreaWidget(self.session, find_sign_handler())
+        self.audits_area = AuditsAreaWidget(self.session, self.sign_and_export)
         self.window.set_area_page("audits", self.audits_area)
         self.window.set_area_page("inbox", InboxPage(self.session))
         self.window.set_area_page("templates", TemplatesPage(self.session.templates))
@@ -93,12 +94,11 @@ class ShellController(QObject):
         self.window.show_area("audits")
 
     def _watch_idle(self) -> None:
-        from lscp_audit.ui.idle_watcher import IdleWatcher
+        from lscp_audit.ui.vault.auto_lock import AutoLock
 
         minutes = int(self.session.settings.get("vault.autolock_minutes"))
         if self.idle is None:
-            self.idle = IdleWatcher(minutes, self)
-            self.idle.idle.connect(self.lock)
+            self.idle = AutoLock(self.lock, minutes, self)
         else:
             self.idle.set_minutes(minutes)
 
@@ -118,7 +118,6 @@ class ShellController(QObject):
         self.session = None
         if self.idle is not None:
             self.idle.stop()
-            self.idle = None
         self.window.statusBar().showMessage(self.window.tr("Vault locked"))
 
     # -- commands --------------------------------------------------------------------------
@@ -137,6 +136,16 @@ class ShellController(QObject):
         if self.audits_area is not None:
             self.audits_area.focus_guidance()
 
+    def sign_and_export(self, parent: QWidget, audit_id: str) -> None:
+        """The reports feature's Sign-and-export dialog for a completed audit."""
+        from lscp_audit.services.report_service import ReportService
+        from lscp_audit.ui.reports.sign_export_dialog import SignExportDialog
+
+        if self.session is None:
+            return
+        service = ReportService(self.session.vault_service.vault, actor=self.session.actor)
+        SignExportDialog(service, audit_id, parent).exec()
+
     def shutdown(self) -> None:
         """Save anything pending and lock (on quit)."""
         if self.audits_area is not None:
@@ -144,21 +153,6 @@ class ShellController(QObject):
         if self.session is not None:
             self.session.lock()
             self.session = None
-
-
-def find_sign_handler() -> Any:
-    """The reports feature's Sign-and-export entry point, or None (the button stays disabled)."""
-    import importlib
-
-    for module_name in ("lscp_audit.ui.reports.sign_export_dialog", "lscp_audit.ui.reports.sign_dialog"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        handler = getattr(module, "sign_and_export", None)
-        if callable(handler):
-            return handler
-    return None
 
 
 def build_main_window(vault_path: str | None = None) -> MainWindow:

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from lscp_audit.core.errors import LscpAuditError, VaultError, WrongPassphrase
+from lscp_audit.core.errors import LscpAuditError, WrongPassphrase
 from lscp_audit.ui import vault_prompts
 from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.ops import BackgroundOp, OpContext
 
 log = logging.getLogger(__name__)
 
@@ -94,18 +94,37 @@ class StartupFlow(QObject):
             return
 
     def open_demo(self) -> None:
-        builder: Callable[..., Any] | None = _optional("lscp_audit.services.demo_data", "build_demo_vault")
-        if builder is None:
-            show_error(self.window, VaultError("The sample data is not available in this version."))
-            self.quit_requested.emit()
+        """Build the separate DEMO vault (once, in the background) and open it."""
+        from lscp_audit import paths
+        from lscp_audit.services import demo_data
+
+        path = paths.data_dir() / "demo.lscp"
+        service = self.make_service(path)
+        if service.exists():
+            self._open_demo(service)
             return
+
+        def build(context: OpContext) -> object:
+            paths.ensure_private_dir(path.parent)
+            return demo_data.build_demo_vault(path, progress=context.progress, cancel=context.cancel)
+
+        BackgroundOp(parent=self.window, op=build, success=lambda _result: self._open_demo(service)).failure(
+            self._demo_failed
+        ).with_progress(self.tr("Creating the sample audits…")).run()
+
+    def _open_demo(self, service: Any) -> None:
+        from lscp_audit.services.demo_data import DEMO_PASSPHRASE
+
         try:
-            service = builder()
+            service.unlock(passphrase=DEMO_PASSPHRASE)
         except LscpAuditError as exc:
-            show_error(self.window, exc)
-            self.quit_requested.emit()
+            self._demo_failed(exc)
             return
         self.unlocked.emit(service, True)
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        show_error(self.window, exc)
+        self.quit_requested.emit()
 
     # -- unlock ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.core.audit import AuditStatus
@@ -144,7 +144,7 @@ def test_new_audit_to_completed_read_only(
 
 
 def _focused_block(page: EditorPage) -> Any:
-    widget = page.focusWidget()
+    widget: QWidget | None = page.focusWidget()
     while widget is not None and not isinstance(widget, QuestionBlock):
         widget = widget.parentWidget()
     return widget

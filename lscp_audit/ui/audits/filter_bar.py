@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
 from lscp_audit.ui.display import STATUS_LABELS
+from lscp_audit.ui.timers import single_shot_timer
 
 ANY_DATE = QDate(2000, 1, 1)
 SEARCH_DELAY_MS = 200
@@ -51,7 +52,7 @@ class AuditFilterBarWidget(QWidget):
         self.date_to = _date_edit(self.tr("Changed to"), self.tr("Latest date of the last change"))
         self.clear_button = QPushButton(self.tr("C&lear filters"))
         self.clear_button.setAccessibleDescription(self.tr("Show every audit again"))
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer = single_shot_timer(self, SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.changed)
         self._layout()
         self._connect()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.ui.timers import single_shot_timer
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 400
@@ -32,7 +33,7 @@ class Autosaver(QObject):
     def __init__(self, parent: QObject | None = None, delay_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
         self._pending: dict[str, Callable[[], object]] = {}
-        self._timer = QTimer(self, singleShot=True, interval=delay_ms)
+        self._timer = single_shot_timer(self, delay_ms)
         self._timer.timeout.connect(self.flush)
         self.state = IDLE
 

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from lscp_audit.core.templates.model import Template
 from lscp_audit.services.audit_types import AnswerRejected, SubjectCheck
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.new_audit.subject_form import SubjectFormWidget
+from lscp_audit.ui.timers import single_shot_timer
 
 ChoiceRole = Qt.ItemDataRole.UserRole + 1
 CHECK_DELAY_MS = 250
@@ -52,10 +53,11 @@ class NewAuditDialog(QDialog):
         self.created_id: str | None = None
         self.form: SubjectFormWidget | None = None
         self._check: SubjectCheck | None = None
-        self._timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._timer = single_shot_timer(self, CHECK_DELAY_MS)
         self._timer.timeout.connect(self.run_check)
         self._build()
         self._fill_templates()
+        self.templates.setFocus()
         self.resize(900, 600)
 
     def _build(self) -> None:

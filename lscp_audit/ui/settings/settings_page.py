@@ -74,6 +74,7 @@ class SettingsPage(QWidget):
         except Exception:  # noqa: BLE001 - a missing backups page must not break Settings
             log.exception("backups page could not be built")
             return
+        _describe_inputs(widget)
         box = QGroupBox(self.tr("Backups"))
         QVBoxLayout(box).addWidget(widget)
         layout.addWidget(box)
@@ -107,3 +108,10 @@ class SettingsPage(QWidget):
                 show_error(self, exc)
         self.load()
         self.status.setText(self.tr("Settings reset to their defaults."))
+
+
+def _describe_inputs(root: QWidget) -> None:
+    """Give the embedded page's inputs a description where they lack one (screen readers read it)."""
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QSpinBox | QLineEdit) and widget.accessibleName() and not widget.accessibleDescription():
+            widget.setAccessibleDescription(widget.accessibleName())

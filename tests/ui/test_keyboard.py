@@ -1,0 +1,120 @@
+"""Keyboard only: Ctrl+N, choose the short template, type the case reference, answer every
+question, review and complete, without touching the mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.core.audit import AuditStatus
+from lscp_audit.services.template_service import TemplateService
+from lscp_audit.services.vault_service import VaultService
+from lscp_audit.ui.editor.editor_page import EditorPage
+from lscp_audit.ui.editor.question_block import QuestionBlock
+from lscp_audit.ui.main_window import MainWindow
+from lscp_audit.ui.new_audit.new_audit_dialog import NewAuditDialog
+from lscp_audit.ui.shell import build_main_window
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(focused(), key, modifier)
+
+
+def block_of(widget: QWidget | None) -> QuestionBlock | None:
+    while widget is not None and not isinstance(widget, QuestionBlock):
+        widget = widget.parentWidget()
+    return widget
+
+
+def open_window(qtbot: QtBot, vault_service: VaultService, template_service: TemplateService) -> MainWindow:
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.shell.templates = template_service
+    window.shell.install(vault_service)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def fill_new_audit_dialog(qtbot: QtBot, done: list[str]) -> None:
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, NewAuditDialog)
+    try:
+        _fill(qtbot, dialog, done)
+    finally:
+        if dialog.isVisible():  # never leave a modal dialog blocking the test
+            dialog.reject()
+
+
+def _fill(qtbot: QtBot, dialog: NewAuditDialog, done: list[str]) -> None:
+    qtbot.waitUntil(dialog.templates.hasFocus)  # the template list has the focus first
+    press(qtbot, Qt.Key.Key_Down)  # the second template: "UI test short audit"
+    assert dialog.template_id == "ui-short"
+    while not (isinstance(focused(), QLineEdit) and focused().accessibleName() == "Case reference"):
+        press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "CS-0101")
+    press(qtbot, Qt.Key.Key_Return)
+    done.append(dialog.created_id or "")
+
+
+def tab_to_next_question(qtbot: QtBot, current: QuestionBlock | None) -> QuestionBlock:
+    for _ in range(30):
+        press(qtbot, Qt.Key.Key_Tab)
+        found = block_of(focused())
+        if found is not None and found is not current:
+            return found
+    raise AssertionError("Tab never reached the next question")
+
+
+def test_keyboard_only_completion(qtbot: QtBot, vault_service: VaultService, template_service: TemplateService) -> None:
+    window = open_window(qtbot, vault_service, template_service)
+    created: list[str] = []
+    QTimer.singleShot(0, lambda: fill_new_audit_dialog(qtbot, created))
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert created and created[0]
+    editor = window.shell.audits_area.editor
+    assert isinstance(editor, EditorPage) and editor.audit_id == created[0]
+    window.activateWindow()  # the offscreen platform does not re-activate after a dialog closes
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.navigator)
+
+    first = tab_to_next_question(qtbot, None)
+    assert first.question.id == "k_yes" and isinstance(focused(), QRadioButton)
+    press(qtbot, Qt.Key.Key_Space)  # chooses the focused option ("Yes")
+    second = tab_to_next_question(qtbot, first)
+    assert second.question.id == "k_text"
+    qtbot.keyClicks(focused(), "Social worker")
+    third = tab_to_next_question(qtbot, second)
+    assert third.question.id == "k_grade"
+    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # &Review and complete
+    qtbot.waitUntil(lambda: focused() is editor.review.complete_button)  # mnemonics click after a short delay
+    assert editor.review.missing.count() == 0
+    press(qtbot, Qt.Key.Key_Space)
+    record = editor.service.get_audit(editor.audit_id)
+    assert record.status == AuditStatus.COMPLETE
+    assert {a.question_id: a.value for a in record.answers} == {
+        "k_yes": "yes",
+        "k_text": "Social worker",
+        "k_grade": "outstanding",
+    }
+
+
+def test_find_and_guidance_shortcuts(
+    qtbot: QtBot, vault_service: VaultService, template_service: TemplateService
+) -> None:
+    window = open_window(qtbot, vault_service, template_service)
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert focused() is window.shell.audits_area.list_page.filters.search
+    assert window.lock_action.shortcut().toString() == "Ctrl+L"
+    assert window.guidance_action.shortcut().toString() == "F1"
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.shell.session is None and not vault_service.is_unlocked
