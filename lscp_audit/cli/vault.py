@@ -11,13 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.cli.vault_args import (
-    NEW_PASSPHRASE_ENV,
-    add_vault_arguments,
-    make_service,
-    read_secret,
-    unlock_service,
-)
+from lscp_audit.cli import vault_args
+from lscp_audit.cli.vault_args import NEW_PASSPHRASE_ENV, add_vault_arguments
 from lscp_audit.core.errors import NotFound, VaultCorrupt
 
 
@@ -48,8 +43,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    service = make_service(args)
-    passphrase = read_secret("New vault passphrase: ", confirm=True)
+    service = vault_args.make_service(args)
+    passphrase = vault_args.read_secret("New vault passphrase: ", confirm=True)
     created = service.create(passphrase)
     service.lock()
     print(f"Created the vault {service.path}.")
@@ -65,16 +60,16 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_unlock_check(args: argparse.Namespace) -> int:
-    service = make_service(args)
-    result = unlock_service(service, recovery=args.recovery_key)
+    service = vault_args.make_service(args)
+    result = vault_args.unlock_service(service, recovery=args.recovery_key)
     service.lock()
     print(result.message)
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    service = make_service(args)
-    unlock_service(service, recovery=args.recovery_key)
+    service = vault_args.make_service(args)
+    vault_args.unlock_service(service, recovery=args.recovery_key)
     try:
         result = service.check()
     finally:
@@ -84,8 +79,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    service = make_service(args)
-    unlock_service(service)
+    service = vault_args.make_service(args)
+    vault_args.unlock_service(service)
     try:
         if args.keep is not None:
             service.set_backup_count(args.keep)
@@ -99,15 +94,15 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def _secret_kwargs(args: argparse.Namespace) -> dict[str, str]:
     if args.recovery_key:
-        return {"recovery_key": read_secret("Recovery key: ", "LSCP_AUDIT_RECOVERY_KEY")}
+        return {"recovery_key": vault_args.read_secret("Recovery key: ", "LSCP_AUDIT_RECOVERY_KEY")}
     try:
-        return {"passphrase": read_secret("Vault passphrase: ")}
+        return {"passphrase": vault_args.read_secret("Vault passphrase: ")}
     except Exception:
         return {}
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    service = make_service(args)
+    service = vault_args.make_service(args)
     secret = _secret_kwargs(args)
     if args.latest:
         backup = service.newest_good_backup(**secret)
@@ -131,24 +126,24 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_change_passphrase(args: argparse.Namespace) -> int:
-    service = make_service(args)
+    service = vault_args.make_service(args)
     if args.recovery_key:
-        proof = {"recovery_key": read_secret("Recovery key: ", "LSCP_AUDIT_RECOVERY_KEY")}
+        proof = {"recovery_key": vault_args.read_secret("Recovery key: ", "LSCP_AUDIT_RECOVERY_KEY")}
     else:
-        proof = {"passphrase": read_secret("Current passphrase: ")}
-    new = read_secret("New passphrase: ", NEW_PASSPHRASE_ENV, confirm=True)
+        proof = {"passphrase": vault_args.read_secret("Current passphrase: ")}
+    new = vault_args.read_secret("New passphrase: ", NEW_PASSPHRASE_ENV, confirm=True)
     service.change_passphrase(new, **proof)
     print("The passphrase has been changed. The recovery key still works.")
     return 0
 
 
 def run_rotate_key(args: argparse.Namespace) -> int:
-    service = make_service(args)
+    service = vault_args.make_service(args)
     proof = _secret_kwargs(args)
     if args.recovery_key:
         service.unlock(**proof)
     else:
-        unlock_service(service)
+        vault_args.unlock_service(service)
     try:
         service.rotate_key(**proof)
     finally:

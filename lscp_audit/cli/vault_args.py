@@ -94,7 +94,7 @@ def unlock_service(service: Any, *, recovery: bool = False) -> Any:
 @contextmanager
 def open_vault_from_args(args: argparse.Namespace) -> Iterator[Any]:
     """Yield the unlocked storage `Vault` for `args`; always locks it again afterwards."""
-    service = make_service(args)
+    service = make_service(args)  # a module global, so tests can patch it in one place
     unlock_service(service)
     try:
         yield service.vault
