@@ -201,3 +201,59 @@ def test_unsigned_and_unreadable_files_fail_cleanly(tmp_path: Path, report_data:
     junk.write_bytes(b"not a pdf at all")
     assert not verify_pdf(junk).ok()
     assert not verify_pdf(tmp_path / "missing.pdf").ok()
+
+
+def _dummy_tsa() -> Any:
+    """An in-process RFC 3161 time-stamping authority (pyHanko's test client), no network."""
+    import datetime as dt_
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # the dummy TSA is RSA-only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt_.datetime.now(dt_.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt_.timedelta(hours=1))
+        .not_valid_after(now + dt_.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+def test_timestamp_url_adds_an_rfc3161_timestamp(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, report_data: dict[str, Any], signer: SignerIdentity
+) -> None:
+    from pyhanko.sign import timestamps
+
+    tsa = _dummy_tsa()
+    urls: list[str] = []
+
+    def fake_http_timestamper(url: str, *_args: Any, **_kw: Any) -> Any:
+        urls.append(url)
+        return tsa
+
+    monkeypatch.setattr(timestamps, "HTTPTimeStamper", fake_http_timestamper)
+    signed = build_signed(report_data, signer, timestamp_url="https://tsa.example.org/tsr")
+    path = tmp_path / "ts.pdf"
+    path.write_bytes(signed.pdf)
+    result = verify_pdf(path)
+    assert urls == ["https://tsa.example.org/tsr"]
+    assert result.ok() and result.signatures[0].timestamped
+
+
+def test_no_timestamp_by_default(signed_pdf: Path) -> None:
+    assert not verify_pdf(signed_pdf).signatures[0].timestamped
