@@ -78,6 +78,13 @@ def _workloads(repo: AuditRepository) -> dict[str, Callable[[], object]]:
     }
 
 
+def _time_workloads(repo: AuditRepository) -> dict[str, list[float]]:
+    workloads = _workloads(repo)
+    timed = {name: time_call(fn, repeats=15, warmup=2) for name, fn in workloads.items()}
+    timed["whole listing workload"] = time_call(lambda: [fn() for fn in workloads.values()], repeats=15)
+    return timed
+
+
 def _autosave(repo: AuditRepository) -> list[float]:
     repo.create(
         AuditRecord(
@@ -102,7 +109,7 @@ def _cipher_side(folder: Path) -> tuple[dict[str, list[float]], list[float], flo
             _insert_audits(conn.connection.dbapi_connection, AUDITS)
     open_ms = median(time_call(lambda: Vault.open(path, RawKey(key_hex)).close(), repeats=7))
     with Vault.open(path, RawKey(key_hex)) as vault:
-        lists = {name: time_call(fn, repeats=9) for name, fn in _workloads(vault.audits).items()}
+        lists = _time_workloads(vault.audits)
         saves = _autosave(vault.audits)
     return lists, saves, open_ms
 
@@ -114,7 +121,7 @@ def _plain_side(folder: Path) -> tuple[dict[str, list[float]], list[float]]:
         raw = conn.connection.dbapi_connection
         migrations.migrate(raw, path)
         _insert_audits(raw, AUDITS)
-    lists = {name: time_call(fn, repeats=9) for name, fn in _workloads(repo).items()}
+    lists = _time_workloads(repo)
     saves = _autosave(repo)
     writer.close()
     engine.dispose()
