@@ -9,10 +9,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from lscp_audit.ui.a11y import fill_missing_accessibility
 from lscp_audit.ui.empty_state import EmptyStateWidget
 
 log = logging.getLogger(__name__)
 VERIFY_WIDGETS = (
+    ("lscp_audit.ui.reports.verify_page", "VerifyPage"),
     ("lscp_audit.ui.reports.verify_widget", "VerifyWidget"),
     ("lscp_audit.ui.reports.verify_dialog", "VerifyWidget"),
     ("lscp_audit.ui.reports.verify_dialog", "VerifyPdfWidget"),
@@ -57,10 +59,12 @@ class InboxPage(QWidget):
             )
         layout.addWidget(self.verify, 1)
 
-    def _build(self, widget_class: type[QWidget], session: Any) -> QWidget:
-        for args in ((session,), ()):
-            try:
-                return widget_class(*args)
-            except TypeError:
-                continue
+    def _build(self, widget_class: type[QWidget], _session: Any) -> QWidget:
+        try:
+            widget = widget_class()
+        except TypeError:
+            log.warning("the verify widget could not be built")
+        else:
+            fill_missing_accessibility(widget, self.tr("Verification results"))
+            return widget
         return EmptyStateWidget(self.tr("Verify a PDF"), self.tr("The verify tool could not start."))

@@ -31,6 +31,7 @@ class ShellController(QObject):
         self.audits_area: Any = None
         self.idle: Any = None
         self.flow: Any = None
+        self.demo_badge: Any = None
         self.templates: Any = None  # a TemplateService; None means the app's shipped and user folders
 
     # -- pages -----------------------------------------------------------------------------
@@ -89,9 +90,19 @@ class ShellController(QObject):
         self.window.set_area_page("templates", TemplatesPage(self.session.templates))
         self.window.set_area_page("settings", SettingsPage(self.session.settings, vault_service))
         self.window.setWindowTitle(f"{APP_NAME} — DEMO (sample data)" if demo else APP_NAME)
+        self._show_demo_badge(demo)
         self.window.statusBar().showMessage(getattr(vault_service, "route_message", "") or self.window.tr("Vault open"))
         self._watch_idle()
         self.window.show_area("audits")
+
+    def _show_demo_badge(self, demo: bool) -> None:
+        from PySide6.QtWidgets import QLabel
+
+        if self.demo_badge is None:
+            self.demo_badge = QLabel(self.window.tr("<b>DEMO</b> — fictitious sample data"))
+            self.demo_badge.setAccessibleName(self.window.tr("Demo vault"))
+            self.window.statusBar().addPermanentWidget(self.demo_badge)
+        self.demo_badge.setVisible(demo)
 
     def _watch_idle(self) -> None:
         from lscp_audit.ui.vault.auto_lock import AutoLock
@@ -116,6 +127,8 @@ class ShellController(QObject):
         except LscpAuditError as exc:
             show_error(self.window, exc)
         self.session = None
+        self.window.setWindowTitle(APP_NAME)
+        self._show_demo_badge(False)
         if self.idle is not None:
             self.idle.stop()
         self.window.statusBar().showMessage(self.window.tr("Vault locked"))

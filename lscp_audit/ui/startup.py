@@ -143,7 +143,7 @@ class StartupFlow(QObject):
     def _ask_unlock(self, service: Any, message: str) -> None:
         dialog_class = _optional("lscp_audit.ui.vault.unlock_dialog", "UnlockDialog")
         if dialog_class is not None:
-            dialog = dialog_class(service, self.window)
+            dialog = dialog_class(service, self.window, message)
             if dialog.exec() and service.is_unlocked:
                 self.unlocked.emit(service, False)
             else:

@@ -74,6 +74,8 @@ class TemplatesPage(QWidget):
         self.list.setAccessibleName(self.tr("Templates"))
         self.list.setAccessibleDescription(self.tr("Shipped and imported audit templates"))
         self.list.currentItemChanged.connect(lambda item, _old: self._preview(item))
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.about.setTextFormat(Qt.TextFormat.RichText)

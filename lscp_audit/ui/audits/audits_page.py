@@ -23,9 +23,11 @@ from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.audits.filter_bar import AuditFilterBarWidget
 from lscp_audit.ui.audits.table_model import (
     COL_AGENCY,
+    COL_AUDITOR,
     COL_CASE_REFERENCE,
     COL_JUDGEMENT,
     COL_STATUS,
+    COL_TEMPLATE,
     COL_TITLE,
     COL_UPDATED,
     AuditRole,
@@ -35,6 +37,15 @@ from lscp_audit.ui.audits.table_model import (
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 
+COLUMN_WIDTHS_EM = {
+    COL_CASE_REFERENCE: 10,
+    COL_TEMPLATE: 16,
+    COL_AGENCY: 13,
+    COL_AUDITOR: 11,
+    COL_STATUS: 7,
+    COL_JUDGEMENT: 13,
+    COL_UPDATED: 9,
+}
 ROW_LIMIT = 2000  # rows fetched at once; filters narrow the rest in SQL
 SQL_SORT = {
     COL_CASE_REFERENCE: AuditSort.CASE_REFERENCE,
@@ -93,10 +104,15 @@ class AuditsPage(QWidget):
         table.setTabKeyNavigation(False)
         table.setSortingEnabled(True)
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().lineSpacing() + 10)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        em = table.fontMetrics().horizontalAdvance("M")
+        for column, width in COLUMN_WIDTHS_EM.items():
+            header.resizeSection(column, width * em)
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
         table.activated.connect(self._open_index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
@@ -61,35 +61,33 @@ class AuditFilterBarWidget(QWidget):
         combo = QComboBox()
         combo.setAccessibleName(name)
         combo.setAccessibleDescription(description)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(14)
         return combo
 
     def _layout(self) -> None:
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.search, 0, 0, 1, 6)
-        grid.addWidget(self.clear_button, 0, 6)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.clear_button)
+        row = QHBoxLayout()
         items = (
             (self.tr("&Status:"), self.status),
             (self.tr("Tem&plate:"), self.template),
             (self.tr("A&gency:"), self.agency),
+            (self.tr("Changed &from:"), self.date_from),
+            (self.tr("&to:"), self.date_to),
         )
-        column = 0
         for text, widget in items:
             label = QLabel(text)
             label.setBuddy(widget)
-            grid.addWidget(label, 1, column)
-            grid.addWidget(widget, 1, column + 1)
-            column += 2
-        dates = QLabel(self.tr("Changed &from:"))
-        dates.setBuddy(self.date_from)
-        grid.addWidget(dates, 2, 0)
-        grid.addWidget(self.date_from, 2, 1)
-        until = QLabel(self.tr("&to:"))
-        until.setBuddy(self.date_to)
-        grid.addWidget(until, 2, 2)
-        grid.addWidget(self.date_to, 2, 3)
-        grid.setColumnStretch(5, 1)
+            row.addWidget(label)
+            row.addWidget(widget)
+            row.addSpacing(8)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(row)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._timer.start())

@@ -163,7 +163,8 @@ class EditorPage(QWidget):
 
     def _refresh_review(self) -> None:
         read_only = self.read_only
-        self.review.show_missing(() if read_only else self.service.missing_answers(self.audit_id), read_only)
+        missing = () if read_only else self.service.missing_answers(self.audit_id)
+        self.review.show_missing(missing, read_only, self._context()["agency_labels"])
         self.review.show_judgements(self._judgement_views(), read_only)
         self.review.show_amended(self.service.amended_answers(self.audit_id), read_only)
         status = self.opened.record.status

@@ -43,6 +43,8 @@ class ReviewPageWidget(QWidget):
         self.missing.setAccessibleName(self.tr("Missing answers"))
         self.missing.setAccessibleDescription(self.tr("Press Enter on an item to go to that question"))
         self.missing.itemActivated.connect(self._jump)
+        self.missing.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.missing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missing.itemClicked.connect(self._jump)
         self.judgements = QGroupBox(self.tr("Judgements"))
         self.judgements_form = QFormLayout(self.judgements)
@@ -74,11 +76,13 @@ class ReviewPageWidget(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-    def show_missing(self, missing: Sequence[MissingAnswer], read_only: bool) -> None:
+    def show_missing(self, missing: Sequence[MissingAnswer], read_only: bool, agency_labels: dict[str, str]) -> None:
         self.missing.clear()
         for item in missing:
-            where = f"{item.section_title} — {item.agency}" if item.agency else item.section_title
+            agency = agency_labels.get(item.agency or "", item.agency or "")
+            where = f"{item.section_title} — {agency}" if agency else item.section_title
             row = QListWidgetItem(f"{where}: {item.label}")
+            row.setToolTip(row.text())
             row.setData(MissingRole, item)
             self.missing.addItem(row)
         self.missing.setVisible(bool(missing))
@@ -90,7 +94,11 @@ class ReviewPageWidget(QWidget):
         if read_only:
             self.summary.setText(self.tr("This audit is complete and read-only. Amend it to make changes."))
         elif missing:
-            self.summary.setText(self.tr("%n required answer(s) missing. Choose one to go there.", "", len(missing)))
+            count = len(missing)
+            text = (
+                self.tr("1 required answer is missing.") if count == 1 else self.tr("%1 required answers are missing.")
+            )
+            self.summary.setText(text.replace("%1", str(count)) + " " + self.tr("Choose one to go there."))
         else:
             self.summary.setText(self.tr("Every required question is answered. You can complete the audit."))
 

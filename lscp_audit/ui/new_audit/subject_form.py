@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from lscp_audit.core.templates.model import Question, SubjectField, Template
 from lscp_audit.ui.editor.questions.base import QuestionInput
@@ -29,36 +29,35 @@ class SubjectFormWidget(QWidget):
         self.messages: dict[str, QLabel] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in template.subject_fields:
-            form.addRow(self._label(spec), self._field(spec))
+            self._add_field(form, spec)
 
-    def _label(self, spec: SubjectField) -> QLabel:
-        marker = " *" if spec.required else ""
-        label = QLabel(f"{spec.label}{marker}:")
-        label.setWordWrap(True)
-        return label
-
-    def _field(self, spec: SubjectField) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+    def _add_field(self, form: QFormLayout, spec: SubjectField) -> None:
         editor = make_input(as_question(spec))
-        description = spec.pattern_message or spec.guidance or spec.label
-        editor.describe(spec.label, description)
+        editor.describe(spec.label, spec.pattern_message or spec.guidance or spec.label)
         editor.edited.connect(self.changed)
-        layout.addWidget(editor)
-        hint = spec.pattern_message or spec.guidance
-        if hint:
-            help_label = QLabel(hint)
-            help_label.setWordWrap(True)
-            layout.addWidget(help_label)
-        message = QLabel()
-        message.setWordWrap(True)
+        if spec.pattern_message:
+            for widget in editor.focus_widgets():
+                if hasattr(widget, "setPlaceholderText"):
+                    widget.setPlaceholderText(spec.pattern_message)
+        label = QLabel(f"{spec.label}{' *' if spec.required else ''}:")
+        label.setWordWrap(True)
+        label.setBuddy(editor.focus_widgets()[0])
+        form.addRow(label, editor)
+        if spec.guidance:
+            form.addRow("", self._small_label(spec.guidance))
+        message = self._small_label("")
         message.setVisible(False)
-        layout.addWidget(message)
+        form.addRow("", message)
         self.inputs[spec.id] = editor
         self.messages[spec.id] = message
-        return box
+
+    @staticmethod
+    def _small_label(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        return label
 
     def values(self) -> dict[str, Any]:
         values = {key: editor.value() for key, editor in self.inputs.items()}
@@ -69,11 +68,13 @@ class SubjectFormWidget(QWidget):
 
     def show_problems(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
         for key, label in self.messages.items():
+            lines = []
             if key in errors:
-                label.setText(self.tr("✖ ") + errors[key])
-            elif key in warnings:
-                label.setText(self.tr("⚠ ") + warnings[key])
-            label.setVisible(key in errors or key in warnings)
+                lines.append(self.tr("✖ Not accepted: ") + errors[key])
+            if key in warnings:
+                lines.append(self.tr("⚠ Check: ") + warnings[key])
+            label.setText("\n".join(lines))
+            label.setVisible(bool(lines))
             self.inputs[key].setToolTip(label.text() if label.isVisible() else "")
 
     def first_input(self) -> QWidget | None:

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.ui.a11y import fill_missing_accessibility
 from lscp_audit.ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class SettingsPage(QWidget):
         if spec.type is int:
             field = QSpinBox()
             field.setRange(spec.minimum or 0, spec.maximum or 100_000)
+            field.setMaximumWidth(field.fontMetrics().horizontalAdvance("0" * 8) + 40)
             field.editingFinished.connect(lambda key=spec.key: self.save(key))
         else:
             field = QLineEdit()
@@ -74,7 +76,7 @@ class SettingsPage(QWidget):
         except Exception:  # noqa: BLE001 - a missing backups page must not break Settings
             log.exception("backups page could not be built")
             return
-        _describe_inputs(widget)
+        fill_missing_accessibility(widget, self.tr("Backups"))
         box = QGroupBox(self.tr("Backups"))
         QVBoxLayout(box).addWidget(widget)
         layout.addWidget(box)
@@ -108,10 +110,3 @@ class SettingsPage(QWidget):
                 show_error(self, exc)
         self.load()
         self.status.setText(self.tr("Settings reset to their defaults."))
-
-
-def _describe_inputs(root: QWidget) -> None:
-    """Give the embedded page's inputs a description where they lack one (screen readers read it)."""
-    for widget in root.findChildren(QWidget):
-        if isinstance(widget, QSpinBox | QLineEdit) and widget.accessibleName() and not widget.accessibleDescription():
-            widget.setAccessibleDescription(widget.accessibleName())
