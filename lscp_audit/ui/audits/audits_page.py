@@ -87,7 +87,6 @@ class AuditsPage(QWidget):
         for widget in (self.table, self.empty, self.no_match):
             self.stack.addWidget(widget)
         self._sort = (AuditSort.UPDATED, True)
-        self._truncated = False
         self._layout()
         self.filters.changed.connect(self.reload)
         self._fill_filter_choices()
@@ -102,7 +101,7 @@ class AuditsPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setTabKeyNavigation(False)
-        table.setSortingEnabled(True)
+        table.setSortingEnabled(False)  # sorted in SQL: the header only picks the order
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().lineSpacing() + 10)
         table.setAlternatingRowColors(True)
@@ -113,6 +112,8 @@ class AuditsPage(QWidget):
         em = table.fontMetrics().horizontalAdvance("M")
         for column, width in COLUMN_WIDTHS_EM.items():
             header.resizeSection(column, width * em)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._sort_changed)
         table.activated.connect(self._open_index)
@@ -159,7 +160,6 @@ class AuditsPage(QWidget):
             return
         self.model.set_rows(page.items)
         self._remember_agencies(page.items)
-        self._truncated = len(page.items) < page.total
         self._show_counts(len(page.items), page.total)
 
     def _remember_agencies(self, rows: Any) -> None:
@@ -185,11 +185,16 @@ class AuditsPage(QWidget):
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
         sort = SQL_SORT.get(column)
-        if sort is None:
+        if sort is None:  # not sortable in SQL: put the indicator back where it was
+            header = self.table.horizontalHeader()
+            previous = next(c for c, s in SQL_SORT.items() if s == self._sort[0])
+            order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            header.blockSignals(True)
+            header.setSortIndicator(previous, order)
+            header.blockSignals(False)
             return
         self._sort = (sort, order == Qt.SortOrder.DescendingOrder)
-        if self._truncated:  # the proxy can only sort the rows it has: ask SQL for the right ones
-            self.reload()
+        self.reload()
 
     def focus_search(self) -> None:
         self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

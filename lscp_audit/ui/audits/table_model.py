@@ -35,8 +35,8 @@ JUDGEMENT_ORDER = {
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _display(row: AuditSummary, column: int) -> str:
-    values = (
+def _display_row(row: AuditSummary) -> tuple[str, ...]:
+    return (
         row.case_reference,
         row.title,
         row.template_title,
@@ -46,7 +46,6 @@ def _display(row: AuditSummary, column: int) -> str:
         judgement_label(row.judgement),
         format_date(row.updated_at),
     )
-    return values[column]
 
 
 def _sort_key(row: AuditSummary, column: int) -> Any:
@@ -56,7 +55,7 @@ def _sort_key(row: AuditSummary, column: int) -> Any:
         return JUDGEMENT_ORDER.get(row.judgement or "", 9)
     if column == COL_UPDATED:
         return row.updated_at
-    return _display(row, column).casefold()
+    return _display_row(row)[column].casefold()
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -65,11 +64,20 @@ class AuditTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[AuditSummary] = []
+        self._texts: dict[int, tuple[str, ...]] = {}  # display texts, built on first paint of a row
 
     def set_rows(self, rows: Sequence[AuditSummary]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._texts = {}
         self.endResetModel()
+
+    def _text(self, row: int, column: int) -> str:
+        texts = self._texts.get(row)
+        if texts is None:
+            texts = _display_row(self._rows[row])
+            self._texts[row] = texts
+        return texts[column]
 
     def audit_at(self, row: int) -> AuditSummary:
         return self._rows[row]
@@ -89,7 +97,7 @@ class AuditTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return _display(row, column)
+            return self._text(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_UPDATED:
             return row.updated_at
         if role == SortRole:
@@ -114,10 +122,15 @@ class AuditTableModel(QAbstractTableModel):
 
 
 class AuditSortProxyModel(QSortFilterProxyModel):
-    """Sorts by `SortRole`; quick interactive text filtering over the rows already loaded."""
+    """Sorts by `SortRole` when asked; quick interactive text filtering over the loaded rows.
+
+    The Audits page sorts and filters in SQL (10,000 audits), so it leaves this proxy
+    unsorted; it sorts only small lists.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SortRole)
+        self.setDynamicSortFilter(False)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
