@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from lscp_audit.core.errors import LscpAuditError, WrongPassphrase
-from lscp_audit.ui import vault_prompts
+from lscp_audit.ui import prefs, vault_prompts
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 
@@ -42,7 +42,8 @@ class StartupFlow(QObject):
     def make_service(self, path: Path | None = None) -> Any:
         from lscp_audit.services.vault_service import VaultService
 
-        return VaultService(path or self.vault_path)
+        recent = prefs.recent_vault()
+        return VaultService(path or self.vault_path or (Path(recent) if recent else None))
 
     def start(self) -> None:
         if not self.window.isVisible():
@@ -73,10 +74,11 @@ class StartupFlow(QObject):
         if not wizard.exec():
             self.quit_requested.emit()
             return
-        if getattr(wizard, "demo_requested", False) or getattr(wizard, "wants_demo", False):
+        service = getattr(wizard, "service", service)  # the wizard may have chosen another location
+        if getattr(wizard, "demo_requested", False):
             self.open_demo()
         elif service.is_unlocked:
-            self.unlocked.emit(service, False)
+            self._opened(service)
 
     def _create(self, service: Any) -> None:
         while True:
@@ -90,7 +92,7 @@ class StartupFlow(QObject):
                 show_error(self.window, exc)
                 continue
             vault_prompts.show_recovery_key(self.window, created.recovery_key)
-            self.unlocked.emit(service, False)
+            self._opened(service)
             return
 
     def open_demo(self) -> None:
@@ -138,6 +140,11 @@ class StartupFlow(QObject):
             show_error(self.window, exc)
             self._ask_unlock(service, "")
             return
+        self._opened(service)
+
+    def _opened(self, service: Any) -> None:
+        """A real (not demo) vault is open: remember where it is for the next start."""
+        prefs.set_recent_vault(str(service.path))
         self.unlocked.emit(service, False)
 
     def _ask_unlock(self, service: Any, message: str) -> None:
@@ -145,7 +152,7 @@ class StartupFlow(QObject):
         if dialog_class is not None:
             dialog = dialog_class(service, self.window, message)
             if dialog.exec() and service.is_unlocked:
-                self.unlocked.emit(service, False)
+                self._opened(service)
             else:
                 self.quit_requested.emit()
             return
@@ -168,5 +175,5 @@ class StartupFlow(QObject):
             except LscpAuditError as exc:
                 show_error(self.window, exc)
                 continue
-            self.unlocked.emit(service, False)
+            self._opened(service)
             return
