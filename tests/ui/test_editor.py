@@ -181,3 +181,35 @@ def test_override_needs_a_rationale(qtbot: QtBot, audit_service: AuditService) -
     assert "Overridden to Good" in " ".join(
         w.text() for w in page.review.judgements.findChildren(type(page.review.summary))
     )
+
+
+def test_amend_asks_a_reason_per_changed_answer(
+    qtbot: QtBot, audit_service: AuditService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lscp_audit.core.audit import Answer
+    from tests.ui.conftest import new_audit
+
+    audit_id = new_audit(audit_service, "ui-short")
+    audit_service.fill_answers(
+        audit_id, [Answer("k_yes", "yes"), Answer("k_text", "Social worker"), Answer("k_grade", "good")]
+    )
+    audit_service.complete(audit_id)
+    page = EditorPage(audit_service, audit_id)
+    qtbot.addWidget(page)
+    page.show_review()
+    assert page.read_only and not page.review.amend_button.isHidden()
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.open_requested) as opened:
+        page.review.amend_button.click()
+    revision_id = opened.args[0]
+    amended = EditorPage(audit_service, revision_id)
+    qtbot.addWidget(amended)
+    assert not amended.read_only and amended.opened.record.previous_revision_id == audit_id
+    choose(amended, "k_grade", "inadequate")
+    amended.show_review()
+    assert list(amended.review.reason_edits) == ["k_grade"]  # one reason box per changed answer
+    qtbot.keyClicks(amended.review.reason_edits["k_grade"], "The second reader found missed visits.")
+    amended.review.reason_edits["k_grade"].editingFinished.emit()
+    amended.review.complete_button.click()
+    assert audit_service.get_audit(revision_id).status == AuditStatus.COMPLETE
+    assert audit_service.get_audit(audit_id).status == AuditStatus.AMENDED
