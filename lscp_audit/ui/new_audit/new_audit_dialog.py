@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -73,6 +74,11 @@ class NewAuditDialog(QDialog):
         self.title_edit = QLineEdit()
         self.title_edit.setAccessibleName(self.tr("Audit title"))
         self.title_edit.setAccessibleDescription(self.tr("Optional short title; never a child's name"))
+        self.auditor_name = self._line(self.auditor.name, self.tr("Your name"), self.tr("Recorded as the auditor"))
+        self.auditor_role = self._line(self.auditor.role, self.tr("Your role"), self.tr("For example designated nurse"))
+        self.auditor_agency = self._line(
+            self.auditor.agency, self.tr("Your agency"), self.tr("The agency you audit for")
+        )
         self.fields = QScrollArea()
         self.fields.setWidgetResizable(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -99,6 +105,10 @@ class NewAuditDialog(QDialog):
         right_layout.addWidget(about_scroll)
         title_row = QFormLayout()
         title_row.addRow(self.tr("T&itle (optional):"), self.title_edit)
+        who = QHBoxLayout()
+        for edit in (self.auditor_name, self.auditor_role, self.auditor_agency):
+            who.addWidget(edit)
+        title_row.addRow(self.tr("Au&ditor:"), who)
         right_layout.addLayout(title_row)
         right_layout.addWidget(self.fields, 1)
         splitter = QSplitter()
@@ -109,6 +119,18 @@ class NewAuditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
+
+    def _line(self, text: str, name: str, description: str) -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setPlaceholderText(name)
+        edit.setAccessibleName(name)
+        edit.setAccessibleDescription(description)
+        return edit
+
+    def auditor_entered(self) -> Auditor:
+        return Auditor(
+            self.auditor_name.text().strip(), self.auditor_role.text().strip(), self.auditor_agency.text().strip()
+        )
 
     def _fill_templates(self) -> None:
         try:
@@ -172,7 +194,10 @@ class NewAuditDialog(QDialog):
             return
         try:
             record = self.service.new_audit(
-                self.template_id, self.form.values(), auditor=self.auditor, title=self.title_edit.text().strip()
+                self.template_id,
+                self.form.values(),
+                auditor=self.auditor_entered(),
+                title=self.title_edit.text().strip(),
             )
         except AnswerRejected as exc:
             self.form.show_problems({p.field_id: p.message for p in exc.fields}, {})

@@ -1,0 +1,74 @@
+"""The background helper: work runs off the GUI thread, callbacks come back on it, a slow
+operation shows a progress dialog whose Cancel sets the token, and Cancelled is silent."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtWidgets import QApplication, QProgressDialog
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.core.errors import Cancelled
+from lscp_audit.ui import ops
+
+
+@pytest.fixture
+def threaded() -> None:
+    ops.set_synchronous(False)
+
+
+def test_success_and_failure_come_back_on_the_gui_thread(qtbot: QtBot, threaded: None) -> None:
+    seen: dict[str, object] = {}
+
+    def work(_ctx: ops.OpContext) -> int:
+        seen["worker"] = threading.current_thread() is threading.main_thread()
+        return 42
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["gui"] = threading.current_thread() is threading.main_thread()
+
+    ops.BackgroundOp(parent=None, op=work, success=done).run()
+    qtbot.waitUntil(lambda: "value" in seen)
+    assert seen == {"worker": False, "value": 42, "gui": True}
+
+    def fail(_ctx: ops.OpContext) -> None:
+        raise ValueError("boom")
+
+    failures: list[BaseException] = []
+    ops.BackgroundOp(parent=None, op=fail).failure(failures.append).run()
+    qtbot.waitUntil(lambda: bool(failures))
+    assert isinstance(failures[0], ValueError)
+
+
+def test_slow_work_shows_progress_and_cancel_is_silent(qtbot: QtBot, threaded: None) -> None:
+    failures: list[BaseException] = []
+
+    def slow(ctx: ops.OpContext) -> None:
+        for step in range(300):
+            ctx.progress(step // 3, "working")
+            ctx.cancel.raise_if_cancelled()
+            time.sleep(0.01)
+
+    op = ops.BackgroundOp(parent=None, op=slow).failure(failures.append).with_progress("Exporting")
+    op.run()
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+    )
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible())
+    dialog.cancel()
+    qtbot.waitUntil(lambda: op not in ops._running, timeout=5000)
+    assert failures == [] and op.token.cancelled
+    assert ops.wait_for_all()
+
+
+def test_synchronous_mode_for_tests() -> None:
+    results: list[int] = []
+    ops.BackgroundOp(parent=None, op=lambda _ctx: 7, success=results.append).run()
+    assert results == [7]
+    ops.BackgroundOp(parent=None, op=lambda _ctx: (_ for _ in ()).throw(Cancelled("x"))).failure(
+        lambda exc: results.append(-1)
+    ).run()
+    assert results == [7]

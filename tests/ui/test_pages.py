@@ -1,0 +1,50 @@
+"""Templates (browse, preview, import with file:line problems) and Settings (saved through the
+settings service) pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLineEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.services.settings_service import SettingsService
+from lscp_audit.services.template_service import TemplateService
+from lscp_audit.services.vault_service import VaultService
+from lscp_audit.ui.settings.settings_page import SettingsPage
+from lscp_audit.ui.templates_page import TemplatesPage
+from tests.ui.conftest import TEMPLATES_DIR
+
+
+def test_templates_page_previews_and_reports_import_problems(
+    qtbot: QtBot, template_service: TemplateService, tmp_path: Path
+) -> None:
+    page = TemplatesPage(template_service)
+    qtbot.addWidget(page)
+    assert page.list.count() == 2
+    model = page.outline.model()
+    assert model is not None and model.rowCount() == 2  # sections of the first template
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((TEMPLATES_DIR / "ui-short.yaml").read_text().replace("type: grade", "type: stars"))
+    assert not page.import_file(broken)
+    assert f"{broken}:" in page.problems.toPlainText() and not page.problems.isHidden()
+    good = tmp_path / "mine.yaml"
+    good.write_text((TEMPLATES_DIR / "ui-short.yaml").read_text().replace("id: ui-short", "id: my-short"))
+    assert page.import_file(good)
+    assert page.list.count() == 3 and page.problems.isHidden()
+
+
+def test_settings_page_saves_through_the_service(qtbot: QtBot, vault_service: VaultService) -> None:
+    settings = SettingsService(vault_service.vault)
+    page = SettingsPage(settings, vault_service)
+    qtbot.addWidget(page)
+    marking = page.fields["report.protective_marking"]
+    assert isinstance(marking, QLineEdit) and marking.text() == "OFFICIAL-SENSITIVE"
+    marking.setText("OFFICIAL")
+    page.save("report.protective_marking")
+    minutes = page.fields["vault.autolock_minutes"]
+    assert isinstance(minutes, QSpinBox)
+    minutes.setValue(15)
+    page.save("vault.autolock_minutes")
+    assert settings.get("report.protective_marking") == "OFFICIAL"
+    assert settings.get("vault.autolock_minutes") == 15
