@@ -17,6 +17,7 @@ from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+AUTOLOCK_KEY = "vault.autolock_minutes"
 AREAS = (("audits", "&Audits"), ("inbox", "&QA inbox"), ("templates", "&Templates"), ("settings", "&Settings"))
 
 
@@ -88,7 +89,9 @@ class ShellController(QObject):
         self.window.set_area_page("audits", self.audits_area)
         self.window.set_area_page("inbox", InboxPage(self.session))
         self.window.set_area_page("templates", TemplatesPage(self.session.templates))
-        self.window.set_area_page("settings", SettingsPage(self.session.settings, vault_service))
+        settings_page = SettingsPage(self.session.settings, vault_service)
+        settings_page.setting_saved.connect(lambda key: self._watch_idle() if key == AUTOLOCK_KEY else None)
+        self.window.set_area_page("settings", settings_page)
         self.window.setWindowTitle(f"{APP_NAME} — DEMO (sample data)" if demo else APP_NAME)
         self._show_demo_badge(demo)
         self.window.statusBar().showMessage(getattr(vault_service, "route_message", "") or self.window.tr("Vault open"))
@@ -107,7 +110,7 @@ class ShellController(QObject):
     def _watch_idle(self) -> None:
         from lscp_audit.ui.vault.auto_lock import AutoLock
 
-        minutes = int(self.session.settings.get("vault.autolock_minutes"))
+        minutes = int(self.session.settings.get(AUTOLOCK_KEY))
         if self.idle is None:
             self.idle = AutoLock(self.lock, minutes, self)
         else:

@@ -91,6 +91,12 @@ def test_keyboard_only_completion(qtbot: QtBot, vault_service: VaultService, tem
     second = tab_to_next_question(qtbot, first)
     assert second.question.id == "k_text"
     qtbot.keyClicks(focused(), "Social worker")
+    text_editor = focused()
+    press(qtbot, Qt.Key.Key_F1)  # Help > Guidance
+    assert focused() is editor.guidance.browser
+    assert "Who saw the child?" in editor.guidance.browser.toPlainText()
+    press(qtbot, Qt.Key.Key_Escape)  # back to the question
+    assert focused() is text_editor
     third = tab_to_next_question(qtbot, second)
     assert third.question.id == "k_grade"
     press(qtbot, Qt.Key.Key_Space)

@@ -14,7 +14,16 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QListView, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.audit import Answer, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
@@ -51,6 +60,8 @@ class EditorPage(QWidget):
         self.audit_id = audit_id
         self.answers: dict[str, Answer] = {_key(a): a for a in self.opened.record.answers}
         self.autosaver = Autosaver(self)
+        self._last_block: QuestionBlock | None = None
+        self._last_focus: QWidget | None = None
         self.header = EditorHeaderWidget()
         self.sections = SectionListModel(self._context()["agency_labels"], self)
         self.navigator = self._make_navigator()
@@ -124,6 +135,7 @@ class EditorPage(QWidget):
         self.autosaver.rejected.connect(self._save_rejected)
         self.autosaver.saved.connect(self._saved)
         self.review.jump_requested.connect(self.jump_to)
+        self.guidance.back_requested.connect(self._back_from_guidance)
         self.review.override_requested.connect(self.commands.override_judgement)
         self.review.reason_edited.connect(self.commands.set_amendment_reason)
         self.review.complete_button.clicked.connect(self.commands.complete)
@@ -230,7 +242,14 @@ class EditorPage(QWidget):
         while widget is not None and not isinstance(widget, QuestionBlock):
             widget = widget.parentWidget()
         if isinstance(widget, QuestionBlock) and self.isAncestorOf(widget):
-            self.guidance.show_question(widget.question)
+            if widget is not self._last_block:
+                self.guidance.show_question(widget.question)
+            self._last_block = widget
+            self._last_focus = new
+
+    def _back_from_guidance(self) -> None:
+        target = self._last_focus if self._last_focus is not None else self.navigator
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- editing and autosave ----------------------------------------------------------------
 
@@ -280,9 +299,21 @@ class EditorPage(QWidget):
         return self.autosaver.flush()
 
     def close_editor(self) -> None:
-        self.flush()
+        if not self.flush() and not self._leave_with_unsaved():
+            return
         self.audit_changed.emit(self.audit_id)
         self.closed.emit()
+
+    def _leave_with_unsaved(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Answers not saved"),
+            self.tr(
+                "Some answers could not be saved because they break a rule of the template (see the "
+                "message under each one). Leave the audit anyway? Those answers will be lost."
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _sign(self) -> None:
         if self.sign_handler is not None:

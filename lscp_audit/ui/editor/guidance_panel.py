@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from lscp_audit.core.glossary import find_terms, lookup
@@ -24,7 +25,10 @@ def link_terms(text: str) -> str:
 
 
 class GuidancePanel(QWidget):
-    """Shows the focused question's guidance (F1 moves focus here); links explain terms."""
+    """Shows the focused question's guidance (F1 moves focus here, Esc goes back); links
+    explain terms."""
+
+    back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,13 +49,21 @@ class GuidancePanel(QWidget):
         layout.addWidget(self.browser, 3)
         layout.addWidget(self.term, 1)
         self.setFocusProxy(self.browser)
+        self.browser.installEventFilter(self)
+        self.term.installEventFilter(self)
         self.show_intro()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+            return True
+        return False
 
     def show_intro(self) -> None:
         self.browser.setHtml(
             self.tr(
                 "<p>Guidance for the question you are on appears here.</p>"
-                "<p>Press <b>F1</b> to move here and <b>Shift+Tab</b> to go back. "
+                "<p>Press <b>F1</b> to move here and <b>Esc</b> to go back to the question. "
                 "Underlined terms explain partnership jargon.</p>"
             )
         )

@@ -7,6 +7,7 @@ import importlib
 import logging
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from lscp_audit.core.errors import LscpAuditError
@@ -19,6 +20,8 @@ BACKUPS_WIDGET = ("lscp_audit.ui.vault.backups_page", "BackupsPage")
 
 class SettingsPage(QWidget):
     """One field per declared setting; changes are saved when a field is left or Enter pressed."""
+
+    setting_saved = Signal(str)  # key
 
     def __init__(self, settings: Any, vault_service: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +104,7 @@ class SettingsPage(QWidget):
         if isinstance(field, QLineEdit) and stored != field.text():
             field.setText(str(stored))
         self.status.setText(self.tr("Saved."))
+        self.setting_saved.emit(key)
 
     def reset_all(self) -> None:
         for key in self.fields:
