@@ -110,6 +110,11 @@ class MainWindow(QMainWindow):
         """Add a navigation entry and its page; Ctrl+<n> jumps to the n-th area."""
         self._area_keys.append(key)
         QListWidgetItem(title.replace("&", ""), self.navigation)
+        # Room for the longest title at any text size (fonts scale with the user's settings).
+        needed = self.navigation.fontMetrics().horizontalAdvance(title.replace("&", "")) + 48
+        if needed > self.navigation.minimumWidth():
+            self.navigation.setMinimumWidth(needed)
+            self.navigation.setMaximumWidth(max(self.navigation.maximumWidth(), needed))
         self.pages.addWidget(page)
         number = len(self._area_keys)
         self.add_action(self.view_menu, title, lambda: self.show_area(key), f"Ctrl+{number}")
