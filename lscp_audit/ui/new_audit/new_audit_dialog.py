@@ -108,7 +108,9 @@ class NewAuditDialog(QDialog):
         who = QHBoxLayout()
         for edit in (self.auditor_name, self.auditor_role, self.auditor_agency):
             who.addWidget(edit)
-        title_row.addRow(self.tr("Au&ditor:"), who)
+        who_label = QLabel(self.tr("Au&ditor:"))
+        who_label.setBuddy(self.auditor_name)
+        title_row.addRow(who_label, who)
         right_layout.addLayout(title_row)
         right_layout.addWidget(self.fields, 1)
         splitter = QSplitter()
