@@ -100,3 +100,45 @@ def test_new_audit_dialog(qtbot: QtBot, audit_service: AuditService, template_se
     for row in range(dialog.templates.count()):
         dialog.templates.setCurrentRow(row)
         assert unnamed_inputs(dialog) == []
+
+
+def mnemonic_clashes(root: QWidget) -> list[str]:
+    """Alt+letter keys used twice among the visible buttons and buddy labels of one screen."""
+    import re
+
+    from PySide6.QtWidgets import QLabel
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root):
+            continue
+        if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+            text = widget.text()  # type: ignore[attr-defined]
+            match = re.search(r"&([^&])", text)
+            if match:
+                key = match.group(1).lower()
+                if key in seen:
+                    clashes.append(f"Alt+{key}: {seen[key]!r} and {text!r}")
+                seen[key] = text
+    return clashes
+
+
+def test_no_mnemonic_clashes(qtbot: QtBot, vault_service: VaultService, template_service: TemplateService) -> None:
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.shell.templates = template_service
+    window.shell.install(vault_service)
+    window.show()
+    for key in ("audits", "templates", "settings"):
+        window.show_area(key)
+        assert mnemonic_clashes(window.area_page(key)) == [], key
+    area = window.shell.audits_area
+    editor = area.open_audit(new_audit(area.session.audits))
+    assert mnemonic_clashes(editor) == []
+    editor.show_review()
+    assert mnemonic_clashes(editor) == []
+    dialog = NewAuditDialog(area.session.audits, template_service.get)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert mnemonic_clashes(dialog) == []

@@ -43,7 +43,7 @@ class SettingsPage(QWidget):
                 hint.setWordWrap(True)
                 form.addRow("", hint)
         layout.addWidget(box)
-        reset = QPushButton(self.tr("&Reset to defaults"))
+        reset = QPushButton(self.tr("Reset to &defaults"))
         reset.setAccessibleDescription(self.tr("Put every setting back to its default"))
         reset.clicked.connect(self.reset_all)
         layout.addWidget(reset)
