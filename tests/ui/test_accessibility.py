@@ -114,7 +114,7 @@ def mnemonic_clashes(root: QWidget) -> list[str]:
         if not widget.isVisibleTo(root):
             continue
         if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
-            text = widget.text()  # type: ignore[attr-defined]
+            text = widget.text()
             match = re.search(r"&([^&])", text)
             if match:
                 key = match.group(1).lower()
