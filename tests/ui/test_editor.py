@@ -213,3 +213,26 @@ def test_amend_asks_a_reason_per_changed_answer(
     amended.review.complete_button.click()
     assert audit_service.get_audit(revision_id).status == AuditStatus.COMPLETE
     assert audit_service.get_audit(audit_id).status == AuditStatus.AMENDED
+
+
+def test_complete_leads_to_sign_and_export(qtbot: QtBot, audit_service: AuditService) -> None:
+    from lscp_audit.core.audit import Answer
+    from tests.ui.conftest import new_audit
+
+    audit_id = new_audit(audit_service, "ui-short")
+    calls: list[str] = []
+    page = EditorPage(audit_service, audit_id, sign_handler=lambda _parent, aid: calls.append(aid))
+    qtbot.addWidget(page)
+    page.show_review()
+    assert not page.review.sign_button.isEnabled()  # only a completed audit can be signed
+    audit_service.fill_answers(
+        audit_id, [Answer("k_yes", "no"), Answer("k_text", "Health visitor"), Answer("k_grade", "good")]
+    )
+    page.review.complete_button.click()
+    assert page.review.sign_button.isEnabled()
+    page.review.sign_button.click()
+    assert calls == [audit_id]
+    without = EditorPage(audit_service, audit_id)
+    qtbot.addWidget(without)
+    without.show_review()
+    assert not without.review.sign_button.isEnabled() and without.review.sign_button.toolTip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import Answer
 from lscp_audit.core.templates.model import Question
@@ -126,18 +126,16 @@ class QuestionBlock(QFrame):
 
     def show_check(self, errors: tuple[str, ...] = (), warning: str | None = None) -> None:
         """Show hard errors (the answer is not saved) and a soft warning (needs a reason)."""
-        icon_size = self.fontMetrics().height()
         self.error_label.setVisible(bool(errors))
         if errors:
-            self.error_label.setText(self.tr("Not saved: ") + " ".join(errors))
-            self._set_icon(self.error_label, QStyle.StandardPixmap.SP_MessageBoxCritical, icon_size)
+            self.error_label.setText(self.tr("✖ Not saved: ") + " ".join(errors))
+            self.error_label.setAccessibleName(self.error_label.text())
         self.warning_label.setVisible(warning is not None)
         self.reason.setVisible(warning is not None or bool(self.reason.text()))
         if warning is not None:
-            self.warning_label.setText(self.tr("Check this answer: ") + warning + self.tr(" Give a reason to keep it."))
-
-    def _set_icon(self, label: QLabel, which: QStyle.StandardPixmap, size: int) -> None:
-        label.setAccessibleDescription(label.text())
+            text = self.tr("⚠ Check this answer: ") + warning + self.tr(" Give a reason to keep it.")
+            self.warning_label.setText(text)
+            self.warning_label.setAccessibleName(text)
 
     def set_read_only(self, read_only: bool) -> None:
         self.input.set_read_only(read_only)
