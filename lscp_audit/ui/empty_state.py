@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 class EmptyStateWidget(QWidget):
@@ -22,7 +22,13 @@ class EmptyStateWidget(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setMaximumWidth(560)
         layout.addWidget(self.heading)
-        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not by an alignment flag: an aligned word-wrapped label loses its
+        # height-for-width and gets clipped.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.text, 10)
+        row.addStretch(1)
+        layout.addLayout(row)
         self._buttons = QVBoxLayout()
         layout.addLayout(self._buttons)
         layout.addStretch(2)
