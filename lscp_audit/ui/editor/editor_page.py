@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from lscp_audit.core.audit import Answer, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.services.audit_types import AnswerRejected, MissingAnswer, OpenAudit, WarningNotAcknowledged
+from lscp_audit.ui.display import judgement_label
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
 from lscp_audit.ui.editor.editor_header import EditorHeaderWidget
@@ -210,6 +211,7 @@ class EditorPage(QWidget):
             return
         progress = self.sections.index(row).data(ProgressRole)
         self.stack.show_section(progress.section_id, progress.agency)
+        self._refresh_section_judgement()
 
     def go_to_section(self, section_id: str, agency: str | None = None) -> None:
         row = self.sections.row_of(section_id, agency)
@@ -276,6 +278,18 @@ class EditorPage(QWidget):
 
     def _saved(self, _key: str) -> None:
         self._refresh_progress()
+        self._refresh_section_judgement()
+
+    def _refresh_section_judgement(self) -> None:
+        current = self.stack.current
+        if current is None or self.opened.template.judgement_rules is None:
+            return
+        section_id, agency = current
+        try:
+            judgement = self.service.judgements(self.audit_id).get(section_id, agency)
+        except LscpAuditError:
+            return
+        self.stack.page(section_id, agency).show_judgement(judgement_text(judgement))
 
     def _save_rejected(self, key: str, exc: LscpAuditError) -> None:
         block = next((b for b in self.stack.blocks() if b.key == key), None)
@@ -320,6 +334,17 @@ class EditorPage(QWidget):
             self.sign_handler(self, self.audit_id)
             self.reload()
             self.audit_changed.emit(self.audit_id)
+
+
+def judgement_text(judgement: Any) -> str:
+    """``Section judgement: Good (rule: ...)``, with the override when there is one."""
+    if judgement is None:
+        return ""
+    derived = judgement_label(judgement.derived) or "not enough answers yet"
+    text = f"Section judgement: {derived}. Rule: {judgement.rule_text}"
+    if judgement.override is not None:
+        text += f" Overridden to {judgement_label(judgement.override.value)}: {judgement.override.rationale}"
+    return text
 
 
 def _key(answer: Answer) -> str:

@@ -48,7 +48,17 @@ class SectionPageWidget(QWidget):
             block.changed.connect(self.block_changed)
             layout.addWidget(block)
             self.blocks[block.key] = block
+        self.judgement = QLabel()
+        self.judgement.setWordWrap(True)
+        self.judgement.setVisible(False)
+        layout.addWidget(self.judgement)
         layout.addStretch(1)
+
+    def show_judgement(self, text: str) -> None:
+        """The section's derived judgement and the rule behind it (empty: hide)."""
+        self.judgement.setText(text)
+        self.judgement.setAccessibleName(text)
+        self.judgement.setVisible(bool(text))
 
     def apply_visibility(self, visible: set[str], required: set[str]) -> None:
         """Show only the visible questions; mark the ones required now."""
