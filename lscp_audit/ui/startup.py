@@ -119,6 +119,9 @@ class StartupFlow(QObject):
 
         try:
             service.unlock(passphrase=DEMO_PASSPHRASE)
+        except WrongPassphrase:  # built from the CLI with a passphrase of its own
+            self._ask_unlock(service, self.tr("This demo vault has its own passphrase."))
+            return
         except LscpAuditError as exc:
             self._demo_failed(exc)
             return
