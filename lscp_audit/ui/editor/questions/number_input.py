@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
@@ -23,6 +24,7 @@ class NumberInput(QuestionInput):
         self.editor = QLineEdit()
         validator = QDoubleValidator(self.editor)
         validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+        validator.setLocale(QLocale.c())  # answers are stored with a decimal point, whatever the locale
         self.editor.setValidator(validator)
         self.editor.setMaximumWidth(self.editor.fontMetrics().horizontalAdvance("0" * 14) + 16)
         self.editor.setAccessibleName(question.label)
@@ -35,7 +37,7 @@ class NumberInput(QuestionInput):
         self.editor.setText("" if value is None else str(value))
 
     def value(self) -> Any:
-        text = self.editor.text().strip().replace(",", "")
+        text = self.editor.text().strip()
         if not text:
             return None
         try:
