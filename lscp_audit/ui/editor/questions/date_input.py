@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QPushButton, QWidget
 
 from lscp_audit.core.templates.model import Question
 from lscp_audit.ui.editor.questions.base import QuestionInput
@@ -26,9 +26,17 @@ class DateInput(QuestionInput):
         self.editor = make_date_edit(question.label)
         self.editor.dateChanged.connect(self._changed)
         self._loading = False
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setAccessibleName(f"{question.label}: clear the date")
+        self.clear_button.clicked.connect(self.clear)
         layout.addWidget(self.editor)
+        layout.addWidget(self.clear_button)
         layout.addStretch(1)
         self.setFocusProxy(self.editor)
+
+    def clear(self) -> None:
+        """Back to "Not set" (as the user would: emits `edited`)."""
+        self.editor.setDate(UNSET)
 
     def _changed(self, _date: QDate) -> None:
         if not self._loading:
@@ -46,9 +54,10 @@ class DateInput(QuestionInput):
 
     def set_read_only(self, read_only: bool) -> None:
         self.editor.setReadOnly(read_only)
+        self.clear_button.setEnabled(not read_only)
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.editor]
+        return [self.editor, self.clear_button]
 
 
 def make_date_edit(name: str) -> QDateEdit:
