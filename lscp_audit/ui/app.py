@@ -12,14 +12,12 @@ from PySide6.QtWidgets import QApplication
 from lscp_audit import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
 from lscp_audit.ui.errors import ExceptionHook
 from lscp_audit.ui.main_window import MainWindow
-from lscp_audit.ui.qt_compat import pin_singletons
 from lscp_audit.ui.shell import build_main_window
 
 log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    pin_singletons()  # before any Qt call: see qt_compat (PySide6 6.12 on Python 3.11)
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing

@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
 from lscp_audit import APP_NAME
 from lscp_audit.ui import prefs
 from lscp_audit.ui.about_dialog import AboutDialog
-from lscp_audit.ui.qt_compat import pin_singletons
 
-pin_singletons()  # see qt_compat: a PySide6 6.12 reference-count bug on Python 3.11
 
 FALLBACK_SHORTCUTS: dict[QKeySequence.StandardKey, str] = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",

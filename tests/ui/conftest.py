@@ -13,9 +13,7 @@ from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.storage.keyfile import TEST_POLICY
-from lscp_audit.ui.qt_compat import pin_singletons
 
-pin_singletons()  # PySide6 6.12 on Python 3.11 over-releases None/True/False (see qt_compat)
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PASSPHRASE = "correct horse battery staple 42"
 

@@ -14,9 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(vault_path: str, passphrase: str, templates_dir: str, audit_id: str) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from lscp_audit.ui.qt_compat import pin_singletons
 
-    pin_singletons()
     from PySide6.QtTest import QTest
 
     from lscp_audit.services.audit_service import AuditService
