@@ -25,7 +25,6 @@ from lscp_audit import APP_NAME
 from lscp_audit.ui import prefs
 from lscp_audit.ui.about_dialog import AboutDialog
 
-
 FALLBACK_SHORTCUTS: dict[QKeySequence.StandardKey, str] = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.New: "Ctrl+N",

@@ -12,10 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(vault_path: str, passphrase: str, templates_dir: str, audit_id: str) -> int:
-    from PySide6.QtWidgets import QApplication
-
-
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     from lscp_audit.services.audit_service import AuditService
     from lscp_audit.services.template_service import TemplateService
