@@ -80,9 +80,9 @@ def completed_audit(template: Template) -> AuditRecord:
 
 
 def run() -> list[Row]:
+    from lscp_audit.atomic_files import atomic_write_bytes
     from lscp_audit.core.report_data import build_report_data
     from lscp_audit.reports import identity_certs
-    from lscp_audit.reports.atomic_write import atomic_write_bytes
     from lscp_audit.reports.pipeline import build_signed, build_unsigned
     from lscp_audit.reports.signing import SignerIdentity
     from lscp_audit.reports.verification import verify_pdf

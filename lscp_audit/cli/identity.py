@@ -85,7 +85,7 @@ def _read(path: str) -> bytes:
 
 
 def _write(path: str, data: bytes) -> None:
-    from lscp_audit.reports.atomic_write import atomic_write_bytes
+    from lscp_audit.atomic_files import atomic_write_bytes
 
     try:
         atomic_write_bytes(Path(path), data)

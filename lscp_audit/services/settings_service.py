@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from lscp_audit import paths
+from lscp_audit.atomic_files import atomic_write_text
 from lscp_audit.core.errors import ValidationError, VaultLocked
 from lscp_audit.services.vault_backups import DEFAULT_RETENTION_DAYS
 from lscp_audit.storage.backups import DEFAULT_BACKUP_COUNT
@@ -209,17 +209,8 @@ class SettingsService:
 
     def _write_config(self, data: dict[str, Any]) -> None:
         """Atomic write: a private temporary file in the same folder, then rename."""
-        folder = paths.ensure_private_dir(self._config_path.parent)
-        temp = folder / f".{self._config_path.name}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self._config_path)
-        finally:
-            temp.unlink(missing_ok=True)
+        paths.ensure_private_dir(self._config_path.parent)
+        atomic_write_text(self._config_path, json.dumps(data, indent=2, sort_keys=True))
 
 
 def _spec(key: str) -> SettingSpec:

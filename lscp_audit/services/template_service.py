@@ -10,13 +10,12 @@ and content hash). Audits rebuild their frozen template with `load_frozen`.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lscp_audit import paths
+from lscp_audit.atomic_files import atomic_write_text
 from lscp_audit.core.errors import NotFound, TemplateError
 from lscp_audit.core.templates import (
     Problem,
@@ -148,7 +147,7 @@ class TemplateService:
             raise TemplateInvalid(problems)
         self._check_import_allowed(template, path)
         target = paths.ensure_private_dir(self.user_dir) / f"{template.id}.yaml"
-        _write_atomic(target, text)
+        atomic_write_text(target, text)
         log.info("imported template %s", template_key(template.id, template.version))
         return _info(template, USER, target)
 
@@ -175,17 +174,3 @@ class TemplateService:
             cached = load_template_text(source_text, file_name, run_tests=False)
             self._frozen[source_text] = cached
         return cached
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    """Write via a private temporary file in the same folder, then replace the target."""
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, target)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lscp_audit.atomic_files import fsync_dir
 from lscp_audit.core.errors import VaultCorrupt, VaultError
 from lscp_audit.storage import engine as eng
 from lscp_audit.storage.engine import IntegrityReport, RawKey
-from lscp_audit.storage.keyfile import fsync_dir, keyfile_path
+from lscp_audit.storage.keyfile import keyfile_path
 from lscp_audit.storage.lockfile import VaultLock
 from lscp_audit.storage.vault import Vault, sidecars
 

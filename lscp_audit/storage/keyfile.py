@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.errors import VaultCorrupt, VaultError, WrongPassphrase
 from lscp_audit.storage.engine import RawKey
 
@@ -311,32 +311,6 @@ def load_keyfile(path: Path) -> KeyFile:
         raise
     except (ValueError, KeyError, TypeError) as exc:
         raise VaultCorrupt(f"The key file {path} is damaged or not an LSCP Audit key file.") from exc
-
-
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write via a temp file in the same folder: chmod first, fsync, replace, fsync the folder."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def save_keyfile(path: Path, keyfile: KeyFile) -> None:

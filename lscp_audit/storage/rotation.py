@@ -17,10 +17,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from lscp_audit.atomic_files import fsync_dir
 from lscp_audit.core.errors import VaultError
 from lscp_audit.storage.backups import check_file
 from lscp_audit.storage.engine import RawKey
-from lscp_audit.storage.keyfile import KeyFile, fsync_dir, keyfile_path, save_keyfile
+from lscp_audit.storage.keyfile import KeyFile, keyfile_path, save_keyfile
 from lscp_audit.storage.vault import Vault, sidecars
 
 log = logging.getLogger(__name__)

@@ -102,7 +102,7 @@ def test_failed_write_keeps_previous_export(
 ) -> None:
     dest = out / "r.pdf"
     dest.write_bytes(b"previous export")
-    from lscp_audit.reports import atomic_write
+    from lscp_audit import atomic_files as atomic_write
 
     def fail(*_args: object) -> None:
         raise OSError(28, "No space left on device")

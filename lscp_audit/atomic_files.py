@@ -1,4 +1,5 @@
-"""Atomic file writes for exported reports (security.md §4.4, style R13).
+"""Atomic file writes for everything the app saves outside the vault: exported reports, key
+files, backups, imported templates and settings (security.md §4.4, style R13).
 
 The data goes to a temporary file in the destination's own folder (never a shared temp folder),
 created with owner-only permissions before any byte lands, flushed and fsynced, then moved over
@@ -19,7 +20,7 @@ _REPLACE_RETRIES = 5  # Windows: a viewer or indexer may hold the target open br
 
 def temp_path_for(destination: Path) -> Path:
     """A hidden, unpredictable temporary name next to `destination` (no content in the name)."""
-    return destination.parent / f".lscp-export-{secrets.token_hex(6)}.tmp"
+    return destination.parent / f".lscp-write-{secrets.token_hex(6)}.tmp"
 
 
 def atomic_write_bytes(destination: Path | str, data: bytes, *, mode: int = 0o600) -> Path:
@@ -36,11 +37,16 @@ def atomic_write_bytes(destination: Path | str, data: bytes, *, mode: int = 0o60
             handle.flush()
             os.fsync(handle.fileno())
         _replace(tmp, destination)
-        _fsync_dir(destination.parent)
+        fsync_dir(destination.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
     return destination
+
+
+def atomic_write_text(destination: Path | str, text: str, *, mode: int = 0o600) -> Path:
+    """`atomic_write_bytes` for UTF-8 text (newlines written as given)."""
+    return atomic_write_bytes(destination, text.encode("utf-8"), mode=mode)
 
 
 def _replace(src: Path, dst: Path) -> None:
@@ -54,7 +60,8 @@ def _replace(src: Path, dst: Path) -> None:
             time.sleep(0.1 * (attempt + 1))
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no directory fsync)."""
     if sys.platform == "win32":
         return
     fd = os.open(folder, os.O_RDONLY)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from lscp_audit.reports import atomic_write
-from lscp_audit.reports.atomic_write import atomic_write_bytes
+from lscp_audit import atomic_files as atomic_write
+from lscp_audit.atomic_files import atomic_write_bytes
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.startswith(".lscp-export-")]
+    return [p.name for p in folder.iterdir() if p.name.startswith(".lscp-write-")]
 
 
 def test_writes_and_replaces(tmp_path: Path) -> None:
@@ -69,4 +69,4 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
 
 def test_temp_name_has_no_content(tmp_path: Path) -> None:
     name = atomic_write.temp_path_for(tmp_path / "lscp-audit-report-R-AAAA-BBBB.pdf").name
-    assert name.startswith(".lscp-export-") and "R-AAAA" not in name
+    assert name.startswith(".lscp-write-") and "R-AAAA" not in name
