@@ -86,6 +86,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         VAULT, "Completed audits older than this can be purged (check any IICSA hold first).",
         minimum=1, maximum=1200, stored_key="vault.retention_days", stored_per_unit=DAYS_PER_MONTH,
     ),
+    SettingSpec(
+        "report.timestamp_url", str, "", "Timestamp server (RFC 3161, optional)", VAULT,
+        "Leave empty to sign fully offline. When set, signing asks this server for a trusted timestamp.",
+        max_length=300,
+    ),
 )  # fmt: skip
 SPECS: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
 
@@ -100,6 +105,7 @@ class AppSettings:
     protective_marking: str
     backup_count: int
     retention_months: int
+    timestamp_url: str
 
     @classmethod
     def defaults(cls) -> AppSettings:
@@ -130,6 +136,8 @@ def coerce(spec: SettingSpec, value: Any) -> Any:
         raise ValidationError([f"{spec.label} must be at most {spec.max_length} characters"])
     if spec.key == "report.protective_marking" and not text:
         raise ValidationError([f"{spec.label} cannot be empty"])
+    if spec.key == "report.timestamp_url" and text and not text.lower().startswith(("https://", "http://")):
+        raise ValidationError([f"{spec.label} must be an http:// or https:// address, or empty"])
     return text
 
 

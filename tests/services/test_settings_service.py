@@ -113,3 +113,13 @@ def test_reset_and_demo_flag(vault: Any) -> None:
     assert not service.is_demo
     vault.settings.set(DEMO_FLAG_KEY, True)
     assert service.is_demo
+
+
+def test_timestamp_server_is_optional_and_must_be_a_web_address(vault: Any) -> None:
+    service = SettingsService(vault)
+    assert service.get("report.timestamp_url") == ""  # signing stays offline by default
+    with pytest.raises(ValidationError, match="http:// or https://"):
+        service.set("report.timestamp_url", "ftp://tsa.example.org")
+    service.set("report.timestamp_url", " https://tsa.example.org/tsr ")
+    assert vault.settings.get("report.timestamp_url") == "https://tsa.example.org/tsr"
+    assert service.values().timestamp_url == "https://tsa.example.org/tsr"
