@@ -36,8 +36,16 @@ def test_help_lists_command_groups() -> None:
     assert "open the desktop app" in result.stdout
 
 
-def test_services_and_cli_import_without_pyside6_and_without_heavy_libraries() -> None:
-    script = textwrap.dedent(
+def _run_python(script: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_services_and_cli_import_without_pyside6_and_load_pdf_libraries_lazily() -> None:
+    out = _run_python(
         """
         import importlib, pkgutil, sys
         sys.modules["PySide6"] = None  # any import of PySide6 now raises ImportError
@@ -45,14 +53,23 @@ def test_services_and_cli_import_without_pyside6_and_without_heavy_libraries() -
         for pkg in (lscp_audit.cli, lscp_audit.services):
             for info in pkgutil.iter_modules(pkg.__path__):
                 importlib.import_module(f"{pkg.__name__}.{info.name}")
-        lscp_audit.cli.build_parser()
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in {"reportlab", "pyhanko", "shiboken6"})
-        print("heavy:", loaded)
+        print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & {"reportlab", "pyhanko", "shiboken6"}))
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "heavy: []" in result.stdout
+    assert "loaded: []" in out
+
+
+def test_cli_start_up_loads_no_heavy_library() -> None:
+    out = _run_python(
+        """
+        import sys
+        import lscp_audit.cli
+        lscp_audit.cli.build_parser()
+        heavy = {"reportlab", "pyhanko", "PySide6", "sqlalchemy", "sqlcipher3", "yaml", "cryptography", "keyring"}
+        print("loaded:", sorted({m.split(".")[0] for m in sys.modules} & heavy))
+        """
+    )
+    assert "loaded: []" in out
 
 
 def test_gui_without_display_exits_with_a_clear_message() -> None:

@@ -24,7 +24,6 @@ from lscp_audit.cli.audit_format import (
 from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
 from lscp_audit.core.audit import Auditor, AuditStatus
 from lscp_audit.core.errors import ValidationError
-from lscp_audit.services.audit_types import AuditFilter, IncompleteAudit
 
 
 def register(subparsers: Any) -> None:
@@ -143,6 +142,8 @@ def run_fill(args: argparse.Namespace) -> int:
 
 
 def run_complete(args: argparse.Namespace) -> int:
+    from lscp_audit.services.audit_types import IncompleteAudit
+
     with open_vault_from_args(args) as vault:
         try:
             record = _service(vault, args).complete(args.audit_id)
@@ -153,6 +154,8 @@ def run_complete(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from lscp_audit.core.audit_query import AuditFilter
+
     filters = AuditFilter(
         statuses=tuple(AuditStatus(s) for s in args.status or ()),
         template_id=args.template,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lscp_audit.core.templates import Template
-from lscp_audit.core.templates.export import template_to_dict
-from lscp_audit.services.template_service import TemplateService
+if TYPE_CHECKING:
+    from lscp_audit.core.templates import Template
+    from lscp_audit.services.template_service import TemplateService
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    service = TemplateService()
+    service = _service()
     rows = service.list_templates()
     if args.json:
         keys = ("id", "title", "version", "kind", "source")
@@ -54,9 +54,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    template = TemplateService().get(args.id)
+    template = _service().get(args.id)
     if args.json:
-        print(json.dumps(template_to_dict(template), indent=2, ensure_ascii=False))
+        print(json.dumps(_template_dict(template), indent=2, ensure_ascii=False))
     else:
         print(outline(template))
     return 0
@@ -88,7 +88,7 @@ def outline(template: Template) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    service = TemplateService()
+    service = _service()
     failed = False
     for name in args.files:
         template, problems = service.check_file(name)
@@ -104,6 +104,18 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    info = TemplateService().import_template(args.file)
+    info = _service().import_template(args.file)
     print(f"Imported template '{info.id}' version {info.version} into {info.path.parent}")
     return 0
+
+
+def _service() -> TemplateService:
+    from lscp_audit.services.template_service import TemplateService
+
+    return TemplateService()
+
+
+def _template_dict(template: Template) -> dict[str, object]:
+    from lscp_audit.core.templates.export import template_to_dict
+
+    return template_to_dict(template)

@@ -7,13 +7,9 @@ problem as ``FILE:LINE: message``. `check_template_text` returns the problems in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from lscp_audit.core.templates.hashing import content_hash, normalise_source, template_key
-from lscp_audit.core.templates.loader import (
-    check_template_file,
-    check_template_text,
-    load_template_file,
-    load_template_text,
-)
 from lscp_audit.core.templates.model import (
     AGENCIES_FIELD,
     FORMAT_VERSION,
@@ -32,6 +28,27 @@ from lscp_audit.core.templates.model import (
     TemplateKind,
 )
 from lscp_audit.core.templates.problems import Problem, TemplateInvalid
+
+if TYPE_CHECKING:
+    from lscp_audit.core.templates.loader import (
+        check_template_file,
+        check_template_text,
+        load_template_file,
+        load_template_text,
+    )
+
+# The loader pulls in YAML and the expression compiler; load it on first use so that code which
+# only needs the model (the CLI's start-up, for one) stays fast.
+_LOADER_NAMES = frozenset({"check_template_file", "check_template_text", "load_template_file", "load_template_text"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADER_NAMES:
+        from lscp_audit.core.templates import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AGENCIES_FIELD",
