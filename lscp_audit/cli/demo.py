@@ -41,12 +41,15 @@ def run_demo(args: argparse.Namespace) -> int:
     path = Path(args.vault) if args.vault else paths.data_dir() / DEMO_FILE
     passphrase = os.environ.get(PASSPHRASE_ENV) or demo_data.DEMO_PASSPHRASE
 
+    interactive = not args.quiet and sys.stderr.isatty()
+
     def progress(percent: int, step: str) -> None:
-        if not args.quiet:
+        # A progress line redrawn in place suits a terminal; in a log or pipe it is just noise.
+        if interactive:
             print(f"\r{percent:3d}% {step[:60]:<60}", end="", file=sys.stderr, flush=True)
 
     result = demo_data.build_demo_vault(path, passphrase, progress=progress, sign=not args.no_sign)
-    if not args.quiet:
+    if interactive:
         print(file=sys.stderr)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.by_status.items()))
     print(f"Demo vault created at {path}: {result.audits} fictitious audits ({counts}).")
