@@ -1,0 +1,173 @@
+"""QA inbox page (offscreen Qt, operations run synchronously) with real vaults and real signed
+PDFs: import by button and by drop, per-file summary, duplicates, trust, filter, remove."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.inbox_service import InboxService
+from lscp_audit.services.report_service import ReportService
+from lscp_audit.ui.empty_state import EmptyStateWidget
+from lscp_audit.ui.inbox import ImportedReturnsWidget
+from lscp_audit.ui.inbox.returns_model import COL_IMPORTED, COL_REPORT, COL_SIGNED, COL_SUBJECT, COL_VERIFIED
+from lscp_audit.ui.inbox_page import InboxPage
+from lscp_audit.ui.reports import VerifyPage
+from tests.reports.sample_audit import CANARY, NAMES, make_vault, stored_audit, yaml_template
+from tests.ui.test_accessibility import mnemonic_clashes, unnamed_inputs
+
+DATE = re.compile(r"^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
+
+
+@pytest.fixture(scope="module")
+def auditor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """An auditor's vault that has exported one signed report, and its certificate."""
+    folder = tmp_path_factory.mktemp("auditor")
+    vault = make_vault(folder / "auditor.lscp")
+    vault.audits.create(stored_audit(yaml_template()), "test")
+    IdentityService(vault).create(NAMES["greek"], "Health visitor", "NHS Trust")
+    reports = ReportService(vault, actor="test")
+    exported = reports.export("a-0001", folder / "signed.pdf")
+    yield {"signed": exported.path, "report_id": exported.report_id, "pem": reports.identities.export_certificate_pem()}
+    vault.close()
+
+
+@pytest.fixture()
+def page(qtbot: QtBot, tmp_path: Path) -> Iterator[InboxPage]:
+    vault = make_vault(tmp_path / "qa.lscp")
+    widget = InboxPage(inbox=InboxService(vault))
+    qtbot.addWidget(widget)
+    yield widget
+    vault.close()
+
+
+def _returns(page: InboxPage) -> ImportedReturnsWidget:
+    assert isinstance(page.returns, ImportedReturnsWidget)
+    return page.returns
+
+
+def _junk(tmp_path: Path) -> Path:
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7 nothing")
+    return junk
+
+
+def test_import_lists_the_return_and_summarises_each_file(
+    qtbot: QtBot, page: InboxPage, auditor: dict[str, Any], tmp_path: Path
+) -> None:
+    returns = _returns(page)
+    assert returns.model.rowCount() == 0 and "No returns imported yet" in returns.summary.text()
+    with qtbot.waitSignal(returns.files_imported) as blocker:
+        returns.import_files([auditor["signed"], _junk(tmp_path)])
+    assert [r.status for r in blocker.args[0]] == ["imported", "rejected"]
+    assert returns.summary.text() == "1 imported, 1 not imported."
+    assert not returns.results.isHidden() and returns.results_model.rowCount() == 2
+    assert returns.results_model.index(1, 1).data() == "Not imported"
+    assert returns.results_model.index(1, 2).data().startswith("Not a readable PDF")
+    assert returns.proxy.rowCount() == 1
+    row = [returns.proxy.index(0, c).data() for c in range(returns.proxy.columnCount())]
+    assert row[COL_REPORT] == auditor["report_id"] and row[COL_SUBJECT] == CANARY
+    assert DATE.match(row[COL_SIGNED]) and DATE.match(row[COL_IMPORTED])
+    assert row[COL_VERIFIED] == "Valid, signer not trusted"
+    assert returns.proxy.index(0, COL_VERIFIED).data(Qt.ItemDataRole.ToolTipRole)
+    assert unnamed_inputs(page) == []
+
+
+def test_drop_imports_pdfs_and_a_second_drop_is_a_duplicate(
+    qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]
+) -> None:
+    returns = _returns(page)
+
+    def drop() -> None:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(auditor["signed"])), QUrl.fromLocalFile("/tmp/notes.txt")])
+        event = QDropEvent(
+            QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        returns.dropEvent(event)
+
+    with qtbot.waitSignal(returns.files_imported) as blocker:
+        drop()
+    assert len(blocker.args[0]) == 1 and returns.summary.text() == "1 imported."
+    with qtbot.waitSignal(returns.files_imported):
+        drop()
+    assert returns.summary.text() == "1 already in the inbox." and returns.model.rowCount() == 1
+
+
+def test_trusted_certificate_makes_imports_trusted(qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]) -> None:
+    returns = _returns(page)
+    assert returns.trust_label.text() == "Trusted certificates: 0"
+    returns.trust_certificate(auditor["pem"])
+    assert (
+        returns.trust_label.text() == "Trusted certificates: 1" and "1 certificate(s) trusted" in returns.summary.text()
+    )
+    with qtbot.waitSignal(returns.files_imported):
+        returns.import_files([auditor["signed"]])
+    assert returns.proxy.index(0, COL_VERIFIED).data() == "Valid, trusted signer"
+    returns.trust_certificate("not a certificate")
+    assert "That did not work" in returns.summary.text()
+
+
+def test_filter_and_remove(
+    qtbot: QtBot, page: InboxPage, auditor: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    returns = _returns(page)
+    with qtbot.waitSignal(returns.files_imported):
+        returns.import_files([auditor["signed"]])
+    qtbot.keyClicks(returns.filter, "no such text")
+    assert returns.proxy.rowCount() == 0
+    returns.filter.clear()
+    qtbot.keyClicks(returns.filter, auditor["report_id"].lower())
+    assert returns.proxy.rowCount() == 1
+    assert not returns.remove_button.isEnabled()
+    returns.table.selectRow(0)
+    assert returns.remove_button.isEnabled()
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    with qtbot.assertNotEmitted(returns.return_removed):
+        returns.remove_selected()
+    assert returns.model.rowCount() == 1
+    with qtbot.waitSignal(returns.return_removed):
+        qtbot.mouseClick(returns.remove_button, Qt.MouseButton.LeftButton)
+    assert auditor["report_id"] in asked[0] and returns.model.rowCount() == 0
+    assert not returns.remove_button.isEnabled()
+
+
+def test_models_pass_the_model_tester(
+    qtbot: QtBot, qtmodeltester: Any, page: InboxPage, auditor: dict[str, Any]
+) -> None:
+    returns = _returns(page)
+    with qtbot.waitSignal(returns.files_imported):
+        returns.import_files([auditor["signed"], auditor["signed"]])
+    qtmodeltester.check(returns.model)
+    qtmodeltester.check(returns.proxy)
+    qtmodeltester.check(returns.results_model)
+
+
+def test_tabs_keep_the_verify_page_and_no_mnemonic_clashes(qtbot: QtBot, page: InboxPage) -> None:
+    assert isinstance(page.verify, VerifyPage) and page.tabs.count() == 2
+    page.show()
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        assert mnemonic_clashes(page) == []
+        assert unnamed_inputs(page) == []
+
+
+def test_without_a_vault_only_verify_works(qtbot: QtBot) -> None:
+    page = InboxPage()
+    qtbot.addWidget(page)
+    assert isinstance(page.returns, EmptyStateWidget) and isinstance(page.verify, VerifyPage)
