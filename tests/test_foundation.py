@@ -32,8 +32,9 @@ def test_version_is_printed() -> None:
 def test_help_lists_command_groups() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    assert "gui" in result.stdout
     assert "open the desktop app" in result.stdout
+    for group in ("gui", "templates", "vault", "identity", "audit", "demo", "export", "verify", "inbox"):
+        assert f"    {group} " in result.stdout, group
 
 
 def _run_python(script: str) -> str:

@@ -42,13 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug detail to the log file")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"lscp_audit.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"lscp_audit.cli.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"lscp_audit.cli.{name}").register(subparsers)
     return parser
 
 
