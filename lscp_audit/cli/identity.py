@@ -143,24 +143,23 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_create_ca(args: argparse.Namespace) -> int:
-    from lscp_audit.reports.identity_certs import export_pkcs12
-    from lscp_audit.services.identity_service import create_partnership_ca
+    from lscp_audit.services.identity_service import create_partnership_root
 
     password = _password(CA_PASSWORD_ENV, "Password for the root's PKCS#12 file: ", confirm=True)
-    material = create_partnership_ca(args.partnership)
-    _write(args.out, export_pkcs12(material, password, "partnership-root"))
+    root = create_partnership_root(args.partnership, password)
+    _write(args.out, root.pkcs12)
     if args.cert_out:
-        _write(args.cert_out, material.certificate_pem.encode("ascii"))
+        _write(args.cert_out, root.certificate_pem.encode("ascii"))
     print(f"Partnership root written to {args.out}; give auditors certificates with 'identity issue'.")
     return 0
 
 
 def run_issue(args: argparse.Namespace) -> int:
-    from lscp_audit.reports.identity_certs import import_pkcs12
     from lscp_audit.services.identity_service import issue_auditor_pkcs12
 
-    ca = import_pkcs12(_read(args.ca), _password(CA_PASSWORD_ENV, "Root PKCS#12 password: ") or None)
+    root_password = _password(CA_PASSWORD_ENV, "Root PKCS#12 password: ") or None
     password = _password(P12_PASSWORD_ENV, "Password for the auditor's PKCS#12 file: ", confirm=True)
-    _write(args.out, issue_auditor_pkcs12(ca, args.name, args.role, args.agency, args.email, password))
+    data = issue_auditor_pkcs12(_read(args.ca), root_password, args.name, args.role, args.agency, args.email, password)
+    _write(args.out, data)
     print(f"Auditor certificate written to {args.out}; import it with 'lscp-audit identity import'.")
     return 0

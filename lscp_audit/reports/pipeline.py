@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
+from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.signing import DEFAULT_REASON, FieldPlacement, SignerIdentity, SignOptions, sign_report
 
 

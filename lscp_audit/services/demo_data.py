@@ -19,10 +19,10 @@ from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.core.progress import CancelToken, Progress, check, no_progress
 from lscp_audit.core.templates.model import Template
 from lscp_audit.core.validation import Severity, validate_answer
 from lscp_audit.core.visibility import evaluate_visibility, is_required
-from lscp_audit.reports.progress import CancelToken, Progress, check, no_progress
 from lscp_audit.services import demo_content
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_store import TemplateCatalogue

@@ -5,7 +5,7 @@ issued by the partnership root when a CA is given) or imports an organisation's 
 The private key is stored only in the encrypted vault (``identities`` table); the certificate
 (with any issuing certificates after it, PEM) can be exported for the QA subgroup to trust.
 
-The partnership root helpers (`create_partnership_ca`, `issue_auditor_pkcs12`) need no vault:
+The partnership root helpers (`create_partnership_root`, `issue_auditor_pkcs12`) need no vault:
 the QA subgroup runs them once and hands each auditor a PKCS#12 file to import.
 Logs carry identity ids only, never names or keys.
 """
@@ -169,13 +169,23 @@ class IdentityService:
         return [c.certificate_pem for c in self._vault.trusted_certs.list()]
 
 
-def create_partnership_ca(partnership: str) -> certs.SigningMaterial:
-    """A new partnership root (key and certificate) for the QA subgroup."""
-    return certs.create_partnership_ca(partnership)
+@dataclass(frozen=True)
+class PartnershipRoot:
+    """A new partnership root as files: its PKCS#12 (key and certificate) and its certificate PEM."""
+
+    pkcs12: bytes
+    certificate_pem: str
+
+
+def create_partnership_root(partnership: str, password: bytes) -> PartnershipRoot:
+    """A new partnership root (key and certificate) for the QA subgroup, as a password-protected PKCS#12."""
+    material = certs.create_partnership_ca(partnership)
+    return PartnershipRoot(certs.export_pkcs12(material, password, "partnership-root"), material.certificate_pem)
 
 
 def issue_auditor_pkcs12(
-    ca: certs.SigningMaterial, name: str, role: str, agency: str, email: str, password: bytes
+    root_pkcs12: bytes, root_password: bytes | None, name: str, role: str, agency: str, email: str, password: bytes
 ) -> bytes:
     """A PKCS#12 file with a new auditor key and a certificate issued by the partnership root."""
-    return certs.export_pkcs12(certs.issue_auditor_certificate(ca, name, role, agency, email), password)
+    root = certs.import_pkcs12(root_pkcs12, root_password)
+    return certs.export_pkcs12(certs.issue_auditor_certificate(root, name, role, agency, email), password)

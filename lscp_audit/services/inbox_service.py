@@ -27,7 +27,7 @@ from typing import Any
 
 from lscp_audit.core.errors import Cancelled, ValidationError, VaultError
 from lscp_audit.core.identity import ImportedReturn, TrustedCertificate
-from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
+from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf_bytes
 from lscp_audit.services.identity_service import IdentityService
 

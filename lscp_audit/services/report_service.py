@@ -25,9 +25,9 @@ from lscp_audit import __version__
 from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.report_data import DEFAULT_MARKING, ReportInputs, build_report_data, report_id_for
 from lscp_audit.core.templates.model import Template
-from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
 from lscp_audit.services.identity_service import IdentityService

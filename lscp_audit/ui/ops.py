@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from lscp_audit.core.errors import Cancelled
-from lscp_audit.reports.progress import CancelToken  # the one cancel flag every layer checks
+from lscp_audit.core.progress import CancelToken  # the one cancel flag every layer checks
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.timers import single_shot_timer
 

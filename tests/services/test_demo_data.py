@@ -13,7 +13,7 @@ import pytest
 from lscp_audit import paths
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.errors import Cancelled, VaultError
-from lscp_audit.reports.progress import CancelToken
+from lscp_audit.core.progress import CancelToken
 from lscp_audit.services import demo_data
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_types import AuditFilter

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from lscp_audit.core.errors import NotFound, ValidationError
-from lscp_audit.reports.progress import CancelToken
+from lscp_audit.core.progress import CancelToken
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import (
     TRUSTED,

@@ -11,7 +11,7 @@ import pytest
 
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.errors import Cancelled, LscpAuditError, NotFound, ValidationError
-from lscp_audit.reports.progress import CancelToken
+from lscp_audit.core.progress import CancelToken
 from lscp_audit.reports.verification import verify_pdf
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.report_service import ExportOptions, ReportService, verify_files

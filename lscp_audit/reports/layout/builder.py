@@ -12,10 +12,10 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
+from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.layout import sections, summary
 from lscp_audit.reports.layout.flow import SignatureSlot, heading, para
 from lscp_audit.reports.layout.page_template import ReportDocTemplate
-from lscp_audit.reports.progress import Progress, SupportsCancel, check, no_progress
 
 DOCUMENT_TITLE = "LSCP audit report"
 

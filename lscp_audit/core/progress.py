@@ -1,4 +1,4 @@
-"""Progress reporting and cancellation for long report work, as plain callables (no Qt).
+"""Progress reporting and cancellation for long work (export, import, demo), as plain callables.
 
 Long operations take ``progress: Callable[[int, str], None]`` (percent, short step label) and an
 optional `CancelToken`. The UI turns these into signals; the CLI ignores them.
@@ -41,7 +41,7 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         """Raise `Cancelled` if `cancel()` was called."""
         if self._event.is_set():
-            raise Cancelled("the export was cancelled")
+            raise Cancelled("the operation was cancelled")
 
 
 def check(cancel: SupportsCancel | None) -> None:
