@@ -56,7 +56,13 @@ def _insert_audits(raw: Any, count: int) -> None:
 
 
 def _plain_repo(path: Path) -> tuple[AuditRepository, sa.Engine, WriteWorker]:
-    engine = sa.create_engine(f"sqlite:///{path}")
+    # The same SQLite build as the vault (sqlcipher3's bundled one, opened with no key, which is
+    # plain SQLite), so the ratio measures encryption and not a different SQLite version.
+    import sqlcipher3
+
+    engine = sa.create_engine(
+        "sqlite://", creator=lambda: sqlcipher3.connect(str(path), check_same_thread=False), poolclass=sa.QueuePool
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(conn: Any, _rec: Any) -> None:
