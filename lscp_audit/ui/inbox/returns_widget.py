@@ -26,7 +26,13 @@ from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
-from lscp_audit.ui.inbox.returns_model import COL_IMPORTED, EntryRole, ReturnsSortProxyModel, ReturnsTableModel
+from lscp_audit.ui.inbox.returns_model import (
+    COL_IMPORTED,
+    COL_TEMPLATE,
+    EntryRole,
+    ReturnsSortProxyModel,
+    ReturnsTableModel,
+)
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.reports.verify_page import pdf_paths
 
@@ -98,6 +104,10 @@ class ImportedReturnsWidget(QWidget):
             ),
         )
         self.table.setModel(self.proxy)
+        # Long template titles take the spare width and elide, so the signature column stays in view.
+        self.table.horizontalHeader().setSectionResizeMode(COL_TEMPLATE, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_IMPORTED, Qt.SortOrder.DescendingOrder)  # most recently imported first
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -146,8 +156,11 @@ class ImportedReturnsWidget(QWidget):
         entries, trusted = loaded
         self.model.set_rows(entries)
         self.trust_label.setText(self.tr("Trusted certificates: %d") % trusted)
+        empty_text = self.tr("No returns imported yet.")
         if not entries and not self.summary.text():
-            self.summary.setText(self.tr("No returns imported yet."))
+            self.summary.setText(empty_text)
+        elif entries and self.summary.text() == empty_text:
+            self.summary.clear()
         self._update_buttons()
 
     def selected_entries(self) -> list[Any]:
