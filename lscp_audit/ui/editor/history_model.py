@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from lscp_audit.core.templates.model import Template
 from lscp_audit.services.audit_types import HistoryEntry
 from lscp_audit.ui.display import format_datetime
+from lscp_audit.ui.row_table_model import RowTableModel
 
 COL_WHEN = 0
 COL_WHO = 1
@@ -17,7 +18,6 @@ COL_WHAT = 2
 COL_FROM = 3
 COL_TO = 4
 HEADERS = ("When", "Who", "What", "From", "To")
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def describe_field(field: str, template: Template | None) -> str:
@@ -33,24 +33,19 @@ def describe_field(field: str, template: Template | None) -> str:
     return field.replace("_", " ").replace(":", ": ").capitalize()
 
 
-class HistoryTableModel(QAbstractTableModel):
+class HistoryTableModel(RowTableModel[HistoryEntry]):
     """Rows are `HistoryEntry` values, oldest first."""
+
+    headers = HEADERS
 
     def __init__(self, entries: Sequence[HistoryEntry], template: Template | None, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows = list(entries)
         self._template = template
+        self.set_rows(entries)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def cell(self, entry: HistoryEntry, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        entry = self._rows[index.row()]
         values = (
             format_datetime(entry.at),
             entry.actor,
@@ -58,12 +53,7 @@ class HistoryTableModel(QAbstractTableModel):
             _short(entry.old_value),
             _short(entry.new_value),
         )
-        return values[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+        return values[column]
 
 
 def _short(value: str) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult
+from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 COL_FILE, COL_OUTCOME, COL_DETAILS = range(3)
 HEADERS = ("File", "Result", "Details")
@@ -18,8 +18,7 @@ OUTCOMES = {
     ImportStatus.REJECTED: "Not imported",
     ImportStatus.SKIPPED: "Skipped",
 }
-ResultRole = Qt.ItemDataRole.UserRole + 1
-AnyIndex = QModelIndex | QPersistentModelIndex
+ResultRole = ObjectRole
 
 
 def details_text(result: InboxImportResult) -> str:
@@ -33,38 +32,14 @@ def details_text(result: InboxImportResult) -> str:
     return f"{text}. {result.note[:1].upper()}{result.note[1:]}" if result.note else text
 
 
-class ImportResultsModel(QAbstractTableModel):
+class ImportResultsModel(RowTableModel[InboxImportResult]):
     """Rows are `InboxImportResult`s; `ResultRole` gives the result."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[InboxImportResult] = []
+    headers = HEADERS
 
-    def set_rows(self, rows: Sequence[InboxImportResult]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section < len(HEADERS):
-            return self.tr(HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        result = self._rows[index.row()]
-        if role == ResultRole:
-            return result
+    def cell(self, result: InboxImportResult, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            texts = (result.path.name, self.tr(OUTCOMES[result.status]), details_text(result))
-            return texts[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_OUTCOME:
+            return (result.path.name, self.tr(OUTCOMES[result.status]), details_text(result))[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
             return QColor("#1b6b35") if result.ok else QColor("#a11d1d")
         return None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from lscp_audit.services.inbox_service import InboxEntry
 from lscp_audit.ui.display import format_date, judgement_label
+from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 COL_REPORT, COL_TEMPLATE, COL_SUBJECT, COL_SIGNER, COL_SIGNED, COL_VERIFIED, COL_OVERALL, COL_IMPORTED = range(8)
 HEADERS = (
@@ -22,9 +22,8 @@ HEADERS = (
     "Overall judgement",
     "Imported",
 )
-SortRole = Qt.ItemDataRole.UserRole + 1
-EntryRole = Qt.ItemDataRole.UserRole + 2
-AnyIndex = QModelIndex | QPersistentModelIndex
+EntryRole = ObjectRole
+SortRole = ObjectRole + 1
 TRUSTED_COLOUR = QColor("#1b6b35")
 UNTRUSTED_COLOUR = QColor("#8a4b00")
 
@@ -62,43 +61,17 @@ def sort_key(entry: InboxEntry, column: int) -> str:
     return display_row(entry)[column].casefold()
 
 
-class ReturnsTableModel(QAbstractTableModel):
+class ReturnsTableModel(RowTableModel[InboxEntry]):
     """Rows are `InboxEntry` DTOs; `set_rows` replaces them all. `EntryRole` gives the entry."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[InboxEntry] = []
+    headers = HEADERS
 
-    def set_rows(self, rows: Sequence[InboxEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[InboxEntry]:
-        return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section < len(HEADERS):
-            return self.tr(HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        entry = self._rows[index.row()]
+    def cell(self, entry: InboxEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return display_row(entry)[index.column()]
+            return display_row(entry)[column]
         if role == SortRole:
-            return sort_key(entry, index.column())
-        if role == EntryRole:
-            return entry
-        if index.column() == COL_VERIFIED:
+            return sort_key(entry, column)
+        if column == COL_VERIFIED:
             return self._verified_data(entry, role)
         return None
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+
+from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 COL_FILE, COL_VERDICT, COL_SIGNER, COL_SIGNED_AT, COL_TRUSTED, COL_TEMPLATE = range(6)
 HEADERS = ("File", "Verdict", "Signer", "Signed at", "Trusted", "Template")
-ResultRole = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
+ResultRole = ObjectRole
 
 
 def signed_at_text(result: Any) -> str:
@@ -41,41 +42,15 @@ def template_text(result: Any) -> str:
     return f"{template.get('id')} {template.get('version')}" if template else ""
 
 
-class VerificationTableModel(QAbstractTableModel):
+class VerificationTableModel(RowTableModel[Any]):
     """Rows of `VerificationResult`; `ResultRole` returns the result object."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
+    headers = HEADERS
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        result = self._rows[index.row()]
-        if role == ResultRole:
-            return result
+    def cell(self, result: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(result, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_VERDICT:
+            return self._text(result, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_VERDICT:
             return QColor("#1b6b35") if result.ok() else QColor("#a11d1d")
         return None
 
