@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
@@ -118,6 +118,13 @@ def test_verify_page_accepts_dropped_pdfs(qtbot: QtBot, service: ReportService, 
     with qtbot.waitSignal(page.verified) as blocker:
         page.dropEvent(event)
     assert len(blocker.args[0]) == 1 and blocker.args[0][0].ok()
+    text_only = QMimeData()
+    text_only.setUrls([QUrl.fromLocalFile(str(out / "notes.txt"))])
+    enter = QDragEnterEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, text_only, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    page.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # only PDFs may be dropped
 
 
 def test_verify_dialog_and_preview_helper(qtbot: QtBot) -> None:

@@ -34,7 +34,7 @@ from lscp_audit.ui.inbox.returns_model import (
     ReturnsTableModel,
 )
 from lscp_audit.ui.ops import BackgroundOp, OpContext
-from lscp_audit.ui.reports.verify_page import pdf_paths
+from lscp_audit.ui.pdf_drop import PdfDropMixin
 
 
 def summary_text(results: Sequence[InboxImportResult]) -> str:
@@ -61,7 +61,7 @@ def _table(name: str, description: str) -> QTableView:
     return table
 
 
-class ImportedReturnsWidget(QWidget):
+class ImportedReturnsWidget(PdfDropMixin, QWidget):
     """Import signed PDFs into the vault's inbox and list the returns there.
 
     `inbox` is an `InboxService` (or anything with its methods). Vault work runs on the serial
@@ -171,20 +171,13 @@ class ImportedReturnsWidget(QWidget):
         self.remove_button.setEnabled(bool(self.selected_entries()))
 
     # --- import ------------------------------------------------------------------------------
-    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        if event.mimeData().hasUrls() and pdf_paths(event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        files = pdf_paths(event.mimeData().urls())
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
-
     def _choose_pdfs(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, self.tr("Import signed PDFs"), "", self.tr("PDF files (*.pdf)"))
         if names:
             self.import_files([Path(n) for n in names])
+
+    def pdfs_dropped(self, files: list[Path]) -> None:
+        self.import_files(files)
 
     def import_files(self, files: Sequence[Path]) -> None:
         """Verify and import `files` off the GUI thread, with progress and Cancel."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.ui.ops import BackgroundOp, OpContext
+from lscp_audit.ui.pdf_drop import PdfDropMixin
 from lscp_audit.ui.reports.verification_model import VerificationTableModel
 
 Verifier = Callable[..., list[Any]]
@@ -34,13 +35,7 @@ def _default_verify(files: Sequence[Path], *, trust_pems: Sequence[str] = (), pa
     return verify_files(files, trust_pems=trust_pems, password=password)
 
 
-def pdf_paths(urls: Sequence[Any]) -> list[Path]:
-    """Local .pdf files among dropped URLs."""
-    paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-    return [p for p in paths if p.suffix.lower() == ".pdf"]
-
-
-class VerifyPage(QWidget):
+class VerifyPage(PdfDropMixin, QWidget):
     """Drop signed PDFs (or choose them) and optionally trusted certificates; each file gets a
     verdict: signed, unchanged, wholly covered, signer, time, trust and template.
 
@@ -93,16 +88,6 @@ class VerifyPage(QWidget):
         layout.addWidget(self.summary)
 
     # --- input -----------------------------------------------------------------------------
-    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        if event.mimeData().hasUrls() and pdf_paths(event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        files = pdf_paths(event.mimeData().urls())
-        if files:
-            event.acceptProposedAction()
-            self.verify_files(files)
-
     def _choose_pdfs(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose signed PDFs"), "", self.tr("PDF files (*.pdf)"))
         if names:
@@ -124,6 +109,9 @@ class VerifyPage(QWidget):
         self.trust_label.setText(self.tr("Trusted certificates: %d") % len(self.trust_pems))
 
     # --- work ------------------------------------------------------------------------------
+    def pdfs_dropped(self, files: list[Path]) -> None:
+        self.verify_files(files)
+
     def verify_files(self, files: Sequence[Path]) -> None:
         """Verify `files` off the GUI thread and show the results."""
         password = self.password.text() or None
