@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
-from lscp_audit.cli.verify import PASSWORD_ENV
+from lscp_audit.cli.verify import PASSWORD_ENV, pdf_password
 from lscp_audit.core.errors import LscpAuditError, SignatureInvalid
 
 
@@ -59,17 +58,6 @@ def register(subparsers: Any) -> None:
     trust.set_defaults(handler=run_trust)
 
 
-def _password(args: argparse.Namespace) -> str | None:
-    """The same variable and prompt as `verify`; the password is used once and never stored."""
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
-    if args.ask_password:
-        import getpass
-
-        return getpass.getpass("PDF password: ")
-    return None
-
-
 def result_line(result: Any) -> str:
     """``FILE: imported (R-XXXX-XXXX, trusted)``, ``FILE: duplicate (...)`` or ``FILE: rejected: reason``."""
     if result.status == "rejected" or result.status == "skipped":
@@ -82,7 +70,7 @@ def result_line(result: Any) -> str:
 def run_import(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
 
-    password = _password(args)
+    password = pdf_password(args)
     with open_vault_from_args(args) as vault:
         results = InboxService(vault).import_files([Path(f) for f in args.files], password=password)
     print("\n".join(result_line(r) for r in results))

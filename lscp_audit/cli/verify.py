@@ -50,7 +50,9 @@ def _trust_pems(files: list[str]) -> list[str]:
     return pems
 
 
-def _password(args: argparse.Namespace) -> str | None:
+def pdf_password(args: argparse.Namespace) -> str | None:
+    """The password for encrypted PDFs: the environment variable, else a prompt with --ask-password.
+    It is used once and never stored."""
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
     if args.ask_password:
@@ -122,7 +124,7 @@ def describe(result: Any, trust_given: bool) -> str:
 def run_verify(args: argparse.Namespace) -> int:
     from lscp_audit.services.report_service import verify_files
 
-    results = verify_files(args.files, trust_pems=_trust_pems(args.trust), password=_password(args))
+    results = verify_files(args.files, trust_pems=_trust_pems(args.trust), password=pdf_password(args))
     if args.json:
         print(json.dumps([result_dict(r) for r in results], indent=2, ensure_ascii=False))
     else:
