@@ -30,6 +30,7 @@ from lscp_audit.core.identity import ImportedReturn, TrustedCertificate
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf_bytes
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.report_service import verify_files
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +308,12 @@ class InboxService:
         added = self.identities.trust_certificate(pem_text, label)
         log.info("%d certificate(s) trusted for the inbox", len(added))
         return added
+
+    def verify(
+        self, files: Sequence[Path | str], *, trust_pems: Sequence[str] = (), password: str | None = None
+    ) -> list[VerificationResult]:
+        """Verify PDFs without importing them, trusting this vault's certificates plus `trust_pems`."""
+        return verify_files(files, trust_pems=[*self.identities.trusted_pems(), *trust_pems], password=password)
 
     def trusted_count(self) -> int:
         """How many certificates this vault trusts."""

@@ -35,18 +35,29 @@ class InboxPage(QWidget):
         layout.addWidget(intro)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("QA inbox views"))
-        self.returns: QWidget = self._returns_widget(session, inbox)
+        inbox = self._inbox_service(session, inbox)
+        self.returns: QWidget = self._returns_widget(inbox)
         self.tabs.addTab(self.returns, self.tr("Imported returns"))
-        self.verify = VerifyPage()
+        if inbox is None:
+            self.verify = VerifyPage()
+        else:  # with a vault open, Verify also trusts the certificates the vault trusts
+            self.verify = VerifyPage(
+                verify=inbox.verify,
+                trust_note=self.tr("The certificates trusted in this vault are used."),
+            )
         fill_missing_accessibility(self.verify, self.tr("Verification results"))
         self.tabs.addTab(self.verify, self.tr("Verify a PDF"))
         layout.addWidget(self.tabs, 1)
 
-    def _returns_widget(self, session: Any, inbox: Any) -> QWidget:
+    @staticmethod
+    def _inbox_service(session: Any, inbox: Any) -> Any:
         if inbox is None and session is not None:
             from lscp_audit.services.inbox_service import InboxService
 
-            inbox = InboxService(session.vault_service.vault)
+            return InboxService(session.vault_service.vault)
+        return inbox
+
+    def _returns_widget(self, inbox: Any) -> QWidget:
         if inbox is None:
             return EmptyStateWidget(
                 self.tr("Imported returns"), self.tr("Open the vault to import and list signed returns.")

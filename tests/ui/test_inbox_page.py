@@ -171,3 +171,17 @@ def test_without_a_vault_only_verify_works(qtbot: QtBot) -> None:
     page = InboxPage()
     qtbot.addWidget(page)
     assert isinstance(page.returns, EmptyStateWidget) and isinstance(page.verify, VerifyPage)
+
+
+def test_verify_tab_uses_the_certificates_the_vault_trusts(
+    qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]
+) -> None:
+    verify = page.verify
+    assert "trusted in this vault" in verify.trust_label.text()
+    with qtbot.waitSignal(verify.verified) as before:
+        verify.verify_files([auditor["signed"]])
+    assert before.args[0][0].ok() and not before.args[0][0].trusted
+    _returns(page)._inbox.trust_certificate(auditor["pem"])
+    with qtbot.waitSignal(verify.verified) as after:
+        verify.verify_files([auditor["signed"]])
+    assert after.args[0][0].trusted and after.args[0][0].trust_checked

@@ -45,9 +45,10 @@ class VerifyPage(PdfDropMixin, QWidget):
 
     verified = Signal(list)
 
-    def __init__(self, parent: QWidget | None = None, *, verify: Verifier | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, verify: Verifier | None = None, trust_note: str = "") -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
+        self._trust_note = trust_note  # e.g. that the open vault's trusted certificates are used too
         self._verify = verify or _default_verify
         self.trust_pems: list[str] = []
         self.model = VerificationTableModel(self)
@@ -55,7 +56,8 @@ class VerifyPage(PdfDropMixin, QWidget):
         self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.drop_zone.setMinimumHeight(90)
         self.drop_zone.setStyleSheet("border: 2px dashed palette(mid); border-radius: 6px; padding: 12px;")
-        self.trust_label = QLabel(self.tr("Trusted certificates: none (trust is not checked)"))
+        self.trust_label = QLabel(trust_note or self.tr("Trusted certificates: none (trust is not checked)"))
+        self.trust_label.setWordWrap(True)
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password, placeholderText=self.tr("Password for encrypted PDFs (optional)")
         )
@@ -106,7 +108,8 @@ class VerifyPage(PdfDropMixin, QWidget):
             self.summary.setText(self.tr("That file is not a PEM certificate."))
             return
         self.trust_pems.append(pem)
-        self.trust_label.setText(self.tr("Trusted certificates: %d") % len(self.trust_pems))
+        added = self.tr("Trusted certificates added here: %d") % len(self.trust_pems)
+        self.trust_label.setText(f"{self._trust_note} {added}".strip())
 
     # --- work ------------------------------------------------------------------------------
     def pdfs_dropped(self, files: list[Path]) -> None:
