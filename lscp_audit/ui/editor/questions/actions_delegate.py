@@ -25,9 +25,12 @@ class ActionsDelegate(QStyledItemDelegate):
             editor: QWidget = make_date_edit(HEADERS[COL_DUE])
             editor.setParent(parent)
         elif column == COL_STATUS:
-            editor = QComboBox(parent)
-            for status in ACTION_STATUS_OPTIONS:
-                editor.addItem(status.label, status.code)
+            status = QComboBox(parent)
+            for option in ACTION_STATUS_OPTIONS:
+                status.addItem(option.label, option.code)
+            # A closed combo box ignores Enter, so save the choice as soon as it is made.
+            status.activated.connect(lambda _index: self.commitData.emit(status))
+            editor = status
         elif column == COL_OWNER_AGENCY:
             editor = QComboBox(parent)
             editor.setEditable(True)
