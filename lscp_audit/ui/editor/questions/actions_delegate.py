@@ -26,8 +26,8 @@ class ActionsDelegate(QStyledItemDelegate):
             editor.setParent(parent)
         elif column == COL_STATUS:
             status = QComboBox(parent)
-            for option in ACTION_STATUS_OPTIONS:
-                status.addItem(option.label, option.code)
+            for choice in ACTION_STATUS_OPTIONS:
+                status.addItem(choice.label, choice.code)
             # A closed combo box ignores Enter, so save the choice as soon as it is made.
             status.activated.connect(lambda _index: self.commitData.emit(status))
             editor = status
