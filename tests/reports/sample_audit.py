@@ -225,6 +225,19 @@ def sample_audit(template: Template | None = None, *, long: bool = False, revisi
     )
 
 
+def amended_revision(audit: AuditRecord, question_id: str, value: Any, reason: str) -> AuditRecord:
+    """Revision 2 of `audit` with one answer changed and the reason for the change recorded."""
+    changed = [a if a.question_id != question_id else replace(a, value=value) for a in audit.answers]
+    return replace(
+        audit,
+        id="a-0002",
+        revision=2,
+        previous_revision_id=audit.id,
+        answers=tuple(changed),
+        amendment_reasons={question_id: reason},
+    )
+
+
 def sample_inputs(template: Template, audit: AuditRecord) -> ReportInputs:
     """What the template engine would say: eh_hidden and the exploitation section are hidden."""
     visible = set()

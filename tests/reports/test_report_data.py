@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from lscp_audit.core.report_data import (
@@ -16,7 +15,7 @@ from lscp_audit.core.report_data import (
     report_id_for,
 )
 from lscp_audit.core.templates.model import Option, Question, QuestionType
-from tests.reports.sample_audit import GENERATED_AT, sample_inputs
+from tests.reports.sample_audit import GENERATED_AT, amended_revision, sample_inputs
 
 
 def test_schema_header_and_json_compatible(report_data: dict[str, Any]) -> None:
@@ -60,15 +59,7 @@ def test_judgements_counts_actions(report_data: dict[str, Any]) -> None:
 
 
 def test_change_summary(template: Any, audit: Any) -> None:
-    changed = [a if a.question_id != "eh_date" else replace(a, value="2026-03-20") for a in audit.answers]
-    amended = replace(
-        audit,
-        id="a-0002",
-        revision=2,
-        previous_revision_id=audit.id,
-        answers=tuple(changed),
-        amendment_reasons={"eh_date": "Typo"},
-    )
+    amended = amended_revision(audit, "eh_date", "2026-03-20", "Typo")
     data = build_report_data(
         amended, template, generated_at=GENERATED_AT, inputs=sample_inputs(template, amended), previous=audit
     )

@@ -4,7 +4,6 @@ compact/full modes, wrapping, repeated table headers, change summary and metadat
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,15 @@ import pytest
 from lscp_audit.core.report_data import build_report_data
 from lscp_audit.reports.pipeline import build_unsigned
 from tests.reports import pdf_tools
-from tests.reports.sample_audit import CANARY, GENERATED_AT, NAMES, sample_audit, sample_inputs, sample_template
+from tests.reports.sample_audit import (
+    CANARY,
+    GENERATED_AT,
+    NAMES,
+    amended_revision,
+    sample_audit,
+    sample_inputs,
+    sample_template,
+)
 
 
 def _write(tmp_path: Path, data: dict[str, Any], name: str = "r.pdf", **kw: Any) -> Path:
@@ -138,15 +145,7 @@ def test_long_unbroken_word_stays_inside_the_page(tmp_path: Path, report_data: d
 
 
 def test_change_summary_for_amended_revision(tmp_path: Path, template: Any, audit: Any) -> None:
-    changed = [a if a.question_id != "eh_quality" else replace(a, value="good") for a in audit.answers]
-    amended = replace(
-        audit,
-        id="a-0002",
-        revision=2,
-        previous_revision_id=audit.id,
-        answers=tuple(changed),
-        amendment_reasons={"eh_quality": "Late record found"},
-    )
+    amended = amended_revision(audit, "eh_quality", "good", "Late record found")
     data = build_report_data(
         amended, template, generated_at=GENERATED_AT, inputs=sample_inputs(template, amended), previous=audit
     )
