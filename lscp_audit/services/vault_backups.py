@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from lscp_audit.storage import backups as bk
 from lscp_audit.storage import engine as eng
 from lscp_audit.storage.backups import BackupInfo
 from lscp_audit.storage.engine import RawKey
-from lscp_audit.storage.keyfile import KeyFile, keyfile_path, load_keyfile, save_keyfile
+from lscp_audit.storage.keyfile import KeyFile, keyfile_path, load_keyfile
 from lscp_audit.storage.lockfile import VaultLock
 from lscp_audit.storage.vault import Vault
 
@@ -58,7 +59,9 @@ class VaultBackupsMixin:
         if not 1 <= count <= 100:
             raise ValidationError(["Keep between 1 and 100 backups."])
         self.vault.settings.set("vault.backup_count", int(count))
-        bk.prune_backups(self.path, count)
+        vault_id = self.vault.vault_id
+        if vault_id is not None:
+            bk.prune_backups(self.path, count, vault_id)
 
     def backup(self, kind: str = "manual") -> BackupInfo:
         """Make a verified encrypted backup now."""
@@ -72,7 +75,7 @@ class VaultBackupsMixin:
         return bk.list_backups(self.path)
 
     def _auto_backup(self, key: RawKey) -> None:
-        newest = next((b for b in bk.list_backups(self.path) if b.kind == "auto"), None)
+        newest = next((b for b in bk.list_backups(self.path, self.vault.vault_id) if b.kind == "auto"), None)
         if newest is not None:
             age = datetime.now(UTC) - datetime.fromisoformat(newest.created_at)
             if age < timedelta(hours=AUTO_BACKUP_HOURS):
@@ -141,11 +144,10 @@ class VaultBackupsMixin:
         key, backup_keyfile = chosen
         lock = self._release_for_restore()
         try:
-            current_keyfile = self._keyfile or _try_load(keyfile_path(self.path))
-            moved = bk.restore_file(backup, self.path, key, lock)
+            current_keyfile = _try_load(keyfile_path(self.path))  # fresh, under the lock
             restored = _restored_keyfile(current_keyfile, backup_keyfile or _try_load(keyfile_path(backup)))
-            if restored is not None:
-                save_keyfile(keyfile_path(self.path), restored)
+            keyfile_json = json.dumps(restored.to_json(), indent=2) if restored is not None else None
+            moved = bk.restore_file(backup, self.path, key, lock, keyfile_json)
             self._vault = Vault.open(self.path, RawKey(key.bytes()), key_trusted=True, lock=lock)
         except BaseException:
             lock.release()

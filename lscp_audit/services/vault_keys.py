@@ -8,6 +8,8 @@ and keeps the keychain in step after an unlock. It never creates a new key for a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -73,6 +75,8 @@ class KeyRoutes:
         self.use_keychain = use_keychain
         self.policy = policy
         self.keychain_note = ""
+        # Set by `VaultService`: holds the vault lock around a key-file read-modify-write.
+        self.hold_lock: Callable[[], AbstractContextManager[object]] = nullcontext
 
     @property
     def keyfile_path(self) -> Path:
@@ -160,11 +164,16 @@ class KeyRoutes:
         return self._record_backend(keyfile, None)
 
     def _record_backend(self, keyfile: KeyFile, backend: str | None) -> KeyFile:
-        if keyfile.keychain_backend == backend:
-            return keyfile
-        updated = keyfile.with_keychain(backend)
-        save_keyfile(self.keyfile_path, updated)
-        return updated
+        with self.hold_lock():
+            try:
+                current = load_keyfile(self.keyfile_path)  # never write back a stale copy
+            except FileNotFoundError:
+                current = keyfile
+            if current.keychain_backend == backend:
+                return current
+            updated = current.with_keychain(backend)
+            save_keyfile(self.keyfile_path, updated)
+            return updated
 
     def describe(self, route: KeyRoute) -> str:
         note = f" {self.keychain_note}" if self.keychain_note and route is not KeyRoute.KEYCHAIN else ""

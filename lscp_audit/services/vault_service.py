@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from lscp_audit.core.history import ChainVerification
 from lscp_audit.services.passphrase import passphrase_problems
 from lscp_audit.services.vault_backups import VaultBackupsMixin
 from lscp_audit.services.vault_keys import Candidates, KeyRoute, KeyRoutes, Secret
+from lscp_audit.storage import backups as bk
 from lscp_audit.storage import rotation
 from lscp_audit.storage.engine import IntegrityReport, RawKey
 from lscp_audit.storage.keyfile import (
@@ -45,6 +48,7 @@ from lscp_audit.storage.keyfile import (
     save_keyfile,
 )
 from lscp_audit.storage.keystore import KeychainStatus, KeyStore
+from lscp_audit.storage.lockfile import VaultLock
 from lscp_audit.storage.repositories.context import utc_now
 from lscp_audit.storage.vault import Vault, sidecars
 
@@ -101,8 +105,10 @@ class VaultService(VaultBackupsMixin):
         self.actor = actor
         self._vault: Vault | None = None
         self._keyfile: KeyFile | None = None
+        self._held_lock: VaultLock | None = None
         self.route: KeyRoute | None = None
         self.route_message = ""
+        self.routes.hold_lock = self.hold_lock
 
     # --- state ------------------------------------------------------------------------------
     def set_path(self, path: Path) -> None:
@@ -113,7 +119,9 @@ class VaultService(VaultBackupsMixin):
         self.routes.path = self.path
 
     def exists(self) -> bool:
-        return self.path.exists() or self.routes.keyfile_path.exists()
+        """A vault (or its key file, or an unfinished restore of it) is at `path`: never offer to
+        create a new vault here."""
+        return self.path.exists() or self.routes.keyfile_path.exists() or bk.restore_journal_path(self.path).exists()
 
     @property
     def is_unlocked(self) -> bool:
@@ -153,11 +161,14 @@ class VaultService(VaultBackupsMixin):
         vault_id = str(uuid.uuid4())
         key = RawKey.generate()
         keyfile, recovery, master = new_keyfile(vault_id, utc_now(), key, passphrase, self.routes.policy)
-        save_keyfile(self.routes.keyfile_path, keyfile)
+        lock = VaultLock(self.path).acquire()
         try:
-            self._vault = Vault.create(self.path, RawKey(key.bytes()), vault_id=vault_id)
+            save_keyfile(self.routes.keyfile_path, keyfile)
+            self._vault = Vault.create(self.path, RawKey(key.bytes()), vault_id=vault_id, lock=lock)
         except BaseException:
-            self.routes.keyfile_path.unlink(missing_ok=True)
+            if self._vault is None:
+                self.routes.keyfile_path.unlink(missing_ok=True)
+            lock.release()
             raise
         _wipe(master)
         self._vault.settings.set("vault.use_keychain", bool(want_keychain))
@@ -179,25 +190,69 @@ class VaultService(VaultBackupsMixin):
         if self.is_unlocked:
             return UnlockResult(self.route or KeyRoute.PASSPHRASE, self.route_message)
         secret = Secret(passphrase=passphrase or None, recovery_key=recovery_key or None)
-        keyfile = self._try_load_keyfile(required=secret.given)
-        if secret.given:
-            assert keyfile is not None
-            candidates = self.routes.from_secret(keyfile, secret)
-            route = secret.route
-        else:
-            candidates = self.routes.from_keychain(keyfile, keyfile.vault_id if keyfile else None)
-            route = KeyRoute.KEYCHAIN
-            if not candidates.keys:
-                raise WrongPassphrase(self.routes.keychain_note or "Enter your passphrase to unlock the vault.")
+        if not self.exists():
+            raise VaultError(f"There is no vault at {self.path}.")
+        # The whole unlock runs under the vault lock: finishing an interrupted restore or rotation
+        # rewrites files, and nobody else may change the key file between our read and that write.
+        lock = VaultLock(self.path).acquire()
+        self._held_lock = lock
         try:
-            self._open_with(candidates, keyfile, route)
+            if bk.finish_interrupted_restore(self.path, lock):
+                log.info("finished an interrupted restore")
+            if not self.path.exists():
+                raise VaultError(f"There is no vault at {self.path}.")
+            keyfile = self._try_load_keyfile(required=secret.given)
+            if secret.given:
+                assert keyfile is not None
+                candidates = self.routes.from_secret(keyfile, secret)
+                route = secret.route
+            else:
+                candidates = self.routes.from_keychain(keyfile, keyfile.vault_id if keyfile else None)
+                route = KeyRoute.KEYCHAIN
+                if not candidates.keys:
+                    raise WrongPassphrase(self.routes.keychain_note or "Enter your passphrase to unlock the vault.")
+            try:
+                self._open_with(candidates, keyfile, route, lock)
+            finally:
+                candidates.wipe()
         finally:
-            candidates.wipe()
+            self._held_lock = None
+            if not self.is_unlocked:
+                lock.release()
         return UnlockResult(self.route or route, self.route_message)
 
+    # --- the key file: every read-modify-write under the vault lock ------------------------
+    @contextmanager
+    def hold_lock(self) -> Iterator[VaultLock]:
+        """The vault lock for a key-file update: the open vault's (held since unlock), one this
+        service is already holding, or a new one held just for the update (`VaultInUse` if another
+        window or command has the vault)."""
+        if self._vault is not None and not self._vault.closed:
+            yield self._vault.file_lock
+            return
+        if self._held_lock is not None and self._held_lock.held:
+            yield self._held_lock
+            return
+        lock = VaultLock(self.path).acquire()
+        self._held_lock = lock
+        try:
+            yield lock
+        finally:
+            self._held_lock = None
+            lock.release()
+
+    def _update_keyfile(self, change: Callable[[KeyFile], KeyFile]) -> KeyFile:
+        """Re-read the key file under the vault lock, apply `change` (which may run the KDF) and
+        save the result. Never writes back a cached copy, so no concurrent change is lost."""
+        with self.hold_lock():
+            current = self.routes.load_keyfile()
+            updated = change(current)
+            if updated is not current:
+                save_keyfile(self.routes.keyfile_path, updated)
+            self._keyfile = updated
+            return updated
+
     def _try_load_keyfile(self, required: bool) -> KeyFile | None:
-        if not self.path.exists():
-            raise VaultError(f"There is no vault at {self.path}.")
         try:
             return self.routes.load_keyfile()
         except VaultCorrupt:
@@ -205,7 +260,7 @@ class VaultService(VaultBackupsMixin):
                 raise
             return None
 
-    def _open_with(self, candidates: Candidates, keyfile: KeyFile | None, route: KeyRoute) -> None:
+    def _open_with(self, candidates: Candidates, keyfile: KeyFile | None, route: KeyRoute, lock: VaultLock) -> None:
         working = rotation.resolve_key(self.path, [k for k, _p in candidates.keys])
         if working is None:
             if route is KeyRoute.KEYCHAIN:
@@ -221,7 +276,11 @@ class VaultService(VaultBackupsMixin):
             keyfile = rotation.finish_interrupted(self.path, keyfile, pending_worked)
         key = RawKey(working.bytes())
         self._vault = Vault.open(
-            self.path, key, key_trusted=True, before_migrate=lambda engine: self._pre_migration_backup(engine, working)
+            self.path,
+            key,
+            key_trusted=True,
+            before_migrate=lambda engine: self._pre_migration_backup(engine, working),
+            lock=lock,
         )
         self.routes.keychain_note = ""
         if keyfile is not None and (route is not KeyRoute.KEYCHAIN or pending_worked):
@@ -243,10 +302,6 @@ class VaultService(VaultBackupsMixin):
         self.route = None
 
     # --- passphrase, recovery key, keychain, rotation ---------------------------------------
-    def _master(self, secret: Secret) -> bytearray:
-        keyfile = self._keyfile or self.routes.load_keyfile()
-        return self.routes.master(keyfile, secret)
-
     def change_passphrase(
         self, new_passphrase: str, *, passphrase: str | None = None, recovery_key: str | None = None
     ) -> None:
@@ -254,33 +309,36 @@ class VaultService(VaultBackupsMixin):
         problems = passphrase_problems(new_passphrase)
         if problems:
             raise ValidationError(problems)
-        keyfile = self._keyfile or self.routes.load_keyfile()
-        master = self.routes.master(keyfile, Secret(passphrase, recovery_key))
-        try:
-            updated = keyfile.with_passphrase(master, new_passphrase, self.routes.policy)
-        finally:
-            _wipe(master)
-        save_keyfile(self.routes.keyfile_path, updated)
-        self._keyfile = updated
+        secret = Secret(passphrase, recovery_key)
+
+        def rewrap(keyfile: KeyFile) -> KeyFile:
+            master = self.routes.master(keyfile, secret)
+            try:
+                return keyfile.with_passphrase(master, new_passphrase, self.routes.policy)
+            finally:
+                _wipe(master)
+
+        self._update_keyfile(rewrap)
         log.info("vault passphrase changed")
 
     def new_recovery_key(self, *, passphrase: str) -> str:
         """Replace the recovery key (the old one stops working); returns the new one to show once."""
-        keyfile = self._keyfile or self.routes.load_keyfile()
-        master = self.routes.master(keyfile, Secret(passphrase=passphrase))
         recovery = new_recovery_key()
-        try:
-            updated = keyfile.with_recovery(master, recovery, self.routes.policy)
-        finally:
-            _wipe(master)
-        save_keyfile(self.routes.keyfile_path, updated)
-        self._keyfile = updated
+
+        def rewrap(keyfile: KeyFile) -> KeyFile:
+            master = self.routes.master(keyfile, Secret(passphrase=passphrase))
+            try:
+                return keyfile.with_recovery(master, recovery, self.routes.policy)
+            finally:
+                _wipe(master)
+
+        self._update_keyfile(rewrap)
         return recovery
 
     def set_keychain_enabled(self, enabled: bool) -> str:
         """Opt in or out of keeping the key in the system keychain (vault must be unlocked)."""
         vault = self.vault
-        keyfile = self._keyfile or self.routes.load_keyfile()
+        keyfile = self.routes.load_keyfile()  # the vault lock is held while the vault is open
         vault.settings.set("vault.use_keychain", enabled)
         if enabled:
             key = self._current_key()
@@ -298,7 +356,7 @@ class VaultService(VaultBackupsMixin):
     def rotate_key(self, *, passphrase: str | None = None, recovery_key: str | None = None) -> None:
         """Re-encrypt the vault under a new data key (crash-safe; see ``storage/rotation.py``)."""
         vault = self.vault
-        keyfile = self._keyfile or self.routes.load_keyfile()
+        keyfile = self.routes.load_keyfile()  # fresh, under the lock the open vault holds
         master = self.routes.master(keyfile, Secret(passphrase, recovery_key))
         use_keychain = keyfile.keychain_backend is not None
         store_pending = None

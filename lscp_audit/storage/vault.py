@@ -78,12 +78,14 @@ class Vault:
 
     # --- lifecycle --------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, key: RawKey, *, vault_id: str, memory_security: bool = False) -> Vault:
-        """Create a new, empty vault file at `path` at the current schema version."""
+    def create(
+        cls, path: Path, key: RawKey, *, vault_id: str, memory_security: bool = False, lock: VaultLock | None = None
+    ) -> Vault:
+        """Create a new, empty vault file at `path` at the current schema version (`lock`: already held)."""
         if path.exists() or any(p.exists() for p in sidecars(path)):
             raise VaultError(f"{path} already exists; a new vault is never created over an existing file.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = VaultLock(path).acquire()
+        lock = (lock or VaultLock(path)).acquire()
         try:
             eng.create_private_file(path)
             engine = eng.make_engine(path, key, memory_security=memory_security)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary, JudgementOverride
 from lscp_audit.core.audit_query import AuditFilter, AuditPage
-from lscp_audit.core.errors import NotFound
+from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.storage.repositories import history
 from lscp_audit.storage.repositories.context import RepoContext, dumps
 from lscp_audit.storage.schema import AnswerRow, AuditRow, HistoryRow
@@ -339,7 +339,12 @@ class AuditRepository:
 
     # --- retention --------------------------------------------------------------------------
     def purge_candidates(self, completed_before: str) -> list[AuditSummary]:
-        """Completed, signed or amended audits completed before the given ISO date/time."""
+        """Completed, signed or amended audits completed before the given ISO date/time.
+
+        A revision that a later revision points to (``previous_revision_id``) is only a candidate
+        when that later revision is one too: an amended revision is never purged from under the
+        revision that replaced it, whose editor, completion and export read it.
+        """
         done = [str(AuditStatus.COMPLETE), str(AuditStatus.SIGNED), str(AuditStatus.AMENDED)]
         stmt = (
             sa.select(*_SUMMARY_COLUMNS)
@@ -349,7 +354,12 @@ class AuditRepository:
             .order_by(AuditRow.completed_at)
         )
         with self._ctx.read() as session:
-            return [_to_summary(r) for r in session.execute(stmt)]
+            found = [_to_summary(r) for r in session.execute(stmt)]
+            links = session.execute(
+                sa.select(AuditRow.previous_revision_id, AuditRow.id).where(AuditRow.previous_revision_id.is_not(None))
+            ).all()
+        keep = _still_needed({s.id for s in found}, links)
+        return [s for s in found if s.id not in keep]
 
     def purge(self, audit_ids: Iterable[str], actor: str) -> int:
         """Delete audits, their answers and history (secure_delete zeroes the freed pages).
@@ -360,6 +370,17 @@ class AuditRepository:
         now = self._ctx.clock()
 
         def work(session: Session) -> int:
+            links = session.execute(
+                sa.select(AuditRow.previous_revision_id, AuditRow.id).where(AuditRow.previous_revision_id.is_not(None))
+            ).all()
+            needed = _still_needed(set(ids), links)
+            if needed:
+                raise ValidationError(
+                    [
+                        f"{len(needed)} audit revision(s) cannot be purged: a later revision that is kept is "
+                        "based on them. Purge the later revision too, or keep both."
+                    ]
+                )
             removed = 0
             for audit_id in ids:
                 row = session.get(AuditRow, audit_id)
@@ -379,3 +400,20 @@ class AuditRepository:
 
 
 _JSON_COLUMNS = {"subject", "overrides", "amendment_reasons"}
+
+
+def _still_needed(chosen: set[str], links: Iterable[Any]) -> set[str]:
+    """The ids in `chosen` that a revision outside `chosen` depends on, directly or through a
+    chain of chosen revisions (A <- B <- C with only A and B chosen: both are still needed)."""
+    later: dict[str, list[str]] = {}
+    for previous, audit_id in links:
+        later.setdefault(str(previous), []).append(str(audit_id))
+    needed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for audit_id in chosen - needed:
+            if any(n not in chosen or n in needed for n in later.get(audit_id, [])):
+                needed.add(audit_id)
+                changed = True
+    return needed
