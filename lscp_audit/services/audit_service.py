@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord
+from lscp_audit.core.change_history import ChangeHistory, readable_history
+from lscp_audit.core.errors import NotFound
 from lscp_audit.core.judgements import Judgements
 from lscp_audit.core.templates.model import Template
 from lscp_audit.services import answers_io, audit_rules, subject_validation
@@ -305,6 +307,19 @@ class AuditService:
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
         """The audit's change history, oldest first (who, when, field, old -> new)."""
         return self._store.history(audit_id)
+
+    def change_history(self, audit_id: str) -> ChangeHistory:
+        """The history as people read it: question labels, sections, agency names, answers as
+        the report writes them, who and when; for a revision also the answers that differ from
+        the previous revision with their reasons (`core.change_history`)."""
+        opened = self.open_audit(audit_id)
+        previous = None
+        if opened.record.previous_revision_id:
+            try:
+                previous = self._store.get(opened.record.previous_revision_id)
+            except NotFound:  # purged under the retention policy: no comparison to show
+                previous = None
+        return readable_history(self._store.history(audit_id), opened.template, opened.record, previous)
 
     def revisions(self, audit_id: str) -> tuple[AuditRecord, ...]:
         """This audit and every earlier revision it amends, newest first."""

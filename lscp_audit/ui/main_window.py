@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit import APP_NAME
-from lscp_audit.ui import prefs
+from lscp_audit.ui import prefs, screen_fit
 from lscp_audit.ui.about_dialog import AboutDialog
 
 FALLBACK_SHORTCUTS: dict[QKeySequence.StandardKey, str] = {
@@ -71,8 +71,11 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._build_standard_actions()
         self.statusBar().showMessage(self.tr("Ready"))
-        if not prefs.restore_geometry(self):
-            self.resize(1200, 800)
+        if prefs.restore_geometry(self):
+            screen_fit.fit_minimum(self)
+            screen_fit.keep_on_screen(self)
+        else:
+            screen_fit.fit_to_screen(self, 1200, 800)
 
     def _build_standard_actions(self) -> None:
         self.quit_action = self.add_action(self.file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)

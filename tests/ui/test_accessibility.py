@@ -89,7 +89,7 @@ def test_editor_every_section_and_review(qtbot: QtBot, audit_service: AuditServi
     override = OverrideDialog(judgement, title)
     qtbot.addWidget(override)
     assert unnamed_inputs(override) == []
-    history = HistoryDialog(audit_service.history(page.audit_id), page.opened.template)
+    history = HistoryDialog(audit_service.change_history(page.audit_id))
     qtbot.addWidget(history)
     assert unnamed_inputs(history) == []
 

@@ -100,11 +100,11 @@ class EditorActions(QObject):
         page = self.page
         page.flush()
         try:
-            entries = page.service.history(page.audit_id)
+            history = page.service.change_history(page.audit_id)
         except LscpAuditError as exc:
             show_error(page, exc)
             return
-        HistoryDialog(entries, page.opened.template, page).exec()
+        HistoryDialog(history, page).exec()
 
 
 def ask_reason(page: EditorPage, title: str, prompt: str) -> str | None:

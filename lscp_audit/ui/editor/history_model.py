@@ -1,4 +1,9 @@
-"""Table model of an audit's change history: when, who, what, from, to."""
+"""Table models of an audit's readable change history (`core.change_history.ChangeLine` rows).
+
+`HistoryTableModel`: every change, oldest first (when, who, section, question, before, after).
+`AmendmentTableModel`: the answers a revision changed (question, before, after, reason), the
+same columns as the PDF's "Changes in this revision" table.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +12,68 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from lscp_audit.core.templates.model import Template
-from lscp_audit.services.audit_types import HistoryEntry
+from lscp_audit.core.change_history import ChangeLine
 from lscp_audit.ui.display import format_datetime
 from lscp_audit.ui.row_table_model import RowTableModel
 
 COL_WHEN = 0
 COL_WHO = 1
-COL_WHAT = 2
-COL_FROM = 3
-COL_TO = 4
-HEADERS = ("When", "Who", "What", "From", "To")
+COL_SECTION = 2
+COL_WHAT = 3
+COL_FROM = 4
+COL_TO = 5
+HEADERS = ("When", "Who", "Section", "Question or item", "Before", "After")
+
+AMEND_QUESTION = 0
+AMEND_BEFORE = 1
+AMEND_AFTER = 2
+AMEND_REASON = 3
+AMEND_HEADERS = ("Question", "Before", "After", "Reason")
+MAX_CELL = 400  # characters shown in a cell; the tooltip has the rest
+TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
 
 
-def describe_field(field: str, template: Template | None) -> str:
-    """``answer:q3@police`` -> the question label (and agency); other fields as words."""
-    kind, _, rest = field.partition(":")
-    if kind == "answer" and template is not None:
-        question_id, _, agency = rest.partition("@")
-        try:
-            label = template.question(question_id).label
-        except KeyError:
-            label = question_id
-        return f"{label} ({agency})" if agency else label
-    return field.replace("_", " ").replace(":", ": ").capitalize()
+def _cell(text: str, role: int) -> str:
+    if role == Qt.ItemDataRole.DisplayRole and len(text) > MAX_CELL:
+        return text[: MAX_CELL - 1] + "…"
+    return text
 
 
-class HistoryTableModel(RowTableModel[HistoryEntry]):
-    """Rows are `HistoryEntry` values, oldest first."""
+class HistoryTableModel(RowTableModel[ChangeLine]):
+    """Every change, oldest first."""
 
     headers = HEADERS
 
-    def __init__(self, entries: Sequence[HistoryEntry], template: Template | None, parent: Any = None) -> None:
+    def __init__(self, lines: Sequence[ChangeLine], parent: Any = None) -> None:
         super().__init__(parent)
-        self._template = template
-        self.set_rows(entries)
+        self.set_rows(lines)
 
-    def cell(self, entry: HistoryEntry, column: int, role: int) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def cell(self, line: ChangeLine, column: int, role: int) -> Any:
+        if role not in TEXT_ROLES:
             return None
         values = (
-            format_datetime(entry.at),
-            entry.actor,
-            describe_field(entry.field, self._template),
-            _short(entry.old_value),
-            _short(entry.new_value),
+            format_datetime(line.at),
+            line.who or self.tr("Not recorded"),
+            line.section,
+            line.question,
+            line.before,
+            line.after,
         )
-        return values[column]
+        return _cell(values[column], role)
 
 
-def _short(value: str) -> str:
-    text = (value or "").strip().strip('"')
-    return text if len(text) <= 200 else text[:197] + "…"
+class AmendmentTableModel(RowTableModel[ChangeLine]):
+    """Answers changed in this revision, in template order, with the reason given."""
+
+    headers = AMEND_HEADERS
+
+    def __init__(self, lines: Sequence[ChangeLine], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.set_rows(lines)
+
+    def cell(self, line: ChangeLine, column: int, role: int) -> Any:
+        if role not in TEXT_ROLES:
+            return None
+        question = f"{line.section}: {line.question}" if line.section else line.question
+        values = (question, line.before, line.after, line.reason or self.tr("No reason given yet"))
+        return _cell(values[column], role)
