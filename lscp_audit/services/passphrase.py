@@ -59,9 +59,9 @@ def passphrase_strength(text: str) -> Strength:
     hints = {
         0: f"Use at least {MIN_LENGTH} characters; several unrelated words work well.",
         1: "Add more words or characters.",
-        2: "Acceptable. A longer passphrase would be stronger.",
-        3: "Good.",
-        4: "Strong.",
+        2: "Acceptable; a longer passphrase would be stronger.",
+        3: "",
+        4: "",
     }
     return Strength(score=score, label=_LABELS[score], hint=hints[score])
 

@@ -76,6 +76,7 @@ class PassphrasePage(QWizardPage):
         self.setTitle(self.tr("Choose a passphrase"))
         self.setSubTitle(self.tr("You will need it when the system keychain cannot unlock the vault."))
         self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Create vault"))
         self.passphrase_field = PassphraseField()
         self.passphrase_field.changed.connect(self.completeChanged)
         status = wizard.service.keychain_status()

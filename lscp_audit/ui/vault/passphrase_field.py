@@ -53,7 +53,7 @@ class PassphraseField(QWidget):
         self.meter.setValue(strength.score)
         problems = self.problems() if self.first.text() else []
         text = (
-            f"{strength.label}. {strength.hint}"
+            " ".join(part for part in (f"{strength.label}.", strength.hint) if part)
             if self.first.text()
             else self.tr(
                 "Choose a passphrase of several unrelated words. It cannot be recovered without your recovery key."
