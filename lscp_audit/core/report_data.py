@@ -128,7 +128,22 @@ def _is_visible(inputs: ReportInputs, qid: str, agency: str) -> bool:
     return inputs.visible is None or (qid, agency) in inputs.visible
 
 
-def _answer_entry(question: Question, answer: Answer | None, agency: str, template: Template) -> dict[str, Any]:
+def _answer_entry(
+    question: Question, answer: Answer | None, agency: str, template: Template, relevant: bool
+) -> dict[str, Any]:
+    if not relevant:
+        # A hidden question's answer is printed in neither mode, so its value, evidence and any
+        # warning stay out of the data too (data minimisation); only the flag says it was hidden.
+        return {
+            "agency": agency or None,
+            "agency_label": agency_label(template, agency) if agency else None,
+            "value": None,
+            "display": NOT_APPLICABLE,
+            "evidence": "",
+            "warning_message": "",
+            "warning_reason": None,
+            "relevant": False,
+        }
     return {
         "agency": agency or None,
         "agency_label": agency_label(template, agency) if agency else None,
@@ -137,6 +152,7 @@ def _answer_entry(question: Question, answer: Answer | None, agency: str, templa
         "evidence": answer.evidence if answer else "",
         "warning_message": question.warning_message if answer and answer.warning_reason else "",
         "warning_reason": answer.warning_reason if answer else None,
+        "relevant": True,
     }
 
 
@@ -149,9 +165,8 @@ def _question_entry(
     for agency in agencies:
         if not agency and section.per_agency:
             continue
-        entry = _answer_entry(question, answers.get((question.id, agency)), agency, template)
-        entry["relevant"] = _is_visible(inputs, question.id, agency)
-        entries.append(entry)
+        relevant = _is_visible(inputs, question.id, agency)
+        entries.append(_answer_entry(question, answers.get((question.id, agency)), agency, template, relevant))
     return {
         "id": question.id,
         "label": question.label,
@@ -349,8 +364,9 @@ def build_report_data(
     """The complete report data (schema `SCHEMA_VERSION`) for `audit` rendered with `template`.
 
     `previous` is the revision this one amends (for the change summary); `mode` is ``full``
-    (not-relevant questions shown as not applicable) or ``compact`` (left out of the PDF; the
-    data keeps them flagged ``relevant: false`` either way).
+    (not-relevant questions shown as not applicable) or ``compact`` (left out of the PDF); in both
+    modes the data keeps hidden questions flagged ``relevant: false`` with ``value: null`` and no
+    evidence, because neither mode prints their answers.
     """
     inputs = inputs or ReportInputs()
     sections = [_section_entry(s, audit, template, inputs) for s in template.sections]

@@ -1,62 +1,154 @@
 """The section judgements chart (reportlab graphics): one horizontal bar per section (or per
-section and agency), its length the judgement's score and its colour the judgement's colour."""
+section and agency), its length the judgement's score and its colour the judgement's colour.
+
+Every label is printed in full (wrapped over as many lines as it needs, never cut) and the
+judgement is written beside its bar, so the chart reads without colour and its page text is
+its own text equivalent ("Recording … Requires improvement") for screen readers and
+`pdftotext`. All text is in the report's embedded face (the drawing's initial font too, so no
+non-embedded Helvetica is referenced).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lscp_audit.core.templates.scales import SCALE_LABELS, SCALE_SCORES
 from lscp_audit.reports import fonts
-from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, rgb
+from lscp_audit.reports.layout.styles import INK, JUDGEMENT_COLOURS, MUTED, RULE, rgb
 
-BAR_HEIGHT = 16
-LABEL_WIDTH = 190
+LABEL_SIZE = 8.5
+LABEL_LEADING = 10.5
+WORD_SIZE = 8.5
+KEY_SIZE = 8.0
+BAR_HEIGHT = 11.0
+ROW_GAP = 5.0
+LABEL_SHARE = 0.42  # of the drawing's width
+GAP = 8.0
 
 
-def _label(entry: dict[str, Any], limit: int = 38) -> str:
+@dataclass(frozen=True)
+class ChartRow:
+    label_lines: tuple[str, ...]
+    score: int
+    word: str
+    colour: tuple[float, float, float]
+
+    @property
+    def height(self) -> float:
+        return max(BAR_HEIGHT, LABEL_LEADING * len(self.label_lines)) + ROW_GAP
+
+
+def entry_label(entry: dict[str, Any]) -> str:
+    """The section title, with the agency for per-agency sections, in full."""
     title = str(entry.get("title", ""))
     if entry.get("agency_label"):
         title = f"{title} ({entry['agency_label']})"
-    return title if len(title) <= limit else title[: limit - 1] + "…"
+    return title
+
+
+def wrap_label(text: str, width: float, font: str = fonts.REGULAR, size: float = LABEL_SIZE) -> list[str]:
+    """Break `text` into lines of at most `width` points; a word longer than the width is
+    broken between characters. Nothing is left out."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    fonts.register_fonts()
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if stringWidth(trial, font, size) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while stringWidth(current, font, size) > width and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and stringWidth(current[:cut], font, size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def chart_rows(judgements: dict[str, Any], label_width: float) -> list[ChartRow]:
+    scale = str(judgements.get("scale", "grade"))
+    scores = SCALE_SCORES.get(scale, SCALE_SCORES["grade"])
+    labels = SCALE_LABELS.get(scale, {})
+    rows = []
+    for entry in judgements.get("sections") or []:
+        value = str(entry.get("value"))
+        word = labels.get(value) or str(entry.get("label") or "Not derived")
+        rows.append(
+            ChartRow(
+                tuple(wrap_label(entry_label(entry), label_width)),
+                scores.get(value, 0),
+                word,
+                JUDGEMENT_COLOURS.get(value, MUTED),
+            )
+        )
+    return rows
 
 
 def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
     """A Drawing of the section judgements, or None when there are none to chart."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    sections = judgements.get("sections") or []
-    if not sections:
-        return None
     scale = str(judgements.get("scale", "grade"))
     scores = SCALE_SCORES.get(scale, SCALE_SCORES["grade"])
     top = max(scores.values())
-    # Bars are drawn bottom-up, so reverse to read top-down like the section list.
-    ordered = list(reversed(sections))
-    height = BAR_HEIGHT * len(ordered) + 40
+    label_width = width * LABEL_SHARE
+    rows = chart_rows(judgements, label_width)
+    if not rows:
+        return None
+    word_width = max(stringWidth(r.word, fonts.BOLD, WORD_SIZE) for r in rows) + 6
+    bar_left = label_width + GAP
+    unit = (width - bar_left - word_width) / top
+    key_height = 16.0
+    height = sum(r.height for r in rows) + key_height
     drawing = Drawing(width, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = LABEL_WIDTH, 28
-    chart.width, chart.height = width - LABEL_WIDTH - 30, BAR_HEIGHT * len(ordered)
-    chart.data = [[scores.get(str(e.get("value")), 0) for e in ordered]]
-    chart.barWidth = BAR_HEIGHT * 0.7
-    chart.groupSpacing = BAR_HEIGHT * 0.3
-    chart.categoryAxis.categoryNames = [_label(e) for e in ordered]
-    chart.categoryAxis.labels.fontName = fonts.REGULAR
-    chart.categoryAxis.labels.fontSize = 7.5
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, 1
-    labels = {v: SCALE_LABELS.get(scale, {}).get(k, k) for k, v in scores.items()}
-    chart.valueAxis.labelTextFormat = lambda v: labels.get(int(v), "")
-    chart.valueAxis.labels.fontName = fonts.REGULAR
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.valueAxis.labels.angle = 0
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = rgb(MUTED)
-    chart.valueAxis.gridStrokeDashArray = (1, 2)
-    chart.bars.strokeColor = None
-    for index, entry in enumerate(ordered):
-        colour = JUDGEMENT_COLOURS.get(str(entry.get("value")), MUTED)
-        chart.bars[(0, index)].fillColor = rgb(colour)
-    drawing.add(chart)
+    drawing.initialFontName = fonts.REGULAR  # the renderer's starting font (default: Helvetica)
+    drawing.initialFontSize = LABEL_SIZE
+    for score in range(1, top + 1):
+        x = bar_left + unit * score
+        drawing.add(Line(x, key_height, x, height, strokeColor=rgb(RULE), strokeWidth=0.5, strokeDashArray=(1, 2)))
+    drawing.add(Line(bar_left, key_height, bar_left, height, strokeColor=rgb(MUTED), strokeWidth=0.8))
+    y = height
+    for row in rows:
+        y -= row.height
+        block = row.height - ROW_GAP
+        bar_y = y + ROW_GAP / 2 + (block - BAR_HEIGHT) / 2
+        for index, line in enumerate(row.label_lines):
+            text_y = y + ROW_GAP / 2 + block - LABEL_LEADING * (index + 1) + 2.5
+            drawing.add(
+                String(
+                    label_width,
+                    text_y,
+                    line,
+                    fontName=fonts.REGULAR,
+                    fontSize=LABEL_SIZE,
+                    fillColor=rgb(INK),
+                    textAnchor="end",
+                )
+            )
+        length = unit * row.score
+        if length:
+            drawing.add(Rect(bar_left, bar_y, length, BAR_HEIGHT, fillColor=rgb(row.colour), strokeColor=None))
+        drawing.add(
+            String(
+                bar_left + length + 4,
+                bar_y + 2.5,
+                row.word,
+                fontName=fonts.BOLD,
+                fontSize=WORD_SIZE,
+                fillColor=rgb(INK),
+            )
+        )
+    order = sorted(scores.items(), key=lambda item: item[1])
+    key = "Bar length: " + ", ".join(f"{SCALE_LABELS.get(scale, {}).get(code, code)} {score}" for code, score in order)
+    drawing.add(String(0, 3, key, fontName=fonts.REGULAR, fontSize=KEY_SIZE, fillColor=rgb(MUTED)))
     return drawing

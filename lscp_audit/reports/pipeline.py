@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
-from lscp_audit.reports.signing import DEFAULT_REASON, FieldPlacement, SignerIdentity, SignOptions, sign_report
+from lscp_audit.reports.signing import (
+    DEFAULT_REASON,
+    FieldPlacement,
+    SignerIdentity,
+    SignOptions,
+    format_stamp_time,
+    sign_report,
+)
+from lscp_audit.reports.stamp import StampText, same_person
 
 
 @dataclass(frozen=True)
@@ -27,13 +35,33 @@ def build_unsigned(
     data: dict[str, Any],
     *,
     compact: bool = False,
+    stamp: StampText | None = None,
     progress: Progress = no_progress,
     cancel: SupportsCancel | None = None,
 ) -> Any:
-    """The laid-out report (`BuiltReport`) without signature or attachment (for previews)."""
+    """The laid-out report (`BuiltReport`) without signature or attachment (for previews).
+
+    With `stamp` the signer's stamp is drawn in the signature box (as `build_signed` does)."""
     from lscp_audit.reports.layout.builder import build_report_pdf
 
-    return build_report_pdf(data, compact=compact, progress=progress, cancel=cancel)
+    return build_report_pdf(data, compact=compact, stamp=stamp, progress=progress, cancel=cancel)
+
+
+def stamp_for(
+    data: dict[str, Any], identity: SignerIdentity, signed_at: dt.datetime, reason: str, location: str
+) -> StampText:
+    """What the visible signature says; "on behalf of" the cover's auditor when someone else signs."""
+    auditor = str((data.get("auditor") or {}).get("name") or "")
+    on_behalf = auditor if auditor and not same_person(identity.name, auditor) else ""
+    return StampText(
+        name=identity.name,
+        role=identity.role,
+        agency=identity.agency,
+        signed_at=format_stamp_time(signed_at),
+        reason=reason,
+        location=location,
+        on_behalf_of=on_behalf,
+    )
 
 
 def build_signed(
@@ -50,10 +78,19 @@ def build_signed(
     cancel: SupportsCancel | None = None,
 ) -> SignedReport:
     """Lay out, attach `data` as JSON, optionally encrypt, and sign. Returns the signed bytes."""
-    built = build_unsigned(data, compact=compact, progress=progress, cancel=cancel)
+    signed_at = signed_at or dt.datetime.now(dt.UTC)
+    stamp = stamp_for(data, identity, signed_at, reason, location)
+    built = build_unsigned(data, compact=compact, stamp=stamp, progress=progress, cancel=cancel)
     check(cancel)
     progress(70, "Signing")
-    placement = FieldPlacement(built.signature_page_index, built.auditor_box, built.qa_box)
+    placement = FieldPlacement(
+        built.signature_page_index,
+        built.auditor_box,
+        built.qa_box,
+        auditor_label=f"Digital signature of {identity.name}"
+        + (f" on behalf of {stamp.on_behalf_of}" if stamp.on_behalf_of else ""),
+        qa_label="QA moderator's countersignature",
+    )
     options = SignOptions(
         reason=reason,
         location=location,

@@ -2,11 +2,14 @@
 
 One call takes the unsigned PDF from the layout and returns the signed bytes:
 1. optional AES-256 password encryption (applied first; the password is never stored);
-2. the JSON attachment and two signature fields (the auditor's, visible with a stamp, and an
-   empty one for the QA moderator's later countersignature) are added;
+2. the JSON attachment and two signature fields (the auditor's and an empty one for the QA
+   moderator's later countersignature) are added over the boxes the layout reserved, each with
+   a `/TU` name for screen readers, and the page is given a structure tab order (`/Tabs /S`);
 3. a certification signature (DocMDP "form filling", so the QA field can still be signed) is
    applied, with an RFC 3161 timestamp only when a URL is configured (off by default).
-Everything happens in memory; nothing touches the disk.
+Everything happens in memory; nothing touches the disk. The visible stamp is not drawn here:
+the layout draws it into the page with the report's embedded fonts (see `stamp`), and the
+auditor's widget keeps an empty appearance over it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.reports import embedded_data, stamp
+from lscp_audit.reports import embedded_data
 from lscp_audit.reports.identity_certs import SigningMaterial, describe_certificate
 
 AUDITOR_FIELD = "AuditorSignature"
@@ -48,6 +51,8 @@ class FieldPlacement:
     page_index: int
     auditor_box: Box
     qa_box: Box | None = None
+    auditor_label: str = "Auditor's digital signature"
+    qa_label: str = "QA moderator's countersignature"
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class SignOptions:
     timestamp_url: str | None = None
     password: str | None = None  # AES-256 encryption before signing when set
     data: dict[str, Any] | None = None  # the JSON attachment
-    signed_at: dt.datetime | None = None  # for the stamp; defaults to now
+    signed_at: dt.datetime | None = None  # the attachment's date; defaults to now
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -106,6 +111,7 @@ def _prepare(pdf: bytes, placement: FieldPlacement, options: SignOptions) -> Any
 
 
 def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> None:
+    from pyhanko.pdf_utils import generic
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
     if options.data is not None:
@@ -115,6 +121,16 @@ def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> 
     )
     qa_box = _int_box(placement.qa_box) if placement.qa_box else None
     append_signature_field(writer, SigFieldSpec(QA_FIELD, on_page=placement.page_index, box=qa_box))
+    labels = {AUDITOR_FIELD: placement.auditor_label, QA_FIELD: placement.qa_label}
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        field_dict = ref.get_object()
+        label = labels.get(str(field_dict.get("/T", "")))
+        if label:
+            field_dict["/TU"] = generic.TextStringObject(label)
+            writer.mark_update(ref)
+    page_ref, _resources = writer.find_page_for_modification(placement.page_index)
+    page_ref.get_object()["/Tabs"] = generic.NameObject("/S")
+    writer.mark_update(page_ref)
 
 
 def _int_box(box: Box) -> tuple[int, int, int, int]:
@@ -134,8 +150,8 @@ def sign_report(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement,
     timestamp server; the message never carries report content.
     """
     from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.stamp import NoOpStampStyle
 
-    signed_at = options.signed_at or dt.datetime.now(dt.UTC)
     meta = signers.PdfSignatureMetadata(
         field_name=AUDITOR_FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -147,20 +163,13 @@ def sign_report(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement,
         docmdp_permissions=fields.MDPPerm.FILL_FORMS,
         signer_key_usage=_key_usage(identity),
     )
-    box = placement.auditor_box
-    style = stamp.stamp_style(
-        stamp.render_stamp_pdf(
-            stamp.StampText(
-                identity.name, identity.role, identity.agency, format_stamp_time(signed_at), options.reason
-            ),
-            box[2] - box[0],
-            box[3] - box[1],
-        )
-    )
     timestamper = timestamps.HTTPTimeStamper(options.timestamp_url) if options.timestamp_url else None
     try:
         writer = _prepare(pdf, placement, options)
-        pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), timestamper=timestamper, stamp_style=style)
+        # The stamp is already on the page (drawn by the layout); the widget keeps its empty appearance.
+        pdf_signer = signers.PdfSigner(
+            meta, signer=_signer(identity), timestamper=timestamper, stamp_style=NoOpStampStyle()
+        )
         out = pdf_signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
     except (ValueError, OSError) as exc:
         raise SigningFailed(f"the report could not be signed ({type(exc).__name__})") from exc

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+from lscp_audit.core.audit import Answer
 from lscp_audit.core.report_data import (
     SCHEMA_ID,
     SCHEMA_VERSION,
@@ -15,7 +17,7 @@ from lscp_audit.core.report_data import (
     report_id_for,
 )
 from lscp_audit.core.templates.model import Option, Question, QuestionType
-from tests.reports.sample_audit import GENERATED_AT, amended_revision, sample_inputs
+from tests.reports.sample_audit import CANARY, GENERATED_AT, amended_revision, sample_inputs
 
 
 def test_schema_header_and_json_compatible(report_data: dict[str, Any]) -> None:
@@ -47,6 +49,31 @@ def test_hidden_questions_flagged_not_dropped(report_data: dict[str, Any]) -> No
     sections = {s["id"]: s for s in report_data["sections"]}
     assert sections["exploitation"]["relevant"] is False
     assert [a["agency"] for a in questions["ar_grade"]["answers"]] == ["police", "health", "csc", "school"]
+
+
+def test_hidden_answers_carry_no_values_in_either_mode(template: Any, audit: Any) -> None:
+    """A stale answer to a question the branching hid is printed in neither mode, so the
+    embedded data keeps only the flag: value null, no evidence, no warning."""
+    stale = replace(
+        audit,
+        answers=(
+            *audit.answers,
+            Answer("eh_hidden", f"stale {CANARY}", evidence=f"stale evidence {CANARY}", warning_reason="stale"),
+        ),
+    )
+    for mode in ("full", "compact"):
+        data = build_report_data(
+            stale, template, generated_at=GENERATED_AT, inputs=sample_inputs(template, stale), mode=mode
+        )
+        question = next(q for s in data["sections"] for q in s["questions"] if q["id"] == "eh_hidden")
+        assert question["relevant"] is False
+        (answer,) = question["answers"]
+        assert answer["relevant"] is False and answer["value"] is None
+        assert answer["evidence"] == "" and answer["warning_reason"] is None
+        assert answer["display"] == "Not applicable"
+        assert "stale" not in json.dumps(data["sections"], ensure_ascii=False)
+        ex_risk = next(q for s in data["sections"] for q in s["questions"] if q["id"] == "ex_risk")
+        assert all(a["value"] is None for a in ex_risk["answers"])
 
 
 def test_judgements_counts_actions(report_data: dict[str, Any]) -> None:

@@ -153,3 +153,12 @@ def test_change_summary_for_amended_revision(tmp_path: Path, template: Any, audi
     assert "Changes in this revision" in text
     assert data["amendment"]["previous_report_id"] in text
     assert "Late record found" in text
+
+
+def test_language_and_title_display_for_assistive_technology(report_data: dict[str, Any]) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(build_unsigned(report_data).pdf))
+    assert str(reader.root["/Lang"]) == "en-GB"
+    assert reader.root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert "/MarkInfo" not in reader.root  # no structure tree is written, so the file does not claim to be tagged

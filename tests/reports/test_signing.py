@@ -257,3 +257,55 @@ def test_timestamp_url_adds_an_rfc3161_timestamp(
 
 def test_no_timestamp_by_default(signed_pdf: Path) -> None:
     assert not verify_pdf(signed_pdf).signatures[0].timestamped
+
+
+def _fields(pdf: bytes) -> dict[str, Any]:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return {str(f.get_object()["/T"]): f.get_object() for f in reader.root["/AcroForm"]["/Fields"]}
+
+
+def test_stamp_says_who_signed_on_whose_behalf_where_and_sits_under_the_widget(
+    tmp_path: Path, report_data: dict[str, Any]
+) -> None:
+    """Someone other than the cover's auditor signs: the stamp (page text, in the report's own
+    fonts) says "Signed by", "on behalf of" the auditor and the export location, and the
+    signature widget (named for screen readers) lies over it."""
+    material = identity_certs.create_self_signed("Ayşe Yılmaz", "Business manager", "Testshire LSCP")
+    other = SignerIdentity(material, "Ayşe Yılmaz", "Business manager", "Testshire LSCP")
+    signed = build_signed(report_data, other, location="Testshire, UK")
+    path = tmp_path / "behalf.pdf"
+    path.write_bytes(signed.pdf)
+    last = " ".join(pdf_tools.pdftotext(path).split("\f")[signed.page_count - 1].split())
+    auditor = report_data["auditor"]["name"]
+    for expected in (
+        "Signed by Ayşe Yılmaz",
+        f"on behalf of {auditor}",
+        "Location: Testshire, UK",
+        "Signed on behalf of the auditor",
+        f"signed digitally by Ayşe Yılmaz, on behalf of {auditor} (the auditor named on the cover)",
+    ):
+        assert expected in last
+    fields = _fields(signed.pdf)
+    assert str(fields["AuditorSignature"]["/TU"]) == f"Digital signature of Ayşe Yılmaz on behalf of {auditor}"
+    assert str(fields[QA_FIELD]["/TU"]) == "QA moderator's countersignature"
+    page = fields["AuditorSignature"]["/P"].get_object()
+    assert page["/Tabs"] == "/S"
+    x1, y1, x2, y2 = (float(v) for v in fields["AuditorSignature"]["/Rect"])
+    bbox = pdf_tools.run(
+        "pdftotext", "-bbox", "-f", str(signed.page_count), "-l", str(signed.page_count), str(path), "-"
+    ).stdout
+    page_height = float(page["/MediaBox"][3])
+    inside = []
+    for line in bbox.splitlines():
+        if ">Ayşe<" in line:
+            attrs = dict(part.split('="') for part in line.strip().removeprefix("<word ").split('">')[0].split('" '))
+            x, y = float(attrs["xMin"]), page_height - float(attrs["yMax"])
+            inside.append(x1 <= x <= x2 and y1 <= y <= y2)
+    assert any(inside), "the stamp's signer name should lie inside the signature widget"
+
+
+def test_stamp_has_no_on_behalf_line_when_the_auditor_signs(signed_pdf: Path) -> None:
+    text = " ".join(pdf_tools.pdftotext(signed_pdf).split())
+    assert "Signed by Zofia" in text and "on behalf of" not in text

@@ -16,8 +16,10 @@ from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progres
 from lscp_audit.reports.layout import sections, summary
 from lscp_audit.reports.layout.flow import SignatureSlot, heading, para
 from lscp_audit.reports.layout.page_template import ReportDocTemplate
+from lscp_audit.reports.stamp import StampText
 
 DOCUMENT_TITLE = "LSCP audit report"
+PART_ROOM = 220  # points: start a new part (changes, answers) on a new page when less is left
 
 
 @dataclass(frozen=True)
@@ -29,28 +31,65 @@ class BuiltReport:
     qa_box: tuple[float, float, float, float]
 
 
-def _sign_off(data: dict[str, Any], width: float, placement: dict[str, Any]) -> list[Any]:
-    return [
-        CondPageBreak(170),
-        heading("Sign-off"),
-        para(
-            "This report is signed digitally by the person named in the signature below. The signature covers "
-            "the whole document and the audit data attached to it; any later change shows when the signature is "
-            "checked. The QA moderator may add a countersignature."
-        ),
+SIGN_OFF_TITLES = ("sign-off", "sign off", "signoff")
+
+
+def is_sign_off_section(section: dict[str, Any]) -> bool:
+    """The template's own sign-off section is printed inside the report's one sign-off block."""
+    title = " ".join(str(section.get("title", "")).lower().split())
+    return section.get("id") in ("sign_off", "signoff") or title in SIGN_OFF_TITLES
+
+
+def _captions(data: dict[str, Any], stamp: StampText | None) -> tuple[str, str]:
+    self_assessment = data["template"].get("kind") == "agency_self_assessment"
+    if stamp is not None and stamp.on_behalf_of:
+        signer = "Signed on behalf of the organisation" if self_assessment else "Signed on behalf of the auditor"
+    else:
+        signer = "Signed for the organisation" if self_assessment else "Auditor"
+    return signer, "QA moderator (countersignature)"
+
+
+def _sign_off_text(data: dict[str, Any], stamp: StampText | None) -> str:
+    if stamp is None:
+        who = "the person named in the signature below"
+    elif stamp.on_behalf_of:
+        who = f"{stamp.name}, on behalf of {stamp.on_behalf_of} (the auditor named on the cover)"
+    else:
+        who = stamp.name
+    return (
+        f"This report is signed digitally by {who}. The signature covers the whole document and the audit "
+        "data attached to it; any later change shows when the signature is checked. The QA moderator may add "
+        "a countersignature in the box on the right."
+    )
+
+
+def _sign_off(
+    data: dict[str, Any], width: float, placement: dict[str, Any], stamp: StampText | None, compact: bool
+) -> list[Any]:
+    flow: list[Any] = [CondPageBreak(200), heading("Sign-off")]
+    for section in data["sections"]:
+        if is_sign_off_section(section) and (section["relevant"] or not compact):
+            flow += sections.section_content(section, compact=compact, width=width)
+            flow.append(Spacer(1, 6))
+    flow += [
+        para(_sign_off_text(data, stamp)),
         Spacer(1, 10),
-        SignatureSlot(width, placement),
+        SignatureSlot(width, placement, stamp, _captions(data, stamp)),
     ]
+    return flow
 
 
 def build_report_pdf(
     data: dict[str, Any],
     *,
     compact: bool = False,
+    stamp: StampText | None = None,
     progress: Progress = no_progress,
     cancel: SupportsCancel | None = None,
 ) -> BuiltReport:
     """Lay out the report described by `data` (see `lscp_audit.core.report_data`).
+
+    `stamp` is drawn in the signer's box on the sign-off page (None: an empty box, for previews).
 
     Document metadata is generic ("LSCP audit report" and the template title): the case
     reference never appears outside the encrypted-when-asked page content.
@@ -67,12 +106,14 @@ def build_report_pdf(
     )
     width = doc.width
     placement: dict[str, Any] = {}
+    # Only the cover forces a new page; later parts start a page only when little room is left,
+    # and headings are kept with what follows them (see styles), so no page is left near-empty.
     story: list[Any] = [*summary.cover(data, width), PageBreak(), *summary.summary(data, width)]
     changes = summary.changes(data, width)
     if changes:
-        story += [PageBreak(), *changes]
-    story += [PageBreak(), *sections.body(data, compact=compact, width=width)]
-    story += _sign_off(data, width, placement)
+        story += [CondPageBreak(PART_ROOM), *changes]
+    story += [CondPageBreak(PART_ROOM), *sections.body(data, compact=compact, width=width, skip=is_sign_off_section)]
+    story += _sign_off(data, width, placement, stamp, compact)
     check(cancel)
     progress(20, "Writing pages")
     from lscp_audit.reports.layout.page_template import TotalPagesCanvas

@@ -7,9 +7,14 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from lscp_audit.reports.layout.styles import HEADER_FILL, RULE, rgb, styles, text
+from lscp_audit.reports import fonts
+from lscp_audit.reports.layout.styles import HEADER_FILL, MUTED, RULE, rgb, styles, text
+from lscp_audit.reports.stamp import StampText, draw_stamp, stamp_height
 
 _WRAP_STATE = ("width", "height", "blPara", "_width_max")
+# A table sets its cells' font even when they hold paragraphs; reportlab's default is a
+# non-embedded Helvetica, so every table names the report's embedded face instead.
+CELL_FONT = [("FONT", (0, 0), (-1, -1), fonts.REGULAR, 8.5)]
 
 
 class CachedParagraph(Paragraph):
@@ -69,6 +74,7 @@ def grid_table(header: list[str], rows: list[list[Any]], widths: list[float]) ->
     table.setStyle(
         TableStyle(
             [
+                *CELL_FONT,
                 ("BACKGROUND", (0, 0), (-1, 0), rgb(HEADER_FILL)),
                 ("GRID", (0, 0), (-1, -1), 0.4, rgb(RULE)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -89,6 +95,7 @@ def key_value_table(rows: list[tuple[str, str]], width: float) -> Table:
     table.setStyle(
         TableStyle(
             [
+                *CELL_FONT,
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, rgb(RULE)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -100,39 +107,60 @@ def key_value_table(rows: list[tuple[str, str]], width: float) -> Table:
 
 
 class SignatureSlot(Flowable):
-    """Reserves the auditor's and the QA moderator's signature boxes side by side and records
-    where they landed (page index, PDF coordinates) in `placement` for the signer."""
+    """Reserves the signer's and the QA moderator's signature boxes side by side, draws the
+    signer's stamp (when known) with the report's own fonts, and records where the boxes landed
+    (page index, PDF coordinates) in `placement` for the signer."""
 
-    BOX_HEIGHT = 84.0
+    MIN_HEIGHT = 84.0
+    CAPTION = 14.0
 
-    def __init__(self, width: float, placement: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        width: float,
+        placement: dict[str, Any],
+        stamp: StampText | None = None,
+        captions: tuple[str, str] = ("Auditor", "QA moderator (countersignature)"),
+    ) -> None:
         super().__init__()
         self.box_width = min(240.0, (width - 20) / 2)
         self.total_width = width
         self.placement = placement
+        self.stamp = stamp
+        self.captions = captions
+        self.box_height = self.MIN_HEIGHT
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # The frame's padding makes the available width a little less than the page's text width.
         self.total_width = min(self.total_width, avail_width)
         self.box_width = min(240.0, (self.total_width - 20) / 2)
-        return self.total_width, self.BOX_HEIGHT + 14
+        if self.stamp is not None:
+            self.box_height = max(self.MIN_HEIGHT, stamp_height(self.stamp, self.box_width))
+        return self.total_width, self.box_height + self.CAPTION
 
     def draw(self) -> None:
         canvas = self.canv
+        canvas.saveState()
         canvas.setStrokeColorRGB(*RULE)
         canvas.setDash(2, 2)
-        canvas.rect(self.box_width + 20, 0, self.box_width, self.BOX_HEIGHT)
+        canvas.rect(self.box_width + 20, 0, self.box_width, self.box_height)
+        if self.stamp is None:
+            canvas.rect(0, 0, self.box_width, self.box_height)
         canvas.setDash()
-        canvas.setFont("LscpSans", 7.5)
-        canvas.setFillColorRGB(0.38, 0.38, 0.42)
-        canvas.drawString(0, self.BOX_HEIGHT + 4, "Auditor")
-        canvas.drawString(self.box_width + 20, self.BOX_HEIGHT + 4, "QA moderator (countersignature)")
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.setFillColorRGB(*MUTED)
+        canvas.drawString(0, self.box_height + 4, self.captions[0])
+        canvas.drawString(self.box_width + 20, self.box_height + 4, self.captions[1])
+        if self.stamp is None:
+            canvas.drawString(6, self.box_height - 14, "The digital signature is added on export.")
+        canvas.restoreState()
+        if self.stamp is not None:
+            draw_stamp(canvas, self.stamp, self.box_width, self.box_height)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (reportlab API)
         page_index = canvas.getPageNumber() - 1
-        auditor = (x, y, x + self.box_width, y + self.BOX_HEIGHT)
+        auditor = (x, y, x + self.box_width, y + self.box_height)
         qa_x = x + self.box_width + 20
         self.placement.update(
-            page_index=page_index, auditor=auditor, qa=(qa_x, y, qa_x + self.box_width, y + self.BOX_HEIGHT)
+            page_index=page_index, auditor=auditor, qa=(qa_x, y, qa_x + self.box_width, y + self.box_height)
         )
         super().drawOn(canvas, x, y, _sW)

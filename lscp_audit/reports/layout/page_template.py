@@ -22,17 +22,22 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 22 * mm
 _TOTAL_FORM = "lscpPageTotal"
+LANGUAGE = "en-GB"
 
 
 class TotalPagesCanvas(Canvas):
     """A canvas that fills in the page total (a form XObject) when the document is saved.
 
-    It also starts every page in the embedded font, so no non-embedded Helvetica is referenced."""
+    It also starts every page in the embedded font (platypus passes ``initialFontName=None``,
+    which reportlab turns into a non-embedded Helvetica on every page), declares the language
+    (``/Lang en-GB``) and asks viewers to show the document title rather than the file name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initialFontName", fonts.REGULAR)
-        kwargs.setdefault("initialFontSize", 9.5)
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.REGULAR
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 9.5
+        kwargs["lang"] = kwargs.get("lang") or LANGUAGE
         super().__init__(*args, **kwargs)
+        self.setViewerPreference("DisplayDocTitle", "true")
 
     def save(self) -> None:
         pages = self.getPageNumber() - (0 if self._code else 1)

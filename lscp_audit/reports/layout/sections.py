@@ -7,6 +7,7 @@ in full mode they are shown as "Not applicable".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.platypus import Paragraph, Spacer
@@ -91,11 +92,9 @@ def _agency_labels(section: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def section_flow(section: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
-    """Flowables for one section, or [] when compact mode leaves it out."""
-    if compact and not section["relevant"]:
-        return []
-    flow: list[Any] = [heading(section["title"], 1)]
+def section_content(section: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
+    """A section's description and answers table(s), without its heading."""
+    flow: list[Any] = []
     if section.get("description"):
         flow.append(para(section["description"], "small"))
     if not section["relevant"]:
@@ -106,10 +105,25 @@ def section_flow(section: dict[str, Any], *, compact: bool, width: float) -> lis
     return [*flow, table] if table is not None else flow
 
 
-def body(data: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
+def section_flow(section: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
+    """Flowables for one section, or [] when compact mode leaves it out."""
+    if compact and not section["relevant"]:
+        return []
+    return [heading(section["title"], 1), *section_content(section, compact=compact, width=width)]
+
+
+def body(
+    data: dict[str, Any],
+    *,
+    compact: bool,
+    width: float,
+    skip: Callable[[dict[str, Any]], bool] = lambda _section: False,
+) -> list[Any]:
+    """The "Answers by section" part: every section except those `skip` picks out (printed elsewhere)."""
     flow: list[Any] = [heading("Answers by section")]
     if compact:
         flow.append(para("Compact report: questions that did not apply to this case are left out.", "small"))
     for section in data["sections"]:
-        flow += section_flow(section, compact=compact, width=width)
+        if not skip(section):
+            flow += section_flow(section, compact=compact, width=width)
     return flow

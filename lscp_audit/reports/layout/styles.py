@@ -15,15 +15,35 @@ HEADER_FILL = (0.90, 0.92, 0.95)
 WARNING_FILL = (1.0, 0.96, 0.85)
 MARKING_COLOUR = (0.55, 0.05, 0.05)
 
+# Judgement colours are used for text (the overall judgement) and for chart bars, so each has a
+# contrast of at least 4.5:1 against white (WCAG 1.4.3); the words are always printed as well.
 JUDGEMENT_COLOURS: dict[str, tuple[float, float, float]] = {
-    "outstanding": (0.10, 0.45, 0.25),
-    "good": (0.35, 0.65, 0.35),
-    "requires_improvement": (0.93, 0.62, 0.15),
-    "inadequate": (0.78, 0.18, 0.15),
-    "green": (0.25, 0.60, 0.30),
-    "amber": (0.93, 0.62, 0.15),
-    "red": (0.78, 0.18, 0.15),
+    "outstanding": (0.05, 0.36, 0.20),
+    "good": (0.15, 0.47, 0.21),
+    "requires_improvement": (0.60, 0.34, 0.0),
+    "inadequate": (0.72, 0.12, 0.10),
+    "green": (0.15, 0.47, 0.21),
+    "amber": (0.60, 0.34, 0.0),
+    "red": (0.72, 0.12, 0.10),
 }
+WHITE = (1.0, 1.0, 1.0)
+AA_CONTRAST = 4.5
+
+
+def relative_luminance(colour: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour with components 0..1."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else float(((value + 0.055) / 1.055) ** 2.4)
+
+    red, green, blue = (channel(v) for v in colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio (1 to 21) between two colours."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def rgb(value: tuple[float, float, float]) -> Any:
@@ -63,10 +83,14 @@ def styles() -> dict[str, Any]:
         "cell_muted": make("cell_muted", fontSize=8.5, leading=11, textColor=rgb(MUTED), fontName=fonts.ITALIC),
         "cell_head": make("cell_head", fontSize=8.5, leading=11, fontName=fonts.BOLD),
         "question": make("question", fontSize=9, leading=11.5, fontName=fonts.BOLD),
+        "finding_head": make("finding_head", fontSize=9, leading=11.5, fontName=fonts.BOLD, keepWithNext=1),
         "title": make("title", fontSize=22, leading=27, fontName=fonts.BOLD, spaceAfter=6),
         "subtitle": make("subtitle", fontSize=12, leading=15, textColor=rgb(MUTED), spaceAfter=14),
-        "h1": make("h1", fontSize=15, leading=19, fontName=fonts.BOLD, spaceBefore=6, spaceAfter=8),
-        "h2": make("h2", fontSize=11.5, leading=14.5, fontName=fonts.BOLD, spaceBefore=10, spaceAfter=5),
+        # Headings are kept with what follows, so none is left alone at the foot of a page.
+        "h1": make("h1", fontSize=15, leading=19, fontName=fonts.BOLD, spaceBefore=6, spaceAfter=8, keepWithNext=1),
+        "h2": make(
+            "h2", fontSize=11.5, leading=14.5, fontName=fonts.BOLD, spaceBefore=10, spaceAfter=5, keepWithNext=1
+        ),
         "judgement": make("judgement", fontSize=16, leading=20, fontName=fonts.BOLD, spaceAfter=4),
         "marking": make("marking", fontSize=10, leading=12, fontName=fonts.BOLD, alignment=TA_CENTER),
     }
