@@ -1,14 +1,19 @@
-"""`lscp-audit verify FILE.pdf... [--trust CERT.pem ...] [--json]`: check signed reports.
+"""`lscp-audit verify FILE.pdf... [--trust CERT.pem ...] [--moderator CERT.pem ...] [--json]`.
 
 Needs no vault. Exit 0 only when every file is signed, intact and wholly covered by its last
-signature (and trusted, when --trust is given); otherwise exit 2 (`SignatureInvalid`).
+signature (and, when --trust or --moderator is given, every signer trusted and every
+countersigner a moderator); otherwise exit 2 (`SignatureInvalid`). Each file gets its own
+verdict: one bad file never stops the others. Output piped into `head` and closed early ends
+quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +27,19 @@ def register(subparsers: Any) -> None:
         "verify",
         help="verify signed report PDFs (no vault needed)",
         description="Check that each PDF is signed, unchanged since signing and wholly covered by its "
-        "signature; with --trust, also that the signer chains to one of the given certificates. "
-        "Exit 0 only when every file passes.",
+        "signature; with --trust, also that the auditor chains to one of the given certificates, and "
+        "that any countersignature chains to a --moderator certificate. Exit 0 only when every file passes.",
     )
     parser.add_argument("files", metavar="FILE.pdf", nargs="+", help="PDF file(s) to verify")
     parser.add_argument(
         "--trust", metavar="CERT.pem", action="append", default=[], help="trusted certificate (repeatable)"
+    )
+    parser.add_argument(
+        "--moderator",
+        metavar="CERT.pem",
+        action="append",
+        default=[],
+        help="certificate trusted for QA moderator countersignatures (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per file (a JSON list)")
     parser.add_argument(
@@ -62,34 +74,61 @@ def pdf_password(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def _shown(when: dt.datetime | None) -> str:
+    """`28 Nov 2026 06:40 UTC`, or `unknown`."""
+    if when is None:
+        return "unknown"
+    when = when.astimezone(dt.UTC)
+    return f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
+def signer_dict(report: Any, trust_checked: bool) -> dict[str, Any]:
+    """One signature as plain JSON-compatible data."""
+    return {
+        "field": report.field_name,
+        "role": report.role,
+        "signer": report.signer,
+        "organisation": report.signer_organisation,
+        "fingerprint": report.fingerprint,
+        "signing_time": _iso(report.signing_time),
+        "intact": report.intact and report.valid,
+        "whole_file": report.whole_file,
+        "trusted": report.trusted if trust_checked else None,
+        "moderator": report.moderator if trust_checked and report.role == "countersigner" else None,
+        "problem": report.problem,
+    }
+
+
 def result_dict(result: Any) -> dict[str, Any]:
-    """A verification result as plain JSON-compatible data."""
+    """A verification result as plain JSON-compatible data (the schema-checked report data, so
+    the template and report fields are read directly)."""
+    data = result.data
     return {
         "file": result.path,
         "ok": result.ok(),
+        "reasons": result.reasons(),
         "signed": result.signed,
         "intact": result.intact,
+        "intact_reason": result.intact_reason,
         "whole_file": result.whole_file,
         "trusted": result.trusted if result.trust_checked else None,
         "encrypted": result.encrypted,
         "problem": result.problem,
+        "notes": list(result.notes),
         "signer": result.signer,
-        "signing_time": result.signing_time.isoformat() if result.signing_time else None,
-        "template_id": (result.data or {}).get("template", {}).get("id"),
-        "template_version": (result.data or {}).get("template", {}).get("version"),
-        "report_id": (result.data or {}).get("report", {}).get("id"),
-        "signatures": [
-            {
-                "field": s.field_name,
-                "signer": s.signer,
-                "organisation": s.signer_organisation,
-                "signing_time": s.signing_time.isoformat() if s.signing_time else None,
-                "intact": s.intact and s.valid,
-                "whole_file": s.whole_file,
-                "trusted": s.trusted,
-            }
-            for s in result.signatures
-        ],
+        "signing_time": _iso(result.signing_time),
+        "auditor": result.auditor_name or None,
+        "signed_on_behalf": result.signed_on_behalf,
+        "template_id": data["template"]["id"] if data else None,
+        "template_version": data["template"]["version"] if data else None,
+        "report_id": data["report"]["id"] if data else None,
+        "data_sha256": result.data_sha256,
+        "data_problem": result.data_problem,
+        "signatures": [signer_dict(s, result.trust_checked) for s in result.signatures],
     }
 
 
@@ -97,38 +136,86 @@ def _yes(value: bool) -> str:
     return "yes" if value else "NO"
 
 
+def _signer_lines(number: int, report: Any, trust_checked: bool) -> list[str]:
+    who = report.signer or "unknown signer"
+    if report.signer_organisation:
+        who += f" ({report.signer_organisation})"
+    lines = [f"  signer {number}:    {who}, {report.role}, signed {_shown(report.signing_time)}"]
+    if report.fingerprint:
+        lines.append(f"               certificate SHA-256 {report.fingerprint}")
+    if trust_checked:
+        state = f"trusted: {_yes(report.trusted)}"
+        if report.role == "countersigner":
+            state += f", moderator: {_yes(report.moderator)}"
+        lines.append(f"               {state}")
+    if report.problem:
+        lines.append(f"               problem: {report.problem}")
+    return lines
+
+
 def describe(result: Any, trust_given: bool) -> str:
     """Human-readable lines for one file."""
-    info = result_dict(result)
     lines = [f"{result.path}: {'OK' if result.ok() else 'FAILED'}"]
-    if result.problem:
-        lines.append(f"  problem:     {result.problem}")
+    for reason in result.reasons():
+        lines.append(f"  problem:     {reason}")
     if result.signed:
+        count = len(result.signatures)
         lines += [
-            f"  signed:      yes ({len(result.signatures)} signature{'s' if len(result.signatures) != 1 else ''})",
+            f"  signed:      yes ({count} signature{'s' if count != 1 else ''})",
             f"  intact:      {_yes(result.intact)}",
             f"  whole file:  {_yes(result.whole_file)}",
             f"  signer:      {result.signer}",
-            f"  signed at:   {info['signing_time'] or 'unknown'}",
+            f"  signed at:   {_shown(result.signing_time)}",
             f"  trusted:     {_yes(result.trusted) if trust_given else 'not checked (no --trust given)'}",
         ]
-    if info["template_id"]:
+        for number, report in enumerate(result.signatures, start=1):
+            lines += _signer_lines(number, report, result.trust_checked)
+        if result.signed_on_behalf:
+            lines.append(
+                f"  auditor:     {result.auditor_name} (signed by {result.signer} on behalf of {result.auditor_name})"
+            )
+    for note in result.notes:
+        lines.append(f"  note:        {note}")
+    if result.data:
         caution = "" if result.ok() else " (unverified: do not rely on it)"
-        lines.append(f"  template:    {info['template_id']} version {info['template_version']}{caution}")
-        lines.append(f"  report id:   {info['report_id']}{caution}")
+        template = result.data["template"]
+        lines.append(f"  template:    {template['id']} version {template['version']}{caution}")
+        lines.append(f"  report id:   {result.data['report']['id']}{caution}")
     elif result.signed:
-        lines.append("  data:        no LSCP Audit report data attached")
+        lines.append(f"  data:        {result.data_problem or 'no LSCP Audit report data attached'}")
     return "\n".join(lines)
+
+
+def _print(text: str) -> None:
+    """Print to stdout; when the reader has gone (``verify ... | head``), point stdout at the
+    null device so neither this print nor Python's exit flush raises BrokenPipeError."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise
 
 
 def run_verify(args: argparse.Namespace) -> int:
     from lscp_audit.services.report_service import verify_files
 
-    results = verify_files(args.files, trust_pems=_trust_pems(args.trust), password=pdf_password(args))
-    if args.json:
-        print(json.dumps([result_dict(r) for r in results], indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(describe(r, bool(args.trust)) for r in results))
+    trust = _trust_pems(args.trust)
+    moderators = _trust_pems(args.moderator)
+    password = pdf_password(args)
+    results = []
+    try:
+        if args.json:
+            results = verify_files(args.files, trust_pems=trust, password=password, moderator_pems=moderators)
+            _print(json.dumps([result_dict(r) for r in results], indent=2, ensure_ascii=False))
+        else:
+            for name in args.files:  # one file at a time, so the first verdicts show at once
+                result = verify_files([name], trust_pems=trust, password=password, moderator_pems=moderators)[0]
+                results.append(result)
+                _print(describe(result, bool(args.trust or args.moderator)))
+    except BrokenPipeError:
+        return 2 if any(not r.ok() for r in results) else 0
     failed = [r for r in results if not r.ok()]
     if failed:
         raise SignatureInvalid(f"{len(failed)} of {len(results)} file(s) failed verification")

@@ -1,18 +1,38 @@
 """The machine-readable copy of the audit inside the PDF: one JSON attachment.
 
 The attachment is added in the same revision that the auditor's signature covers, so the
-signature protects it. Its schema is `lscp_audit.core.report_data` (documented in
-docs/report-data-schema.md). Readers find it by its file name in the EmbeddedFiles name tree.
+signature protects it. Its schema is `lscp_audit.core.report_data`, published as JSON Schema in
+`schemas/report-data-v1.schema.json` (shipped in the package) and documented in
+docs/report-data-schema.md. Readers find it by its file name in the EmbeddedFiles name tree;
+reading is bounded (size, depth, string length) before anything is parsed, then the data is
+validated against the schema with `jsonschema`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import re
+from importlib import resources
 from typing import Any
 
 ATTACHMENT_NAME = "lscp-audit-report.json"
 MIME_TYPE = "application/json"
+SCHEMA_ID = "lscp-audit/report-data"
+SCHEMA_VERSION = 1
+SCHEMA_RESOURCE = "schemas/report-data-v1.schema.json"
+# Reading limits, applied before parsing: a 30-page report's data is well under 1 MB.
+MAX_DATA_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_STRING_BYTES = 1024 * 1024
+MAX_NAME_TREE_NODES = 10_000
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+class ReportDataError(ValueError):
+    """The embedded report data is missing a part, too large, malformed or off-schema."""
 
 
 def encode(data: dict[str, Any]) -> bytes:
@@ -39,37 +59,144 @@ def attach(writer: Any, data: dict[str, Any], when: dt.datetime | None = None) -
 
 
 def _name_tree_pairs(node: Any) -> list[tuple[str, Any]]:
+    """The (name, value) pairs of a name tree, walked without recursion; a tree with a cycle or
+    more than `MAX_NAME_TREE_NODES` nodes is refused rather than followed for ever."""
     pairs: list[tuple[str, Any]] = []
-    names = node.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        for i in range(0, len(names) - 1, 2):
-            pairs.append((str(names[i]), names[i + 1].get_object()))
-    kids = node.get("/Kids")
-    for kid in kids.get_object() if kids is not None else []:
-        pairs.extend(_name_tree_pairs(kid.get_object()))
+    pending = [node]
+    seen = 0
+    while pending:
+        current = pending.pop()
+        seen += 1
+        if seen > MAX_NAME_TREE_NODES:
+            raise ReportDataError("the PDF's attachment list is malformed (too many nodes)")
+        if not isinstance(current, dict):
+            raise ReportDataError("the PDF's attachment list is malformed")
+        names = current.get("/Names")
+        if names is not None:
+            names = names.get_object()
+            for i in range(0, len(names) - 1, 2):
+                pairs.append((str(names[i]), names[i + 1].get_object()))
+        kids = current.get("/Kids")
+        if kids is not None:
+            pending.extend(kid.get_object() for kid in reversed(kids.get_object()))
     return pairs
 
 
-def extract_bytes(reader: Any) -> bytes | None:
-    """The attachment's bytes from a pyHanko `PdfFileReader`, or None when absent."""
+def read_attachment(reader: Any) -> bytes | None:
+    """The attachment's bytes as embedded (decoded from its stream filters), or None when the PDF
+    has none. Raises `ReportDataError` when it is malformed or decodes to more than
+    `MAX_DATA_BYTES` (decoding stops there, so a compression bomb costs nothing)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.misc import PdfError
+
     try:
-        tree = reader.root["/Names"]["/EmbeddedFiles"]
-    except KeyError:
+        root = reader.root
+        if "/Names" not in root or "/EmbeddedFiles" not in root["/Names"]:
+            return None
+        pairs = _name_tree_pairs(root["/Names"]["/EmbeddedFiles"].get_object())
+        matches = [spec for name, spec in pairs if name == ATTACHMENT_NAME]
+        if not matches:
+            return None
+        if len(matches) > 1:
+            raise ReportDataError(f"the PDF holds {len(matches)} attachments named {ATTACHMENT_NAME}")
+        stream = matches[0]["/EF"]["/F"].get_object()
+        if not isinstance(stream, generic.StreamObject):
+            raise ReportDataError("the report data attachment is not a stream")
+        raw = bytes(stream.read_data(expected_size=MAX_DATA_BYTES))
+    except ReportDataError:
+        raise
+    except PdfError as exc:
+        if type(exc).__name__ == "PdfDecodeLimitError":
+            raise ReportDataError(_too_large()) from exc
+        raise ReportDataError(f"the report data attachment cannot be read ({type(exc).__name__})") from exc
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ReportDataError(f"the report data attachment cannot be read ({type(exc).__name__})") from exc
+    if len(raw) > MAX_DATA_BYTES:
+        raise ReportDataError(_too_large())
+    return raw
+
+
+def _too_large() -> str:
+    return f"the report data is larger than {MAX_DATA_BYTES // (1024 * 1024)} MB, the most LSCP Audit reads"
+
+
+def extract_bytes(reader: Any) -> bytes | None:
+    """The attachment's bytes from a pyHanko `PdfFileReader`, or None when absent or unreadable."""
+    try:
+        return read_attachment(reader)
+    except ReportDataError:
         return None
-    for name, spec in _name_tree_pairs(tree.get_object()):
-        if name == ATTACHMENT_NAME:
-            return bytes(spec["/EF"]["/F"].get_object().data)
-    return None
+
+
+def check_shape(raw: bytes) -> None:
+    """Refuse, before parsing, JSON nested deeper than `MAX_DEPTH` or with a string longer than
+    `MAX_STRING_BYTES` (as encoded). Raises `ReportDataError`."""
+    longest = 0
+    for match in _JSON_STRING.finditer(raw):
+        longest = max(longest, match.end() - match.start() - 2)
+    if longest > MAX_STRING_BYTES:
+        raise ReportDataError(
+            f"the report data holds a text of {longest:,} bytes; the most LSCP Audit reads is {MAX_STRING_BYTES:,}"
+        )
+    depth = deepest = 0
+    for byte in _JSON_STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in (0x5B, 0x7B) else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            raise ReportDataError(f"the report data is nested more than {MAX_DEPTH} levels deep")
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of report data version 1 (shipped inside the package)."""
+    text = resources.files("lscp_audit.reports").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    value: dict[str, Any] = json.loads(text)
+    return value
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def validate(value: Any) -> dict[str, Any]:
+    """`value` when it is report data matching the schema, else `ReportDataError` saying where not."""
+    from jsonschema.exceptions import best_match
+
+    if isinstance(value, dict) and value.get("schema") == SCHEMA_ID and value.get("schema_version") != SCHEMA_VERSION:
+        raise ReportDataError(
+            f"the report data is version {str(value.get('schema_version'))[:20]}; "
+            f"this version of LSCP Audit reads version {SCHEMA_VERSION}"
+        )
+    error = best_match(_validator().iter_errors(value))
+    if error is not None:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+        message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+        raise ReportDataError(f"the report data does not match its schema at {where or 'the top level'}: {message}")
+    assert isinstance(value, dict)
+    return value
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """Decode and validate attachment bytes; raises `ReportDataError` with a plain reason."""
+    if len(raw) > MAX_DATA_BYTES:
+        raise ReportDataError(_too_large())
+    check_shape(raw)
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ReportDataError("the report data is not UTF-8 text") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ReportDataError(f"the report data is not valid JSON ({type(exc).__name__})") from exc
+    return validate(value)
 
 
 def extract(reader: Any) -> dict[str, Any] | None:
-    """The decoded attachment (a dict), or None when the PDF has none or it is not valid JSON."""
-    raw = extract_bytes(reader)
-    if raw is None:
-        return None
+    """The decoded, schema-checked attachment, or None when the PDF has none or it is invalid."""
     try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        raw = read_attachment(reader)
+        return None if raw is None else parse(raw)
+    except ReportDataError:
         return None
-    return value if isinstance(value, dict) else None

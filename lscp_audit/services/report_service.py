@@ -89,11 +89,18 @@ def template_of(audit: AuditRecord) -> Template:
 
 
 def verify_files(
-    files: Sequence[Path | str], *, trust_pems: Sequence[str] = (), password: str | None = None
+    files: Sequence[Path | str],
+    *,
+    trust_pems: Sequence[str] = (),
+    password: str | None = None,
+    moderator_pems: Sequence[str] = (),
 ) -> list[VerificationResult]:
-    """Verify each PDF (no vault needed). Trust is judged only against `trust_pems`."""
+    """Verify each PDF (no vault needed). Trust is judged only against `trust_pems`; a
+    countersignature must chain to `moderator_pems`. One result per file, in order: a bad file
+    gives a failing result, never an exception."""
     trust = load_trust_certificates(trust_pems) if trust_pems else []
-    return [verify_pdf(f, trust=trust, password=password) for f in files]
+    moderators = load_trust_certificates(moderator_pems) if moderator_pems else []
+    return [verify_pdf(f, trust=trust, password=password, moderator_trust=moderators) for f in files]
 
 
 class ReportService:

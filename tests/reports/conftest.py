@@ -44,3 +44,10 @@ def signed_pdf(tmp_path_factory: pytest.TempPathFactory, report_data: dict[str, 
     path = tmp_path_factory.mktemp("signed") / "report.pdf"
     path.write_bytes(signed.pdf)
     return path
+
+
+@pytest.fixture(scope="session")
+def moderator() -> SignerIdentity:
+    """A QA moderator who countersigns reports (a separate self-signed identity)."""
+    material = identity_certs.create_self_signed("Moderator Nowak", "QA subgroup chair", "Testshire LSCP")
+    return SignerIdentity(material, "Moderator Nowak", "QA subgroup chair", "Testshire LSCP")
