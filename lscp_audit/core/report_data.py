@@ -255,18 +255,26 @@ def _actions(audit: AuditRecord, template: Template, inputs: ReportInputs) -> li
             continue
         if not _is_visible(inputs, answer.question_id, answer.agency or ""):
             continue
+        section = template.section_of(answer.question_id)
         for item in answer.value:
             if isinstance(item, dict):
                 rows.append(
                     {
                         "question_id": answer.question_id,
                         "agency": answer.agency,
+                        # What the action answers: the section (a Section 11 standard) and agency.
+                        "section_id": section.id,
+                        "section_title": section.title,
+                        "question_label": question.label,
+                        "agency_label": agency_label(template, answer.agency) if answer.agency else None,
                         **{
                             k: str(item.get(k, "") or "")
                             for k in ("action", "owner_agency", "owner_role", "due", "status")
                         },
                     }
                 )
+    order = {s.id: i for i, s in enumerate(template.sections)}
+    rows.sort(key=lambda row: order.get(row["section_id"], len(order)))
     return rows
 
 
@@ -286,6 +294,9 @@ def _key_findings(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
                             "question_id": question["id"],
                             "label": _finding_label(section, question, answer, in_section),
                             "text": str(answer["value"]),
+                            "section_title": section["title"],
+                            "question_label": question["label"],
+                            "agency_label": answer.get("agency_label"),
                         }
                     )
     return found
@@ -298,22 +309,27 @@ def _finding_label(section: dict[str, Any], question: dict[str, Any], answer: di
 
 def _changes(audit: AuditRecord, previous: AuditRecord, template: Template) -> list[dict[str, Any]]:
     before, after = previous.answer_map(), audit.answer_map()
+    position = {q.id: i for i, (q, _s) in enumerate(_questions_in_order(template))}
     rows = []
-    for key in sorted(set(before) | set(after)):
+    for key in sorted(set(before) | set(after), key=lambda k: (position.get(k[0], len(position)), k)):
         old, new = before.get(key), after.get(key)
         if old is not None and new is not None and _answer_payload(old) == _answer_payload(new):
             continue
         qid, agency = key
         try:
             question: Question | None = template.question(qid)
+            section: Section | None = template.section_of(qid)
         except KeyError:
-            question = None
+            question, section = None, None
         reason_key = f"{qid}@{agency}" if agency else qid
         rows.append(
             {
                 "key": reason_key,
                 "question_id": qid,
                 "agency": agency or None,
+                "agency_label": agency_label(template, agency) if agency else None,
+                "section_id": section.id if section else None,
+                "section_title": section.title if section else "",
                 "label": question.label if question else qid,
                 "before": display_value(question, old.value if old else None),
                 "after": display_value(question, new.value if new else None),
@@ -323,19 +339,68 @@ def _changes(audit: AuditRecord, previous: AuditRecord, template: Template) -> l
     return rows
 
 
-def _amendment(audit: AuditRecord, previous: AuditRecord | None, template: Template) -> dict[str, Any] | None:
+def _questions_in_order(template: Template) -> list[tuple[Question, Section]]:
+    return [(q, s) for s in template.sections for q in s.questions]
+
+
+def _judgement_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Section and overall judgements whose value differs between two revisions' judgements.
+
+    A change the auditor made directly (an override) says so; otherwise it follows from the
+    changed answers (a consequential change, e.g. a section moving the overall judgement)."""
+
+    def keyed(judgements: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        entries = {(e["section_id"], e.get("agency") or ""): e for e in judgements["sections"]}
+        entries[("overall", "")] = {**judgements["overall"], "title": "Overall judgement", "agency_label": None}
+        return entries
+
+    old, new = keyed(before), keyed(after)
+    rows = []
+    for key, entry in new.items():
+        previous = old.get(key)
+        if previous is None or previous.get("value") == entry.get("value"):
+            continue
+        rows.append(
+            {
+                "scope": key[0],
+                "agency": key[1] or None,
+                "title": entry.get("title", ""),
+                "agency_label": entry.get("agency_label"),
+                "before": previous.get("label", ""),
+                "after": entry.get("label", ""),
+                "overridden": bool(entry.get("overridden")),
+                "rationale": entry.get("rationale", "") if entry.get("overridden") else "",
+            }
+        )
+    rows.sort(key=lambda row: row["scope"] == "overall")  # sections first, the overall last
+    return rows
+
+
+def _amendment(
+    audit: AuditRecord,
+    previous: AuditRecord | None,
+    template: Template,
+    judgements: dict[str, Any],
+    previous_inputs: ReportInputs | None,
+) -> dict[str, Any] | None:
     if audit.revision <= 1 and previous is None:
         return None
     result: dict[str, Any] = {
         "previous_revision_id": audit.previous_revision_id,
         "previous_report_id": None,
         "previous_content_hash": None,
+        "amended_by": {"name": audit.auditor.name, "role": audit.auditor.role, "agency": audit.auditor.agency},
+        "amended_at": audit.completed_at or audit.updated_at or None,
         "changes": [],
+        "judgement_changes": [],
     }
     if previous is not None:
         result["previous_report_id"] = report_id_for(previous.id, previous.revision)
         result["previous_content_hash"] = content_hash(previous)
         result["changes"] = _changes(audit, previous, template)
+        if previous_inputs is not None:
+            before = _judgements(previous, template, previous_inputs)
+            result["judgement_changes"] = _judgement_changes(before, judgements)
     return result
 
 
@@ -357,13 +422,18 @@ def build_report_data(
     generated_at: dt.datetime,
     inputs: ReportInputs | None = None,
     previous: AuditRecord | None = None,
+    previous_inputs: ReportInputs | None = None,
     marking: str = DEFAULT_MARKING,
     mode: str = "full",
     app_version: str = "",
+    partnership: str = "",
 ) -> dict[str, Any]:
     """The complete report data (schema `SCHEMA_VERSION`) for `audit` rendered with `template`.
 
-    `previous` is the revision this one amends (for the change summary); `mode` is ``full``
+    `previous` is the revision this one amends (for the change summary) and `previous_inputs`
+    what the template engine said about it (for the judgements that changed as a consequence);
+    `partnership` is the partnership's name when known (from the signer's issuing certificate),
+    else empty. `mode` is ``full``
     (not-relevant questions shown as not applicable) or ``compact`` (left out of the PDF); in both
     modes the data keeps hidden questions flagged ``relevant: false`` with ``value: null`` and no
     evidence, because neither mode prints their answers.
@@ -381,6 +451,7 @@ def build_report_data(
             "marking": marking,
             "app_version": app_version,
             "content_hash": content_hash(audit),
+            "partnership": partnership,
         },
         "template": {
             "id": template.id,
@@ -408,5 +479,5 @@ def build_report_data(
         "key_findings": _key_findings(sections),
         "actions": _actions(audit, template, inputs),
         "sections": sections,
-        "amendment": _amendment(audit, previous, template),
+        "amendment": _amendment(audit, previous, template, judgements, previous_inputs),
     }

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 EXPORTABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
 MARKING_KEY = "report.protective_marking"
 TIMESTAMP_URL_KEY = "report.timestamp_url"
+PARTNERSHIP_ROOT_SUFFIX = " audit signing root"  # identity_certs.create_partnership_ca names its roots so
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,29 @@ class ReportService:
             generated_at=self._clock(),
             inputs=report_inputs(audit, template),
             previous=previous,
+            previous_inputs=report_inputs(previous, template_of(previous)) if previous is not None else None,
             marking=options.marking or self._setting(MARKING_KEY, DEFAULT_MARKING),
             mode="compact" if options.compact else "full",
             app_version=__version__,
+            partnership=self._partnership(options.identity_id),
         )
+
+    def _partnership(self, identity_id: str | None) -> str:
+        """The partnership's name when the signing identity was issued by a partnership root made
+        by LSCP Audit (`identity create-ca`: its organisation), else empty: the cover prints it
+        only when it is known. Other issuers (an organisation's own CA) are not a partnership."""
+        from lscp_audit.reports.identity_certs import describe_certificate
+
+        try:
+            if identity_id is None and self.identities.default() is None:
+                return ""
+            chain = self.identities.signer(identity_id).material.chain_pem
+        except LscpAuditError:
+            return ""
+        if not chain:
+            return ""
+        issuer = describe_certificate(chain[0])
+        return issuer.organisation if issuer.common_name.endswith(PARTNERSHIP_ROOT_SUFFIX) else ""
 
     def preview_pdf(self, audit_id: str, *, compact: bool = False) -> bytes:
         """The unsigned report (for the first-page preview in the export dialog)."""

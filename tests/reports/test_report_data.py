@@ -98,12 +98,39 @@ def test_change_summary(template: Any, audit: Any) -> None:
             "key": "eh_date",
             "question_id": "eh_date",
             "agency": None,
+            "agency_label": None,
+            "section_id": "early_help",
+            "section_title": "Early help and referral",
             "label": "Date of the referral",
             "before": "14 Mar 2026",
             "after": "20 Mar 2026",
             "reason": "Typo",
         }
     ]
+
+
+def test_change_history_names_agency_who_when_and_consequential_judgements(template: Any, audit: Any) -> None:
+    amended = amended_revision(audit, "ar_grade", "good", "GP record found")
+    amended = replace(
+        amended,
+        answers=tuple(replace(a, value="good") if a.key == ("ar_grade", "health") else a for a in audit.answers),
+        amendment_reasons={"ar_grade@health": "GP record found"},
+    )
+    inputs = sample_inputs(template, amended)
+    before = replace(inputs, derived={**inputs.derived, "agency_response@health": "inadequate", "early_help": "good"})
+    after = replace(inputs, derived={**inputs.derived, "agency_response@health": "good", "early_help": "good"})
+    data = build_report_data(
+        amended, template, generated_at=GENERATED_AT, inputs=after, previous=audit, previous_inputs=before
+    )
+    amendment = data["amendment"]
+    (change,) = amendment["changes"]
+    assert change["section_title"] == "Each agency's response" and change["agency_label"] == "Health (ICB)"
+    assert change["before"] == "Inadequate" and change["after"] == "Good" and change["reason"] == "GP record found"
+    assert amendment["amended_by"]["name"] == amended.auditor.name
+    assert amendment["amended_at"] == amended.completed_at
+    (moved,) = amendment["judgement_changes"]
+    assert moved["scope"] == "agency_response" and moved["agency_label"] == "Health (ICB)"
+    assert (moved["before"], moved["after"], moved["overridden"]) == ("Inadequate", "Good", False)
 
 
 def test_first_revision_has_no_amendment(report_data: dict[str, Any]) -> None:

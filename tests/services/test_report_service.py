@@ -149,3 +149,20 @@ def test_identity_import_and_export(vault: Any) -> None:
     signer = identities.signer()
     assert signer.material.chain_pem == (root.certificate_pem,)
     assert [i.id for i in identities.list_identities()] == [info.id]
+
+
+def test_partnership_name_on_the_cover_only_when_a_partnership_root_issued_the_signer(
+    vault: Any, audit_id: str, out: Path
+) -> None:
+    from lscp_audit.reports import identity_certs
+
+    identities = IdentityService(vault)
+    identities.create(NAMES["turkish"], "Designated nurse", "Health (ICB)")
+    service = ReportService(vault, actor="test")
+    assert service.report_data(audit_id)["report"]["partnership"] == ""  # self-signed: not known
+    root = identity_certs.create_partnership_ca("Testshire LSCP")
+    issued = identity_certs.issue_auditor_certificate(root, NAMES["greek"], "Health visitor", "NHS Trust")
+    identities.import_pkcs12(identity_certs.export_pkcs12(issued, b"pw"), b"pw")
+    assert service.report_data(audit_id)["report"]["partnership"] == "Testshire LSCP"
+    cover = pdf_tools.pdftotext(service.export(audit_id, out / "p.pdf").path).split("\f")[0]
+    assert "Partnership" in cover and "Testshire LSCP" in cover

@@ -1,21 +1,46 @@
-"""The cover, the summary (overall judgement, chart, grade counts, key findings, actions) and
-the change summary of an amended revision."""
+"""The cover, the summary (a short narrative, overall judgement, chart, grade counts, key findings,
+actions) and the change history of an amended revision."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from reportlab.platypus import Paragraph, Spacer
 
 from lscp_audit.core.report_data import format_date
-from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, GRADE_OPTIONS, RAG_OPTIONS
+from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, GRADE_OPTIONS, RAG_OPTIONS, SCALE_SCORES
 from lscp_audit.reports.charts import judgement_chart
-from lscp_audit.reports.layout.flow import grid_table, heading, key_value_table, para
+from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, key_value_table, para
 from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, hex_colour, styles, text
 
 _STATUS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 MAX_FINDINGS = 10
 FINDING_CHARS = 700
+
+#: What each protective marking asks of a reader, printed under the marking on the cover.
+HANDLING = {
+    "OFFICIAL-SENSITIVE": (
+        "Handle with care: share only with people who need it to safeguard children or to quality-assure "
+        "the partnership's work; store it in an access-controlled system; do not forward it outside the "
+        "partnership without the agreement of the partnership's business unit."
+    ),
+    "OFFICIAL": (
+        "Handle in line with your organisation's information-handling policy; it contains information about "
+        "agencies' practice."
+    ),
+}
+
+
+def handling_line(marking: str) -> str:
+    """The handling instruction for `marking` (the first word decides, so a descriptor such as
+    ``OFFICIAL-SENSITIVE PERSONAL`` keeps the base marking's instruction)."""
+    base = marking.split()[0].upper() if marking.strip() else ""
+    return HANDLING.get(base, HANDLING["OFFICIAL-SENSITIVE"])
+
+
+def self_assessment(data: dict[str, Any]) -> bool:
+    return data["template"].get("kind") == "agency_self_assessment"
 
 
 def _shorten(value: str) -> str:
@@ -26,27 +51,38 @@ def _shorten(value: str) -> str:
 
 
 def cover(data: dict[str, Any], width: float) -> list[Any]:
-    """Template title and version, the subject (pseudonymised reference, round, period,
-    agencies), the auditor, dates, the report id and the protective marking."""
+    """Template title and version, the partnership (when known), the subject (pseudonymised
+    reference, round, period, agencies), who completed it, dates, the report id and the
+    protective marking with its handling instruction."""
     template, audit, auditor, report = data["template"], data["audit"], data["auditor"], data["report"]
-    rows = [(r["label"], r["value"]) for r in data.get("subject_display", [])]
+    rows = []
+    if report.get("partnership"):
+        rows.append(("Partnership", report["partnership"]))
+    rows += [(r["label"], r["value"]) for r in data.get("subject_display", [])]
     if data.get("agencies") and not any(r[0].lower().startswith("agenc") for r in rows):
         rows.append(("Agencies", ", ".join(data["agencies"])))
     rows += [
-        ("Auditor", ", ".join(v for v in (auditor["name"], auditor["role"], auditor["agency"]) if v)),
+        (
+            "Prepared by" if self_assessment(data) else "Auditor",
+            ", ".join(v for v in (auditor["name"], auditor["role"], auditor["agency"]) if v),
+        ),
         ("Started", format_date(audit.get("created_at"))),
         ("Completed", format_date(audit.get("completed_at")) or "Not completed"),
         ("Revision", str(audit.get("revision", 1))),
         ("Report id", report["id"]),
         ("Template", f"{template['id']} version {template['version']}"),
-        ("Protective marking", report["marking"]),
     ]
-    flow: list[Any] = [
-        Spacer(1, 18),
-        heading_title(template["title"]),
-        para(f"Audit report · template version {template['version']}", "subtitle"),
-    ]
+    flow: list[Any] = [Spacer(1, 18), heading_title(template["title"])]
+    subtitle = "Agency self-assessment report" if self_assessment(data) else "Audit report"
+    if report.get("partnership"):
+        subtitle += f" for {report['partnership']}"
+    flow.append(para(f"{subtitle} · template version {template['version']}", "subtitle"))
     flow.append(key_value_table(rows, width))
+    flow += [
+        Spacer(1, 12),
+        para(f"Protective marking: {report['marking']}", "marking_left"),
+        para(handling_line(report["marking"]), "handling"),
+    ]
     if data.get("amendment"):
         previous = data["amendment"].get("previous_report_id") or "an earlier revision"
         flow += [
@@ -85,44 +121,164 @@ def _counts_table(data: dict[str, Any], width: float) -> Any:
     return grid_table([o.label for o in options], [row], [width / len(options)] * len(options))
 
 
-def _actions_table(actions: list[dict[str, Any]], width: float) -> Any:
-    rows = [
-        [
-            para(a["action"], "cell"),
+def _short_title(title: str) -> str:
+    """ "Standard 1: Senior management commitment" -> "Standard 1" for a narrow column."""
+    head, sep, _rest = title.partition(":")
+    return head if sep and len(head) <= 24 else title
+
+
+def _action_link(action: dict[str, Any], standards: bool) -> str:
+    title = str(action.get("section_title") or "")
+    link = _short_title(title) if standards else title
+    if action.get("agency_label"):
+        link = f"{link} ({action['agency_label']})" if link else str(action["agency_label"])
+    return link
+
+
+def _actions_table(data: dict[str, Any], width: float) -> Any:
+    actions = data["actions"]
+    standards = self_assessment(data)
+    # A link helps only when actions sit in the sections they answer (a Section 11 standard);
+    # in a case audit's own "Actions" section it would just repeat "Actions".
+    linked = any(a.get("section_title") and "action" not in str(a.get("section_id", "")).lower() for a in actions)
+    rows = []
+    for a in actions:
+        row = [para(a["action"], "cell")]
+        if linked:
+            row.append(para(_action_link(a, standards), "cell"))
+        row += [
             para(", ".join(v for v in (a["owner_agency"], a["owner_role"]) if v), "cell"),
             para(format_date(a["due"]), "cell"),
             para(_STATUS.get(a["status"], a["status"]), "cell"),
         ]
-        for a in actions
-    ]
-    return grid_table(
-        ["Action", "Owner", "Due", "Status"], rows, [width * 0.5, width * 0.25, width * 0.12, width * 0.13]
-    )
+        rows.append(row)
+    if linked:
+        header = ["Action", "Standard" if standards else "Answers", "Owner", "Due", "Status"]
+        widths = [0.36, 0.2, 0.2, 0.12, 0.12]
+    else:
+        header = ["Action", "Owner", "Due", "Status"]
+        widths = [0.5, 0.25, 0.12, 0.13]
+    return grid_table(header, rows, [width * w for w in widths])
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _section_name(entry: dict[str, Any]) -> str:
+    title = str(entry.get("title", ""))
+    return f"{title} ({entry['agency_label']})" if entry.get("agency_label") else title
+
+
+def narrative(data: dict[str, Any]) -> str:
+    """A one-paragraph summary for a board paper, drawn only from the report's data."""
+    judgements = data["judgements"]
+    overall = judgements["overall"]
+    kind = "self-assessment" if self_assessment(data) else "audit"
+    parts = [f"The overall judgement of this {kind} is {overall['label']}"]
+    if overall.get("overridden") and overall.get("derived"):
+        derived = str(overall["derived"]).replace("_", " ")
+        parts[0] += f", set by the auditor where the template's rules gave {derived.capitalize()}"
+    parts[0] += "."
+    sections = [e for e in judgements.get("sections", []) if e.get("value")]
+    if sections:
+        scores = SCALE_SCORES.get(str(judgements.get("scale", "grade")), SCALE_SCORES["grade"])
+        counts = Counter(e["label"] for e in sections)
+        score_of = {e["label"]: scores.get(str(e["value"]), 0) for e in sections}
+        spread = _join([f"{n} {label}" for label, n in sorted(counts.items(), key=lambda i: -score_of[i[0]])])
+        parts.append(f"Of {_plural(len(sections), 'section judgement')}, {spread}.")
+        lowest = min(scores.get(str(e["value"]), 0) for e in sections)
+        highest = max(scores.get(str(e["value"]), 0) for e in sections)
+        if lowest < highest:
+            weakest = [e for e in sections if scores.get(str(e["value"]), 0) == lowest]
+            names = _join([_section_name(e) for e in weakest[:4]]) + (" and others" if len(weakest) > 4 else "")
+            parts.append(
+                f"The weakest {'area is' if len(weakest) == 1 else 'areas are'} {names} ({weakest[0]['label']})."
+            )
+    actions = data.get("actions") or []
+    if actions:
+        status = Counter(_STATUS.get(a["status"], a["status"]).lower() for a in actions)
+        due = sorted(a["due"] for a in actions if a.get("due") and a.get("status") != "complete")
+        sentence = f"{_plural(len(actions), 'action')} {'is' if len(actions) == 1 else 'are'} recorded ({_join([f'{n} {s}' for s, n in status.items()])})"
+        if due:
+            sentence += f"; the earliest still open is due {format_date(due[0])}"
+        parts.append(sentence + ".")
+    else:
+        parts.append("No actions are recorded.")
+    amendment = data.get("amendment")
+    if amendment:
+        changed = len(amendment.get("changes") or [])
+        parts.append(
+            f"This revision amends report {amendment.get('previous_report_id') or 'an earlier revision'} "
+            f"({_plural(changed, 'answer')} changed)."
+        )
+    return " ".join(parts)
+
+
+def _key_findings(data: dict[str, Any]) -> list[Any]:
+    """Findings grouped by question: the question once, then each agency's answer under it."""
+    findings = data.get("key_findings") or []
+    if not findings:
+        return []
+    flow: list[Any] = [heading("Key findings", 1)]
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for finding in findings[:MAX_FINDINGS]:
+        title = str(finding.get("question_label") or finding["label"])
+        if finding.get("agency_label") and finding.get("section_title"):
+            title = f"{finding['section_title']}: {title}"
+        if groups and groups[-1][0] == title:
+            groups[-1][1].append(finding)
+        else:
+            groups.append((title, [finding]))
+    for title, items in groups:
+        flow.append(para(title, "finding_head"))
+        for finding in items:
+            body = text(_shorten(finding["text"]))
+            if finding.get("agency_label"):
+                body = f"<b>{text(finding['agency_label'])}:</b> {body}"
+            flow.append(CachedParagraph(body, styles()["body"]))
+        flow.append(Spacer(1, 4))
+    note = "The full answers are in the answers by section."
+    if len(findings) > MAX_FINDINGS:
+        note = f"{len(findings) - MAX_FINDINGS} more findings and the full answers are in the answers by section."
+    flow.append(para(note, "small"))
+    return flow
 
 
 def summary(data: dict[str, Any], width: float) -> list[Any]:
     judgements = data["judgements"]
-    flow: list[Any] = [heading("Summary"), heading("Overall judgement", 1), *_judgement_block(judgements["overall"])]
+    flow: list[Any] = [heading("Summary"), para(narrative(data)), Spacer(1, 4)]
+    flow += [heading("Overall judgement", 1), *_judgement_block(judgements["overall"])]
     chart = judgement_chart(judgements, width)
     if chart is not None:
         flow += [heading("Section judgements", 1), chart]
         flow += [
-            para(f"{e['title']}: rationale: {e['rationale']}", "small")
+            para(f"{_section_name(e)}: rationale: {e['rationale']}", "small")
             for e in judgements["sections"]
             if e.get("rationale")
         ]
     flow += [heading("Answers by grade", 1), _counts_table(data, width)]
-    if data.get("key_findings"):
-        flow.append(heading("Key findings", 1))
-        for finding in data["key_findings"][:MAX_FINDINGS]:
-            flow += [para(finding["label"], "question"), para(_shorten(finding["text"])), Spacer(1, 4)]
-        if len(data["key_findings"]) > MAX_FINDINGS:
-            flow.append(para("More findings are in the answers by section.", "small"))
+    flow += _key_findings(data)
     flow.append(heading("Actions", 1))
-    flow.append(
-        _actions_table(data["actions"], width) if data.get("actions") else para("No actions were recorded.", "small")
-    )
+    flow.append(_actions_table(data, width) if data.get("actions") else para("No actions were recorded.", "small"))
     return flow
+
+
+def _who_when(amendment: dict[str, Any]) -> str:
+    who = amendment.get("amended_by") or {}
+    name = ", ".join(v for v in (who.get("name"), who.get("role"), who.get("agency")) if v)
+    when = format_date(amendment.get("amended_at"))
+    if name and when:
+        return f"Amended by {name}; completed {when}."
+    if name:
+        return f"Amended by {name}."
+    return f"Completed {when}." if when else ""
 
 
 def changes(data: dict[str, Any], width: float) -> list[Any]:
@@ -131,11 +287,18 @@ def changes(data: dict[str, Any], width: float) -> list[Any]:
         return []
     flow: list[Any] = [heading("Changes in this revision")]
     flow.append(para(f"Previous report: {amendment.get('previous_report_id') or 'not available'}"))
+    if _who_when(amendment):
+        flow.append(para(_who_when(amendment)))
     flow.append(para(f"Previous content hash: {amendment.get('previous_content_hash') or 'not available'}", "small"))
     flow.append(Spacer(1, 6))
     rows = [
         [
-            para(c["label"] + (f" ({c['agency']})" if c.get("agency") else ""), "cell"),
+            para(c.get("section_title") or "", "cell"),
+            CachedParagraph(
+                text(c["label"])
+                + (f"<br/><i>{text(c.get('agency_label') or c['agency'])}</i>" if c.get("agency") else ""),
+                styles()["cell"],
+            ),
             para(c["before"], "cell"),
             para(c["after"], "cell"),
             para(c["reason"] or "No reason given", "cell"),
@@ -145,9 +308,36 @@ def changes(data: dict[str, Any], width: float) -> list[Any]:
     if rows:
         flow.append(
             grid_table(
-                ["Question", "Before", "After", "Reason"], rows, [width * 0.3, width * 0.2, width * 0.2, width * 0.3]
+                ["Section", "Question", "Before", "After", "Reason"],
+                rows,
+                [width * 0.19, width * 0.27, width * 0.14, width * 0.14, width * 0.26],
             )
         )
     else:
         flow.append(para("No answers changed.", "small"))
+    moved = amendment.get("judgement_changes") or []
+    if moved:
+        flow.append(heading("Judgements that changed", 1))
+        flow.append(para("Judgements that moved because of the changed answers, or that the auditor set.", "small"))
+        judgement_rows = [
+            [
+                para(_section_name(j), "cell"),
+                para(j["before"], "cell"),
+                para(j["after"], "cell"),
+                para(
+                    f"Set by the auditor: {j['rationale']}"
+                    if j.get("overridden")
+                    else "Follows from the changed answers",
+                    "cell",
+                ),
+            ]
+            for j in moved
+        ]
+        flow.append(
+            grid_table(
+                ["Judgement", "Before", "After", "Why"],
+                judgement_rows,
+                [width * 0.34, width * 0.17, width * 0.17, width * 0.32],
+            )
+        )
     return flow
