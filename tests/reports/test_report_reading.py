@@ -66,9 +66,20 @@ def _flow_log(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Any]]:
 
 
 def _stranded_headings(log: list[tuple[int, Any]]) -> list[str]:
+    """Headings whose content (the first flowable after them that is neither another heading nor
+    a section's introduction) starts on a later page."""
+
+    def heading_like(flowable: Any) -> bool:
+        return (
+            bool(getattr(flowable, "outline", None)) or getattr(getattr(flowable, "style", None), "name", "") == "intro"
+        )
+
     stranded = []
-    for (page, flowable), (next_page, _next) in zip(log, log[1:], strict=False):
-        if getattr(flowable, "outline", None) and next_page != page:
+    for index, (page, flowable) in enumerate(log):
+        if not getattr(flowable, "outline", None):
+            continue
+        following = next((p for p, f in log[index + 1 :] if not heading_like(f)), page)
+        if following != page:
             stranded.append(f"{flowable.outline[0]!r} at the foot of page {page}")
     return stranded
 
@@ -80,6 +91,29 @@ def test_no_heading_is_the_last_thing_on_a_page(monkeypatch: pytest.MonkeyPatch,
         log.clear()
         build_unsigned(_shipped_data(template_file), compact=compact)
         assert log and not _stranded_headings(log)
+
+
+def _demo_data(template_file: Path, seed: int) -> dict[str, Any]:
+    """Realistic answers from the demo generator (varied lengths and branches)."""
+    import random
+    from dataclasses import replace
+
+    from lscp_audit.services import demo_content, demo_data
+
+    template = load_template_file(template_file)
+    rng = random.Random(seed)
+    subject = demo_content.subject_for(rng, template, seed)
+    answers = demo_data.generate_answers(rng, template, subject, ("strong", "weak", "mixed")[seed % 3])
+    audit = replace(completed_audit(template), subject=subject, answers=tuple(answers))
+    return build_report_data(audit, template, generated_at=GENERATED_AT, inputs=report_inputs(audit, template))
+
+
+@pytest.mark.parametrize("seed", range(1, 5))
+@pytest.mark.parametrize("template_file", SHIPPED, ids=lambda p: p.stem)
+def test_no_heading_stranded_with_demo_answers(monkeypatch: pytest.MonkeyPatch, template_file: Path, seed: int) -> None:
+    log = _flow_log(monkeypatch)
+    build_unsigned(_demo_data(template_file, seed))
+    assert log and not _stranded_headings(log)
 
 
 def test_no_heading_stranded_in_a_long_report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,6 +130,7 @@ def test_stranded_heading_detector_can_fail() -> None:
         outline = ("Actions", 1)
 
     assert _stranded_headings([(2, Heading()), (3, object())]) == ["'Actions' at the foot of page 2"]
+    assert _stranded_headings([(2, Heading()), (2, object())]) == []
 
 
 def test_every_colour_pair_meets_wcag_aa() -> None:

@@ -96,7 +96,7 @@ def section_content(section: dict[str, Any], *, compact: bool, width: float) -> 
     """A section's description and answers table(s), without its heading."""
     flow: list[Any] = []
     if section.get("description"):
-        flow.append(para(section["description"], "small"))
+        flow.append(para(section["description"], "intro"))  # kept with the table, like the heading
     if not section["relevant"]:
         return [*flow, para("This section was not applicable to this case.", "cell_muted")]
     if section["per_agency"] and section["agencies"]:

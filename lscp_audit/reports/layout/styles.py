@@ -94,6 +94,7 @@ def styles() -> dict[str, Any]:
         "judgement": make("judgement", fontSize=16, leading=20, fontName=fonts.BOLD, spaceAfter=4),
         "marking": make("marking", fontSize=10, leading=12, fontName=fonts.BOLD, alignment=TA_CENTER),
         "handling": make("handling", fontSize=9, leading=12),
+        "intro": make("intro", fontSize=8, leading=10, textColor=rgb(MUTED), keepWithNext=1),
         "marking_left": make(
             "marking_left", fontSize=10, leading=13, fontName=fonts.BOLD, textColor=rgb(MARKING_COLOUR), spaceAfter=2
         ),
