@@ -274,7 +274,7 @@ def _actions(audit: AuditRecord, template: Template, inputs: ReportInputs) -> li
                     }
                 )
     order = {s.id: i for i, s in enumerate(template.sections)}
-    rows.sort(key=lambda row: order.get(row["section_id"], len(order)))
+    rows.sort(key=lambda row: order.get(str(row["section_id"]), len(order)))
     return rows
 
 
