@@ -83,6 +83,15 @@ class AuditService:
 
         return cls(VaultAuditStore(vault), templates or default_catalogue(), actor=actor)
 
+    @property
+    def actor(self) -> str:
+        """Who later changes are recorded as in the change history."""
+        return self._flow.actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._flow.actor = name
+
     # -- listing ---------------------------------------------------------------------------
 
     def list_audits(self, filters: AuditFilter | None = None) -> AuditPage:

@@ -47,6 +47,14 @@ class AuditWorkflow:
         self._actor = actor or "auditor"
         self._clock = clock
 
+    @property
+    def actor(self) -> str:
+        return self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._actor = name or "auditor"
+
     # -- guards ----------------------------------------------------------------------------
 
     def ensure_editable(self, record: AuditRecord) -> None:

@@ -9,11 +9,11 @@ Two stores (style R11; window geometry and other view state stay in ``ui/prefs.p
   settings are stored under those keys (retention is shown in months, stored in days) and
   share their defaults with `services.vault_backups`.
 - ``config``: personal, non-sensitive preferences needed before any vault is unlocked, in
-  ``settings.json`` in `paths.config_dir()` (written atomically, mode 0600): default agency and
-  role for new audits.
+  ``settings.json`` in `paths.config_dir()` (written atomically, mode 0600): the user's own
+  name, role and agency, used as defaults (new audits, the change history, signing identities).
 
-`SettingsService.values()` returns an `AppSettings` snapshot; `set(key, value)` validates and
-stores one setting. Without an unlocked vault, vault settings read as their defaults and
+`SettingsService.values()` returns an `AppSettings` snapshot and `personal()` the user's
+`PersonalDetails`; `set(key, value)` validates and stores one setting. Without an unlocked vault, vault settings read as their defaults and
 cannot be set.
 """
 
@@ -66,11 +66,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Lock the vault after this many minutes without activity.", minimum=1, maximum=240,
     ),
     SettingSpec(
-        "audit.default_agency", str, "", "Default agency", CONFIG,
-        "The agency filled in for you on new audits.", max_length=120,
+        "user.name", str, "", "Your name", CONFIG,
+        "Recorded in the change history and filled in for you on new audits and signing identities.",
+        max_length=120,
     ),
     SettingSpec(
-        "audit.default_role", str, "", "Default role", CONFIG,
+        "audit.default_agency", str, "", "Your agency", CONFIG,
+        "The agency you audit for, filled in for you on new audits.", max_length=120,
+    ),
+    SettingSpec(
+        "audit.default_role", str, "", "Your role", CONFIG,
         "Your role, filled in for you on new audits.", max_length=120,
     ),
     SettingSpec(
@@ -100,6 +105,7 @@ class AppSettings:
     """A snapshot of every setting's current value; defaults are declared in `SETTINGS` only."""
 
     auto_lock_minutes: int
+    user_name: str
     default_agency: str
     default_role: str
     protective_marking: str
@@ -112,6 +118,17 @@ class AppSettings:
         """Every setting at its declared default."""
         return cls(**{ATTRIBUTES[s.key]: s.default for s in SETTINGS})
 
+
+@dataclass(frozen=True)
+class PersonalDetails:
+    """The user's own name, role and agency (the ``config`` store); empty text when not given."""
+
+    name: str
+    role: str
+    agency: str
+
+
+PERSONAL_KEYS = ("user.name", "audit.default_role", "audit.default_agency")
 
 #: `AppSettings` attribute for each setting key (fields are in the order of `SETTINGS`).
 ATTRIBUTES: dict[str, str] = dict(zip(SPECS, (f.name for f in fields(AppSettings)), strict=True))
@@ -168,6 +185,21 @@ class SettingsService:
     def values(self) -> AppSettings:
         """Every setting as a typed snapshot."""
         return AppSettings(**{ATTRIBUTES[s.key]: self.get(s.key) for s in SETTINGS})
+
+    def personal(self) -> PersonalDetails:
+        """The user's own details, the defaults for new audits, the change history and identities."""
+        name, role, agency = (str(self.get(key)) for key in PERSONAL_KEYS)
+        return PersonalDetails(name=name, role=role, agency=agency)
+
+    def set_personal(self, details: PersonalDetails) -> PersonalDetails:
+        """Validate and store all three personal details at once (one write)."""
+        clean = [
+            coerce(_spec(key), value)
+            for key, value in zip(PERSONAL_KEYS, (details.name, details.role, details.agency), strict=True)
+        ]
+        self._write_config({**self._read_config(), **dict(zip(PERSONAL_KEYS, clean, strict=True))})
+        log.info("personal details changed")
+        return PersonalDetails(*clean)
 
     def set(self, key: str, value: Any) -> Any:
         """Validate and store one setting; returns the stored (normalised) value."""

@@ -1,40 +1,95 @@
 """The services of one unlocked vault, built once after unlock and dropped on lock.
 
-Imports of the service layer happen here, after the window is shown, so start-up stays fast.
+Imports of the service layer happen here, after the window is shown, so start-up stays fast;
+the annotations name the real service classes so a type checker sees every use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import getpass
+from typing import TYPE_CHECKING
 
 from lscp_audit.core.audit import Auditor
 
+if TYPE_CHECKING:
+    from lscp_audit.core.templates.model import Template
+    from lscp_audit.services.audit_service import AuditService
+    from lscp_audit.services.identity_service import IdentityService
+    from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.report_service import ReportService
+    from lscp_audit.services.settings_service import PersonalDetails, SettingsService
+    from lscp_audit.services.template_service import TemplateService
+    from lscp_audit.services.vault_service import VaultService
+
 
 class AppSession:
-    """Holds `vault_service` (unlocked), `audits`, `templates` and `settings` services."""
+    """The open vault's services: `vault_service` (unlocked), `audits`, `templates`, `settings`,
+    `identities`, and `reports()` / `inbox()` for the report and QA inbox features.
 
-    def __init__(self, vault_service: Any, templates: Any = None) -> None:
+    `actor` is who the change history records: the user's own name from Settings, else the
+    name on their signing identity, else their computer account name.
+    """
+
+    def __init__(self, vault_service: VaultService, templates: TemplateService | None = None) -> None:
         from lscp_audit.services.audit_service import AuditService
+        from lscp_audit.services.identity_service import IdentityService
         from lscp_audit.services.settings_service import SettingsService
         from lscp_audit.services.template_service import TemplateService
 
-        self.vault_service = vault_service
-        self.templates = templates if templates is not None else TemplateService()
-        self.settings = SettingsService(vault_service.vault)
-        self.audits = AuditService.for_vault(
-            vault_service.vault, self.templates, actor=self.auditor().name or "auditor"
-        )
+        self.vault_service: VaultService = vault_service
+        self.templates: TemplateService = templates if templates is not None else TemplateService()
+        self.settings: SettingsService = SettingsService(vault_service.vault)
+        self.identities: IdentityService = IdentityService(vault_service.vault)
+        self.actor: str = self._actor()
+        self.audits: AuditService = AuditService.for_vault(vault_service.vault, self.templates, actor=self.actor)
+
+    def display_name(self) -> str:
+        """The user's name from Settings, else the name on their signing identity, else empty."""
+        name = self.personal().name
+        if name:
+            return name
+        identity = self.identities.default()
+        return identity.name if identity is not None else ""
+
+    def _actor(self) -> str:
+        name = self.display_name()
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return "auditor"
+
+    def refresh_actor(self) -> None:
+        """After the user's name or signing identity changed: later changes are recorded under it."""
+        self.actor = self._actor()
+        self.audits.actor = self.actor
 
     @property
     def is_demo(self) -> bool:
-        return bool(self.settings.is_demo)
+        return self.settings.is_demo
+
+    def personal(self) -> PersonalDetails:
+        """The user's own name, role and agency (Settings → Identity), used as defaults everywhere."""
+        return self.settings.personal()
 
     def auditor(self) -> Auditor:
-        """The person using the app, from the personal defaults in settings."""
-        values = self.settings.values()
-        return Auditor(name="", role=values.default_role, agency=values.default_agency)
+        """The person using the app, for the auditor fields of a new audit."""
+        me = self.personal()
+        return Auditor(name=self.display_name(), role=me.role, agency=me.agency)
 
-    def template(self, template_id: str) -> Any:
+    def reports(self) -> ReportService:
+        """The report service (sign, export, verify), recording exports as `actor`."""
+        from lscp_audit.services.report_service import ReportService
+
+        return ReportService(self.vault_service.vault, actor=self.actor)
+
+    def inbox(self) -> InboxService:
+        from lscp_audit.services.inbox_service import InboxService
+
+        return InboxService(self.vault_service.vault)
+
+    def template(self, template_id: str) -> Template:
         return self.templates.get(template_id)
 
     def lock(self) -> None:

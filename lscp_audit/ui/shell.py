@@ -4,17 +4,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from lscp_audit import APP_NAME
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from lscp_audit.services.template_service import TemplateService
+    from lscp_audit.services.vault_service import VaultService
+    from lscp_audit.ui.audits.area import AuditsAreaWidget
+    from lscp_audit.ui.session import AppSession
+    from lscp_audit.ui.settings.settings_page import SettingsPage
+    from lscp_audit.ui.startup import StartupFlow
+    from lscp_audit.ui.vault.auto_lock import AutoLock
 
 log = logging.getLogger(__name__)
 AUTOLOCK_KEY = "vault.autolock_minutes"
@@ -28,12 +36,14 @@ class ShellController(QObject):
         super().__init__(window)
         self.window = window
         self.vault_path = vault_path
-        self.session: Any = None
-        self.audits_area: Any = None
-        self.idle: Any = None
-        self.flow: Any = None
-        self.demo_badge: Any = None
-        self.templates: Any = None  # a TemplateService; None means the app's shipped and user folders
+        self.session: AppSession | None = None
+        self.audits_area: AuditsAreaWidget | None = None
+        self.settings_page: SettingsPage | None = None
+        self.idle: AutoLock | None = None
+        self.flow: StartupFlow | None = None
+        self.demo_badge: QLabel | None = None
+        self.templates: TemplateService | None = None  # None means the app's shipped and user folders
+        self.unlock_button: QPushButton | None = None  # on the locked pages, once start-up has run
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -54,7 +64,9 @@ class ShellController(QObject):
         heading, text = texts[key]
         page = EmptyStateWidget(heading, text + " " + w.tr("The vault is locked."))
         if self.flow is not None:
-            page.add_button(w.tr("&Unlock…"), self.start)
+            exists = self.flow.make_service().exists()
+            self.unlock_button = page.add_button(w.tr("&Unlock…") if exists else w.tr("&Set up the vault…"), self.start)
+            page.add_button(w.tr("&Quit"), w.close)
         return page
 
     def start(self) -> None:
@@ -64,20 +76,19 @@ class ShellController(QObject):
         if self.flow is None:
             self.flow = StartupFlow(self.window, self.vault_path)
             self.flow.unlocked.connect(self.install)
-            self.flow.quit_requested.connect(self._quit_if_nothing_open)
+            self.flow.locked.connect(self._show_locked)
         self.flow.start()
 
-    def _quit_if_nothing_open(self) -> None:
+    def _show_locked(self) -> None:
+        """Start-up was cancelled: stay on the locked pages (Unlock… and Quit) instead of quitting."""
         if self.session is None:
-            self.window.close()
+            for key, _title in AREAS:
+                self.window.set_area_page(key, self.locked_page(key))
+            self.window.statusBar().showMessage(self.window.tr("Vault locked"))
 
-    def install(self, vault_service: Any, demo: bool = False) -> None:
+    def install(self, vault_service: VaultService, demo: bool = False) -> None:
         """Build the real pages on the unlocked vault."""
-        from lscp_audit.ui.audits.area import AuditsAreaWidget
-        from lscp_audit.ui.inbox_page import InboxPage
         from lscp_audit.ui.session import AppSession
-        from lscp_audit.ui.settings.settings_page import SettingsPage
-        from lscp_audit.ui.templates_page import TemplatesPage
 
         try:
             self.session = AppSession(vault_service, self.templates)
@@ -85,22 +96,48 @@ class ShellController(QObject):
             show_error(self.window, exc)
             return
         demo = demo or self.session.is_demo
-        self.audits_area = AuditsAreaWidget(self.session, self.sign_and_export)
-        self.window.set_area_page("audits", self.audits_area)
-        self.window.set_area_page("inbox", InboxPage(self.session))
-        self.window.set_area_page("templates", TemplatesPage(self.session.templates))
-        settings_page = SettingsPage(self.session.settings, vault_service)
-        settings_page.setting_saved.connect(lambda key: self._watch_idle() if key == AUTOLOCK_KEY else None)
-        self.window.set_area_page("settings", settings_page)
-        self.window.setWindowTitle(f"{APP_NAME} — DEMO (sample data)" if demo else APP_NAME)
+        self._install_pages(self.session, vault_service)
+        # Qt adds the application name to every window title, so the title says only what differs.
+        self.window.setWindowTitle(self.window.tr("DEMO (sample data)") if demo else "")
         self._show_demo_badge(demo)
-        self.window.statusBar().showMessage(getattr(vault_service, "route_message", "") or self.window.tr("Vault open"))
+        if demo:
+            message = self.window.tr("Demo vault open: fictitious sample data, separate from your own vault")
+        else:
+            message = vault_service.route_message or self.window.tr("Vault open")
+        self.window.statusBar().showMessage(message)
         self._watch_idle()
         self.window.show_area("audits")
 
-    def _show_demo_badge(self, demo: bool) -> None:
-        from PySide6.QtWidgets import QLabel
+    def _install_pages(self, session: AppSession, vault_service: VaultService) -> None:
+        from lscp_audit.ui.audits.area import AuditsAreaWidget
+        from lscp_audit.ui.inbox_page import InboxPage
+        from lscp_audit.ui.settings.settings_page import SettingsPage
+        from lscp_audit.ui.templates_page import TemplatesPage
 
+        self.audits_area = AuditsAreaWidget(session, self.sign_and_export)
+        self.window.set_area_page("audits", self.audits_area)
+        self.window.set_area_page("inbox", InboxPage(inbox=session.inbox()))
+        self.window.set_area_page("templates", TemplatesPage(session.templates))
+        self.settings_page = SettingsPage(session.settings, vault_service, identities=session.identities)
+        self.settings_page.setting_saved.connect(self._setting_saved)
+        if self.settings_page.identity is not None:
+            self.settings_page.identity.identities_changed.connect(self._user_changed)
+        self.window.set_area_page("settings", self.settings_page)
+
+    def _setting_saved(self, key: str) -> None:
+        from lscp_audit.ui.settings.settings_page import PERSONAL_SAVED
+
+        if key == AUTOLOCK_KEY:
+            self._watch_idle()
+        elif key == PERSONAL_SAVED:
+            self._user_changed()
+
+    def _user_changed(self) -> None:
+        """The user's name may have changed: later changes are recorded under the new name."""
+        if self.session is not None:
+            self.session.refresh_actor()
+
+    def _show_demo_badge(self, demo: bool) -> None:
         if self.demo_badge is None:
             self.demo_badge = QLabel(self.window.tr("<b>DEMO</b> — fictitious sample data"))
             self.demo_badge.setAccessibleName(self.window.tr("Demo vault"))
@@ -110,6 +147,8 @@ class ShellController(QObject):
     def _watch_idle(self) -> None:
         from lscp_audit.ui.vault.auto_lock import AutoLock
 
+        if self.session is None:
+            return
         minutes = int(self.session.settings.get(AUTOLOCK_KEY))
         if self.idle is None:
             self.idle = AutoLock(self.lock, minutes, self)
@@ -125,12 +164,13 @@ class ShellController(QObject):
         for key, _title in AREAS:
             self.window.set_area_page(key, self.locked_page(key))
         self.audits_area = None
+        self.settings_page = None
         try:
             self.session.lock()
         except LscpAuditError as exc:
             show_error(self.window, exc)
         self.session = None
-        self.window.setWindowTitle(APP_NAME)
+        self.window.setWindowTitle("")
         self._show_demo_badge(False)
         if self.idle is not None:
             self.idle.stop()
@@ -153,14 +193,23 @@ class ShellController(QObject):
             self.audits_area.focus_guidance()
 
     def sign_and_export(self, parent: QWidget, audit_id: str) -> None:
-        """The reports feature's Sign-and-export dialog for a completed audit."""
-        from lscp_audit.services.report_service import ReportService
+        """The Sign-and-export dialog for a completed audit; it can open the identity set-up."""
         from lscp_audit.ui.reports.sign_export_dialog import SignExportDialog
 
         if self.session is None:
             return
-        service = ReportService(self.session.vault_service.vault, actor=self.session.actor)
-        SignExportDialog(service, audit_id, parent).exec()
+        SignExportDialog(self.session.reports(), audit_id, parent, identity_setup=self.set_up_identity).exec()
+
+    def set_up_identity(self, parent: QWidget) -> None:
+        """The Identity page in a dialog (create, import, export the certificate)."""
+        from lscp_audit.ui.identity.identity_page import IdentityDialog
+
+        if self.session is None:
+            return
+        IdentityDialog(self.session.identities, self.session.settings, parent).exec()
+        if self.settings_page is not None and self.settings_page.identity is not None:
+            self.settings_page.identity.load()
+        self._user_changed()
 
     def shutdown(self) -> None:
         """Save anything pending and lock (on quit)."""

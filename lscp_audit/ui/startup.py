@@ -4,44 +4,36 @@ window is on screen."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from lscp_audit.core.errors import LscpAuditError, WrongPassphrase
-from lscp_audit.ui import prefs, vault_prompts
+from lscp_audit.services.vault_service import VaultService
+from lscp_audit.ui import prefs
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.ops import BackgroundOp, OpContext
+from lscp_audit.ui.vault.first_run_wizard import FirstRunWizard
+from lscp_audit.ui.vault.unlock_dialog import UnlockDialog
 
 log = logging.getLogger(__name__)
 
 
-def _optional(module_name: str, attribute: str) -> Any:
-    """An attribute of another feature's module, or None when it is not installed."""
-    try:
-        return getattr(importlib.import_module(module_name), attribute, None)
-    except ImportError:
-        return None
-
-
 class StartupFlow(QObject):
-    """Emits `unlocked(vault_service, is_demo)` once a vault is open; `quit_requested` otherwise."""
+    """Emits `unlocked(vault_service, is_demo)` once a vault is open; `locked` when the user
+    cancelled (the window then stays on its locked pages, with Unlock… and Quit)."""
 
     unlocked = Signal(object, bool)
-    quit_requested = Signal()
+    locked = Signal()
 
     def __init__(self, parent_widget: QWidget, vault_path: str | None = None) -> None:
         super().__init__(parent_widget)
         self.window = parent_widget
         self.vault_path = Path(vault_path) if vault_path else None
 
-    def make_service(self, path: Path | None = None) -> Any:
-        from lscp_audit.services.vault_service import VaultService
-
+    def make_service(self, path: Path | None = None) -> VaultService:
         recent = prefs.recent_vault()
         return VaultService(path or self.vault_path or (Path(recent) if recent else None))
 
@@ -56,44 +48,18 @@ class StartupFlow(QObject):
 
     # -- first run -------------------------------------------------------------------------
 
-    def first_run(self, service: Any) -> None:
-        wizard_class = _optional("lscp_audit.ui.vault.first_run_wizard", "FirstRunWizard")
-        if wizard_class is not None:
-            self._run_wizard(wizard_class, service)
-            return
-        choice = vault_prompts.ask_first_run_choice(self.window)
-        if choice == vault_prompts.CREATE:
-            self._create(service)
-        elif choice == vault_prompts.DEMO:
-            self.open_demo()
-        else:
-            self.quit_requested.emit()
-
-    def _run_wizard(self, wizard_class: Any, service: Any) -> None:
-        wizard = wizard_class(service, self.window)
+    def first_run(self, service: VaultService) -> None:
+        wizard = FirstRunWizard(service, self.window)
         if not wizard.exec():
-            self.quit_requested.emit()
+            self.locked.emit()
             return
-        service = getattr(wizard, "service", service)  # the wizard may have chosen another location
-        if getattr(wizard, "demo_requested", False):
+        service = wizard.service  # the wizard may have chosen another location
+        if wizard.demo_requested:
             self.open_demo()
         elif service.is_unlocked:
             self._opened(service)
-
-    def _create(self, service: Any) -> None:
-        while True:
-            passphrase = vault_prompts.ask_new_passphrase(self.window)
-            if passphrase is None:
-                self.quit_requested.emit()
-                return
-            try:
-                created = service.create(passphrase)
-            except LscpAuditError as exc:
-                show_error(self.window, exc)
-                continue
-            vault_prompts.show_recovery_key(self.window, created.recovery_key)
-            self._opened(service)
-            return
+        else:
+            self.locked.emit()
 
     def open_demo(self) -> None:
         """Build the separate DEMO vault (once, in the background) and open it."""
@@ -114,7 +80,7 @@ class StartupFlow(QObject):
             self._demo_failed
         ).with_progress(self.tr("Creating the sample audits…")).run()
 
-    def _open_demo(self, service: Any) -> None:
+    def _open_demo(self, service: VaultService) -> None:
         from lscp_audit.services.demo_data import DEMO_PASSPHRASE
 
         try:
@@ -129,11 +95,11 @@ class StartupFlow(QObject):
 
     def _demo_failed(self, exc: BaseException) -> None:
         show_error(self.window, exc)
-        self.quit_requested.emit()
+        self.locked.emit()
 
     # -- unlock ----------------------------------------------------------------------------
 
-    def unlock(self, service: Any) -> None:
+    def unlock(self, service: VaultService) -> None:
         try:
             service.unlock()  # the keychain route, when it is set up
         except WrongPassphrase as exc:
@@ -145,38 +111,14 @@ class StartupFlow(QObject):
             return
         self._opened(service)
 
-    def _opened(self, service: Any) -> None:
+    def _opened(self, service: VaultService) -> None:
         """A real (not demo) vault is open: remember where it is for the next start."""
         prefs.set_recent_vault(str(service.path))
         self.unlocked.emit(service, False)
 
-    def _ask_unlock(self, service: Any, message: str) -> None:
-        dialog_class = _optional("lscp_audit.ui.vault.unlock_dialog", "UnlockDialog")
-        if dialog_class is not None:
-            dialog = dialog_class(service, self.window, message)
-            if dialog.exec() and service.is_unlocked:
-                self._opened(service)
-            else:
-                self.quit_requested.emit()
-            return
-        self._prompt_unlock(service, message)
-
-    def _prompt_unlock(self, service: Any, message: str) -> None:
-        while True:
-            secret = vault_prompts.ask_passphrase(self.window, message)
-            if secret is None:
-                self.quit_requested.emit()
-                return
-            try:
-                if "-" in secret and secret.replace("-", "").isalnum() and secret.count("-") >= 3:
-                    service.unlock(recovery_key=secret)
-                else:
-                    service.unlock(passphrase=secret)
-            except WrongPassphrase:
-                message = "That passphrase does not open the vault. Try again."
-                continue
-            except LscpAuditError as exc:
-                show_error(self.window, exc)
-                continue
+    def _ask_unlock(self, service: VaultService, message: str) -> None:
+        dialog = UnlockDialog(service, self.window, message)
+        if dialog.exec() and service.is_unlocked:
             self._opened(service)
-            return
+        else:
+            self.locked.emit()

@@ -76,7 +76,12 @@ def test_encrypted_export_clears_password_fields(qtbot: QtBot, service: ReportSe
     dialog.password_again.setText("long enough pw")
     with qtbot.waitSignal(dialog.exported, timeout=20_000):
         dialog.start_export()
-    assert dialog.result.encrypted and dialog.password.text() == "" and "password separately" in dialog.status.text()
+    assert (
+        dialog.export_result is not None
+        and dialog.export_result.encrypted
+        and dialog.password.text() == ""
+        and "password separately" in dialog.status.text()
+    )
 
 
 def test_without_identity_signing_is_disabled(qtbot: QtBot, vault: Any, out: Path) -> None:

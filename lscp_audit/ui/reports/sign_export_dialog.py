@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +28,9 @@ from lscp_audit.services.report_service import ExportOptions
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.reports.preview import render_first_page
 
+if TYPE_CHECKING:
+    from lscp_audit.services.report_service import ExportResult, ReportService
+
 MIN_PASSWORD = 8
 DEFAULT_REASON = "I confirm this audit is complete and accurate"
 
@@ -34,21 +38,28 @@ DEFAULT_REASON = "I confirm this audit is complete and accurate"
 class SignExportDialog(QDialog):
     """Preview the report's first page, choose options and a file, then sign and export.
 
-    `report_service` is a `services.report_service.ReportService` (or anything with the same
-    `preview_pdf`, `export`, `suggested_file_name` and `identities.default()`). The export runs off
-    the GUI thread with a progress dialog and Cancel; `exported` carries the `ExportResult`.
+    The export runs off the GUI thread with a progress dialog and Cancel; `exported` carries the
+    `ExportResult`. Without a signing identity the dialog says so and, when `identity_setup` is
+    given, offers to set one up there and then (it opens the Identity page in a dialog).
     """
 
     exported = Signal(object)
 
     def __init__(
-        self, report_service: Any, audit_id: str, parent: QWidget | None = None, *, directory: Path | None = None
+        self,
+        report_service: ReportService,
+        audit_id: str,
+        parent: QWidget | None = None,
+        *,
+        directory: Path | None = None,
+        identity_setup: Callable[[QWidget], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign and export report"))
         self.service = report_service
         self.audit_id = audit_id
-        self.result: Any = None
+        self.identity_setup = identity_setup
+        self.export_result: ExportResult | None = None
         self.preview = QLabel(self.tr("Preparing preview…"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setFixedSize(300, 424)
@@ -56,6 +67,12 @@ class SignExportDialog(QDialog):
         self.preview.setStyleSheet("border: 1px solid palette(mid);")
         self.signer = QLabel()
         self.signer.setWordWrap(True)
+        self.signer.setAccessibleName(self.tr("Signed by"))
+        self.identity_button = QPushButton(self.tr("Set up my &signing identity…"))
+        self.identity_button.setAccessibleDescription(
+            self.tr("Create a signing identity or import your PKCS#12 file, then come back to this export")
+        )
+        self.identity_button.clicked.connect(self._set_up_identity)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -90,6 +107,7 @@ class SignExportDialog(QDialog):
     def _build_layout(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Signed by:"), self.signer)
+        form.addRow("", self.identity_button)
         form.addRow(self.tr("Report:"), self.full)
         form.addRow("", self.compact)
         form.addRow("", self.encrypt)
@@ -122,13 +140,27 @@ class SignExportDialog(QDialog):
 
     def _load_signer(self) -> None:
         identity = self.service.identities.default()
+        self.identity_button.setVisible(identity is None and self.identity_setup is not None)
+        self.sign_button.setEnabled(identity is not None)
         if identity is None:
-            self.signer.setText(
-                self.tr("No signing identity yet. Create one in Settings or with 'lscp-audit identity create'.")
+            where = (
+                self.tr("Set one up now, or later in Settings → Identity.")
+                if self.identity_setup is not None
+                else self.tr("Set one up in Settings → Identity.")
             )
-            self.sign_button.setEnabled(False)
+            self.signer.setText(
+                self.tr("No signing identity yet: reports are signed with your own key, kept in this vault.")
+                + " "
+                + where
+            )
             return
         self.signer.setText(f"{identity.name}, {identity.role}, {identity.agency}")
+        self.sign_button.setDefault(True)
+
+    def _set_up_identity(self) -> None:
+        if self.identity_setup is not None:
+            self.identity_setup(self)
+            self._load_signer()
 
     # --- preview ---------------------------------------------------------------------------
     def load_preview(self) -> None:
@@ -157,7 +189,7 @@ class SignExportDialog(QDialog):
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview.setText(self.tr("The preview could not be made: %s") % exc)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         if self.preview.pixmap().isNull() and self.preview.text() == self.tr("Preparing preview…"):
             self.load_preview()
@@ -193,7 +225,7 @@ class SignExportDialog(QDialog):
         self.sign_button.setEnabled(False)
         self.status.setText(self.tr("Signing…"))
 
-        def work(ctx: OpContext) -> Any:
+        def work(ctx: OpContext) -> ExportResult | None:
             try:
                 return self.service.export(
                     self.audit_id, destination, options, progress=ctx.progress, cancel=ctx.cancel
@@ -207,12 +239,12 @@ class SignExportDialog(QDialog):
         self.password.clear()
         self.password_again.clear()
 
-    def _exported(self, result: Any) -> None:
+    def _exported(self, result: ExportResult | None) -> None:
         self.sign_button.setEnabled(True)
         if result is None:
             self.status.setText(self.tr("Export cancelled; nothing was saved."))
             return
-        self.result = result
+        self.export_result = result
         note = self.tr(" It is encrypted: send the password separately.") if result.encrypted else ""
         self.status.setText(
             self.tr("Signed report %s saved to %s (%d pages, signed by %s).")

@@ -1,29 +1,54 @@
-"""Settings: auto-lock, personal defaults, report marking, backups and retention, through
-`SettingsService` (each setting is declared once there, with its label and limits)."""
+"""Settings in three tabs: Identity (who you are and your signing identity), General (auto-lock,
+report marking, retention, timestamp server, through `SettingsService`, where each setting is
+declared once with its label and limits) and Backups (the vault's backups page, which owns
+"Backups to keep" because changing it prunes backups at once)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.a11y import fill_missing_accessibility
 from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.identity.identity_page import IdentityPage
+from lscp_audit.ui.vault.backups_page import BackupsPage
 
-log = logging.getLogger(__name__)
-BACKUPS_WIDGET = ("lscp_audit.ui.vault.backups_page", "BackupsPage")
+if TYPE_CHECKING:
+    from lscp_audit.services.identity_service import IdentityService
+    from lscp_audit.services.settings_service import SettingSpec, SettingsService
+    from lscp_audit.services.vault_service import VaultService
+
+#: Settings edited elsewhere: your details on the Identity tab, the backup count beside the backups.
+SHOWN_ELSEWHERE = frozenset({"user.name", "audit.default_role", "audit.default_agency", "vault.backup_count"})
+PERSONAL_SAVED = "user.personal"  # `setting_saved` key when the Identity tab saved your details
 
 
 class SettingsPage(QWidget):
-    """One field per declared setting; changes are saved when a field is left or Enter pressed."""
+    """General settings save when a field is left or Enter is pressed; tabs for Identity and Backups."""
 
     setting_saved = Signal(str)  # key
 
-    def __init__(self, settings: Any, vault_service: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: SettingsService,
+        vault_service: VaultService | None = None,
+        parent: QWidget | None = None,
+        *,
+        identities: IdentityService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.fields: dict[str, QSpinBox | QLineEdit] = {}
@@ -31,9 +56,32 @@ class SettingsPage(QWidget):
         self.status.setAccessibleName(self.tr("Settings status"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>Settings</h2>")))
-        box = QGroupBox(self.tr("Vault, audits and reports"))
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Settings sections"))
+        layout.addWidget(self.tabs, 1)
+        self.identity: IdentityPage | None = None
+        if identities is not None:
+            self.identity = IdentityPage(identities, settings)
+            self.identity.personal_saved.connect(lambda: self.setting_saved.emit(PERSONAL_SAVED))
+            self.tabs.addTab(_scrolling(self.identity), self.tr("&Identity"))
+        self.tabs.addTab(_scrolling(self._general()), self.tr("&General"))
+        self.backups: BackupsPage | None = None
+        if vault_service is not None:
+            self.backups = BackupsPage(vault_service)
+            fill_missing_accessibility(self.backups, self.tr("Backups"))
+            self.tabs.addTab(_scrolling(self.backups), self.tr("&Backups"))
+        self.load()
+
+    def show_identity(self) -> None:
+        if self.identity is not None:
+            self.tabs.setCurrentIndex(0)
+
+    def _general(self) -> QWidget:
+        box = QWidget()
         form = QFormLayout(box)
-        for spec in settings.specs():
+        for spec in self.settings.specs():
+            if spec.key in SHOWN_ELSEWHERE:
+                continue
             field = self._field(spec)
             label = QLabel(spec.label + ":")
             label.setBuddy(field)
@@ -42,17 +90,14 @@ class SettingsPage(QWidget):
                 hint = QLabel(spec.description)
                 hint.setWordWrap(True)
                 form.addRow("", hint)
-        layout.addWidget(box)
         reset = QPushButton(self.tr("Reset to &defaults"))
-        reset.setAccessibleDescription(self.tr("Put every setting back to its default"))
+        reset.setAccessibleDescription(self.tr("Put every setting on this tab back to its default"))
         reset.clicked.connect(self.reset_all)
-        layout.addWidget(reset)
-        layout.addWidget(self.status)
-        self._add_backups(layout, vault_service)
-        layout.addStretch(1)
-        self.load()
+        form.addRow("", reset)
+        form.addRow("", self.status)
+        return box
 
-    def _field(self, spec: Any) -> QSpinBox | QLineEdit:
+    def _field(self, spec: SettingSpec) -> QSpinBox | QLineEdit:
         field: QSpinBox | QLineEdit
         if spec.type is int:
             field = QSpinBox()
@@ -67,22 +112,6 @@ class SettingsPage(QWidget):
         field.setAccessibleDescription(spec.description or spec.label)
         self.fields[spec.key] = field
         return field
-
-    def _add_backups(self, layout: QVBoxLayout, vault_service: Any) -> None:
-        module_name, class_name = BACKUPS_WIDGET
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            return
-        try:
-            widget = getattr(module, class_name)(vault_service)
-        except Exception:  # noqa: BLE001 - a missing backups page must not break Settings
-            log.exception("backups page could not be built")
-            return
-        fill_missing_accessibility(widget, self.tr("Backups"))
-        box = QGroupBox(self.tr("Backups"))
-        QVBoxLayout(box).addWidget(widget)
-        layout.addWidget(box)
 
     def load(self) -> None:
         for key, field in self.fields.items():
@@ -114,3 +143,12 @@ class SettingsPage(QWidget):
                 show_error(self, exc)
         self.load()
         self.status.setText(self.tr("Settings reset to their defaults."))
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """A tab's page in a scroll area, so large text and small screens never cut it off."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area

@@ -3,11 +3,13 @@ the newest good backup when the vault file is damaged."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,11 +23,21 @@ from lscp_audit.core.errors import VaultCorrupt, WrongPassphrase
 from lscp_audit.ui import ops
 from lscp_audit.ui.errors import show_error
 
+if TYPE_CHECKING:
+    from lscp_audit.services.vault_service import VaultService
+
+#: Wide enough for the title bar ("Unlock vault — LSCP Audit") and a two-line message, in characters.
+MIN_WIDTH_CHARS = 64
+
 
 class UnlockDialog(QDialog):
-    """Accepted once ``service.unlock`` succeeded. Nothing typed here is kept after the attempt."""
+    """Accepted once ``service.unlock`` succeeded. Nothing typed here is kept after the attempt.
 
-    def __init__(self, service: Any, parent: QWidget | None = None, message: str = "") -> None:
+    The passphrase field has the focus and Unlock is the default button, so typing the passphrase
+    and pressing Enter unlocks straight away.
+    """
+
+    def __init__(self, service: VaultService, parent: QWidget | None = None, message: str = "") -> None:
         super().__init__(parent)
         self.service = service
         self.setWindowTitle(self.tr("Unlock vault"))
@@ -44,15 +56,38 @@ class UnlockDialog(QDialog):
         self.restore_button.clicked.connect(self.restore_latest)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.unlock_button = self.buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button.setDefault(True)
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.path_label, self.route_label, self.use_passphrase, self.use_recovery, self.secret):
-            layout.addWidget(widget)
+        layout.addWidget(self.path_label)
+        layout.addWidget(self.route_label)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel(self.tr("Unlock with:")))
+        choice.addWidget(self.use_passphrase)
+        choice.addWidget(self.use_recovery)
+        choice.addStretch(1)
+        layout.addLayout(choice)
+        layout.addWidget(self.secret)
         layout.addWidget(self.error_label)
         layout.addWidget(self.restore_button)
         layout.addWidget(self.buttons)
         self.use_recovery.toggled.connect(self._mode_changed)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * MIN_WIDTH_CHARS)
+        self.secret.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.secret.setFocus()  # typing goes straight into the passphrase field
+        self.activateWindow()
+
+    def _show_problem(self, text: str) -> None:
+        """Show `text` under the field and grow the dialog so no line of it is cut off."""
+        self.error_label.setText(text)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _mode_changed(self, recovery: bool) -> None:
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if recovery else QLineEdit.EchoMode.Password)
@@ -66,7 +101,7 @@ class UnlockDialog(QDialog):
     def try_unlock(self) -> None:
         kwargs = self._secret_kwargs()
         if not next(iter(kwargs.values())):
-            self.error_label.setText(self.tr("Enter your passphrase or recovery key."))
+            self._show_problem(self.tr("Enter your passphrase or recovery key."))
             return
         self.unlock_button.setEnabled(False)
         ops.BackgroundOp(parent=self, op=lambda _ctx: self.service.unlock(**kwargs), success=self._unlocked).failure(
@@ -81,14 +116,14 @@ class UnlockDialog(QDialog):
         self.unlock_button.setEnabled(True)
         if isinstance(exc, WrongPassphrase):
             what = self.tr("recovery key") if self.use_recovery.isChecked() else self.tr("passphrase")
-            self.error_label.setText(self.tr("That {0} does not unlock this vault. Please try again.").format(what))
+            self._show_problem(self.tr("That {0} does not unlock this vault. Please try again.").format(what))
             self.secret.selectAll()
             self.secret.setFocus()
         elif isinstance(exc, VaultCorrupt):
-            self.error_label.setText(str(exc))
             self.restore_button.setVisible(True)
+            self._show_problem(str(exc))
         else:
-            self.error_label.setText(str(exc))
+            self._show_problem(str(exc))
 
     def restore_latest(self) -> None:
         kwargs = self._secret_kwargs()
@@ -100,7 +135,7 @@ class UnlockDialog(QDialog):
 
     def _confirm_restore(self, backup: Any, kwargs: dict[str, str]) -> None:
         if backup is None:
-            self.error_label.setText(self.tr("No backup could be opened and checked with the key you entered."))
+            self._show_problem(self.tr("No backup could be opened and checked with the key you entered."))
             return
         answer = QMessageBox.question(
             self,
