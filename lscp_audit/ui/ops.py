@@ -15,7 +15,10 @@ Vault work is serialised on one worker (``serial=True``, the default) because a 
 connection is not shared across threads; other work can use the general pool.
 
 When the work is slow, a progress dialog appears after ~600 ms; its Cancel button sets the
-operation's `CancelToken`, which the service checks between steps.
+operation's `CancelToken`, which the service checks between steps. Progress moves the dialog's
+own bar, never `QProgressDialog.setValue`: in a modal dialog that runs a nested event loop, which
+would deliver the operation's success (or more progress) in the middle of a progress update.
+Progress that arrives after the operation finished is ignored.
 
 Tests call `set_synchronous(True)` so operations run inline and finish before the call returns.
 """
@@ -26,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from lscp_audit.core.errors import Cancelled
 from lscp_audit.core.progress import CancelToken  # the one cancel flag every layer checks
@@ -110,6 +113,8 @@ class BackgroundOp(Generic[T]):
         self._label: str | None = None
         self._cancellable = False
         self._dialog: QProgressDialog | None = None
+        self._bar: QProgressBar | None = None
+        self._done = False
         self._timer: QTimer | None = None
         self.token = CancelToken()
         self._relay = _Relay()
@@ -160,7 +165,14 @@ class BackgroundOp(Generic[T]):
         self._relay.succeeded.emit(result)
 
     def _show_dialog(self) -> None:
+        if self._done:
+            return
         dialog = QProgressDialog(self._label or "", self._cancel_text(), 0, 100, self._parent)
+        bar = QProgressBar(dialog)
+        bar.setRange(0, 100)
+        bar.setValue(0)
+        bar.setAccessibleName(self._label or "")
+        dialog.setBar(bar)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
@@ -170,25 +182,28 @@ class BackgroundOp(Generic[T]):
             dialog.canceled.connect(self.token.cancel)
         else:
             dialog.setCancelButton(None)
+        self._dialog, self._bar = dialog, bar
         dialog.show()
-        self._dialog = dialog
 
     def _cancel_text(self) -> str:
         return "Cancel" if self._cancellable else ""
 
     def _on_progress(self, percent: int, step: str) -> None:
-        if self._dialog is not None:
-            self._dialog.setValue(max(0, min(100, percent)))
-            if step:
-                self._dialog.setLabelText(f"{self._label}\n{step}")
+        dialog, bar = self._dialog, self._bar
+        if self._done or dialog is None or bar is None:
+            return  # not shown yet, or a late signal queued behind the result
+        bar.setValue(max(0, min(100, percent)))  # no nested event loop (see the module notes)
+        if step:
+            dialog.setLabelText(f"{self._label}\n{step}")
 
     def _finish(self) -> None:
+        self._done = True
         if self._timer is not None:
             self._timer.stop()
-        if self._dialog is not None:
-            self._dialog.close()
-            self._dialog.deleteLater()
-            self._dialog = None
+        dialog, self._dialog, self._bar = self._dialog, None, None
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
         _running.discard(self)
 
     def _on_success(self, result: object) -> None:

@@ -72,3 +72,28 @@ def test_synchronous_mode_for_tests() -> None:
         lambda exc: results.append(-1)
     ).run()
     assert results == [7]
+
+
+def test_progress_queued_behind_success_does_not_turn_it_into_a_failure(
+    qtbot: QtBot, threaded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress signals still queued when the work finishes reach the GUI thread while the
+    progress dialog processes events (`setValue` does, in a modal dialog): they must be harmless."""
+    monkeypatch.setattr(ops, "PROGRESS_DELAY_MS", 0)
+    shown = threading.Event()
+    outcome: list[object] = []
+
+    def work(ctx: ops.OpContext) -> str:
+        assert shown.wait(5)
+        for step in range(50):
+            ctx.progress(step * 2, f"step {step}")
+        return "exported"
+
+    op = ops.BackgroundOp(parent=None, op=work, success=outcome.append).failure(outcome.append)
+    op.with_progress("Exporting").run()
+    qtbot.waitUntil(lambda: op._dialog is not None and op._dialog.isVisible())
+    shown.set()
+    qtbot.waitUntil(lambda: op not in ops._running, timeout=5000)
+    qtbot.wait(50)  # any late queued progress arrives now
+    assert outcome == ["exported"]
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
