@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench reliability screenshots clean
+.PHONY: run test test-xvfb lint bench reliability screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The GUI tests again on a real X server (Xvfb) with a window manager (openbox): focus, window
+# activation and modal dialogs as on a desktop. CI runs this after `make test`.
+test-xvfb: $(STAMP)
+	.ci/with-xserver env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -p no:cacheprovider tests/ui
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lscp_audit tests bench

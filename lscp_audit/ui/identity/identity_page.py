@@ -95,7 +95,8 @@ class CreateIdentityDialog(QDialog):
         self.error = QLabel(wordWrap=True)
         self.error.setAccessibleName(self.tr("Problem"))
         self.error.setStyleSheet("color: #b00020")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Parented at once: setDefault() on a button outside the dialog is lost, and Enter would press Cancel.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.create_button = self.buttons.addButton(self.tr("&Create"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.create_identity)

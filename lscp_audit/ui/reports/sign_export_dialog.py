@@ -118,7 +118,7 @@ class SignExportDialog(QDialog):
         row.addWidget(self.destination, 1)
         row.addWidget(self.choose)
         form.addRow(self.tr("Save as:"), row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.sign_button = buttons.addButton(self.tr("&Sign and export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setDefault(True)
         buttons.accepted.connect(self.start_export)

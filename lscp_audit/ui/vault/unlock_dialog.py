@@ -54,7 +54,8 @@ class UnlockDialog(QDialog):
         self.restore_button = QPushButton(self.tr("Restore the newest good &backup…"))
         self.restore_button.setVisible(False)
         self.restore_button.clicked.connect(self.restore_latest)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Parented at once: setDefault() on a button outside the dialog is lost, and Enter would press Cancel.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.unlock_button = self.buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
         self.buttons.accepted.connect(self.try_unlock)
