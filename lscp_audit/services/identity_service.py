@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lscp_audit.core.errors import NotFound, ValidationError
-from lscp_audit.core.identity import SigningIdentity, TrustedCertificate
+from lscp_audit.core.identity import SIGNER_PURPOSE, SigningIdentity, TrustedCertificate
 from lscp_audit.reports import identity_certs as certs
 from lscp_audit.reports.signing import SignerIdentity
 
@@ -154,19 +154,25 @@ class IdentityService:
         material = certs.SigningMaterial(identity.private_key_pem, pems[0], tuple(pems[1:]))
         return SignerIdentity(material, identity.name, identity.role, identity.agency)
 
-    def trust_certificate(self, pem_text: str, label: str = "") -> list[TrustedCertificate]:
-        """Add each certificate in `pem_text` to the vault's trusted certificates."""
+    def trust_certificate(
+        self, pem_text: str, label: str = "", *, purpose: str = SIGNER_PURPOSE
+    ) -> list[TrustedCertificate]:
+        """Add each certificate in `pem_text` to the vault's trusted certificates, as signers or
+        (``purpose="moderator"``) as QA moderators."""
         added = []
         for pem in certs.split_pem_bundle(pem_text):
             details = certs.describe_certificate(pem)
-            cert = TrustedCertificate(id=uuid.uuid4().hex, label=label or details.common_name, certificate_pem=pem)
+            cert = TrustedCertificate(
+                id=uuid.uuid4().hex, label=label or details.common_name, certificate_pem=pem, purpose=purpose
+            )
             added.append(self._vault.trusted_certs.add(cert))
         if not added:
             raise ValidationError(["no certificate was found in the file"])
         return added
 
-    def trusted_pems(self) -> list[str]:
-        return [c.certificate_pem for c in self._vault.trusted_certs.list()]
+    def trusted_pems(self, purpose: str = SIGNER_PURPOSE) -> list[str]:
+        """The PEM certificates trusted for `purpose` (``signer`` by default, or ``moderator``)."""
+        return [c.certificate_pem for c in self._vault.trusted_certs.list(purpose)]
 
 
 @dataclass(frozen=True)

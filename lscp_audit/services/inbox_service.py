@@ -1,15 +1,29 @@
 """InboxService: the QA subgroup's inbox of signed returns (Qt-free).
 
-Importing a PDF reads its bytes once, hashes them (SHA-256) and verifies exactly those bytes with
-the reports layer's verifier against the certificates trusted in this vault (the same trust
-source as `ReportService.verify`). A file is refused, and nothing is stored, unless it is
-signed, intact (signed bytes unchanged), wholly covered by its last signature and carries LSCP
-Audit report data (schema ``lscp-audit/report-data`` version 1). Trust does not decide
-acceptance: a valid return from a signer the vault does not trust is stored with the status
-word ``untrusted signer`` so the QA subgroup can see it and follow it up.
+Importing a PDF reads its bytes once and verifies exactly those bytes with the reports layer's
+verifier, against the certificates this vault trusts (``signer`` trust list) and, for
+countersignatures, the certificates it trusts as QA moderators (``moderator`` trust list). A
+file is refused, and nothing is stored, unless it is signed, intact (signed bytes unchanged),
+wholly covered by its last signature and carries LSCP Audit report data.
 
-The same bytes are never stored twice (duplicates are found by file hash). The vault keeps the
-embedded report data, not the PDF, so the verification status is as at import time.
+Trust decides where a return goes, not whether it is kept: a return whose every signature is
+trusted (and whose countersignatures are from trusted moderators) is **trusted**; any other is
+held in **quarantine**, listed apart and never counted with trusted returns, until someone
+trusts the signer (`trust_signer`, after seeing the fingerprint) or removes it. The original
+PDF is kept in the (encrypted) vault, so trust is checked again whenever a certificate is
+trusted (`recheck`).
+
+A return is identified by what was signed, not by its file bytes (the padding inside a
+signature's /Contents is not signed): report id (which names one audit revision), the hash of
+the embedded data as signed and the auditor's certificate fingerprint. A second file of a
+report id the inbox holds from the same signer with the same answers is a **duplicate** (a copy
+with an extra trusted countersignature replaces it). The same report id from a different signer,
+or with different answers, is a **conflict**: both are kept and both are flagged. A newer
+revision of an audit **supersedes** the older one: both are kept, the list shows the latest.
+
+The overall judgement printed on the pages is compared with the one in the data; a mismatch is
+flagged (a trusted signer can sign a file whose pages and data differ).
+
 Logs carry return ids, report ids and counts, never file names, case references or answers.
 """
 
@@ -20,17 +34,29 @@ import enum
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.core.errors import Cancelled, ValidationError, VaultError
-from lscp_audit.core.identity import ImportedReturn, TrustedCertificate
+from lscp_audit.core.errors import Cancelled, LscpAuditError, NotFound, ValidationError
+from lscp_audit.core.identity import (
+    MODERATOR_PURPOSE,
+    SIGNER_PURPOSE,
+    ImportedReturn,
+    ReturnSignature,
+    TrustedCertificate,
+)
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
-from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf_bytes
+from lscp_audit.reports import page_text
+from lscp_audit.reports.verification import (
+    SignatureReport,
+    VerificationResult,
+    load_trust_certificates,
+    verify_pdf_bytes,
+)
 from lscp_audit.services.identity_service import IdentityService
-from lscp_audit.services.report_service import verify_files
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +64,13 @@ SCHEMA = "lscp-audit/report-data"
 SCHEMA_VERSIONS = (1,)
 TRUSTED = "trusted"
 UNTRUSTED = "untrusted signer"
+AUDITOR = "auditor"
+COUNTERSIGNER = "countersigner"
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a 30-page report is well under 1 MB; refuse anything absurd
 SELF_ASSESSMENT_KIND = "agency_self_assessment"
+JUDGEMENT_MATCH = page_text.MATCH
+JUDGEMENT_MISMATCH = page_text.MISMATCH
+JUDGEMENT_NOT_FOUND = page_text.NOT_FOUND
 
 
 class ImportStatus(enum.StrEnum):
@@ -52,14 +83,36 @@ class ImportStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class SignerEntry:
+    """One signature of a return: `role` is ``auditor`` (the first) or ``countersigner``;
+    `fingerprint` is the SHA-256 hex of the signer's certificate; `moderator` says whether the
+    vault trusts that certificate as a QA moderator; `problem` is what is wrong, in words."""
+
+    role: str
+    name: str
+    organisation: str
+    fingerprint: str
+    signed_at: str
+    trusted: bool
+    moderator: bool = False
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class InboxEntry:
     """One imported return as the inbox lists it (plain values, safe to pass to any thread).
 
     `subject` is the case reference for a case audit, or the organisation for a Section 11
-    self-assessment (`kind` says which). `signed_at` is the report's generation time from the
-    signed data (set moments before signing). `overall_judgement` is the code that counts
-    (e.g. ``requires_improvement``, ``amber``) and `overall_label` its words; both are empty
-    when the data has no overall judgement. Timestamps are ISO 8601 UTC text.
+    self-assessment (`kind` says which). `signer` is who signed (the auditor signature's
+    certificate name) and `auditor_name` who the report says carried out the audit;
+    `signed_on_behalf` is true when they differ. `signed_at` is the auditor signature's time
+    (or the report's generation time for returns imported before signatures were kept).
+    `verified` is ``trusted`` or ``untrusted signer`` (then the return is in quarantine and
+    `trust_problem` says why). `superseded_by` is the report id of a newer revision in the
+    inbox; `conflict` describes another return claiming the same report id; `judgement_check`
+    compares the printed overall judgement with the data (``match``, ``mismatch``,
+    ``not_found`` or empty when not checked) and `page_judgement` is what the pages print.
+    Timestamps are ISO 8601 UTC text.
     """
 
     id: str
@@ -75,16 +128,38 @@ class InboxEntry:
     imported_at: str
     overall_judgement: str = ""
     overall_label: str = ""
+    revision: int = 1
+    auditor_name: str = ""
+    signed_on_behalf: bool = False
+    signer_fingerprint: str = ""
+    signatures: tuple[SignerEntry, ...] = ()
+    trust_problem: str = ""
+    superseded_by: str = ""
+    conflict: str = ""
+    judgement_check: str = ""
+    page_judgement: str = ""
+    has_pdf: bool = False
+    checked_at: str = ""
 
     @property
     def trusted(self) -> bool:
         return self.verified == TRUSTED
 
+    @property
+    def quarantined(self) -> bool:
+        """Held apart from trusted returns and never counted with them."""
+        return not self.trusted
+
+    @property
+    def judgement_mismatch(self) -> bool:
+        return self.judgement_check == JUDGEMENT_MISMATCH
+
 
 @dataclass(frozen=True)
 class InboxImportResult:
     """The outcome for one file: `reason` explains a rejection; `entry` is the stored return
-    (the new one, or for a duplicate the one already in the inbox); `note` is extra advice."""
+    (the new one, or for a duplicate the one already in the inbox); `note` is extra advice
+    (quarantine, a conflict, a superseded revision, a judgement mismatch)."""
 
     path: Path
     status: ImportStatus
@@ -97,6 +172,30 @@ class InboxImportResult:
         """True unless the file was rejected or skipped."""
         return self.status in (ImportStatus.IMPORTED, ImportStatus.DUPLICATE)
 
+    @property
+    def quarantined(self) -> bool:
+        return self.status == ImportStatus.IMPORTED and self.entry is not None and self.entry.quarantined
+
+
+@dataclass(frozen=True)
+class RecheckResult:
+    """After `recheck`: how many returns were checked again, which moved out of or into
+    quarantine, and which could not be checked (return id and reason)."""
+
+    checked: int
+    now_trusted: tuple[str, ...] = ()
+    now_quarantined: tuple[str, ...] = ()
+    not_checked: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class InboxListing:
+    """The inbox split the way it is shown: trusted returns (latest revision of each audit unless
+    superseded ones were asked for) and the quarantine. Never mix the two."""
+
+    returns: tuple[InboxEntry, ...]
+    quarantine: tuple[InboxEntry, ...]
+
 
 def _utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -105,6 +204,15 @@ def _utc_now() -> str:
 def file_hash(data: bytes) -> str:
     """``sha256:<hex>`` of the file's bytes (the hex part is what ``sha256sum`` prints)."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def fingerprint_text(fingerprint: str, *, short: bool = False) -> str:
+    """A SHA-256 fingerprint in groups of four (``AB12 CD34 …``); `short` gives the first 16 digits."""
+    digits = fingerprint.upper()
+    if short:
+        digits = digits[:16]
+    groups = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    return groups + ("…" if short and len(fingerprint) > 16 else "")
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -121,6 +229,11 @@ def _text(data: Any, *keys: str) -> str:
     return "" if value is None or isinstance(value, dict | list) else str(value)
 
 
+def _revision(data: Any) -> int:
+    value = _get(data, "audit", "revision")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
 def rejection_reason(result: VerificationResult) -> str | None:
     """Why a verified file cannot go into the inbox, in plain English, or None when it can."""
     if result.problem:
@@ -128,7 +241,8 @@ def rejection_reason(result: VerificationResult) -> str | None:
     if not result.signed:
         return "the PDF is not signed"
     if not result.intact:
-        return "the file was changed after it was signed (the signature does not match)"
+        reason = result.intact_reason or "the signature does not match"
+        return f"the file was changed after it was signed ({reason})"
     if not result.whole_file:
         return "content was added after signing (the signature does not cover the whole file)"
     return data_problem(result.data)
@@ -150,26 +264,98 @@ def data_problem(data: dict[str, Any] | None) -> str | None:
     return None
 
 
-def entry_from_return(item: ImportedReturn) -> InboxEntry:
-    """The inbox row for a stored return (missing keys in the data give empty text)."""
-    data = item.audit
-    kind = _text(data, "template", "kind")
-    subject_key = "agency" if kind == SELF_ASSESSMENT_KIND else "case_reference"
+def _signer_entry(sig: ReturnSignature) -> SignerEntry:
+    return SignerEntry(
+        role=sig.role,
+        name=sig.signer,
+        organisation=sig.organisation,
+        fingerprint=sig.fingerprint,
+        signed_at=sig.signed_at,
+        trusted=sig.trusted,
+        moderator=sig.moderator,
+        problem=sig.problem,
+    )
+
+
+def entry_from_return(item: ImportedReturn, *, superseded_by: str = "", conflict: str = "") -> InboxEntry:
+    """The inbox row for a stored return."""
     return InboxEntry(
         id=item.id,
         report_id=item.report_id,
-        template_id=_text(data, "template", "id"),
-        template_title=_text(data, "template", "title"),
-        template_version=_text(data, "template", "version"),
-        kind=kind,
-        subject=_text(data, "subject", subject_key),
+        template_id=item.template_id,
+        template_title=item.template_title,
+        template_version=item.template_version,
+        kind=item.kind,
+        subject=item.subject,
         signer=item.signer,
-        signed_at=_text(data, "report", "generated_at"),
+        signed_at=item.signed_at,
         verified=item.verified,
         imported_at=item.imported_at,
-        overall_judgement=_text(data, "judgements", "overall", "value"),
-        overall_label=_text(data, "judgements", "overall", "label"),
+        overall_judgement=item.overall_judgement,
+        overall_label=item.overall_label,
+        revision=item.revision,
+        auditor_name=item.auditor_name,
+        signed_on_behalf=item.signed_on_behalf,
+        signer_fingerprint=item.signer_fingerprint,
+        signatures=tuple(_signer_entry(s) for s in item.signatures),
+        trust_problem=item.trust_problem,
+        superseded_by=superseded_by,
+        conflict=conflict,
+        judgement_check=item.judgement_check,
+        page_judgement=item.page_judgement,
+        has_pdf=item.has_pdf,
+        checked_at=item.checked_at,
     )
+
+
+def _iso(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(microsecond=0).isoformat()
+
+
+def _signatures(result: VerificationResult) -> tuple[ReturnSignature, ...]:
+    return tuple(_signature(number, sig) for number, sig in enumerate(result.signatures))
+
+
+def _signature(number: int, sig: SignatureReport) -> ReturnSignature:
+    return ReturnSignature(
+        position=number,
+        field_name=sig.field_name,
+        role=sig.role or (AUDITOR if number == 0 else COUNTERSIGNER),
+        signer=sig.signer,
+        organisation=sig.signer_organisation,
+        fingerprint=sig.fingerprint,
+        certificate_der=sig.certificate_der,
+        signed_at=_iso(sig.signing_time),
+        trusted=sig.trusted,
+        moderator=sig.moderator,
+        problem=sig.problem or "",
+    )
+
+
+def trust_state(result: VerificationResult, signatures: Sequence[ReturnSignature]) -> tuple[str, str]:
+    """(``trusted`` or ``untrusted signer``, why not trusted in words)."""
+    problems: list[str] = []
+    for sig in signatures:
+        who = f"the {sig.role} ({sig.signer or 'no name'})"
+        if sig.problem:
+            problems.append(f"{who}: {sig.problem}")
+        elif not sig.trusted:
+            problems.append(f"{who} is not trusted in this vault")
+        elif sig.role == COUNTERSIGNER and not sig.moderator:
+            problems.append(f"{who} is not trusted as a QA moderator")
+    if not result.trust_checked and not problems:
+        problems.append("this vault trusts no certificates yet")
+    if not problems and result.trusted and result.trust_checked:
+        return TRUSTED, ""
+    return UNTRUSTED, "; ".join(problems) or "the signature is not trusted"
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _read(path: Path) -> bytes | str:
@@ -180,17 +366,35 @@ def _read(path: Path) -> bytes | str:
             return f"the file is {size // (1024 * 1024)} MB, too large to be an LSCP Audit report"
         return path.read_bytes()
     except OSError as exc:
-        return f"cannot read the file ({exc.strerror or type(exc).__name__})"
+        return f"cannot read the file ({exc.strerror or 'the system gave no reason'})"
+
+
+def unexpected_reason(exc: BaseException) -> str:
+    """A plain reason for a failure no check foresaw (never an exception class name)."""
+    if isinstance(exc, RecursionError):
+        return "the file is nested too deeply to be read safely"
+    if isinstance(exc, MemoryError):
+        return "the file needs more memory to read than is available"
+    if isinstance(exc, LscpAuditError):
+        return str(exc)
+    return "the file could not be checked because of an unexpected error (recorded in the log)"
 
 
 class InboxService:
-    """Import, list and remove signed returns in one unlocked vault (``vault.imported_returns``)."""
+    """Import, list, trust and remove signed returns in one unlocked vault."""
 
     def __init__(self, vault: Any, *, clock: Callable[[], str] = _utc_now) -> None:
         self._vault = vault
         self._clock = clock
-        self._known_reports: set[str] | None = None
         self.identities = IdentityService(vault)
+
+    # -- trust lists -------------------------------------------------------------------------
+
+    def _trust(self) -> tuple[list[Any], list[Any]]:
+        """(signer trust roots, moderator trust roots) as asn1crypto certificates."""
+        signers = load_trust_certificates(self.identities.trusted_pems(SIGNER_PURPOSE))
+        moderators = load_trust_certificates(self.identities.trusted_pems(MODERATOR_PURPOSE))
+        return signers, moderators
 
     # -- importing ---------------------------------------------------------------------------
 
@@ -206,11 +410,11 @@ class InboxService:
 
         `password` opens password-protected reports (used once, never stored). Cancelling
         stops before the next file: files already imported stay imported, and the rest are
-        reported as ``skipped``. Raises nothing for a bad file; vault failures propagate.
+        reported as ``skipped``. No file, however broken, stops the others: its failure is its
+        result. Each file is stored as soon as it is checked.
         """
         files = [Path(p) for p in paths]
-        trust = load_trust_certificates(self.identities.trusted_pems())
-        self._known_reports = None  # report ids in the inbox, read once when first needed
+        trust = self._trust()
         results: list[InboxImportResult] = []
         for number, path in enumerate(files):
             try:
@@ -221,110 +425,426 @@ class InboxService:
                 ]
                 break
             progress(100 * number // max(len(files), 1), f"Checking {path.name} ({number + 1} of {len(files)})")
-            results.append(self._import_one(path, trust, password))
+            try:
+                results.append(self._import_one(path, trust, password))
+            except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
+                log.error("inbox import: file %d of %d failed: %s", number + 1, len(files), type(exc).__name__)
+                results.append(InboxImportResult(path, ImportStatus.REJECTED, unexpected_reason(exc)))
         progress(100, "Done")
         _log_summary(results)
         return results
 
-    def _import_one(self, path: Path, trust: Sequence[Any], password: str | None) -> InboxImportResult:
+    def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
+        return verify_pdf_bytes(data, path=path, trust=trust[0], moderator_trust=trust[1], password=password)
+
+    def _import_one(self, path: Path, trust: tuple[list[Any], list[Any]], password: str | None) -> InboxImportResult:
         data = _read(path)
         if isinstance(data, str):
             return InboxImportResult(path, ImportStatus.REJECTED, data)
-        digest = file_hash(data)
-        existing = self._vault.imported_returns.find_by_hash(digest)
-        if existing is not None:
-            return self._duplicate(path, existing)
-        result = verify_pdf_bytes(data, path=str(path), trust=trust, password=password)
+        result: VerificationResult = self._verify(data, str(path), trust, password)
         reason = rejection_reason(result)
         if reason is not None:
             return InboxImportResult(path, ImportStatus.REJECTED, reason)
-        return self._store(path, digest, result)
+        item = self._new_return(data, result, password)
+        return self._file(path, item, result.data or {}, data)
 
-    def _duplicate(self, path: Path, existing: ImportedReturn) -> InboxImportResult:
-        return InboxImportResult(
-            path, ImportStatus.DUPLICATE, "this file is already in the inbox", entry_from_return(existing)
-        )
-
-    def _store(self, path: Path, digest: str, result: VerificationResult) -> InboxImportResult:
+    def _new_return(self, pdf: bytes, result: VerificationResult, password: str | None) -> ImportedReturn:
         data = result.data or {}  # rejection_reason has made sure it is there
-        report_id = _text(data, "report", "id")
-        note = self._same_report_note(report_id)
-        item = ImportedReturn(
+        signatures = _signatures(result)
+        verified, problem = trust_state(result, signatures)
+        kind = _text(data, "template", "kind")
+        auditor_name = result.auditor_name or _text(data, "auditor", "name")
+        first = signatures[0] if signatures else None
+        signer = first.signer if first else ""
+        label = _text(data, "judgements", "overall", "label")
+        check_outcome, printed = self._judgement_check(pdf, label, password)
+        now = self._clock()
+        return ImportedReturn(
             id=uuid.uuid4().hex,
-            file_hash=digest,
-            report_id=report_id,
-            audit=data,
-            signer=result.signer,
-            verified=TRUSTED if result.trust_checked and result.trusted else UNTRUSTED,
-            imported_at=self._clock(),
+            file_hash=file_hash(pdf),
+            report_id=_text(data, "report", "id"),
+            signer=signer,
+            verified=verified,
+            imported_at=now,
+            data_hash=result.data_sha256 and _prefixed(result.data_sha256),
+            revision=_revision(data),
+            audit_id=_text(data, "audit", "id"),
+            previous_audit_id=_text(data, "audit", "previous_revision_id"),
+            content_hash=_text(data, "report", "content_hash"),
+            signer_fingerprint=first.fingerprint if first else "",
+            auditor_name=auditor_name,
+            signed_on_behalf=bool(result.signed_on_behalf)
+            or bool(auditor_name and signer and not _same_name(auditor_name, signer)),
+            template_id=_text(data, "template", "id"),
+            template_title=_text(data, "template", "title"),
+            template_version=_text(data, "template", "version"),
+            kind=kind,
+            subject=_text(data, "subject", "agency" if kind == SELF_ASSESSMENT_KIND else "case_reference"),
+            signed_at=(first.signed_at if first else "") or _text(data, "report", "generated_at"),
+            overall_judgement=_text(data, "judgements", "overall", "value"),
+            overall_label=label,
+            page_judgement=printed,
+            judgement_check=check_outcome,
+            trust_problem=problem,
+            checked_at=now,
+            signatures=signatures,
         )
-        try:
-            stored = self._vault.imported_returns.add(item)
-        except VaultError:
-            # The same bytes arrived through another path in the meantime (unique file hash).
-            existing = self._vault.imported_returns.find_by_hash(digest)
-            if existing is None:
-                raise
-            return self._duplicate(path, existing)
-        log.info("return %s imported (report %s, %s)", stored.id, report_id, stored.verified)
-        return InboxImportResult(path, ImportStatus.IMPORTED, entry=entry_from_return(stored), note=note)
 
-    def _same_report_note(self, report_id: str) -> str:
-        """Advice when another file of the same report (the same audit revision) is stored."""
-        if self._known_reports is None:
-            self._known_reports = {r.report_id for r in self._vault.imported_returns.list()}
-        seen = report_id in self._known_reports
-        self._known_reports.add(report_id)
-        return f"another file with report id {report_id} is already in the inbox (exported again?)" if seen else ""
+    @staticmethod
+    def _judgement_check(pdf: bytes, label: str, password: str | None) -> tuple[str, str]:
+        """(outcome, printed words) of comparing the pages with the data; empty when not checked."""
+        if not label:
+            return "", ""
+        try:
+            found = page_text.check_overall_judgement(pdf, label, password)
+        except Exception as exc:  # the signature verdict stands; the comparison is extra
+            log.warning("page text could not be read for the judgement check: %s", type(exc).__name__)
+            return "", ""
+        return found.outcome, found.printed
+
+    def _file(self, path: Path, item: ImportedReturn, data: dict[str, Any], pdf: bytes) -> InboxImportResult:
+        """Store `item`, unless the inbox already holds what was signed (see the module docs)."""
+        same = [r for r in self._vault.imported_returns.find_by_report_id(item.report_id)]
+        replaced: list[ImportedReturn] = []
+        conflicts: list[ImportedReturn] = []
+        for old in same:
+            if not old.signer_fingerprint:  # imported before signers were kept: the new copy replaces it
+                replaced.append(old)
+            elif old.signer_fingerprint == item.signer_fingerprint and (
+                old.data_hash == item.data_hash or old.content_hash == item.content_hash
+            ):
+                extra = _extends(item, old)
+                if extra and item.verified == TRUSTED:
+                    replaced.append(old)
+                elif not extra:
+                    return self._duplicate(path, old, "this report is already in the inbox (the same signed report)")
+            else:
+                conflicts.append(old)
+        for old in replaced:
+            self._vault.imported_returns.delete(old.id)
+        stored = self._vault.imported_returns.add(item, data, pdf)
+        log.info("return %s imported (report %s, %s)", stored.id, stored.report_id, stored.verified)
+        notes = self._notes(stored, replaced, conflicts)
+        entry = self.get(stored.id)
+        return InboxImportResult(path, ImportStatus.IMPORTED, entry=entry, note="; ".join(notes))
+
+    @staticmethod
+    def _notes(
+        stored: ImportedReturn, replaced: Sequence[ImportedReturn], conflicts: Sequence[ImportedReturn]
+    ) -> list[str]:
+        notes: list[str] = []
+        if stored.verified != TRUSTED:
+            notes.append(f"held in quarantine: {stored.trust_problem}")
+        if replaced:
+            notes.append(
+                "replaces the copy already in the inbox (this one carries more signatures, or the older copy had no signer details)"
+            )
+        if conflicts:
+            notes.append(
+                f"conflict: report id {stored.report_id} is already in the inbox {_conflict_words(stored, conflicts[0])}"
+            )
+        if stored.signed_on_behalf:
+            notes.append(f"signed by {stored.signer} on behalf of {stored.auditor_name}")
+        if stored.judgement_check == JUDGEMENT_MISMATCH:
+            notes.append(
+                f"the pages print the overall judgement as {stored.page_judgement!r} but the data says "
+                f"{stored.overall_label!r}"
+            )
+        return notes
+
+    def _duplicate(self, path: Path, existing: ImportedReturn, reason: str) -> InboxImportResult:
+        return InboxImportResult(path, ImportStatus.DUPLICATE, reason, self.get(existing.id))
 
     # -- the list ----------------------------------------------------------------------------
 
-    def list_returns(self) -> list[InboxEntry]:
-        """Every imported return, most recently imported first."""
-        return [entry_from_return(item) for item in self._vault.imported_returns.list()]
+    def listing(self, *, include_superseded: bool = False) -> InboxListing:
+        """Trusted returns and the quarantine, apart. Reads only the listing columns."""
+        items = self._vault.imported_returns.list()
+        conflicts = _conflicts(items)
+        trusted = [i for i in items if i.verified == TRUSTED]
+        superseded = _superseded(trusted)
+        returns = tuple(
+            entry_from_return(i, superseded_by=superseded.get(i.id, ""), conflict=conflicts.get(i.id, ""))
+            for i in trusted
+            if include_superseded or i.id not in superseded
+        )
+        quarantine = tuple(
+            entry_from_return(i, conflict=conflicts.get(i.id, "")) for i in items if i.verified != TRUSTED
+        )
+        return InboxListing(returns, quarantine)
+
+    def list_returns(self, *, include_superseded: bool = False) -> list[InboxEntry]:
+        """Trusted returns only (the latest revision of each audit), most recently imported first.
+        This is what any count or aggregation uses: quarantined returns are never in it."""
+        return list(self.listing(include_superseded=include_superseded).returns)
+
+    def quarantine(self) -> list[InboxEntry]:
+        """Returns held apart because a signer is not trusted, most recently imported first."""
+        return list(self.listing().quarantine)
 
     def get(self, return_id: str) -> InboxEntry:
-        """One return; raises `NotFound` when there is none with that id."""
-        return entry_from_return(self._vault.imported_returns.get(return_id))
+        """One return (trusted or quarantined); raises `NotFound` when there is none with that id."""
+        item = self._vault.imported_returns.get(return_id)
+        items = self._vault.imported_returns.find_by_report_id(item.report_id)
+        conflict = _conflicts(items).get(item.id, "")
+        superseded_by = self._latest_revision(item) if item.verified == TRUSTED else ""
+        return entry_from_return(item, superseded_by=superseded_by, conflict=conflict)
+
+    def _latest_revision(self, item: ImportedReturn) -> str:
+        """The report id of the newest trusted revision amending `item` (through any others), or ""."""
+        chain = [item]
+        seen = {item.audit_id}
+        while chain[-1].audit_id:
+            newer = [i for i in self._vault.imported_returns.amending([chain[-1].audit_id]) if i.verified == TRUSTED]
+            if not newer or newer[0].audit_id in seen:
+                break
+            chain.append(max(newer, key=lambda i: i.revision))
+            seen.add(chain[-1].audit_id)
+        return chain[-1].report_id if len(chain) > 1 else ""
 
     def report_data(self, return_id: str) -> dict[str, Any]:
         """The embedded report data of one return (see docs/report-data-schema.md)."""
-        data: dict[str, Any] = self._vault.imported_returns.get(return_id).audit
+        data: dict[str, Any] = self._vault.imported_returns.data(return_id)
         return data
 
+    def pdf(self, return_id: str) -> bytes:
+        """The original signed PDF of one return; raises `NotFound` when the vault has none
+        (returns imported before the vault kept PDFs)."""
+        found: bytes | None = self._vault.imported_returns.pdf(return_id)
+        if found is None:
+            raise NotFound(
+                f"The signed PDF of return {return_id} is not in the vault (it was imported by an earlier "
+                "version of LSCP Audit). Import the file again to keep it."
+            )
+        return found
+
     def remove(self, return_id: str) -> None:
-        """Delete one return from the inbox; raises `NotFound` when there is none with that id."""
+        """Delete one return (its data, signatures and PDF); raises `NotFound` when there is none."""
         self._vault.imported_returns.get(return_id)  # raises NotFound with a clear message
         self._vault.imported_returns.delete(return_id)
         log.info("return %s removed from the inbox", return_id)
 
     # -- trust -------------------------------------------------------------------------------
 
-    def trust_certificate(self, pem_text: str, label: str = "") -> list[TrustedCertificate]:
-        """Trust the certificate(s) in `pem_text` for later imports (an auditor's certificate or
-        a partnership root). Raises `ValidationError` when the text holds no certificate."""
+    def trust_certificate(self, pem_text: str, label: str = "", *, moderator: bool = False) -> list[TrustedCertificate]:
+        """Trust the certificate(s) in `pem_text`: as signers (an auditor's certificate or a
+        partnership root) or, with `moderator`, as QA moderators who may countersign. Raises
+        `ValidationError` when the text holds no certificate. Call `recheck` afterwards to move
+        returns out of quarantine."""
         if "BEGIN CERTIFICATE" not in pem_text:
             raise ValidationError(["that file does not hold a PEM certificate"])
-        added = self.identities.trust_certificate(pem_text, label)
-        log.info("%d certificate(s) trusted for the inbox", len(added))
+        purpose = MODERATOR_PURPOSE if moderator else SIGNER_PURPOSE
+        added = self.identities.trust_certificate(pem_text, label, purpose=purpose)
+        log.info("%d certificate(s) trusted for the inbox (%s)", len(added), purpose)
         return added
+
+    def signer_certificate(self, return_id: str, position: int = 0) -> tuple[str, str]:
+        """(PEM, SHA-256 fingerprint hex) of one signature's certificate in a stored return, so
+        the QA subgroup can see the fingerprint before trusting it."""
+        item = self._vault.imported_returns.get(return_id)
+        for sig in item.signatures:
+            if sig.position == position and sig.certificate_der:
+                return _pem(sig.certificate_der), sig.fingerprint
+        raise NotFound(f"Return {return_id} has no stored certificate for signature {position + 1}.")
+
+    def trust_signer(
+        self,
+        return_id: str,
+        fingerprint: str,
+        *,
+        position: int = 0,
+        moderator: bool = False,
+        label: str = "",
+        password: str | None = None,
+    ) -> RecheckResult:
+        """Trust the certificate of one signature of a stored return, then check every return
+        with a kept PDF again. `fingerprint` must be the one the user was shown (confirmation);
+        a different one is refused and nothing is trusted."""
+        pem, actual = self.signer_certificate(return_id, position)
+        wanted = "".join(fingerprint.split()).replace(":", "").lower()
+        if wanted != actual.lower():
+            raise ValidationError(
+                [f"the fingerprint given does not match the signer's certificate ({fingerprint_text(actual)})"]
+            )
+        self.trust_certificate(pem, label, moderator=moderator)
+        return self.recheck(password=password)
+
+    def recheck(
+        self,
+        *,
+        password: str | None = None,
+        progress: Progress = no_progress,
+        cancel: SupportsCancel | None = None,
+    ) -> RecheckResult:
+        """Verify every kept PDF again against the current trust lists and record each
+        return's new trust state (quarantined returns whose signers are now trusted leave the
+        quarantine). Password-protected returns need `password`; those that cannot be checked
+        keep their state and are listed in `not_checked`."""
+        trust = self._trust()
+        ids = self._vault.imported_returns.ids_with_pdf()
+        now_trusted: list[str] = []
+        now_quarantined: list[str] = []
+        not_checked: list[tuple[str, str]] = []
+        for number, return_id in enumerate(ids):
+            check(cancel)
+            progress(100 * number // max(len(ids), 1), f"Checking return {number + 1} of {len(ids)}")
+            try:
+                outcome = self._recheck_one(return_id, trust, password)
+            except (Exception, RecursionError, MemoryError) as exc:
+                log.error("re-check of return %s failed: %s", return_id, type(exc).__name__)
+                outcome = unexpected_reason(exc)
+            if outcome == TRUSTED:
+                now_trusted.append(return_id)
+            elif outcome == UNTRUSTED:
+                now_quarantined.append(return_id)
+            elif outcome:
+                not_checked.append((return_id, outcome))
+        progress(100, "Done")
+        log.info(
+            "inbox re-check: %d checked, %d now trusted, %d now quarantined, %d not checked",
+            len(ids),
+            len(now_trusted),
+            len(now_quarantined),
+            len(not_checked),
+        )
+        return RecheckResult(len(ids), tuple(now_trusted), tuple(now_quarantined), tuple(not_checked))
+
+    def _recheck_one(self, return_id: str, trust: tuple[list[Any], list[Any]], password: str | None) -> str:
+        """The new state when it changed (``trusted`` / ``untrusted signer``), "" when unchanged,
+        or the reason the return could not be checked."""
+        old = self._vault.imported_returns.get(return_id)
+        pdf = self._vault.imported_returns.pdf(return_id)
+        if pdf is None:
+            return ""
+        result: VerificationResult = self._verify(pdf, "", trust, password)
+        if result.encrypted and not result.signed:
+            return "the PDF is password-protected; give its password to check it again"
+        reason = rejection_reason(result)
+        signatures = _signatures(result)
+        if reason is not None:
+            verified, problem = UNTRUSTED, f"checking again found a problem: {reason}"
+        else:
+            verified, problem = trust_state(result, signatures)
+        self._vault.imported_returns.update_trust(
+            return_id,
+            verified=verified,
+            trust_problem=problem,
+            checked_at=self._clock(),
+            signatures=signatures or old.signatures,
+        )
+        return verified if verified != old.verified else ""
 
     def verify(
         self, files: Sequence[Path | str], *, trust_pems: Sequence[str] = (), password: str | None = None
     ) -> list[VerificationResult]:
-        """Verify PDFs without importing them, trusting this vault's certificates plus `trust_pems`."""
-        return verify_files(files, trust_pems=[*self.identities.trusted_pems(), *trust_pems], password=password)
+        """Verify PDFs without importing them, trusting this vault's certificates plus
+        `trust_pems` (and its moderator list for countersignatures). A file that cannot be read
+        gets a result that says why; no file stops the others."""
+        signers, moderators = self._trust()
+        signers = signers + load_trust_certificates(trust_pems)
+        results: list[VerificationResult] = []
+        for name in files:
+            path = Path(name)
+            data = _read(path)
+            if isinstance(data, str):
+                results.append(VerificationResult(str(path), problem=data))
+                continue
+            try:
+                results.append(
+                    verify_pdf_bytes(data, path=str(path), trust=signers, moderator_trust=moderators, password=password)
+                )
+            except (Exception, RecursionError, MemoryError) as exc:
+                log.error("verify: a file failed: %s", type(exc).__name__)
+                results.append(VerificationResult(str(path), problem=unexpected_reason(exc)))
+        return results
 
     def trusted_count(self) -> int:
-        """How many certificates this vault trusts."""
-        return len(self.identities.trusted_pems())
+        """How many certificates this vault trusts as signers."""
+        return len(self.identities.trusted_pems(SIGNER_PURPOSE))
+
+    def moderator_count(self) -> int:
+        """How many certificates this vault trusts as QA moderators."""
+        return len(self.identities.trusted_pems(MODERATOR_PURPOSE))
+
+
+def _prefixed(hexdigest: str) -> str:
+    return hexdigest if hexdigest.startswith("sha256:") else "sha256:" + hexdigest
+
+
+def _pem(der: bytes) -> str:
+    from asn1crypto import pem
+
+    text: bytes = pem.armor("CERTIFICATE", der)
+    return text.decode("ascii")
+
+
+def _extends(new: ImportedReturn, old: ImportedReturn) -> bool:
+    """True when `new` carries every signature of `old` (same certificates, in order) and more."""
+    old_prints = [s.fingerprint for s in old.signatures]
+    new_prints = [s.fingerprint for s in new.signatures]
+    return len(new_prints) > len(old_prints) and new_prints[: len(old_prints)] == old_prints
+
+
+def _conflict_words(item: ImportedReturn, other: ImportedReturn) -> str:
+    if other.signer_fingerprint != item.signer_fingerprint:
+        return f"signed by {other.signer or 'someone else'} (fingerprint {fingerprint_text(other.signer_fingerprint, short=True)})"
+    return "with different answers from the same signer"
+
+
+def _conflicts(items: Iterable[ImportedReturn]) -> dict[str, str]:
+    """Return id -> description, for returns that share a report id with a return from another
+    signer or with different answers. Returns from before signers were kept are left out."""
+    by_report: dict[str, list[ImportedReturn]] = defaultdict(list)
+    for item in items:
+        if item.signer_fingerprint:
+            by_report[item.report_id].append(item)
+    found: dict[str, str] = {}
+    for report_id, group in by_report.items():
+        for item in group:
+            others = [
+                o
+                for o in group
+                if o.signer_fingerprint != item.signer_fingerprint or o.content_hash != item.content_hash
+            ]
+            if others:
+                where = "in quarantine" if others[0].verified != TRUSTED else "among trusted returns"
+                found[item.id] = (
+                    f"report id {report_id} is also in the inbox ({where}) {_conflict_words(item, others[0])}"
+                )
+    return found
+
+
+def _superseded(trusted: Sequence[ImportedReturn]) -> dict[str, str]:
+    """Return id -> report id of the latest revision of the same audit, for every trusted return
+    that a newer trusted revision in the inbox amends (directly or through other revisions)."""
+    newer: dict[str, ImportedReturn] = {}
+    for item in trusted:
+        if item.previous_audit_id:
+            current = newer.get(item.previous_audit_id)
+            if current is None or item.revision > current.revision:
+                newer[item.previous_audit_id] = item
+    found: dict[str, str] = {}
+    for item in trusted:
+        latest = newer.get(item.audit_id) if item.audit_id else None
+        seen = {item.audit_id}
+        while latest is not None and latest.audit_id not in seen:
+            seen.add(latest.audit_id)
+            following = newer.get(latest.audit_id)
+            if following is None:
+                break
+            latest = following
+        if latest is not None:
+            found[item.id] = latest.report_id
+    return found
 
 
 def _log_summary(results: Sequence[InboxImportResult]) -> None:
     counts = {status: sum(1 for r in results if r.status == status) for status in ImportStatus}
+    quarantined = sum(1 for r in results if r.quarantined)
     log.info(
-        "inbox import: %d imported, %d duplicate(s), %d rejected, %d skipped",
+        "inbox import: %d imported (%d into quarantine), %d duplicate(s), %d rejected, %d skipped",
         counts[ImportStatus.IMPORTED],
+        quarantined,
         counts[ImportStatus.DUPLICATE],
         counts[ImportStatus.REJECTED],
         counts[ImportStatus.SKIPPED],

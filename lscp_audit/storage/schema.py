@@ -13,12 +13,15 @@ Tables
   SQL triggers refuse UPDATE and refuse DELETE while the audit still exists.
 - ``identities``, ``trusted_certificates``: signing identities (with private keys) and trusted
   certificates. ``settings``: sensitive key/value settings (JSON values).
-- ``imported_returns``: signed returns imported from other agencies (QA inbox).
+- ``imported_returns``: signed returns imported from other agencies (QA inbox), with the listing
+  columns beside the JSON data; ``imported_return_signatures``: every signature of a return
+  (certificate, fingerprint, role, trust); ``imported_return_files``: the original signed PDF.
+  ``trusted_certificates.purpose`` is ``signer`` or ``moderator``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -111,15 +114,65 @@ class TrustedCertificateRow(Base):
     label: Mapped[str] = mapped_column(String, default="")
     certificate_pem: Mapped[str] = mapped_column(Text, default="")
     added_at: Mapped[str] = mapped_column(String, default="")
+    purpose: Mapped[str] = mapped_column(String, default="signer")
 
 
 class ImportedReturnRow(Base):
     __tablename__ = "imported_returns"
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    file_hash: Mapped[str] = mapped_column(String, unique=True)
+    file_hash: Mapped[str] = mapped_column(String, default="", index=True)
+    data_hash: Mapped[str] = mapped_column(String, default="", index=True)
     report_id: Mapped[str] = mapped_column(String, default="", index=True)
-    audit_json: Mapped[str] = mapped_column(Text, default="{}")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    audit_id: Mapped[str] = mapped_column(String, default="", index=True)
+    previous_audit_id: Mapped[str] = mapped_column(String, default="", index=True)
+    content_hash: Mapped[str] = mapped_column(String, default="")
+    signer_fingerprint: Mapped[str] = mapped_column(String, default="")
     signer: Mapped[str] = mapped_column(String, default="")
+    auditor_name: Mapped[str] = mapped_column(String, default="")
+    signed_on_behalf: Mapped[int] = mapped_column(Integer, default=0)
+    template_id: Mapped[str] = mapped_column(String, default="")
+    template_title: Mapped[str] = mapped_column(String, default="")
+    template_version: Mapped[str] = mapped_column(String, default="")
+    kind: Mapped[str] = mapped_column(String, default="")
+    subject: Mapped[str] = mapped_column(String, default="")
+    signed_at: Mapped[str] = mapped_column(String, default="")
+    overall_judgement: Mapped[str] = mapped_column(String, default="")
+    overall_label: Mapped[str] = mapped_column(String, default="")
+    page_judgement: Mapped[str] = mapped_column(String, default="")
+    judgement_check: Mapped[str] = mapped_column(String, default="")
+    audit_json: Mapped[str] = mapped_column(Text, default="{}")
     verified: Mapped[str] = mapped_column(String, default="")
+    trust_problem: Mapped[str] = mapped_column(String, default="")
     imported_at: Mapped[str] = mapped_column(String, default="")
+    checked_at: Mapped[str] = mapped_column(String, default="")
+
+
+class ImportedReturnSignatureRow(Base):
+    __tablename__ = "imported_return_signatures"
+    __table_args__ = (Index("ix_imported_return_signatures_fingerprint", "fingerprint"),)
+
+    return_id: Mapped[str] = mapped_column(
+        String, ForeignKey("imported_returns.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    field_name: Mapped[str] = mapped_column(String, default="")
+    role: Mapped[str] = mapped_column(String, default="")
+    signer: Mapped[str] = mapped_column(String, default="")
+    organisation: Mapped[str] = mapped_column(String, default="")
+    fingerprint: Mapped[str] = mapped_column(String, default="")
+    certificate_der: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    signed_at: Mapped[str] = mapped_column(String, default="")
+    trusted: Mapped[int] = mapped_column(Integer, default=0)
+    moderator: Mapped[int] = mapped_column(Integer, default=0)
+    problem: Mapped[str] = mapped_column(String, default="")
+
+
+class ImportedReturnFileRow(Base):
+    __tablename__ = "imported_return_files"
+
+    return_id: Mapped[str] = mapped_column(
+        String, ForeignKey("imported_returns.id", ondelete="CASCADE"), primary_key=True
+    )
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

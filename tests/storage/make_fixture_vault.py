@@ -46,6 +46,27 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (),
             )
         )
+    if version >= 3:
+        rows += [
+            (
+                "INSERT INTO imported_returns (id, file_hash, data_hash, report_id, revision, audit_id, signer,"
+                " signer_fingerprint, verified, audit_json, imported_at) VALUES ('fixture-return', 'sha256:f',"
+                " 'sha256:d', 'R-FIXT-0001', 1, 'fixture-audit-1', 'Fixture Signer', ?, 'trusted',"
+                ' \'{"report": {"id": "R-FIXT-0001"}}\', \'2026-01-03T00:00:00+00:00\')',
+                ("ab" * 32,),
+            ),
+            (
+                "INSERT INTO imported_return_signatures (return_id, position, role, signer, fingerprint, trusted)"
+                " VALUES ('fixture-return', 0, 'auditor', 'Fixture Signer', ?, 1)",
+                ("ab" * 32,),
+            ),
+            ("INSERT INTO imported_return_files (return_id, pdf) VALUES ('fixture-return', x'255044462d')", ()),
+            (
+                "INSERT INTO trusted_certificates (id, label, certificate_pem, purpose) VALUES"
+                " ('fixture-moderator', 'Fixture Moderator', 'PEM', 'moderator')",
+                (),
+            ),
+        ]
     return rows
 
 

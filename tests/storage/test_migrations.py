@@ -89,3 +89,57 @@ def test_pre_migration_hook_runs_before_upgrade(tmp_path: Path) -> None:
 
     Vault.open(path, RawKey(FIXTURE_KEY_HEX), before_migrate=hook).close()
     assert seen == [1]
+
+
+def test_v2_returns_keep_their_data_and_get_listing_columns(tmp_path: Path) -> None:
+    """A return imported under schema 2 keeps its data and status; the listing columns are filled
+    from its JSON, and it has no signatures or PDF (imported before they were kept)."""
+    import json
+
+    path = tmp_path / "v2.lscp"
+    shutil.copyfile(fixture_path(2), path)
+    data = {
+        "report": {"id": "R-OLD1-0001", "generated_at": "2026-02-01T10:00:00Z", "content_hash": "sha256:c"},
+        "audit": {"id": "audit-9", "revision": 2, "previous_revision_id": "audit-8"},
+        "auditor": {"name": "Ann Auditor"},
+        "template": {"id": "s11", "title": "Section 11", "version": "2", "kind": "agency_self_assessment"},
+        "subject": {"agency": "Police"},
+        "judgements": {"overall": {"value": "amber", "label": "Amber"}},
+    }
+    engine = make_engine(path, RawKey(FIXTURE_KEY_HEX))
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO imported_returns (id, file_hash, report_id, audit_json, signer, verified, imported_at)"
+            " VALUES ('old', 'sha256:f', 'R-OLD1-0001', ?, 'Ann', 'untrusted signer', '2026-02-02T00:00:00+00:00')",
+            (json.dumps(data),),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO imported_returns (id, file_hash, report_id, audit_json) VALUES ('broken', 'x', 'R-X', 'nope')"
+        )
+        conn.commit()
+    engine.dispose()
+    with Vault.open(path, RawKey(FIXTURE_KEY_HEX)) as vault:
+        old = vault.imported_returns.get("old")
+        assert (old.revision, old.audit_id, old.previous_audit_id, old.content_hash) == (
+            2,
+            "audit-9",
+            "audit-8",
+            "sha256:c",
+        )
+        assert (old.template_id, old.kind, old.subject, old.auditor_name) == (
+            "s11",
+            "agency_self_assessment",
+            "Police",
+            "Ann Auditor",
+        )
+        assert (old.overall_judgement, old.overall_label, old.signed_at) == ("amber", "Amber", "2026-02-01T10:00:00Z")
+        assert (old.verified, old.signer, old.signer_fingerprint, old.signatures, old.has_pdf) == (
+            "untrusted signer",
+            "Ann",
+            "",
+            (),
+            False,
+        )
+        assert vault.imported_returns.data("old") == data
+        assert vault.imported_returns.get("broken").template_id == ""
+        assert [c.purpose for c in vault.trusted_certs.list()] == []

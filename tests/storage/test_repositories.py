@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
 from lscp_audit.core.audit import Answer, AuditStatus, JudgementOverride
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
 from lscp_audit.core.errors import NotFound, VaultError
-from lscp_audit.core.identity import ImportedReturn, SigningIdentity, TrustedCertificate
+from lscp_audit.core.identity import ImportedReturn, ReturnSignature, SigningIdentity, TrustedCertificate
 from lscp_audit.storage.vault import Vault
 from tests.storage.conftest import CANARY, make_record
 
@@ -145,14 +147,43 @@ def test_settings_and_imported_returns(vault: Vault) -> None:
     vault.settings.set("x", {"a": 1})
     vault.settings.set("x", [1, 2])
     assert vault.settings.get("x") == [1, 2] and vault.settings.get("missing", 5) == 5
-    item = ImportedReturn("r1", "hash1", "report-1", {"a": 1}, signer="Ann", verified="valid")
-    vault.imported_returns.add(item)
-    assert vault.imported_returns.find_by_hash("hash1") is not None
-    with pytest.raises(VaultError):
-        vault.imported_returns.add(ImportedReturn("r2", "hash1", "report-2", {}))
-    vault.imported_returns.set_verified("r1", "untrusted")
-    assert vault.imported_returns.get("r1").verified == "untrusted"
-    assert len(vault.imported_returns.list()) == 1
+    signature = ReturnSignature(
+        0, "Auditor", "auditor", "Ann", "Health", "ab" * 32, b"DER", "2026-11-28T09:00:00+00:00", False
+    )
+    item = ImportedReturn("r1", "hash1", "report-1", signer="Ann", verified="untrusted signer", signatures=(signature,))
+    stored = vault.imported_returns.add(item, {"a": 1}, b"%PDF-1.7 signed")
+    assert stored.signatures == (signature,) and stored.has_pdf
+    assert vault.imported_returns.data("r1") == {"a": 1} and vault.imported_returns.pdf("r1") == b"%PDF-1.7 signed"
+    # The same file bytes may be stored twice (a return is identified by what was signed).
+    vault.imported_returns.add(
+        ImportedReturn("r2", "hash1", "report-1", data_hash="sha256:d", previous_audit_id="a1"), {}
+    )
+    assert vault.imported_returns.pdf("r2") is None and not vault.imported_returns.get("r2").has_pdf
+    assert [r.id for r in vault.imported_returns.find_by_report_id("report-1")] == ["r1", "r2"]
+    assert vault.imported_returns.find_by_data_hash("sha256:d").id == "r2"  # type: ignore[union-attr]
+    assert [r.id for r in vault.imported_returns.amending(["a1"])] == ["r2"]
+    assert vault.imported_returns.ids_with_pdf() == ["r1"]
+    trusted = replace(signature, trusted=True)
+    vault.imported_returns.update_trust(
+        "r1", verified="trusted", trust_problem="", checked_at="later", signatures=[trusted]
+    )
+    again = vault.imported_returns.get("r1")
+    assert (again.verified, again.checked_at, again.signatures) == ("trusted", "later", (trusted,))
+    assert {r.id for r in vault.imported_returns.list()} == {"r1", "r2"}
+    vault.imported_returns.delete("r1")
+    assert vault.imported_returns.pdf("r1") is None
+    with vault.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM imported_return_signatures").scalar() == 0
+    with pytest.raises(NotFound):
+        vault.imported_returns.data("r1")
+
+
+def test_trusted_certificates_by_purpose(vault: Vault) -> None:
+    vault.trusted_certs.add(TrustedCertificate("c1", "Auditor", "PEM1"))
+    vault.trusted_certs.add(TrustedCertificate("c2", "Moderator", "PEM2", purpose="moderator"))
+    assert [c.id for c in vault.trusted_certs.list("signer")] == ["c1"]
+    assert [c.purpose for c in vault.trusted_certs.list("moderator")] == ["moderator"]
+    assert len(vault.trusted_certs.list()) == 2
 
 
 def test_writes_after_lock_are_refused(vault: Vault) -> None:

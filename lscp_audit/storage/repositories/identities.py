@@ -1,8 +1,8 @@
 """Signing identities and trusted certificates (``identities``, ``trusted_certificates``).
 
 ``vault.identities``: ``add(identity)``, ``get(id)``, ``list()``, ``default()``,
-``set_default(id)``, ``delete(id)``. ``vault.trusted_certs``: ``add(cert)``, ``list()``,
-``delete(id)``. Private keys live only inside the encrypted vault.
+``set_default(id)``, ``delete(id)``. ``vault.trusted_certs``: ``add(cert)``,
+``list(purpose=None)`` (``signer`` or ``moderator``; None for both), ``delete(id)``. Private keys live only inside the encrypted vault.
 """
 
 from __future__ import annotations
@@ -92,14 +92,20 @@ class TrustedCertificateRepository:
 
     def add(self, cert: TrustedCertificate) -> TrustedCertificate:
         added = cert.added_at or self._ctx.clock()
-        row = TrustedCertificateRow(id=cert.id, label=cert.label, certificate_pem=cert.certificate_pem, added_at=added)
+        row = TrustedCertificateRow(
+            id=cert.id, label=cert.label, certificate_pem=cert.certificate_pem, added_at=added, purpose=cert.purpose
+        )
         self._ctx.writer.run(lambda s: s.add(row))
-        return TrustedCertificate(id=cert.id, label=cert.label, certificate_pem=cert.certificate_pem, added_at=added)
+        return TrustedCertificate(cert.id, cert.label, cert.certificate_pem, added, cert.purpose)
 
-    def list(self) -> list[TrustedCertificate]:
+    def list(self, purpose: str | None = None) -> list[TrustedCertificate]:
+        """Trusted certificates in the order added; `purpose` keeps only ``signer`` or ``moderator`` ones."""
+        query = sa.select(TrustedCertificateRow).order_by(TrustedCertificateRow.added_at)
+        if purpose is not None:
+            query = query.where(TrustedCertificateRow.purpose == purpose)
         with self._ctx.read() as session:
-            rows = session.scalars(sa.select(TrustedCertificateRow).order_by(TrustedCertificateRow.added_at))
-            return [TrustedCertificate(r.id, r.label, r.certificate_pem, r.added_at) for r in rows]
+            rows = session.scalars(query)
+            return [TrustedCertificate(r.id, r.label, r.certificate_pem, r.added_at, r.purpose) for r in rows]
 
     def delete(self, cert_id: str) -> None:
         self._ctx.writer.run(

@@ -1,74 +1,237 @@
-"""Imported signed returns for the QA inbox (``imported_returns``).
+"""Imported signed returns for the QA inbox (``imported_returns`` with its signatures and PDFs).
 
-``vault.imported_returns``: ``add(item)`` (raises VaultError on a duplicate ``file_hash``),
-``get(id)``, ``find_by_hash(file_hash)``, ``list()``, ``set_verified(id, status)``, ``delete(id)``.
+``vault.imported_returns``: ``add(item, data, pdf)``, ``get(id)``, ``data(id)`` (the embedded
+report data), ``pdf(id)`` (the original signed PDF, or None for returns imported before the vault
+kept PDFs), ``list()`` (listing columns and signatures only: no JSON, no PDF),
+``find_by_data_hash(h)``, ``find_by_report_id(report_id)``, ``amending(audit_ids)``,
+``ids_with_pdf()``,
+``update_trust(id, ...)`` and ``delete(id)`` (signatures and PDF go with it).
 """
 
 from __future__ import annotations
 
+import builtins
 import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session, defer
 
 from lscp_audit.core.errors import NotFound
-from lscp_audit.core.identity import ImportedReturn
+from lscp_audit.core.identity import ImportedReturn, ReturnSignature
 from lscp_audit.storage.repositories.context import RepoContext, dumps
-from lscp_audit.storage.schema import ImportedReturnRow
+from lscp_audit.storage.schema import ImportedReturnFileRow, ImportedReturnRow, ImportedReturnSignatureRow
+
+_LISTED = (
+    "file_hash",
+    "report_id",
+    "signer",
+    "verified",
+    "imported_at",
+    "data_hash",
+    "revision",
+    "audit_id",
+    "previous_audit_id",
+    "content_hash",
+    "signer_fingerprint",
+    "auditor_name",
+    "template_id",
+    "template_title",
+    "template_version",
+    "kind",
+    "subject",
+    "signed_at",
+    "overall_judgement",
+    "overall_label",
+    "page_judgement",
+    "judgement_check",
+    "trust_problem",
+    "checked_at",
+)
 
 
-def _to_item(row: ImportedReturnRow) -> ImportedReturn:
+def _signature(row: ImportedReturnSignatureRow) -> ReturnSignature:
+    return ReturnSignature(
+        position=row.position,
+        field_name=row.field_name,
+        role=row.role,
+        signer=row.signer,
+        organisation=row.organisation,
+        fingerprint=row.fingerprint,
+        certificate_der=bytes(row.certificate_der or b""),
+        signed_at=row.signed_at,
+        trusted=bool(row.trusted),
+        moderator=bool(row.moderator),
+        problem=row.problem,
+    )
+
+
+def _signature_row(return_id: str, sig: ReturnSignature) -> ImportedReturnSignatureRow:
+    return ImportedReturnSignatureRow(
+        return_id=return_id,
+        position=sig.position,
+        field_name=sig.field_name,
+        role=sig.role,
+        signer=sig.signer,
+        organisation=sig.organisation,
+        fingerprint=sig.fingerprint,
+        certificate_der=sig.certificate_der,
+        signed_at=sig.signed_at,
+        trusted=int(sig.trusted),
+        moderator=int(sig.moderator),
+        problem=sig.problem,
+    )
+
+
+def _to_item(row: ImportedReturnRow, signatures: Sequence[ReturnSignature], has_pdf: bool) -> ImportedReturn:
+    values: dict[str, Any] = {name: getattr(row, name) for name in _LISTED}
     return ImportedReturn(
         id=row.id,
-        file_hash=row.file_hash,
-        report_id=row.report_id,
-        audit=json.loads(row.audit_json),
-        signer=row.signer,
-        verified=row.verified,
-        imported_at=row.imported_at,
+        signed_on_behalf=bool(row.signed_on_behalf),
+        has_pdf=has_pdf,
+        signatures=tuple(sorted(signatures, key=lambda s: s.position)),
+        **values,
     )
+
+
+ReturnList = list[ImportedReturn]  # the method named `list` hides the builtin inside the class
 
 
 class ImportedReturnRepository:
     def __init__(self, ctx: RepoContext) -> None:
         self._ctx = ctx
 
-    def add(self, item: ImportedReturn) -> ImportedReturn:
+    def add(self, item: ImportedReturn, data: dict[str, Any], pdf: bytes | None = None) -> ImportedReturn:
+        """Store a return with its report data, signatures and (when given) its signed PDF."""
         at = item.imported_at or self._ctx.clock()
-        row = ImportedReturnRow(
-            id=item.id,
-            file_hash=item.file_hash,
-            report_id=item.report_id,
-            audit_json=dumps(item.audit),
-            signer=item.signer,
-            verified=item.verified,
-            imported_at=at,
-        )
-        self._ctx.writer.run(lambda s: s.add(row))
+        values: dict[str, Any] = {name: getattr(item, name) for name in _LISTED}
+        values["imported_at"] = at
+        values["checked_at"] = item.checked_at or at
+
+        def work(session: Session) -> None:
+            session.add(
+                ImportedReturnRow(
+                    id=item.id, signed_on_behalf=int(item.signed_on_behalf), audit_json=dumps(data), **values
+                )
+            )
+            session.flush()
+            session.add_all(_signature_row(item.id, sig) for sig in item.signatures)
+            if pdf is not None:
+                session.add(ImportedReturnFileRow(return_id=item.id, pdf=pdf))
+
+        self._ctx.writer.run(work)
         return self.get(item.id)
 
     def get(self, item_id: str) -> ImportedReturn:
         with self._ctx.read() as session:
-            row = session.get(ImportedReturnRow, item_id)
+            row = session.get(ImportedReturnRow, item_id, options=[defer(ImportedReturnRow.audit_json)])
             if row is None:
                 raise NotFound(f"No imported return with id {item_id} is in the vault.")
-            return _to_item(row)
+            return self._items(session, [row])[0]
 
-    def find_by_hash(self, file_hash: str) -> ImportedReturn | None:
+    def data(self, item_id: str) -> dict[str, Any]:
         with self._ctx.read() as session:
-            row = session.scalars(sa.select(ImportedReturnRow).where(ImportedReturnRow.file_hash == file_hash)).first()
-            return _to_item(row) if row else None
+            text = session.scalar(sa.select(ImportedReturnRow.audit_json).where(ImportedReturnRow.id == item_id))
+            if text is None:
+                raise NotFound(f"No imported return with id {item_id} is in the vault.")
+            loaded: dict[str, Any] = json.loads(text)
+            return loaded
 
-    def list(self) -> list[ImportedReturn]:
+    def pdf(self, item_id: str) -> bytes | None:
         with self._ctx.read() as session:
-            rows = session.scalars(sa.select(ImportedReturnRow).order_by(ImportedReturnRow.imported_at.desc()))
-            return [_to_item(r) for r in rows]
-
-    def set_verified(self, item_id: str, status: str) -> None:
-        self._ctx.writer.run(
-            lambda s: s.execute(
-                sa.update(ImportedReturnRow).where(ImportedReturnRow.id == item_id).values(verified=status)
+            blob = session.scalar(
+                sa.select(ImportedReturnFileRow.pdf).where(ImportedReturnFileRow.return_id == item_id)
             )
-        )
+            return None if blob is None else bytes(blob)
+
+    def list(self) -> ReturnList:
+        """Every return, most recently imported first (no JSON data or PDF is read)."""
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(ImportedReturnRow)
+                .options(defer(ImportedReturnRow.audit_json))
+                .order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
+            ).all()
+            return self._items(session, rows, every=True)
+
+    def find_by_data_hash(self, data_hash: str) -> ImportedReturn | None:
+        return self._first(ImportedReturnRow.data_hash == data_hash)
+
+    def find_by_report_id(self, report_id: str) -> ReturnList:
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(ImportedReturnRow)
+                .options(defer(ImportedReturnRow.audit_json))
+                .where(ImportedReturnRow.report_id == report_id)
+                .order_by(ImportedReturnRow.imported_at)
+            ).all()
+            return self._items(session, rows)
+
+    def amending(self, audit_ids: Sequence[str]) -> ReturnList:
+        """Returns whose data names one of `audit_ids` as the revision it amends."""
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(ImportedReturnRow)
+                .options(defer(ImportedReturnRow.audit_json))
+                .where(ImportedReturnRow.previous_audit_id.in_(builtins.list(audit_ids)))
+            ).all()
+            return self._items(session, rows)
+
+    def ids_with_pdf(self) -> builtins.list[str]:
+        with self._ctx.read() as session:
+            return list(
+                session.scalars(sa.select(ImportedReturnFileRow.return_id).order_by(ImportedReturnFileRow.return_id))
+            )
+
+    def update_trust(
+        self, item_id: str, *, verified: str, trust_problem: str, checked_at: str, signatures: Sequence[ReturnSignature]
+    ) -> None:
+        """Record the outcome of checking a return's signatures again (e.g. after trusting a signer)."""
+
+        def work(session: Session) -> None:
+            session.execute(
+                sa.update(ImportedReturnRow)
+                .where(ImportedReturnRow.id == item_id)
+                .values(verified=verified, trust_problem=trust_problem, checked_at=checked_at)
+            )
+            session.execute(
+                sa.delete(ImportedReturnSignatureRow).where(ImportedReturnSignatureRow.return_id == item_id)
+            )
+            session.flush()
+            session.add_all(_signature_row(item_id, sig) for sig in signatures)
+
+        self._ctx.writer.run(work)
 
     def delete(self, item_id: str) -> None:
-        self._ctx.writer.run(lambda s: s.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id)))
+        def work(session: Session) -> None:
+            for table in (ImportedReturnSignatureRow, ImportedReturnFileRow):
+                session.execute(sa.delete(table).where(table.return_id == item_id))
+            session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
+
+        self._ctx.writer.run(work)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _first(self, condition: Any) -> ImportedReturn | None:
+        with self._ctx.read() as session:
+            row = session.scalars(
+                sa.select(ImportedReturnRow).options(defer(ImportedReturnRow.audit_json)).where(condition).limit(1)
+            ).first()
+            return self._items(session, [row])[0] if row is not None else None
+
+    @staticmethod
+    def _items(session: Session, rows: Sequence[ImportedReturnRow], *, every: bool = False) -> ReturnList:
+        """Rows with their signatures and whether a PDF is kept (two queries for any number of rows)."""
+        ids = [r.id for r in rows]
+        signatures: dict[str, builtins.list[ReturnSignature]] = defaultdict(list)
+        sig_query = sa.select(ImportedReturnSignatureRow)
+        file_query = sa.select(ImportedReturnFileRow.return_id)
+        if not every:
+            sig_query = sig_query.where(ImportedReturnSignatureRow.return_id.in_(ids))
+            file_query = file_query.where(ImportedReturnFileRow.return_id.in_(ids))
+        for sig_row in session.scalars(sig_query):
+            signatures[sig_row.return_id].append(_signature(sig_row))
+        with_pdf = set(session.scalars(file_query))
+        return [_to_item(r, signatures.get(r.id, ()), r.id in with_pdf) for r in rows]
