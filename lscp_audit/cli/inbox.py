@@ -1,13 +1,20 @@
-"""`lscp-audit inbox import|list|remove|trust`: the QA subgroup's inbox of signed returns.
+"""`lscp-audit inbox ...`: the QA subgroup's inbox of signed returns.
 
-- ``import --vault V FILE.pdf...``: verify each PDF against the vault's trusted certificates and
-  store its report data; one line per file (``imported``, ``duplicate`` or ``rejected: reason``);
-  exit 0 only when nothing was rejected, otherwise 2;
-- ``list --vault V [--json]``: the imported returns, most recent first (the plain listing leaves
-  out the case reference or organisation; ``--json`` includes it as ``subject``);
-- ``remove --vault V ID``: delete one return from the inbox;
-- ``trust --vault V CERT.pem [--label L]``: trust an auditor's certificate or a partnership root
-  for later imports.
+- ``import --vault V FILE.pdf...``: verify each PDF against the vault's trust lists and store it;
+  one line per file (``imported``, ``imported into quarantine``, ``duplicate`` or
+  ``rejected: reason``), then notes; exit 0 only when nothing was rejected, otherwise 2;
+- ``list --vault V [--json] [--all]``: trusted returns (latest revision of each audit; ``--all``
+  adds superseded ones) and, apart, the quarantine; every signer with role and fingerprint
+  (the plain listing leaves out the case reference or organisation; ``--json`` includes it);
+- ``show --vault V ID [--json]``: one return with its signers' full fingerprints;
+- ``remove --vault V ID``: delete one return (its data, signatures and PDF) from the inbox;
+- ``trust --vault V CERT.pem [--label L] [--moderator]``: trust an auditor's certificate or a
+  partnership root (or, with ``--moderator``, a QA moderator's certificate), then check the
+  kept returns again;
+- ``trust-signer --vault V ID [--signature N] [--moderator] [--fingerprint FP]``: trust the
+  certificate a stored return was signed with, after showing its fingerprint (asks to confirm
+  on a terminal; otherwise ``--fingerprint`` must repeat it);
+- ``recheck --vault V``: check every kept return again against the current trust lists.
 Password-protected reports are opened with LSCP_AUDIT_PDF_PASSWORD (or ``--ask-password``).
 """
 
@@ -16,78 +23,107 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
 from lscp_audit.cli.verify import PASSWORD_ENV, pdf_password
-from lscp_audit.core.errors import LscpAuditError, SignatureInvalid
+from lscp_audit.core.errors import LscpAuditError, SignatureInvalid, ValidationError
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("inbox", help="import, list and remove signed returns (QA subgroup)")
+    parser = subparsers.add_parser("inbox", help="import, list, trust and remove signed returns (QA subgroup)")
     commands = parser.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
 
     imported = commands.add_parser(
         "import",
         help="verify signed report PDFs and add them to the inbox",
         description="Each PDF must be signed, unchanged since signing, wholly covered by its signature "
-        "and carry LSCP Audit report data. Exit 0 only when no file was rejected.",
+        "and carry LSCP Audit report data. Returns from signers this vault does not trust are held in "
+        "quarantine. Exit 0 only when no file was rejected.",
     )
     add_vault_arguments(imported)
     imported.add_argument("files", metavar="FILE.pdf", nargs="+", help="signed report PDF(s)")
-    imported.add_argument(
-        "--ask-password", action="store_true", help=f"prompt for the password of encrypted PDFs (or set {PASSWORD_ENV})"
-    )
+    _password_argument(imported)
     imported.set_defaults(handler=run_import)
 
-    listing = commands.add_parser("list", help="list the imported returns")
+    listing = commands.add_parser("list", help="list the trusted returns and, apart, the quarantine")
     add_vault_arguments(listing)
-    listing.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    listing.add_argument("--json", action="store_true", help='print {"returns": [...], "quarantine": [...]}')
+    listing.add_argument("--all", action="store_true", help="include revisions a newer revision supersedes")
     listing.set_defaults(handler=run_list)
+
+    show = commands.add_parser("show", help="one return with every signer's full fingerprint")
+    add_vault_arguments(show)
+    show.add_argument("id", metavar="ID", help="the return's id (from 'inbox list')")
+    show.add_argument("--json", action="store_true", help="print a JSON object")
+    show.set_defaults(handler=run_show)
 
     remove = commands.add_parser("remove", help="remove one return from the inbox")
     add_vault_arguments(remove)
     remove.add_argument("id", metavar="ID", help="the return's id (from 'inbox list')")
     remove.set_defaults(handler=run_remove)
 
-    trust = commands.add_parser("trust", help="trust a signer's certificate or a partnership root for imports")
+    trust = commands.add_parser("trust", help="trust a signer's certificate, a partnership root or a moderator")
     add_vault_arguments(trust)
     trust.add_argument("certificate", metavar="CERT.pem", help="PEM certificate file")
     trust.add_argument("--label", default="", help="a name for it (default: the certificate's name)")
+    trust.add_argument(
+        "--moderator", action="store_true", help="trust it as a QA moderator (who may countersign returns)"
+    )
+    _password_argument(trust)
     trust.set_defaults(handler=run_trust)
 
-
-def result_line(result: Any) -> str:
-    """``FILE: imported (R-XXXX-XXXX, trusted)``, ``FILE: duplicate (...)`` or ``FILE: rejected: reason``."""
-    if result.status == "rejected" or result.status == "skipped":
-        return f"{result.path}: {result.status}: {result.reason}"
-    entry = result.entry
-    line = f"{result.path}: {result.status} ({entry.report_id}, {entry.verified}, id {entry.id})"
-    return line + (f"\n  note: {result.note}" if result.note else "")
-
-
-def run_import(args: argparse.Namespace) -> int:
-    from lscp_audit.services.inbox_service import InboxService
-
-    password = pdf_password(args)
-    with open_vault_from_args(args) as vault:
-        results = InboxService(vault).import_files([Path(f) for f in args.files], password=password)
-    print("\n".join(result_line(r) for r in results))
-    rejected = [r for r in results if not r.ok]
-    if rejected:
-        raise SignatureInvalid(f"{len(rejected)} of {len(results)} file(s) were not imported")
-    return 0
-
-
-def entry_line(entry: Any) -> str:
-    """One return in the plain listing (dates as ``28 Nov 2026``)."""
-    overall = f", overall {entry.overall_label}" if entry.overall_label else ""
-    return (
-        f"{entry.id}  {entry.report_id}  {entry.template_id} {entry.template_version}  "
-        f"signed by {entry.signer or 'unknown'} on {_date(entry.signed_at)} ({entry.verified})"
-        f"{overall}; imported {_date(entry.imported_at)}"
+    signer = commands.add_parser(
+        "trust-signer",
+        help="trust the certificate a stored return was signed with (shows its fingerprint first)",
     )
+    add_vault_arguments(signer)
+    signer.add_argument("id", metavar="ID", help="the return's id (from 'inbox list')")
+    signer.add_argument(
+        "--signature", type=int, default=1, metavar="N", help="which signature: 1 = the auditor's (default)"
+    )
+    signer.add_argument("--moderator", action="store_true", help="trust it as a QA moderator")
+    signer.add_argument("--label", default="", help="a name for it (default: the certificate's name)")
+    signer.add_argument(
+        "--fingerprint", default="", metavar="SHA256", help="confirm without a prompt by repeating the fingerprint"
+    )
+    _password_argument(signer)
+    signer.set_defaults(handler=run_trust_signer)
+
+    recheck = commands.add_parser("recheck", help="check every kept return again against the trust lists")
+    add_vault_arguments(recheck)
+    _password_argument(recheck)
+    recheck.set_defaults(handler=run_recheck)
+
+
+def _password_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ask-password", action="store_true", help=f"prompt for the password of encrypted PDFs (or set {PASSWORD_ENV})"
+    )
+
+
+def _emit(lines: Iterable[str]) -> bool:
+    """Print `lines`; False when the reader went away (``inbox list | head``): no traceback,
+    and stdout is pointed at the null device so the interpreter's final flush stays quiet."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return False
+    return True
+
+
+# -- plain text ------------------------------------------------------------------------------
 
 
 def _date(value: str) -> str:
@@ -100,17 +136,134 @@ def _date(value: str) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def result_lines(result: Any) -> list[str]:
+    """``FILE: imported (R-XXXX-XXXX, trusted, id ID)``, ``FILE: imported into quarantine (...)``,
+    ``FILE: duplicate (...)`` or ``FILE: rejected: reason``, then any note."""
+    if result.status in ("rejected", "skipped"):
+        return [f"{result.path}: {result.status}: {result.reason}"]
+    entry = result.entry
+    status = "imported into quarantine" if result.quarantined else str(result.status)
+    lines = [f"{result.path}: {status} ({entry.report_id}, {entry.verified}, id {entry.id})"]
+    if result.status == "duplicate" and result.reason:
+        lines.append(f"  {result.reason}")
+    lines += [f"  note: {note}" for note in result.note.split("; ") if note]
+    return lines
+
+
+def signer_line(signer: Any) -> str:
+    """``auditor: Name (Organisation), SHA-256 ABCD …, signed 28 Nov 2026, trusted``."""
+    from lscp_audit.services.inbox_service import fingerprint_text
+
+    who = signer.name or "no name"
+    if signer.organisation:
+        who += f" ({signer.organisation})"
+    state = "trusted" if signer.trusted else "not trusted"
+    if signer.role == "countersigner":
+        state += ", QA moderator" if signer.moderator else ", not a trusted QA moderator"
+    if signer.problem:
+        state += f", {signer.problem}"
+    fingerprint = fingerprint_text(signer.fingerprint) if signer.fingerprint else "unknown"
+    return f"{signer.role}: {who}, SHA-256 {fingerprint}, signed {_date(signer.signed_at)}, {state}"
+
+
+def entry_lines(entry: Any) -> list[str]:
+    """One return in the plain listing (dates as ``28 Nov 2026``; no case reference)."""
+    overall = f", overall {entry.overall_label}" if entry.overall_label else ""
+    lines = [
+        f"{entry.id}  {entry.report_id} (revision {entry.revision})  {entry.template_id} {entry.template_version}  "
+        f"signed by {entry.signer or 'unknown'} on {_date(entry.signed_at)} ({entry.verified})"
+        f"{overall}; imported {_date(entry.imported_at)}"
+    ]
+    if entry.signed_on_behalf:
+        lines.append(f"  signed by {entry.signer} on behalf of {entry.auditor_name} (the auditor named in the report)")
+    elif entry.auditor_name:
+        lines.append(f"  auditor: {entry.auditor_name}")
+    lines += [f"  {signer_line(s)}" for s in entry.signatures]
+    if not entry.signatures:
+        lines.append("  signers: not recorded (imported by an earlier version; import the file again)")
+    if entry.quarantined and entry.trust_problem:
+        lines.append(f"  held in quarantine: {entry.trust_problem}")
+    if entry.conflict:
+        lines.append(f"  CONFLICT: {entry.conflict}")
+    if entry.judgement_mismatch:
+        lines.append(
+            f"  MISMATCH: the pages print the overall judgement as {entry.page_judgement!r}, "
+            f"the data says {entry.overall_label!r}"
+        )
+    if entry.superseded_by:
+        lines.append(f"  superseded by {entry.superseded_by} (a newer revision in the inbox)")
+    return lines
+
+
+def listing_lines(listing: Any) -> list[str]:
+    if not listing.returns and not listing.quarantine:
+        return ["The inbox is empty. Import signed reports with: lscp-audit inbox import FILE.pdf"]
+    lines = [f"Trusted returns ({len(listing.returns)})"]
+    for entry in listing.returns:
+        lines += entry_lines(entry)
+    if not listing.returns:
+        lines.append("  none")
+    if listing.quarantine:
+        lines += [
+            "",
+            f"Quarantine ({len(listing.quarantine)}): a signer is not trusted; these are not counted with "
+            "trusted returns. Check the fingerprint with the sender, then 'lscp-audit inbox trust-signer ID', "
+            "or remove the return.",
+        ]
+        for entry in listing.quarantine:
+            lines += entry_lines(entry)
+    return lines
+
+
+def entry_dict(entry: Any) -> dict[str, Any]:
+    values = dataclasses.asdict(entry)
+    values["quarantined"] = entry.quarantined
+    values["judgement_mismatch"] = entry.judgement_mismatch
+    return values
+
+
+# -- handlers --------------------------------------------------------------------------------
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from lscp_audit.services.inbox_service import InboxService
+
+    password = pdf_password(args)
+    with open_vault_from_args(args) as vault:
+        results = InboxService(vault).import_files([Path(f) for f in args.files], password=password)
+    _emit(line for r in results for line in result_lines(r))
+    rejected = [r for r in results if not r.ok]
+    if rejected:
+        raise SignatureInvalid(f"{len(rejected)} of {len(results)} file(s) were not imported")
+    return 0
+
+
 def run_list(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
 
     with open_vault_from_args(args) as vault:
-        entries = InboxService(vault).list_returns()
+        listing = InboxService(vault).listing(include_superseded=args.all)
     if args.json:
-        print(json.dumps([dataclasses.asdict(e) for e in entries], indent=2, ensure_ascii=False))
-    elif not entries:
-        print("The inbox is empty. Import signed reports with: lscp-audit inbox import FILE.pdf")
+        document = {
+            "returns": [entry_dict(e) for e in listing.returns],
+            "quarantine": [entry_dict(e) for e in listing.quarantine],
+        }
+        _emit(json.dumps(document, indent=2, ensure_ascii=False).splitlines())
     else:
-        print("\n".join(entry_line(e) for e in entries))
+        _emit(listing_lines(listing))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from lscp_audit.services.inbox_service import InboxService
+
+    with open_vault_from_args(args) as vault:
+        entry = InboxService(vault).get(args.id)
+    if args.json:
+        _emit(json.dumps(entry_dict(entry), indent=2, ensure_ascii=False).splitlines())
+    else:
+        where = "quarantine" if entry.quarantined else "trusted returns"
+        _emit([*entry_lines(entry), f"  in: {where}; checked {_date(entry.checked_at)}"])
     return 0
 
 
@@ -119,8 +272,17 @@ def run_remove(args: argparse.Namespace) -> int:
 
     with open_vault_from_args(args) as vault:
         InboxService(vault).remove(args.id)
-    print(f"Removed {args.id} from the inbox")
+    _emit([f"Removed {args.id} from the inbox"])
     return 0
+
+
+def _recheck_lines(outcome: Any) -> list[str]:
+    lines = [
+        f"Checked {outcome.checked} kept return(s) again: {len(outcome.now_trusted)} left quarantine, "
+        f"{len(outcome.now_quarantined)} moved into quarantine."
+    ]
+    lines += [f"  {return_id}: not checked: {reason}" for return_id, reason in outcome.not_checked]
+    return lines
 
 
 def run_trust(args: argparse.Namespace) -> int:
@@ -130,8 +292,55 @@ def run_trust(args: argparse.Namespace) -> int:
         pem = Path(args.certificate).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise LscpAuditError(f"cannot read the certificate {args.certificate}") from exc
+    password = pdf_password(args)
     with open_vault_from_args(args) as vault:
-        added = InboxService(vault).trust_certificate(pem, args.label)
-    for cert in added:
-        print(f"Trusted: {cert.label}")
+        inbox = InboxService(vault)
+        added = inbox.trust_certificate(pem, args.label, moderator=args.moderator)
+        outcome = inbox.recheck(password=password)
+    kind = "as a QA moderator" if args.moderator else "as a signer"
+    _emit([*(f"Trusted {kind}: {cert.label}" for cert in added), *_recheck_lines(outcome)])
+    return 0
+
+
+def run_trust_signer(args: argparse.Namespace) -> int:
+    from lscp_audit.services.inbox_service import InboxService, fingerprint_text
+
+    password = pdf_password(args)
+    with open_vault_from_args(args) as vault:
+        inbox = InboxService(vault)
+        entry = inbox.get(args.id)
+        position = args.signature - 1
+        signers = entry.signatures
+        if not 0 <= position < len(signers):
+            raise ValidationError([f"return {args.id} has {len(signers)} recorded signature(s)"])
+        signer = signers[position]
+        _pem, fingerprint = inbox.signer_certificate(args.id, position)
+        confirmed = args.fingerprint
+        if not confirmed:
+            print(f"Signer: {signer.name} ({signer.organisation or 'no organisation'}), {signer.role}")
+            print(f"SHA-256 fingerprint: {fingerprint_text(fingerprint)}")
+            print("Check this fingerprint with the signer (by phone or in person) before trusting it.")
+            if not sys.stdin.isatty():
+                raise ValidationError(
+                    ["not confirmed: repeat the fingerprint with --fingerprint to trust it without a prompt"]
+                )
+            if input("Trust this certificate? [y/N] ").strip().casefold() not in ("y", "yes"):
+                print("Nothing was trusted.")
+                return 1
+            confirmed = fingerprint
+        outcome = inbox.trust_signer(
+            args.id, confirmed, position=position, moderator=args.moderator, label=args.label, password=password
+        )
+    kind = "as a QA moderator" if args.moderator else "as a signer"
+    _emit([f"Trusted {kind}: {signer.name} (SHA-256 {fingerprint_text(fingerprint)})", *_recheck_lines(outcome)])
+    return 0
+
+
+def run_recheck(args: argparse.Namespace) -> int:
+    from lscp_audit.services.inbox_service import InboxService
+
+    password = pdf_password(args)
+    with open_vault_from_args(args) as vault:
+        outcome = InboxService(vault).recheck(password=password)
+    _emit(_recheck_lines(outcome))
     return 0

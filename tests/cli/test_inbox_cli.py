@@ -56,20 +56,33 @@ def signed(vaults: tuple[Path, Path], tmp_path: Path) -> Path:
     return pdf
 
 
+def _export_cert(auditor: Path, out: Path) -> Path:
+    assert main(["identity", "export-cert", *_v(auditor), "--out", str(out)]) == 0
+    return out
+
+
 def test_import_list_remove(vaults: tuple[Path, Path], signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _auditor, qa = vaults
     capsys.readouterr()
     assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
-    line = capsys.readouterr().out.strip()
-    assert line.startswith(f"{signed}: imported (R-") and "untrusted signer" in line
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"{signed}: imported into quarantine (R-") and "untrusted signer" in lines[0]
+    assert lines[1].startswith("  note: held in quarantine: the auditor (Ayşe Yılmaz) is not trusted")
     assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
     assert f"{signed}: duplicate" in capsys.readouterr().out
     assert main(["inbox", "list", *_v(qa)]) == 0
     listing = capsys.readouterr().out
-    assert "maca-sample 1.2.0" in listing and "signed by Ayşe Yılmaz on " in listing and CANARY not in listing
+    trusted_part, quarantine_part = listing.split("Quarantine (1)")
+    assert trusted_part.startswith("Trusted returns (0)\n  none")
+    assert "maca-sample 1.2.0" in quarantine_part and "signed by Ayşe Yılmaz on " in quarantine_part
+    assert "on behalf of" in quarantine_part  # the report names another auditor
+    assert "auditor: Ayşe Yılmaz (Health), SHA-256 " in quarantine_part and CANARY not in listing
     assert main(["inbox", "list", *_v(qa), "--json"]) == 0
-    [entry] = json.loads(capsys.readouterr().out)
-    assert entry["subject"] == CANARY and entry["verified"] == "untrusted signer"
+    document = json.loads(capsys.readouterr().out)
+    assert document["returns"] == []
+    [entry] = document["quarantine"]
+    assert entry["subject"] == CANARY and entry["verified"] == "untrusted signer" and entry["quarantined"]
+    assert entry["signatures"][0]["role"] == "auditor" and len(entry["signatures"][0]["fingerprint"]) == 64
     assert main(["inbox", "remove", *_v(qa), entry["id"]]) == 0
     assert main(["inbox", "remove", *_v(qa), entry["id"]]) == 1  # NotFound
     assert "No imported return" in capsys.readouterr().err
@@ -81,12 +94,65 @@ def test_trusted_import(
     vaults: tuple[Path, Path], signed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     auditor, qa = vaults
-    cert = tmp_path / "auditor.pem"
-    assert main(["identity", "export-cert", *_v(auditor), "--out", str(cert)]) == 0
+    cert = _export_cert(auditor, tmp_path / "auditor.pem")
     assert main(["inbox", "trust", *_v(qa), str(cert), "--label", "Health auditor"]) == 0
-    capsys.readouterr()
+    assert "Trusted as a signer: Health auditor" in capsys.readouterr().out
     assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
     assert ", trusted, id " in capsys.readouterr().out
+    assert main(["inbox", "list", *_v(qa)]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("Trusted returns (1)") and "Quarantine" not in listing
+
+
+def test_trust_signer_from_quarantine_needs_the_fingerprint(
+    vaults: tuple[Path, Path], signed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _auditor, qa = vaults
+    assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
+    capsys.readouterr()
+    assert main(["inbox", "list", *_v(qa), "--json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)["quarantine"]
+    fingerprint = entry["signatures"][0]["fingerprint"]
+    # Not on a terminal and no --fingerprint: the fingerprint is shown and nothing is trusted.
+    assert main(["inbox", "trust-signer", *_v(qa), entry["id"]]) == 1
+    out = capsys.readouterr()
+    assert fingerprint[:4].upper() in out.out and "--fingerprint" in out.err
+    assert main(["inbox", "trust-signer", *_v(qa), entry["id"], "--fingerprint", "00" * 32]) == 1
+    assert "does not match" in capsys.readouterr().err
+    assert main(["inbox", "trust-signer", *_v(qa), entry["id"], "--fingerprint", fingerprint]) == 0
+    out = capsys.readouterr().out
+    assert "Trusted as a signer: Ayşe Yılmaz" in out and "1 left quarantine" in out
+    assert main(["inbox", "show", *_v(qa), entry["id"], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["verified"] == "trusted"
+
+
+def test_moderator_trust_list(vaults: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    auditor, qa = vaults
+    cert = _export_cert(auditor, tmp_path / "moderator.pem")
+    assert main(["inbox", "trust", *_v(qa), str(cert), "--moderator"]) == 0
+    assert "Trusted as a QA moderator: Ayşe Yılmaz" in capsys.readouterr().out
+    with open_vault_from_args(argparse.Namespace(vault=qa, no_keychain=True)) as vault:
+        assert [c.purpose for c in vault.trusted_certs.list()] == ["moderator"]
+
+
+def test_list_into_a_closed_pipe_prints_no_traceback(
+    vaults: tuple[Path, Path], signed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``inbox list | head``: the reader has gone away before anything is written."""
+    import os
+    import sys
+
+    _auditor, qa = vaults
+    assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
+    capsys.readouterr()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        for argv in (["list"], ["list", "--json"], ["import", str(signed)]):
+            assert main(["inbox", argv[0], *_v(qa), *argv[1:]]) == 0
+        monkeypatch.undo()
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_rejected_file_makes_the_exit_status_fail(
@@ -102,7 +168,7 @@ def test_rejected_file_makes_the_exit_status_fail(
     out = capsys.readouterr()
     lines = out.out.strip().splitlines()
     assert lines[0].startswith(f"{signed}: imported")
-    assert lines[1].startswith(f"{appended}: rejected: ") and lines[2].startswith(f"{junk}: rejected: not a readable")
+    assert lines[-2].startswith(f"{appended}: rejected: ") and lines[-1].startswith(f"{junk}: rejected: not a readable")
     assert "2 of 3 file(s) were not imported" in out.err
     assert main(["inbox", "list", *_v(qa), "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 1
+    assert len(json.loads(capsys.readouterr().out)["quarantine"]) == 1
