@@ -1,8 +1,10 @@
 """QA inbox screens: the imported returns table, import with progress and a per-file summary.
 
 - `ImportedReturnsWidget(inbox, parent=None)`: "Import signed PDFs…" (and drag and drop), "Trust a
-  certificate…", "Remove from inbox…", a filterable table of returns; signals
-  ``files_imported(list)`` (the `InboxImportResult` list) and ``return_removed(str)``.
+  certificate…", "Trust a moderator…", "Remove from inbox…", a filterable table of trusted
+  returns and, apart, the quarantine with "Trust the signer…" (fingerprint shown first), and the
+  selected return's signers; signals ``files_imported(list)`` (the `InboxImportResult` list),
+  ``return_removed(str)`` and ``trust_changed()``.
 - `ReturnsTableModel` over `InboxEntry` DTOs and `ImportResultsModel` over `InboxImportResult`.
 """
 

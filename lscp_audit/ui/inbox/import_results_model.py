@@ -27,8 +27,8 @@ def details_text(result: InboxImportResult) -> str:
         return result.reason[:1].upper() + result.reason[1:]
     entry = result.entry
     text = f"Report {entry.report_id}" if entry is not None else ""
-    if entry is not None and not entry.trusted:
-        text += "; signer not trusted"
+    if entry is not None and entry.quarantined and "quarantine" not in result.note:
+        text += "; in quarantine (signer not trusted)"
     return f"{text}. {result.note[:1].upper()}{result.note[1:]}" if result.note else text
 
 

@@ -1,31 +1,45 @@
-"""Qt table model over `InboxEntry` rows (the QA inbox), with a sort role per column."""
+"""Qt table model over `InboxEntry` rows (the QA inbox's trusted returns, or its quarantine),
+with a sort role per column, and the plain-text descriptions the inbox shows for a return."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from lscp_audit.services.inbox_service import InboxEntry
-from lscp_audit.ui.display import format_date, judgement_label
+from lscp_audit.services.inbox_service import InboxEntry, SignerEntry, fingerprint_text
+from lscp_audit.ui.display import format_date, format_datetime, judgement_label
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
-COL_REPORT, COL_TEMPLATE, COL_SUBJECT, COL_SIGNER, COL_SIGNED, COL_VERIFIED, COL_OVERALL, COL_IMPORTED = range(8)
+(
+    COL_REPORT,
+    COL_TEMPLATE,
+    COL_SUBJECT,
+    COL_SIGNER,
+    COL_SIGNED,
+    COL_VERIFIED,
+    COL_OVERALL,
+    COL_IMPORTED,
+    COL_FLAGS,
+) = range(9)
 HEADERS = (
     "Report id",
     "Template",
     "Case / organisation",
-    "Signer",
+    "Signed by",
     "Signed",
     "Signature",
     "Overall judgement",
     "Imported",
+    "Needs attention",
 )
 EntryRole = ObjectRole
 SortRole = ObjectRole + 1
 TRUSTED_COLOUR = QColor("#1b6b35")
 UNTRUSTED_COLOUR = QColor("#8a4b00")
+WARNING_COLOUR = QColor("#a11d1d")
 
 
 def verified_text(entry: InboxEntry) -> str:
@@ -38,17 +52,40 @@ def template_text(entry: InboxEntry) -> str:
     return f"{name} ({entry.template_version})" if entry.template_version else name
 
 
+def signer_text(entry: InboxEntry) -> str:
+    """Who signed, and for whom when that is someone else (``A on behalf of B``)."""
+    signer = entry.signer or "Unknown"
+    return f"{signer} on behalf of {entry.auditor_name}" if entry.signed_on_behalf else signer
+
+
+def flags(entry: InboxEntry) -> list[str]:
+    """What the QA subgroup should look at for this return, in short phrases."""
+    found = []
+    if entry.conflict:
+        found.append("Conflict: same report id from another signer" if "signed by" in entry.conflict else "Conflict")
+    if entry.judgement_mismatch:
+        found.append("Printed judgement differs from the data")
+    if entry.signed_on_behalf:
+        found.append("Signed on behalf of the auditor")
+    if entry.superseded_by:
+        found.append(f"Superseded by {entry.superseded_by}")
+    if not entry.signatures:
+        found.append("Signers not recorded (import again)")
+    return found
+
+
 def display_row(entry: InboxEntry) -> tuple[str, ...]:
     """The texts shown in each column (dates as ``28 Nov 2026``)."""
     return (
-        entry.report_id,
+        entry.report_id if entry.revision <= 1 else f"{entry.report_id} (revision {entry.revision})",
         template_text(entry),
         entry.subject,
-        entry.signer,
+        signer_text(entry),
         format_date(entry.signed_at),
         verified_text(entry),
         entry.overall_label or judgement_label(entry.overall_judgement),
         format_date(entry.imported_at),
+        "; ".join(flags(entry)),
     )
 
 
@@ -59,6 +96,50 @@ def sort_key(entry: InboxEntry, column: int) -> str:
     if column == COL_IMPORTED:
         return entry.imported_at
     return display_row(entry)[column].casefold()
+
+
+def signer_summary(signer: SignerEntry) -> str:
+    """``Auditor: Name (Organisation), signed 28 Nov 2026 14:05: trusted``."""
+    who = signer.name or "no name"
+    if signer.organisation:
+        who += f" ({signer.organisation})"
+    state = "trusted" if signer.trusted else "not trusted in this vault"
+    if signer.role == "countersigner":
+        state += "; a trusted QA moderator" if signer.moderator else "; not trusted as a QA moderator"
+    if signer.problem:
+        state += f"; {signer.problem}"
+    when = format_datetime(signer.signed_at) or "time not given"
+    return f"{signer.role.capitalize()}: {who}, signed {when}: {state}"
+
+
+def details_html(entry: InboxEntry) -> str:
+    """The selected return in full: each signer with the SHA-256 fingerprint of their
+    certificate, who audited, and anything that needs attention."""
+    e = html.escape
+    parts = [f"<b>{e(entry.report_id)}</b>, revision {entry.revision}: {e(template_text(entry))}"]
+    if entry.signed_on_behalf:
+        parts.append(
+            f"Signed by <b>{e(entry.signer)}</b> on behalf of <b>{e(entry.auditor_name)}</b>, the auditor named in the report."
+        )
+    elif entry.auditor_name:
+        parts.append(f"Auditor: {e(entry.auditor_name)}")
+    for signer in entry.signatures:
+        fingerprint = fingerprint_text(signer.fingerprint) if signer.fingerprint else "unknown"
+        parts.append(f"{e(signer_summary(signer))}<br>SHA-256 fingerprint: <tt>{e(fingerprint)}</tt>")
+    if not entry.signatures:
+        parts.append("The signers were not recorded (imported by an earlier version). Import the file again.")
+    if entry.quarantined:
+        parts.append(f"<b>In quarantine:</b> {e(entry.trust_problem or 'a signer is not trusted')}.")
+    if entry.conflict:
+        parts.append(f"<b>Conflict:</b> {e(entry.conflict)}.")
+    if entry.judgement_mismatch:
+        parts.append(
+            f"<b>The pages print the overall judgement as “{e(entry.page_judgement)}”, but the report data says "
+            f"“{e(entry.overall_label)}”.</b> Ask the signer which is right."
+        )
+    if entry.superseded_by:
+        parts.append(f"Superseded by {e(entry.superseded_by)}, a newer revision in the inbox.")
+    return "<p>" + "</p><p>".join(parts) + "</p>"
 
 
 class ReturnsTableModel(RowTableModel[InboxEntry]):
@@ -73,6 +154,8 @@ class ReturnsTableModel(RowTableModel[InboxEntry]):
             return sort_key(entry, column)
         if column == COL_VERIFIED:
             return self._verified_data(entry, role)
+        if column == COL_FLAGS and role == Qt.ItemDataRole.ForegroundRole:
+            return WARNING_COLOUR
         return None
 
     def _verified_data(self, entry: InboxEntry, role: int) -> Any:
@@ -80,8 +163,8 @@ class ReturnsTableModel(RowTableModel[InboxEntry]):
             return TRUSTED_COLOUR if entry.trusted else UNTRUSTED_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole and not entry.trusted:
             return self.tr(
-                "The signature is valid and covers the whole file, but the signer's certificate is not "
-                "trusted in this vault. Trust their certificate (or the partnership root) and import again."
+                "The signature is valid and covers the whole file, but a signer is not trusted in this vault. "
+                "Check the fingerprint with the signer, then trust them; the return leaves the quarantine."
             )
         return None
 

@@ -1,5 +1,8 @@
 """The "Imported returns" part of the QA inbox: import signed PDFs (button or drag and drop) off
-the GUI thread with progress, show each file's outcome, and list, filter and remove returns."""
+the GUI thread with progress, show each file's outcome, and list trusted returns and, apart,
+the quarantine (returns from signers the vault does not trust), with every signer's fingerprint.
+A quarantined return leaves the quarantine when its signer is trusted (after the fingerprint is
+shown and confirmed) and the kept PDF is checked again."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -17,13 +21,23 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult
+from lscp_audit.services.inbox_service import (
+    COUNTERSIGNER,
+    ImportStatus,
+    InboxEntry,
+    InboxImportResult,
+    InboxListing,
+    RecheckResult,
+    fingerprint_text,
+)
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
 from lscp_audit.ui.inbox.returns_model import (
@@ -32,26 +46,41 @@ from lscp_audit.ui.inbox.returns_model import (
     EntryRole,
     ReturnsSortProxyModel,
     ReturnsTableModel,
+    details_html,
 )
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.pdf_drop import PdfDropMixin
 
 
 def summary_text(results: Sequence[InboxImportResult]) -> str:
-    """``2 imported, 1 already in the inbox, 1 not imported.`` (only the outcomes that occurred)."""
-    words = (
-        (ImportStatus.IMPORTED, "imported"),
-        (ImportStatus.DUPLICATE, "already in the inbox"),
-        (ImportStatus.REJECTED, "not imported"),
-        (ImportStatus.SKIPPED, "skipped (cancelled)"),
+    """``2 imported, 1 into quarantine, 1 already in the inbox, 1 not imported.`` (only the outcomes that occurred)."""
+    quarantined = sum(1 for r in results if r.quarantined)
+    counts = (
+        (sum(1 for r in results if r.status == ImportStatus.IMPORTED) - quarantined, "imported"),
+        (quarantined, "into quarantine (signer not trusted)"),
+        (sum(1 for r in results if r.status == ImportStatus.DUPLICATE), "already in the inbox"),
+        (sum(1 for r in results if r.status == ImportStatus.REJECTED), "not imported"),
+        (sum(1 for r in results if r.status == ImportStatus.SKIPPED), "skipped (cancelled)"),
     )
-    parts = [f"{n} {word}" for status, word in words if (n := sum(1 for r in results if r.status == status))]
+    parts = [f"{n} {word}" for n, word in counts if n]
     return (", ".join(parts) or "No files") + "."
+
+
+def recheck_text(outcome: RecheckResult) -> str:
+    parts = []
+    if outcome.now_trusted:
+        parts.append(f"{len(outcome.now_trusted)} return(s) left the quarantine")
+    if outcome.now_quarantined:
+        parts.append(f"{len(outcome.now_quarantined)} return(s) moved into quarantine")
+    if outcome.not_checked:
+        parts.append(f"{len(outcome.not_checked)} could not be checked again ({outcome.not_checked[0][1]})")
+    return ("; ".join(parts) or "No return changed") + "."
 
 
 def _table(name: str, description: str) -> QTableView:
     table = QTableView()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
@@ -62,23 +91,29 @@ def _table(name: str, description: str) -> QTableView:
 
 
 class ImportedReturnsWidget(PdfDropMixin, QWidget):
-    """Import signed PDFs into the vault's inbox and list the returns there.
+    """Import signed PDFs into the vault's inbox and list trusted returns and the quarantine.
 
-    `inbox` is an `InboxService` (or anything with its methods). Vault work runs on the serial
-    worker through `ui.ops`; signals ``files_imported(list)`` carries the per-file results and
-    ``return_removed(str)`` the removed return's id.
+    `inbox` is an `InboxService`. Vault work runs on the serial worker through `ui.ops`; signals
+    ``files_imported(list)`` carries the per-file results, ``return_removed(str)`` the removed
+    return's id and ``trust_changed()`` fires after a certificate was trusted and the kept
+    returns were checked again.
     """
 
     files_imported = Signal(list)
     return_removed = Signal(str)
+    trust_changed = Signal()
 
     def __init__(self, inbox: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._inbox = inbox
+        self._current: InboxEntry | None = None
         self.model = ReturnsTableModel(self)
         self.proxy = ReturnsSortProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        self.quarantine_model = ReturnsTableModel(self)
+        self.quarantine_proxy = ReturnsSortProxyModel(self)
+        self.quarantine_proxy.setSourceModel(self.quarantine_model)
         self.results_model = ImportResultsModel(self)
         self._build_widgets()
         self._lay_out()
@@ -88,87 +123,181 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.import_button = QPushButton(self.tr("&Import signed PDFs…"))
         self.import_button.clicked.connect(self._choose_pdfs)
         self.trust_button = QPushButton(self.tr("Trust a &certificate…"))
-        self.trust_button.clicked.connect(self._choose_certificate)
+        self.trust_button.setToolTip(self.tr("An auditor's certificate or the partnership root"))
+        self.trust_button.clicked.connect(lambda _checked=False: self._choose_certificate(moderator=False))
+        self.moderator_button = QPushButton(self.tr("Trust a &moderator…"))
+        self.moderator_button.setToolTip(self.tr("A QA moderator's certificate: only these may countersign returns"))
+        self.moderator_button.clicked.connect(lambda _checked=False: self._choose_certificate(moderator=True))
         self.remove_button = QPushButton(self.tr("&Remove from inbox…"))
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_selected())
+        self.trust_signer_button = QPushButton(self.tr("Trust the &signer…"))
+        self.trust_signer_button.setToolTip(self.tr("Shows the signer's fingerprint to check before trusting it"))
+        self.trust_signer_button.clicked.connect(lambda _checked=False: self.trust_selected_signer())
         self.trust_label = QLabel()
         self.filter = QLineEdit(placeholderText=self.tr("Filter by report id, template, case, signer…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName(self.tr("Filter returns"))
         self.filter.setAccessibleDescription(self.tr("Shows only the returns whose columns contain this text"))
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table = _table(
-            self.tr("Imported returns"),
-            self.tr(
-                "Signed returns in the inbox: report id, template, case or organisation, signer, dates and signature"
-            ),
+        self.filter.textChanged.connect(self.quarantine_proxy.setFilterFixedString)
+        self.show_older = QCheckBox(self.tr("Show &older revisions"))
+        self.show_older.setToolTip(self.tr("Also list revisions that a newer revision in the inbox supersedes"))
+        self.show_older.toggled.connect(lambda _on: self.refresh())
+        self.table = self._returns_table(
+            self.proxy,
+            self.tr("Trusted returns"),
+            self.tr("Signed returns whose signers this vault trusts: report id, template, case, signer and dates"),
         )
-        self.table.setModel(self.proxy)
-        # Long template titles take the spare width and elide, so the signature column stays in view.
-        self.table.horizontalHeader().setSectionResizeMode(COL_TEMPLATE, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_IMPORTED, Qt.SortOrder.DescendingOrder)  # most recently imported first
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.quarantine_table = self._returns_table(
+            self.quarantine_proxy,
+            self.tr("Quarantine"),
+            self.tr("Returns whose signer this vault does not trust; they are not counted with trusted returns"),
+        )
+        self.returns_heading = QLabel()
+        self.quarantine_heading = QLabel()
+        self.quarantine_heading.setWordWrap(True)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName(self.tr("Return details"))
+        self.details.setAccessibleDescription(self.tr("Every signer of the selected return with their fingerprint"))
+        self.details.setPlaceholderText(self.tr("Select a return to see every signer and their fingerprint."))
         self.results = _table(
             self.tr("Import results"), self.tr("Each file of the last import: imported, already there, or why not")
         )
         self.results.setModel(self.results_model)
-        self.results.setMaximumHeight(170)  # about six files; the returns table gets the rest
+        self.results.setMaximumHeight(170)  # about six files; the returns tables get the rest
         self.results.hide()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self._update_buttons()
+
+    def _returns_table(self, proxy: ReturnsSortProxyModel, name: str, description: str) -> QTableView:
+        table = _table(name, description)
+        table.setModel(proxy)
+        # Long template titles take the spare width and elide, so the other columns stay in view.
+        table.horizontalHeader().setSectionResizeMode(COL_TEMPLATE, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setStretchLastSection(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COL_IMPORTED, Qt.SortOrder.DescendingOrder)  # most recently imported first
+        table.selectionModel().selectionChanged.connect(lambda *_a, t=table: self._selected_in(t))
+        return table
 
     def _lay_out(self) -> None:
         hint = QLabel(
             self.tr(
                 "Drop signed report PDFs here, or choose them. Each file is checked first: it must be "
                 "signed, unchanged since signing and wholly covered by its signature. Files that fail "
-                "are not imported."
+                "are not imported. Returns from signers this vault does not trust are held in quarantine."
             )
         )
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.import_button, self.trust_button, self.remove_button):
+        for button in (self.import_button, self.trust_button, self.moderator_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.trust_label)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.show_older)
+        trusted = QWidget()
+        trusted_layout = QVBoxLayout(trusted)
+        trusted_layout.setContentsMargins(0, 0, 0, 0)
+        trusted_layout.addWidget(self.returns_heading)
+        trusted_layout.addWidget(self.table, 1)
+        self.quarantine_box = QWidget()
+        quarantine_layout = QVBoxLayout(self.quarantine_box)
+        quarantine_layout.setContentsMargins(0, 0, 0, 0)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.quarantine_heading, 1)
+        heading_row.addWidget(self.trust_signer_button)
+        quarantine_layout.addLayout(heading_row)
+        quarantine_layout.addWidget(self.quarantine_table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        for part in (trusted, self.quarantine_box, self.details):
+            splitter.addWidget(part)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
         layout.addWidget(self.results)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
 
-    # --- the list ----------------------------------------------------------------------------
+    # --- the lists ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the returns and the trusted-certificate count from the vault."""
+        """Reload the returns, the quarantine and the trust-list counts from the vault."""
+        include_older = self.show_older.isChecked()
 
-        def load(_ctx: OpContext) -> tuple[list[Any], int]:
-            return self._inbox.list_returns(), self._inbox.trusted_count()
+        def load(_ctx: OpContext) -> tuple[InboxListing, int, int]:
+            listing = self._inbox.listing(include_superseded=include_older)
+            return listing, self._inbox.trusted_count(), self._inbox.moderator_count()
 
         BackgroundOp(parent=self, op=load, success=self._show_list).failure(self._failed).run()
 
-    def _show_list(self, loaded: tuple[list[Any], int]) -> None:
-        entries, trusted = loaded
-        self.model.set_rows(entries)
-        self.trust_label.setText(self.tr("Trusted certificates: %d") % trusted)
+    def _show_list(self, loaded: tuple[InboxListing, int, int]) -> None:
+        listing, signers, moderators = loaded
+        current = self._current.id if self._current else None
+        self.model.set_rows(listing.returns)
+        self.quarantine_model.set_rows(listing.quarantine)
+        self.trust_label.setText(self.tr("Trusted: %d signer(s), %d moderator(s)") % (signers, moderators))
+        self.returns_heading.setText(self.tr("<b>Trusted returns (%d)</b>") % len(listing.returns))
+        self.quarantine_heading.setText(
+            self.tr(
+                "<b>Quarantine (%d)</b>: a signer is not trusted. These returns are not counted with trusted "
+                "returns until you trust the signer or remove them."
+            )
+            % len(listing.quarantine)
+        )
+        self.quarantine_box.setVisible(bool(listing.quarantine))
         empty_text = self.tr("No returns imported yet.")
-        if not entries and not self.summary.text():
+        anything = bool(listing.returns or listing.quarantine)
+        if not anything and not self.summary.text():
             self.summary.setText(empty_text)
-        elif entries and self.summary.text() == empty_text:
+        elif anything and self.summary.text() == empty_text:
             self.summary.clear()
+        self._current = None
+        if current is not None:
+            self._reselect(current)
+        self._show_details()
+
+    def _reselect(self, return_id: str) -> None:
+        for table in (self.table, self.quarantine_table):
+            proxy = table.model()
+            for row in range(proxy.rowCount()):
+                if proxy.index(row, 0).data(EntryRole).id == return_id:
+                    table.selectRow(row)
+                    return
+
+    def _selected_in(self, table: QTableView) -> None:
+        rows = table.selectionModel().selectedRows()
+        if rows:
+            self._current = rows[0].data(EntryRole)
+            other = self.quarantine_table if table is self.table else self.table
+            other.clearSelection()
+        elif self._current is not None and not self.selected_entries():
+            self._current = None
+        self._show_details()
+
+    def selected_entries(self) -> list[InboxEntry]:
+        """The selected return (trusted or quarantined), if any."""
+        found: list[InboxEntry] = []
+        for table in (self.table, self.quarantine_table):
+            found += [index.data(EntryRole) for index in table.selectionModel().selectedRows()]
+        return found[:1]
+
+    def _show_details(self) -> None:
+        entry = self._current
+        self.details.setHtml(details_html(entry) if entry is not None else "")
         self._update_buttons()
 
-    def selected_entries(self) -> list[Any]:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return [self.proxy.data(index, EntryRole) for index in rows]
-
     def _update_buttons(self, *_args: Any) -> None:
-        self.remove_button.setEnabled(bool(self.selected_entries()))
+        entry = self._current
+        self.remove_button.setEnabled(entry is not None)
+        self.trust_signer_button.setEnabled(entry is not None and entry.quarantined and bool(entry.signatures))
 
     # --- import ------------------------------------------------------------------------------
     def _choose_pdfs(self) -> None:
@@ -212,10 +341,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     # --- remove and trust --------------------------------------------------------------------
     def remove_selected(self, *, confirm: bool = True) -> None:
         """Remove the selected return after asking (the PDF file itself is not touched)."""
-        entries = self.selected_entries()
-        if not entries:
+        entry = self._current
+        if entry is None:
             return
-        entry = entries[0]
         if confirm and not self._confirm_remove(entry):
             return
 
@@ -225,43 +353,96 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
         BackgroundOp(parent=self, op=work, success=self._removed).failure(self._failed).run()
 
-    def _confirm_remove(self, entry: Any) -> bool:
+    def _confirm_remove(self, entry: InboxEntry) -> bool:
         answer = QMessageBox.question(
             self,
             self.tr("Remove from inbox"),
-            self.tr("Remove report %s from the inbox? The PDF file itself is not changed; you can import it again.")
+            self.tr(
+                "Remove report %s from the inbox? Its data and the copy of the signed PDF kept in the vault are "
+                "deleted. The PDF file itself is not changed; you can import it again."
+            )
             % entry.report_id,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
 
     def _removed(self, return_id: str) -> None:
         self.summary.setText(self.tr("Removed from the inbox."))
+        self._current = None
         self.refresh()
         self.return_removed.emit(return_id)
 
-    def _choose_certificate(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Trust a certificate"), "", self.tr("Certificates (*.pem *.crt)")
-        )
+    def _choose_certificate(self, *, moderator: bool) -> None:
+        title = self.tr("Trust a QA moderator's certificate") if moderator else self.tr("Trust a certificate")
+        name, _ = QFileDialog.getOpenFileName(self, title, "", self.tr("Certificates (*.pem *.crt)"))
         if not name:
             return
         try:
             pem = Path(name).read_text(encoding="ascii", errors="replace")
         except OSError as exc:
             self.summary.setText(
-                self.tr("Cannot read %s (%s).") % (Path(name).name, exc.strerror or type(exc).__name__)
+                self.tr("Cannot read %s (%s).") % (Path(name).name, exc.strerror or self.tr("no reason given"))
             )
             return
-        self.trust_certificate(pem)
+        self.trust_certificate(pem, moderator=moderator)
 
-    def trust_certificate(self, pem: str) -> None:
-        """Trust the certificate(s) in `pem` for later imports (an auditor's or a partnership root)."""
+    def trust_certificate(self, pem: str, *, moderator: bool = False) -> None:
+        """Trust the certificate(s) in `pem` (as signers, or as QA moderators), then check the
+        kept returns again so quarantined ones signed by them are released."""
 
-        def work(_ctx: OpContext) -> int:
-            return len(self._inbox.trust_certificate(pem))
+        def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
+            added = len(self._inbox.trust_certificate(pem, moderator=moderator))
+            return added, self._inbox.recheck()
 
         BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
 
-    def _trusted(self, count: int) -> None:
-        self.summary.setText(self.tr("%d certificate(s) trusted; reports they signed import as trusted.") % count)
+    def _trusted(self, outcome: tuple[int, RecheckResult]) -> None:
+        count, recheck = outcome
+        self.summary.setText(self.tr("%d certificate(s) trusted. %s") % (count, recheck_text(recheck)))
         self.refresh()
+        self.trust_changed.emit()
+
+    def trust_selected_signer(self, *, confirm: bool = True) -> None:
+        """Trust the first untrusted signer of the selected quarantined return, after showing the
+        fingerprint of their certificate and asking; a countersigner is trusted as a QA moderator."""
+        entry = self._current
+        if entry is None or not entry.signatures:
+            return
+        position = next(
+            (
+                n
+                for n, s in enumerate(entry.signatures)
+                if not s.trusted or (s.role == COUNTERSIGNER and not s.moderator)
+            ),
+            0,
+        )
+        signer = entry.signatures[position]
+        moderator = signer.role == COUNTERSIGNER
+        if confirm and not self._confirm_trust(entry, position, moderator):
+            return
+
+        def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
+            return 1, self._inbox.trust_signer(entry.id, signer.fingerprint, position=position, moderator=moderator)
+
+        BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
+
+    def _confirm_trust(self, entry: InboxEntry, position: int, moderator: bool) -> bool:
+        signer = entry.signatures[position]
+        who = signer.name + (f" ({signer.organisation})" if signer.organisation else "")
+        what = self.tr("as a QA moderator") if moderator else self.tr("as a signer")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Trust this signer?"))
+        box.setText(self.tr("Trust %s %s?") % (who, what))
+        box.setInformativeText(
+            self.tr(
+                "SHA-256 fingerprint of their certificate:\n%s\n\nCheck this fingerprint with the signer by "
+                "phone or in person before you trust it. Every return they signed will then be trusted."
+            )
+            % fingerprint_text(signer.fingerprint)
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return box.exec() == QMessageBox.StandardButton.Yes

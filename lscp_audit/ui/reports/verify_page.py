@@ -1,4 +1,5 @@
-"""The "Verify a PDF" page and dialog: drop signed PDFs, see whether each one holds up."""
+"""The "Verify a PDF" page and dialog: drop signed PDFs, see whether each one holds up, and every
+signer of the selected file (role, fingerprint, moderator standing, signed on behalf of)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.pdf_drop import PdfDropMixin
-from lscp_audit.ui.reports.verification_model import VerificationTableModel
+from lscp_audit.ui.reports.verification_model import ResultRole, VerificationTableModel, details_html, plain
 
 Verifier = Callable[..., list[Any]]
 
@@ -66,13 +69,23 @@ class VerifyPage(PdfDropMixin, QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(self.tr("Verification results"))
+        self.table.selectionModel().selectionChanged.connect(self._show_details)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName(self.tr("Signers of the selected file"))
+        self.details.setAccessibleDescription(
+            self.tr("Every signature of the selected file: role, signer, time, trust and certificate fingerprint")
+        )
+        self.details.setPlaceholderText(self.tr("Select a file to see every signer and their fingerprint."))
+        self.details.setMaximumHeight(180)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self._layout()
 
     def _layout(self) -> None:
-        choose = QPushButton(self.tr("C&hoose PDFs…"))
+        choose = QPushButton(self.tr("Choose &PDFs…"))  # Alt+H is the Help menu
         choose.clicked.connect(self._choose_pdfs)
         trust = QPushButton(self.tr("Add &trusted certificate…"))
         trust.clicked.connect(self._choose_trust)
@@ -87,6 +100,7 @@ class VerifyPage(PdfDropMixin, QWidget):
         layout.addWidget(self.trust_label)
         layout.addWidget(self.password)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addWidget(self.summary)
 
     # --- input -----------------------------------------------------------------------------
@@ -130,10 +144,23 @@ class VerifyPage(PdfDropMixin, QWidget):
         self.model.set_rows(results)
         passed = sum(1 for r in results if r.ok())
         self.summary.setText(self.tr("%d of %d file(s) passed verification.") % (passed, len(results)))
+        if results:
+            self.table.selectRow(0)
+        self._show_details()
         self.verified.emit(results)
 
+    def _show_details(self, *_args: Any) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        result = rows[0].data(ResultRole) if rows else None
+        self.details.setHtml(details_html(result) if result is not None else "")
+
     def _failed(self, exc: BaseException) -> None:
-        self.summary.setText(self.tr("Verification failed: %s") % exc)
+        """A message a reader can act on; never a programmer's exception class name."""
+        if isinstance(exc, LscpAuditError):
+            reason = plain(str(exc))
+        else:
+            reason = self.tr("an unexpected error stopped the check (it is recorded in the log)")
+        self.summary.setText(self.tr("Verification did not finish: %s") % reason)
 
 
 class VerifyDialog(QDialog):
