@@ -151,8 +151,8 @@ def result_lines(result: Any) -> list[str]:
 
 
 def signer_line(signer: Any) -> str:
-    """``auditor: Name (Organisation), SHA-256 ABCD …, signed 28 Nov 2026, trusted``."""
-    from lscp_audit.services.inbox_service import fingerprint_text
+    """``auditor's signature: Name (Organisation), SHA-256 ABCD …, signed 28 Nov 2026, trusted``."""
+    from lscp_audit.services.inbox_service import fingerprint_text, role_words
 
     who = signer.name or "no name"
     if signer.organisation:
@@ -163,7 +163,7 @@ def signer_line(signer: Any) -> str:
     if signer.problem:
         state += f", {signer.problem}"
     fingerprint = fingerprint_text(signer.fingerprint) if signer.fingerprint else "unknown"
-    return f"{signer.role}: {who}, SHA-256 {fingerprint}, signed {_date(signer.signed_at)}, {state}"
+    return f"{role_words(signer.role)}: {who}, SHA-256 {fingerprint}, signed {_date(signer.signed_at)}, {state}"
 
 
 def entry_lines(entry: Any) -> list[str]:
@@ -303,7 +303,7 @@ def run_trust(args: argparse.Namespace) -> int:
 
 
 def run_trust_signer(args: argparse.Namespace) -> int:
-    from lscp_audit.services.inbox_service import InboxService, fingerprint_text
+    from lscp_audit.services.inbox_service import InboxService, fingerprint_text, role_words
 
     password = pdf_password(args)
     with open_vault_from_args(args) as vault:
@@ -317,7 +317,7 @@ def run_trust_signer(args: argparse.Namespace) -> int:
         _pem, fingerprint = inbox.signer_certificate(args.id, position)
         confirmed = args.fingerprint
         if not confirmed:
-            print(f"Signer: {signer.name} ({signer.organisation or 'no organisation'}), {signer.role}")
+            print(f"Signer: {signer.name} ({signer.organisation or 'no organisation'}), {role_words(signer.role)}")
             print(f"SHA-256 fingerprint: {fingerprint_text(fingerprint)}")
             print("Check this fingerprint with the signer (by phone or in person) before trusting it.")
             if not sys.stdin.isatty():

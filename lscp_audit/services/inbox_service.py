@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.core.errors import Cancelled, LscpAuditError, NotFound, ValidationError
+from lscp_audit.core.errors import Cancelled, LscpAuditError, NotFound, ValidationError, VaultError
 from lscp_audit.core.identity import (
     MODERATOR_PURPOSE,
     SIGNER_PURPOSE,
@@ -204,6 +204,15 @@ def _utc_now() -> str:
 def file_hash(data: bytes) -> str:
     """``sha256:<hex>`` of the file's bytes (the hex part is what ``sha256sum`` prints)."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+ROLE_WORDS = {AUDITOR: "auditor's signature", COUNTERSIGNER: "countersignature (QA moderator box)"}
+
+
+def role_words(role: str) -> str:
+    """``auditor's signature`` or ``countersignature (QA moderator box)``: which signature it is,
+    not who the signer is (a deputy may sign the auditor's signature on their behalf)."""
+    return ROLE_WORDS.get(role, role or "signature")
 
 
 def fingerprint_text(fingerprint: str, *, short: bool = False) -> str:
@@ -427,6 +436,11 @@ class InboxService:
             progress(100 * number // max(len(files), 1), f"Checking {path.name} ({number + 1} of {len(files)})")
             try:
                 results.append(self._import_one(path, trust, password))
+            except VaultError as exc:  # the vault, not the file: keep what was done, stop here
+                log.error("inbox import: the vault failed at file %d of %d", number + 1, len(files))
+                reason = f"not imported: the vault could not store it ({exc}); files before it were imported"
+                results += [InboxImportResult(p, ImportStatus.SKIPPED, reason) for p in files[number:]]
+                break
             except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
                 log.error("inbox import: file %d of %d failed: %s", number + 1, len(files), type(exc).__name__)
                 results.append(InboxImportResult(path, ImportStatus.REJECTED, unexpected_reason(exc)))

@@ -76,7 +76,7 @@ def test_import_list_remove(vaults: tuple[Path, Path], signed: Path, capsys: pyt
     assert trusted_part.startswith("Trusted returns (0)\n  none")
     assert "maca-sample 1.2.0" in quarantine_part and "signed by Ayşe Yılmaz on " in quarantine_part
     assert "on behalf of" in quarantine_part  # the report names another auditor
-    assert "auditor: Ayşe Yılmaz (Health), SHA-256 " in quarantine_part and CANARY not in listing
+    assert "auditor's signature: Ayşe Yılmaz (Health), SHA-256 " in quarantine_part and CANARY not in listing
     assert main(["inbox", "list", *_v(qa), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["returns"] == []

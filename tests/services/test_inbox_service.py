@@ -385,3 +385,19 @@ def test_data_problems_are_named() -> None:
 def test_fingerprint_text() -> None:
     assert fingerprint_text("ab12" * 16).startswith("AB12 AB12 ") and len(fingerprint_text("ab" * 32)) == 79
     assert fingerprint_text("ab" * 32, short=True) == "ABAB ABAB ABAB ABAB…"
+
+
+def test_vault_closing_mid_batch_keeps_the_results(inbox: InboxService, auditor: dict[str, Any]) -> None:
+    """Not a bad file but the vault going away (e.g. locked): what was imported is reported,
+    the rest are skipped with the reason, and nothing raises."""
+
+    def progress(percent: int, _step: str) -> None:
+        if percent > 0:
+            inbox._vault.close()
+
+    first, second, third = inbox.import_files(
+        [auditor["signed"], auditor["revision2"], auditor["by_deputy"]], progress=progress
+    )
+    assert first.status == ImportStatus.IMPORTED
+    assert second.status == third.status == ImportStatus.SKIPPED
+    assert "vault could not store it" in second.reason and "files before it were imported" in third.reason

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from lscp_audit.services.inbox_service import InboxEntry, SignerEntry, fingerprint_text
+from lscp_audit.services.inbox_service import InboxEntry, SignerEntry, fingerprint_text, role_words
 from lscp_audit.ui.display import format_date, format_datetime, judgement_label
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
@@ -99,7 +99,7 @@ def sort_key(entry: InboxEntry, column: int) -> str:
 
 
 def signer_summary(signer: SignerEntry) -> str:
-    """``Auditor: Name (Organisation), signed 28 Nov 2026 14:05: trusted``."""
+    """``Auditor's signature: Name (Organisation), signed 28 Nov 2026 14:05: trusted``."""
     who = signer.name or "no name"
     if signer.organisation:
         who += f" ({signer.organisation})"
@@ -109,7 +109,8 @@ def signer_summary(signer: SignerEntry) -> str:
     if signer.problem:
         state += f"; {signer.problem}"
     when = format_datetime(signer.signed_at) or "time not given"
-    return f"{signer.role.capitalize()}: {who}, signed {when}: {state}"
+    words = role_words(signer.role)
+    return f"{words[:1].upper()}{words[1:]}: {who}, signed {when}: {state}"
 
 
 def details_html(entry: InboxEntry) -> str:

@@ -216,9 +216,10 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         splitter.setChildrenCollapsible(False)
         for part in (trusted, self.quarantine_box, self.details):
             splitter.addWidget(part)
+        self.details.setMinimumHeight(110)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 1)
+        splitter.setStretchFactor(2, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(buttons)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from lscp_audit.services.inbox_service import role_words
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 if TYPE_CHECKING:
@@ -118,8 +119,9 @@ def details_html(result: VerificationResult) -> str:
         if problem:
             state += f"; {plain(problem)}"
         fingerprint = _fingerprint(sig.fingerprint)
+        words = role_words(role)
         parts.append(
-            f"{e(role.capitalize())}: {e(who)}, signed {e(at)}: {e(state)}<br>"
+            f"{e(words[:1].upper() + words[1:])}: {e(who)}, signed {e(at)}: {e(state)}<br>"
             f"SHA-256 fingerprint: <tt>{e(fingerprint)}</tt>"
         )
     return "<p>" + "</p><p>".join(parts) + "</p>"
