@@ -254,6 +254,8 @@ def rejection_reason(result: VerificationResult) -> str | None:
         return f"the file was changed after it was signed ({reason})"
     if not result.whole_file:
         return "content was added after signing (the signature does not cover the whole file)"
+    if result.data is None and result.data_problem:
+        return result.data_problem
     return data_problem(result.data)
 
 
@@ -480,7 +482,7 @@ class InboxService:
             signer=signer,
             verified=verified,
             imported_at=now,
-            data_hash=result.data_sha256 and _prefixed(result.data_sha256),
+            data_hash=_prefixed(result.data_sha256) if result.data_sha256 else "",
             revision=_revision(data),
             audit_id=_text(data, "audit", "id"),
             previous_audit_id=_text(data, "audit", "previous_revision_id"),

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult
+from lscp_audit.ui.reports.verification_model import plain
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 COL_FILE, COL_OUTCOME, COL_DETAILS = range(3)
@@ -24,7 +25,8 @@ ResultRole = ObjectRole
 def details_text(result: InboxImportResult) -> str:
     """The reason for a refusal, or the report id (and any note) for a stored file."""
     if not result.ok:
-        return result.reason[:1].upper() + result.reason[1:]
+        reason = plain(result.reason)
+        return reason[:1].upper() + reason[1:]
     entry = result.entry
     text = f"Report {entry.report_id}" if entry is not None else ""
     if entry is not None and entry.quarantined and "quarantine" not in result.note:
