@@ -70,3 +70,42 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
 def test_temp_name_has_no_content(tmp_path: Path) -> None:
     name = atomic_write.temp_path_for(tmp_path / "lscp-audit-report-R-AAAA-BBBB.pdf").name
     assert name.startswith(".lscp-write-") and "R-AAAA" not in name
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from lscp_audit import atomic_files
+if sys.argv[2] == "named":
+    atomic_files._open_unnamed = lambda folder, mode: None
+os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # die with the data written, before the rename
+atomic_files.atomic_write_bytes(Path(sys.argv[1]), b"PLAINTEXT-REPORT-CANARY" * 1000)
+"""
+
+
+def _killed_write(dest: Path, mode: str) -> None:
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(dest), mode], cwd=Path(__file__).parents[1])
+    assert proc.returncode == -9
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="O_TMPFILE is Linux-only")
+def test_killed_export_leaves_no_plaintext_temp_file(tmp_path: Path) -> None:
+    """Issue 11: a kill mid-export left the whole plaintext report as .lscp-write-*.tmp."""
+    _killed_write(tmp_path / "report.pdf", "unnamed")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_stale_temp_from_a_killed_write_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    """Where there is no O_TMPFILE, the next write into the folder sweeps what a kill left."""
+    _killed_write(tmp_path / "report.pdf", "named")
+    left = _leftovers(tmp_path)
+    assert len(left) == 1
+    atomic_write_bytes(tmp_path / "other.pdf", b"x")
+    assert _leftovers(tmp_path) == left  # too recent: it could be another process's write in progress
+    old = os.stat(tmp_path / left[0]).st_mtime - 3600
+    os.utime(tmp_path / left[0], (old, old))
+    atomic_write_bytes(tmp_path / "other.pdf", b"y")
+    assert _leftovers(tmp_path) == []

@@ -34,6 +34,7 @@ PASSPHRASE_ENV = "LSCP_AUDIT_PASSPHRASE"
 # Tests may set a cheaper `KdfPolicy` here; None means the production policy (and its floor).
 KDF_POLICY: Any = None
 NEW_PASSPHRASE_ENV = "LSCP_AUDIT_NEW_PASSPHRASE"
+RECOVERY_KEY_ENV = "LSCP_AUDIT_RECOVERY_KEY"
 
 
 def add_vault_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +64,7 @@ def make_service(args: argparse.Namespace, **kwargs: Any) -> Any:
 
     if KDF_POLICY is not None:
         kwargs.setdefault("kdf_policy", KDF_POLICY)
+    kwargs.setdefault("relock_needs_secret", False)  # each command is a session of its own
     return VaultService(vault_path(args), use_keychain=not getattr(args, "no_keychain", False), **kwargs)
 
 
@@ -81,8 +83,19 @@ def read_secret(prompt: str, env: str = PASSPHRASE_ENV, *, confirm: bool = False
 
 def unlock_service(service: Any, *, recovery: bool = False) -> Any:
     """Unlock via keychain, then passphrase (env or prompt) or, with `recovery`, the recovery key."""
+    result = _unlock(service, recovery)
+    if service.is_demo:
+        print(
+            "lscp-audit: note: this is the DEMO vault of fictitious data; its passphrase is published, "
+            "so never put real case information in it.",
+            file=sys.stderr,
+        )
+    return result
+
+
+def _unlock(service: Any, recovery: bool) -> Any:
     if recovery:
-        return service.unlock(recovery_key=read_secret("Recovery key: ", "LSCP_AUDIT_RECOVERY_KEY"))
+        return service.unlock(recovery_key=read_secret("Recovery key: ", RECOVERY_KEY_ENV))
     if service.routes.use_keychain:
         try:
             return service.unlock()

@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lscp_audit import paths
@@ -34,6 +34,7 @@ from lscp_audit.core.errors import (
 )
 from lscp_audit.core.history import ChainVerification
 from lscp_audit.services.passphrase import passphrase_problems
+from lscp_audit.services.settings_service import DEMO_FLAG_KEY
 from lscp_audit.services.vault_backups import VaultBackupsMixin
 from lscp_audit.services.vault_keys import Candidates, KeyRoute, KeyRoutes, Secret
 from lscp_audit.storage import backups as bk
@@ -53,6 +54,12 @@ from lscp_audit.storage.repositories.context import utc_now
 from lscp_audit.storage.vault import Vault, sidecars
 
 log = logging.getLogger(__name__)
+
+# Vaults (resolved paths) locked in this process while it kept running (Ctrl+L, idle auto-lock).
+# Unlocking one of them again needs the passphrase or recovery key: the keychain would otherwise
+# undo every lock with one click. A new process (a restart of the app) starts with none.
+_LOCKED_IN_SESSION: set[str] = set()
+RELOCK_TEXT = "The vault was locked. Enter your passphrase to unlock it again; the keychain is not used after a lock."
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,16 @@ class VaultService(VaultBackupsMixin):
         use_keychain: bool = True,
         kdf_policy: KdfPolicy = PRODUCTION_POLICY,
         actor: str = "",
+        relock_needs_secret: bool = True,
     ) -> None:
-        self.path = Path(path) if path is not None else paths.default_vault_path()
+        """`relock_needs_secret`: after a lock in this process, the keychain does not unlock this
+        vault again (the desktop app); the CLI turns it off because each command is a session."""
+        # The resolved path: a symlink to a vault is that vault, for the single-instance lock, the
+        # key file, the backups folder and every temporary file beside it.
+        self.path = _resolved(Path(path) if path is not None else paths.default_vault_path())
         self.routes = KeyRoutes(self.path, keystore or KeyStore(), use_keychain, kdf_policy)
         self.actor = actor
+        self.relock_needs_secret = relock_needs_secret
         self._vault: Vault | None = None
         self._keyfile: KeyFile | None = None
         self._held_lock: VaultLock | None = None
@@ -115,7 +128,7 @@ class VaultService(VaultBackupsMixin):
         """Point the (locked) service at another vault file, e.g. from the first-run wizard."""
         if self.is_unlocked:
             raise VaultError("Lock the vault before choosing another vault file.")
-        self.path = Path(path)
+        self.path = _resolved(Path(path))
         self.routes.path = self.path
 
     def exists(self) -> bool:
@@ -192,6 +205,8 @@ class VaultService(VaultBackupsMixin):
         secret = Secret(passphrase=passphrase or None, recovery_key=recovery_key or None)
         if not self.exists():
             raise VaultError(f"There is no vault at {self.path}.")
+        if not secret.given and self._relocked():
+            raise WrongPassphrase(RELOCK_TEXT)
         # The whole unlock runs under the vault lock: finishing an interrupted restore or rotation
         # rewrites files, and nobody else may change the key file between our read and that write.
         lock = VaultLock(self.path).acquire()
@@ -219,7 +234,11 @@ class VaultService(VaultBackupsMixin):
             self._held_lock = None
             if not self.is_unlocked:
                 lock.release()
+        _LOCKED_IN_SESSION.discard(_session_key(self.path))
         return UnlockResult(self.route or route, self.route_message)
+
+    def _relocked(self) -> bool:
+        return self.relock_needs_secret and _session_key(self.path) in _LOCKED_IN_SESSION
 
     # --- the key file: every read-modify-write under the vault lock ------------------------
     @contextmanager
@@ -294,9 +313,45 @@ class VaultService(VaultBackupsMixin):
     def _keychain_opt_in(self, keyfile: KeyFile) -> bool:
         return bool(self._vault and self._vault.settings.get("vault.use_keychain", False)) and self.routes.use_keychain
 
+    # --- the demo vault --------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        """True for the demo vault (fictitious data, published passphrase): from the vault's own
+        setting when unlocked, otherwise from the mark it leaves in its key file."""
+        if self.is_unlocked:
+            return bool(self.vault.settings.get(DEMO_FLAG_KEY, False))
+        try:
+            return bool(self.routes.load_keyfile().extra.get("demo"))
+        except VaultError:
+            return False
+
+    def _refuse_demo(self, keyfile: KeyFile | None, what: str) -> None:
+        if (keyfile is not None and keyfile.extra.get("demo")) or (
+            self.is_unlocked and self.vault.settings.get(DEMO_FLAG_KEY, False)
+        ):
+            raise ValidationError(
+                [
+                    f"This is the demo vault: its passphrase is published, so it cannot be given {what}. "
+                    "Create your own vault for real audits."
+                ]
+            )
+
+    def _mark_demo_keyfile(self) -> None:
+        """Record in the key file that this is the demo vault, so it is known even when locked."""
+        if self._vault is None or self._vault.closed or not self._vault.settings.get(DEMO_FLAG_KEY, False):
+            return
+        self._update_keyfile(lambda kf: kf if kf.extra.get("demo") else replace(kf, extra={**kf.extra, "demo": True}))
+
     def lock(self) -> None:
         """Close every connection, release the single-instance lock and forget the key."""
+        if self._vault is not None and not self._vault.closed:
+            try:
+                self._mark_demo_keyfile()
+            except (VaultError, OSError) as exc:
+                log.warning("could not mark the demo key file: %s", type(exc).__name__)
         if self._vault is not None:
+            if not self._vault.closed and self.relock_needs_secret:
+                _LOCKED_IN_SESSION.add(_session_key(self.path))
             self._vault.close()
         self._vault = None
         self.route = None
@@ -312,6 +367,7 @@ class VaultService(VaultBackupsMixin):
         secret = Secret(passphrase, recovery_key)
 
         def rewrap(keyfile: KeyFile) -> KeyFile:
+            self._refuse_demo(keyfile, "a passphrase of its own")
             master = self.routes.master(keyfile, secret)
             try:
                 return keyfile.with_passphrase(master, new_passphrase, self.routes.policy)
@@ -326,6 +382,7 @@ class VaultService(VaultBackupsMixin):
         recovery = new_recovery_key()
 
         def rewrap(keyfile: KeyFile) -> KeyFile:
+            self._refuse_demo(keyfile, "a new recovery key")
             master = self.routes.master(keyfile, Secret(passphrase=passphrase))
             try:
                 return keyfile.with_recovery(master, recovery, self.routes.policy)
@@ -339,6 +396,8 @@ class VaultService(VaultBackupsMixin):
         """Opt in or out of keeping the key in the system keychain (vault must be unlocked)."""
         vault = self.vault
         keyfile = self.routes.load_keyfile()  # the vault lock is held while the vault is open
+        if enabled:
+            self._refuse_demo(keyfile, "a place in the system keychain")
         vault.settings.set("vault.use_keychain", enabled)
         if enabled:
             key = self._current_key()
@@ -389,6 +448,8 @@ class VaultService(VaultBackupsMixin):
     def describe_route(self) -> str:
         """User-facing text: which key route is active and why."""
         if not self.is_unlocked:
+            if self._relocked():
+                return RELOCK_TEXT
             status = self.keychain_status()
             return "The vault is locked. " + (
                 "It can unlock automatically from the system keychain."
@@ -396,6 +457,14 @@ class VaultService(VaultBackupsMixin):
                 else f"{status.reason} You will need your passphrase."
             )
         return self.route_message
+
+
+def _resolved(path: Path) -> Path:
+    return path.expanduser().resolve()
+
+
+def _session_key(path: Path) -> str:
+    return str(path.resolve())
 
 
 def _wipe(buf: bytearray) -> None:

@@ -1,8 +1,8 @@
 """SQLCipher engines: raw-key discipline, the pinned connection recipe and integrity checks.
 
 This module owns the only place where a SQLCipher connection is configured. Every connection
-runs the recipe from ``docs/security.md`` (security.md §2.8): the raw 256-bit key first (emitted
-by SQLAlchemy's ``sqlite+pysqlcipher`` dialect from ``URL.create(password="x'<hex>'")``), then
+runs the recipe from ``docs/security.md`` (security.md §2.8): the raw 256-bit key first (set by
+our own connection ``creator`` from the wipeable `RawKey`, never through the engine URL), then
 ``cipher_compatibility = 4``, a read that fails closed on a wrong key, ``temp_store = MEMORY``,
 ``journal_mode = WAL``, ``synchronous = FULL``, ``foreign_keys``, ``busy_timeout`` and
 ``secure_delete``. A key that is not exactly 64 hex characters is refused before it reaches
@@ -180,14 +180,25 @@ def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_secu
     if memory_security:
         enable_memory_security()
     check_not_plaintext(path)
-    url = URL.create("sqlite+pysqlcipher", password=key.pragma_literal(), database=str(path))
-    engine = sa.create_engine(
-        url,
-        poolclass=SingletonThreadPool,
-        pool_size=8,
-        connect_args={"check_same_thread": False},
-    )
-    if engine.dialect.driver != "pysqlcipher":  # pragma: no cover - guards against plain sqlite
+    import sqlcipher3
+
+    def connect() -> Any:
+        # The key goes straight from the wipeable `RawKey` into ``PRAGMA key`` on each new
+        # connection; it is never part of the URL or the connect arguments, which SQLAlchemy keeps
+        # (and may log or show in reprs) for the engine's lifetime.
+        conn = sqlcipher3.connect(str(path), check_same_thread=False)
+        try:
+            conn.execute(f'PRAGMA key = "{key.pragma_literal()}"')
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    # The SQLite dialect driving the ``sqlcipher3`` module (not ``sqlite+pysqlcipher``, whose
+    # dialect would issue its own ``PRAGMA key`` from the URL password).
+    url = URL.create("sqlite", database=str(path))
+    engine = sa.create_engine(url, module=sqlcipher3, creator=connect, poolclass=SingletonThreadPool, pool_size=8)
+    if engine.dialect.dbapi is not sqlcipher3:  # pragma: no cover - guards against plain sqlite
         raise VaultError("the SQLCipher driver is not in use")
 
     @event.listens_for(engine, "connect")

@@ -42,7 +42,8 @@ class VaultLock:
     """An exclusive lock on one vault. Use `acquire`/`release` or as a context manager."""
 
     def __init__(self, vault_path: Path) -> None:
-        self.path = lock_path(vault_path)
+        # Lock the real file's lock: a symlinked path to the same vault must not get a lock of its own.
+        self.path = lock_path(vault_path.resolve())
         self.vault_path = vault_path
         self._handle: IO[bytes] | None = None
 

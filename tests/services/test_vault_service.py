@@ -33,6 +33,7 @@ PASS = "correct horse battery staple"
 
 def _service(path: Path, backend: object | None = None, **kw: object) -> VaultService:
     store = KeyStore(backend if backend is not None else MemoryKeyring())
+    kw.setdefault("relock_needs_secret", False)  # each service here stands for a fresh start of the app
     return VaultService(path, keystore=store, kdf_policy=TEST_POLICY, actor="tester", **kw)  # type: ignore[arg-type]
 
 
