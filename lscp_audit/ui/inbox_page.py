@@ -3,13 +3,17 @@ PDF without importing it ("Verify a PDF")."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from lscp_audit.ui.a11y import fill_missing_accessibility
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.reports.verify_page import VerifyPage
+
+if TYPE_CHECKING:
+    from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.ui.session import AppSession
 
 
 class InboxPage(QWidget):
@@ -20,7 +24,9 @@ class InboxPage(QWidget):
     instead, for tests. Without either, only the Verify tab works.
     """
 
-    def __init__(self, session: Any = None, parent: QWidget | None = None, *, inbox: Any = None) -> None:
+    def __init__(
+        self, session: AppSession | None = None, parent: QWidget | None = None, *, inbox: InboxService | None = None
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>QA inbox</h2>")))
@@ -50,14 +56,12 @@ class InboxPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
     @staticmethod
-    def _inbox_service(session: Any, inbox: Any) -> Any:
+    def _inbox_service(session: AppSession | None, inbox: InboxService | None) -> InboxService | None:
         if inbox is None and session is not None:
-            from lscp_audit.services.inbox_service import InboxService
-
-            return InboxService(session.vault_service.vault)
+            return session.inbox()
         return inbox
 
-    def _returns_widget(self, inbox: Any) -> QWidget:
+    def _returns_widget(self, inbox: InboxService | None) -> QWidget:
         if inbox is None:
             return EmptyStateWidget(
                 self.tr("Imported returns"), self.tr("Open the vault to import and list signed returns.")

@@ -401,3 +401,20 @@ def test_vault_closing_mid_batch_keeps_the_results(inbox: InboxService, auditor:
     assert first.status == ImportStatus.IMPORTED
     assert second.status == third.status == ImportStatus.SKIPPED
     assert "vault could not store it" in second.reason and "files before it were imported" in third.reason
+
+
+def test_trusting_a_partnership_issued_signer_from_quarantine(inbox: InboxService, tmp_path: Path) -> None:
+    """An auditor whose certificate the partnership root issued: trusting that certificate
+    itself (not the root) from the quarantine is enough."""
+    root = identity_certs.create_partnership_ca("Testshire LSCP")
+    vault = make_vault(tmp_path / "issued.lscp")
+    try:
+        vault.audits.create(stored_audit(yaml_template()), "test")
+        IdentityService(vault).create(NAMES["polish"], "DSL", "Testshire Council", issuer=root)
+        pdf = ReportService(vault, actor="test").export("a-0001", tmp_path / "issued.pdf").path
+    finally:
+        vault.close()
+    [result] = inbox.import_files([pdf])
+    assert result.quarantined and result.entry is not None
+    outcome = inbox.trust_signer(result.entry.id, result.entry.signer_fingerprint)
+    assert outcome.now_trusted == (result.entry.id,) and inbox.get(result.entry.id).trusted

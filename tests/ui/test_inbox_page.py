@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import InboxService, fingerprint_text
-from lscp_audit.services.report_service import ReportService
+from lscp_audit.services.report_service import ExportOptions, ReportService
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.inbox import ImportedReturnsWidget
 from lscp_audit.ui.inbox.returns_model import (
@@ -45,9 +45,16 @@ def auditor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     IdentityService(vault).create(NAMES["greek"], "Health visitor", "NHS Trust")
     reports = ReportService(vault, actor="test")
     exported = reports.export("a-0001", folder / "signed.pdf")
+    encrypted = reports.export("a-0001", folder / "encrypted.pdf", ExportOptions(password="long enough pw")).path
     pem = reports.identities.export_certificate_pem()
     fingerprint = IdentityService(vault).list_identities()[0].fingerprint_sha256.replace(":", "").lower()
-    yield {"signed": exported.path, "report_id": exported.report_id, "pem": pem, "fingerprint": fingerprint}
+    yield {
+        "signed": exported.path,
+        "encrypted": encrypted,
+        "report_id": exported.report_id,
+        "pem": pem,
+        "fingerprint": fingerprint,
+    }
     vault.close()
 
 
@@ -293,3 +300,21 @@ def test_verify_tab_lists_every_signer_in_words(
         and "not from a trusted QA moderator" in details
     )
     assert f"on behalf of {NAMES['polish']}" in details
+
+
+def test_password_protected_return_imports_with_the_password_field(
+    qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]
+) -> None:
+    returns = _returns(page)
+    with qtbot.waitSignal(returns.files_imported):
+        returns.import_files([auditor["encrypted"]])
+    assert returns.summary.text() == "1 not imported." and "password" in returns.results_model.index(0, 2).data()
+    qtbot.keyClicks(returns.password, "long enough pw")
+    with qtbot.waitSignal(returns.files_imported):
+        returns.import_files([auditor["encrypted"]])
+    assert returns.summary.text() == "1 into quarantine (signer not trusted)."
+    # Trusting the signer checks the kept (encrypted) PDF again with the same password.
+    with qtbot.waitSignal(returns.trust_changed):
+        returns.trust_certificate(auditor["pem"])
+    qtbot.waitUntil(lambda: returns.proxy.rowCount() == 1)
+    assert returns.quarantine_model.rowCount() == 0

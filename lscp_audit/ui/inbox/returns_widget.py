@@ -35,6 +35,7 @@ from lscp_audit.services.inbox_service import (
     InboxEntry,
     InboxImportResult,
     InboxListing,
+    InboxService,
     RecheckResult,
     fingerprint_text,
 )
@@ -93,7 +94,7 @@ def _table(name: str, description: str) -> QTableView:
 class ImportedReturnsWidget(PdfDropMixin, QWidget):
     """Import signed PDFs into the vault's inbox and list trusted returns and the quarantine.
 
-    `inbox` is an `InboxService`. Vault work runs on the serial worker through `ui.ops`; signals
+    `inbox` is the open vault's `InboxService`. Vault work runs on the serial worker through `ui.ops`; signals
     ``files_imported(list)`` carries the per-file results, ``return_removed(str)`` the removed
     return's id and ``trust_changed()`` fires after a certificate was trusted and the kept
     returns were checked again.
@@ -103,7 +104,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     return_removed = Signal(str)
     trust_changed = Signal()
 
-    def __init__(self, inbox: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, inbox: InboxService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._inbox = inbox
@@ -134,6 +135,14 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.trust_signer_button.setToolTip(self.tr("Shows the signer's fingerprint to check before trusting it"))
         self.trust_signer_button.clicked.connect(lambda _checked=False: self.trust_selected_signer())
         self.trust_label = QLabel()
+        self.password = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password,
+            placeholderText=self.tr("Password for encrypted PDFs (optional; used once, never stored)"),
+        )
+        self.password.setAccessibleName(self.tr("Password for encrypted PDFs"))
+        self.password.setAccessibleDescription(
+            self.tr("Opens password-protected returns when importing or checking them again; never stored")
+        )
         self.filter = QLineEdit(placeholderText=self.tr("Filter by report id, template, case, signer…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName(self.tr("Filter returns"))
@@ -223,6 +232,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(buttons)
+        layout.addWidget(self.password)
         layout.addWidget(self.summary)
         layout.addWidget(self.results)
         layout.addLayout(filters)
@@ -312,12 +322,12 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def import_files(self, files: Sequence[Path]) -> None:
         """Verify and import `files` off the GUI thread, with progress and Cancel."""
         paths = list(files)
+        password = self.password.text() or None
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Importing %d file(s)…") % len(paths))
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            results: list[InboxImportResult] = self._inbox.import_files(paths, progress=ctx.progress, cancel=ctx.cancel)
-            return results
+            return self._inbox.import_files(paths, password=password, progress=ctx.progress, cancel=ctx.cancel)
 
         BackgroundOp(parent=self, op=work, success=self._imported).failure(self._failed).with_progress(
             self.tr("Importing signed PDFs…")
@@ -392,9 +402,11 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         """Trust the certificate(s) in `pem` (as signers, or as QA moderators), then check the
         kept returns again so quarantined ones signed by them are released."""
 
+        password = self.password.text() or None
+
         def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
             added = len(self._inbox.trust_certificate(pem, moderator=moderator))
-            return added, self._inbox.recheck()
+            return added, self._inbox.recheck(password=password)
 
         BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
 
@@ -423,8 +435,13 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         if confirm and not self._confirm_trust(entry, position, moderator):
             return
 
+        password = self.password.text() or None
+
         def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
-            return 1, self._inbox.trust_signer(entry.id, signer.fingerprint, position=position, moderator=moderator)
+            recheck = self._inbox.trust_signer(
+                entry.id, signer.fingerprint, position=position, moderator=moderator, password=password
+            )
+            return 1, recheck
 
         BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
 
