@@ -63,7 +63,7 @@ def _add_new(commands: Any) -> None:
         "(agencies=police,health); repeat for each field",
     )
     parser.add_argument("--title", default="", help="audit title (default: template title and case reference)")
-    parser.add_argument("--auditor-name", default="", help="auditor's name")
+    parser.add_argument("--auditor-name", default=None, help="auditor's name (default: your name in Settings)")
     parser.add_argument("--auditor-role", default=None, help="auditor's role (default: the Settings default)")
     parser.add_argument("--auditor-agency", default=None, help="auditor's agency (default: the Settings default)")
     parser.add_argument("--actor", default="", help="name recorded in the change history (default: cli)")
@@ -105,7 +105,7 @@ def run_new(args: argparse.Namespace) -> int:
 
     defaults = SettingsService().values()
     auditor = Auditor(
-        args.auditor_name,
+        defaults.user_name if args.auditor_name is None else args.auditor_name,
         defaults.default_role if args.auditor_role is None else args.auditor_role,
         defaults.default_agency if args.auditor_agency is None else args.auditor_agency,
     )

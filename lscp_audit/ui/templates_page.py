@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 from lscp_audit.core.errors import LscpAuditError, TemplateError
 from lscp_audit.core.templates.model import Template
 from lscp_audit.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from lscp_audit.services.template_service import TemplateService
 
 InfoRole = Qt.ItemDataRole.UserRole + 1
 TYPE_LABELS = {
@@ -67,7 +70,7 @@ def outline_model(template: Template) -> QStandardItemModel:
 class TemplatesPage(QWidget):
     """List on the left, preview on the right, Import below."""
 
-    def __init__(self, templates: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, templates: TemplateService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.templates = templates
         self.list = QListWidget()

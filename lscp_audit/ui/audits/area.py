@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
@@ -12,11 +12,16 @@ from lscp_audit.ui.editor.editor_page import EditorPage, SignHandler
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.new_audit.new_audit_dialog import NewAuditDialog
 
+if TYPE_CHECKING:
+    from lscp_audit.ui.session import AppSession
+
 
 class AuditsAreaWidget(QStackedWidget):
     """Switches between `AuditsPage` and one `EditorPage`; the editor flushes before leaving."""
 
-    def __init__(self, session: Any, sign_handler: SignHandler | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: AppSession, sign_handler: SignHandler | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.sign_handler = sign_handler

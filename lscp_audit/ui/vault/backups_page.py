@@ -3,7 +3,7 @@ the retention purge."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 from lscp_audit.ui import ops
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.vault.change_passphrase_dialog import ChangePassphraseDialog
+
+if TYPE_CHECKING:
+    from lscp_audit.services.vault_service import VaultService
 
 BackupRole = Qt.ItemDataRole.UserRole + 1
 
@@ -58,7 +61,7 @@ class BackupListModel(QAbstractListModel):
 class BackupsPage(QWidget):
     """Back up now, restore, how many to keep, integrity check, keychain opt-in, passphrase, new key."""
 
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.model = BackupListModel(self)

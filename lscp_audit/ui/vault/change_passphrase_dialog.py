@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -10,11 +10,14 @@ from lscp_audit.core.errors import WrongPassphrase
 from lscp_audit.ui import ops
 from lscp_audit.ui.vault.passphrase_field import PassphraseField
 
+if TYPE_CHECKING:
+    from lscp_audit.services.vault_service import VaultService
+
 
 class ChangePassphraseDialog(QDialog):
     """Accepted once the new passphrase is in place. The recovery key keeps working."""
 
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.setWindowTitle(self.tr("Change passphrase"))
