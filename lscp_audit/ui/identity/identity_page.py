@@ -154,7 +154,8 @@ class IdentityPage(QWidget):
         self.export_directory = Path.home()
         layout = QVBoxLayout(self)
         layout.addWidget(self._about_you())
-        layout.addWidget(self._signing(), 1)
+        layout.addWidget(self._signing())
+        layout.addStretch(1)
         self.load()
 
     # -- construction ---------------------------------------------------------------------
@@ -172,6 +173,7 @@ class IdentityPage(QWidget):
         ):
             field.setAccessibleName(name)
             field.setMaxLength(120)
+            field.setMaximumWidth(self.fontMetrics().averageCharWidth() * 70)
             field.returnPressed.connect(self.save_personal)
             form.addRow(label, field)
         hint = QLabel(
@@ -181,7 +183,7 @@ class IdentityPage(QWidget):
             )
         )
         hint.setWordWrap(True)
-        form.addRow("", hint)
+        form.addRow(hint)
         self.save_button = QPushButton(self.tr("&Save my details"))
         self.save_button.clicked.connect(self.save_personal)
         self.personal_status = QLabel()
@@ -216,7 +218,7 @@ class IdentityPage(QWidget):
         for label in (self.signer, self.issuer, self.expires, self.fingerprint):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        details = QFormLayout()
+        self.details = details = QFormLayout()
         details.addRow(self.tr("Signs as:"), self.signer)
         details.addRow(self.tr("Issued by:"), self.issuer)
         details.addRow(self.tr("Expires:"), self.expires)
@@ -245,7 +247,6 @@ class IdentityPage(QWidget):
         layout.addLayout(details)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        layout.addStretch(1)
         return box
 
     # -- state ----------------------------------------------------------------------------
@@ -274,6 +275,8 @@ class IdentityPage(QWidget):
         self.export_button.setEnabled(info is not None)
         self.default_button.setEnabled(info is not None and not info.is_default)
         self.default_button.setVisible(self.list.count() > 1)
+        for label in (self.issuer, self.expires, self.fingerprint):
+            self.details.setRowVisible(label, info is not None)
         if info is None:
             self.signer.setText(self.tr("No signing identity yet: create one, or import your PKCS#12 file."))
             for label in (self.issuer, self.expires, self.fingerprint):
