@@ -1,4 +1,4 @@
-"""`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt]`.
+"""`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt] [--marking M]`.
 
 Signs the audit's report with the vault's default signing identity and writes it atomically.
 With --encrypt the PDF is protected with AES-256 under a password that is prompted for twice
@@ -30,6 +30,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--encrypt", action="store_true", help=f"protect the PDF with a password ({PASSWORD_ENV})")
     parser.add_argument("--reason", help="reason shown in the signature")
     parser.add_argument("--location", default="", help="location shown in the signature")
+    parser.add_argument(
+        "--marking",
+        choices=("OFFICIAL-SENSITIVE", "OFFICIAL"),
+        help="protective marking for this export (default: the vault's setting)",
+    )
+    parser.add_argument(
+        "--descriptor",
+        metavar="WORD",
+        help='descriptor after the marking, e.g. PERSONAL ("" for none; default: the vault\'s setting)',
+    )
     parser.set_defaults(handler=run_export)
 
 
@@ -53,6 +63,8 @@ def run_export(args: argparse.Namespace) -> int:
         compact=bool(args.compact),
         password=_password() if args.encrypt else None,
         location=args.location,
+        marking=args.marking,
+        descriptor=args.descriptor,
         **({"reason": args.reason} if args.reason else {}),
     )
     with open_vault_from_args(args) as vault:

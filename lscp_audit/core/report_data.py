@@ -21,13 +21,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lscp_audit.core.audit import Answer, AuditRecord
+from lscp_audit.core.errors import ValidationError
 from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Section, Template
 from lscp_audit.core.templates.scales import GRADE_OPTIONS, RAG_OPTIONS, SCALE_LABELS
 
 SCHEMA_ID = "lscp-audit/report-data"
 SCHEMA_VERSION = 1
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+#: Government Security Classifications: a local partnership's reports are OFFICIAL, with the
+#: OFFICIAL-SENSITIVE handling caveat for case-level material (never SECRET or TOP SECRET).
 MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL")
+#: Descriptors earlier GSC guidance listed; a partnership's policy may use others, so any short
+#: upper-case word or phrase is accepted and these are only offered as suggestions.
+SUGGESTED_DESCRIPTORS = ("PERSONAL", "COMMERCIAL", "LOCSEN")
+MAX_DESCRIPTOR = 30
 NOT_ANSWERED = "Not answered"
 NOT_APPLICABLE = "Not applicable"
 
@@ -55,6 +62,49 @@ def format_date(value: str | None) -> str:
     except ValueError:
         return str(value)
     return f"{parsed.day} {parsed:%b %Y}"
+
+
+@dataclass(frozen=True)
+class ProtectiveMarking:
+    """A protective marking from the GSC vocabulary: classification plus optional descriptor."""
+
+    classification: str
+    descriptor: str = ""
+
+    @property
+    def text(self) -> str:
+        """As printed on every page, e.g. ``OFFICIAL-SENSITIVE PERSONAL``."""
+        return f"{self.classification} {self.descriptor}".strip()
+
+
+def protective_marking(classification: str, descriptor: str = "") -> ProtectiveMarking:
+    """Check a marking chosen at export. Raises `ValidationError` with a plain message."""
+    chosen = " ".join(classification.split()).upper()
+    if chosen not in MARKINGS:
+        raise ValidationError([f"the protective marking must be {' or '.join(reversed(MARKINGS))}"])
+    extra = " ".join(descriptor.split()).upper()
+    if extra and (len(extra) > MAX_DESCRIPTOR or not all(c.isalpha() or c in " -" for c in extra)):
+        raise ValidationError(
+            [
+                f"the marking's descriptor must be at most {MAX_DESCRIPTOR} letters, spaces or hyphens "
+                f"(for example {', '.join(SUGGESTED_DESCRIPTORS)})"
+            ]
+        )
+    return ProtectiveMarking(chosen, extra)
+
+
+def parse_marking(text: str) -> ProtectiveMarking:
+    """A marking given as one string (the vault's setting, ``--marking``): the classification
+    first, then an optional descriptor (``OFFICIAL-SENSITIVE PERSONAL``, ``official``,
+    ``OFFICIAL-SENSITIVE: PERSONAL``). Raises `ValidationError` for anything else."""
+    words = " ".join(text.replace(":", " ").replace("[", " ").replace("]", " ").split()).upper()
+    words = words.replace("–", "-").replace("OFFICIAL - SENSITIVE", "OFFICIAL-SENSITIVE")
+    if words.startswith("OFFICIAL SENSITIVE"):  # a common spelling of the caveat without its hyphen
+        words = "OFFICIAL-SENSITIVE" + words[len("OFFICIAL SENSITIVE") :]
+    for classification in MARKINGS:  # the longer name first
+        if words == classification or words.startswith(classification + " "):
+            return protective_marking(classification, words[len(classification) :].strip(" -"))
+    return protective_marking(words)
 
 
 def report_id_for(audit_id: str, revision: int) -> str:
@@ -423,7 +473,7 @@ def build_report_data(
     inputs: ReportInputs | None = None,
     previous: AuditRecord | None = None,
     previous_inputs: ReportInputs | None = None,
-    marking: str = DEFAULT_MARKING,
+    marking: str | ProtectiveMarking = DEFAULT_MARKING,
     mode: str = "full",
     app_version: str = "",
     partnership: str = "",
@@ -433,12 +483,14 @@ def build_report_data(
     `previous` is the revision this one amends (for the change summary) and `previous_inputs`
     what the template engine said about it (for the judgements that changed as a consequence);
     `partnership` is the partnership's name when known (from the signer's issuing certificate),
-    else empty. `mode` is ``full``
+    else empty. `marking` is a `ProtectiveMarking` or its text (`parse_marking`; raises
+    `ValidationError` outside the GSC vocabulary). `mode` is ``full``
     (not-relevant questions shown as not applicable) or ``compact`` (left out of the PDF); in both
     modes the data keeps hidden questions flagged ``relevant: false`` with ``value: null`` and no
     evidence, because neither mode prints their answers.
     """
     inputs = inputs or ReportInputs()
+    chosen = marking if isinstance(marking, ProtectiveMarking) else parse_marking(marking)
     sections = [_section_entry(s, audit, template, inputs) for s in template.sections]
     judgements = _judgements(audit, template, inputs)
     return {
@@ -448,7 +500,9 @@ def build_report_data(
             "id": report_id_for(audit.id, audit.revision),
             "generated_at": generated_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
             "mode": mode,
-            "marking": marking,
+            "marking": chosen.text,
+            "classification": chosen.classification,
+            "descriptor": chosen.descriptor,
             "app_version": app_version,
             "content_hash": content_hash(audit),
             "partnership": partnership,

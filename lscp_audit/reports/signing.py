@@ -24,6 +24,10 @@ from lscp_audit.reports import embedded_data
 from lscp_audit.reports.identity_certs import SigningMaterial, describe_certificate
 
 AUDITOR_FIELD = "AuditorSignature"
+#: XMP namespace for the report's own metadata (the protective marking); a URN, as nothing is
+#: published at an address for it.
+XMP_NAMESPACE = "urn:lscp-audit:report:1.0#"
+XMP_PREFIX = "lscp"
 QA_FIELD = "QAModeratorSignature"
 DEFAULT_REASON = "I confirm this audit is complete and accurate"
 
@@ -116,6 +120,7 @@ def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> 
 
     if options.data is not None:
         embedded_data.attach(writer, options.data, options.signed_at)
+        _record_marking(writer, options.data.get("report") or {})
     append_signature_field(
         writer, SigFieldSpec(AUDITOR_FIELD, on_page=placement.page_index, box=_int_box(placement.auditor_box))
     )
@@ -131,6 +136,25 @@ def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> 
     page_ref, _resources = writer.find_page_for_modification(placement.page_index)
     page_ref.get_object()["/Tabs"] = generic.NameObject("/S")
     writer.mark_update(page_ref)
+
+
+def _record_marking(writer: Any, report: dict[str, Any]) -> None:
+    """The protective marking (and its parts) in the XMP metadata, so document management
+    systems can read it without opening the pages."""
+    from pyhanko.pdf_utils.metadata import model, xmp_xml
+
+    if not report.get("marking"):
+        return
+    if model.NS.get(XMP_PREFIX) != XMP_NAMESPACE:  # a readable prefix rather than "ns0"
+        model.NS[XMP_PREFIX] = XMP_NAMESPACE
+        xmp_xml.register_namespaces()
+    fields = [
+        (model.ExpandedName(XMP_NAMESPACE, "ProtectiveMarking"), model.XmpValue(str(report["marking"]))),
+        (model.ExpandedName(XMP_NAMESPACE, "Classification"), model.XmpValue(str(report.get("classification", "")))),
+    ]
+    if report.get("descriptor"):
+        fields.append((model.ExpandedName(XMP_NAMESPACE, "Descriptor"), model.XmpValue(str(report["descriptor"]))))
+    writer.document_meta.xmp_extra.append(model.XmpStructure.of(*fields))
 
 
 def _int_box(box: Box) -> tuple[int, int, int, int]:

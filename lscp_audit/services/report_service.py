@@ -26,7 +26,15 @@ from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
-from lscp_audit.core.report_data import DEFAULT_MARKING, ReportInputs, build_report_data, report_id_for
+from lscp_audit.core.report_data import (
+    DEFAULT_MARKING,
+    ProtectiveMarking,
+    ReportInputs,
+    build_report_data,
+    parse_marking,
+    protective_marking,
+    report_id_for,
+)
 from lscp_audit.core.templates.model import Template
 from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
@@ -42,7 +50,9 @@ PARTNERSHIP_ROOT_SUFFIX = " audit signing root"  # identity_certs.create_partner
 @dataclass(frozen=True)
 class ExportOptions:
     """How to export. `password` (AES-256) is used once and never stored; `marking` and
-    `timestamp_url` default to the vault's settings (OFFICIAL-SENSITIVE, no timestamp)."""
+    `timestamp_url` default to the vault's settings (OFFICIAL-SENSITIVE, no timestamp).
+    `marking` is OFFICIAL or OFFICIAL-SENSITIVE (optionally followed by a descriptor) and
+    `descriptor`, when given, replaces the descriptor (``""`` removes it)."""
 
     compact: bool = False
     password: str | None = None
@@ -50,6 +60,7 @@ class ExportOptions:
     location: str = ""
     identity_id: str | None = None
     marking: str | None = None
+    descriptor: str | None = None
     timestamp_url: str | None = None
 
 
@@ -144,11 +155,21 @@ class ReportService:
             inputs=report_inputs(audit, template),
             previous=previous,
             previous_inputs=report_inputs(previous, template_of(previous)) if previous is not None else None,
-            marking=options.marking or self._setting(MARKING_KEY, DEFAULT_MARKING),
+            marking=self.marking_for(options),
             mode="compact" if options.compact else "full",
             app_version=__version__,
             partnership=self._partnership(options.identity_id),
         )
+
+    def marking_for(self, options: ExportOptions) -> ProtectiveMarking:
+        """The protective marking an export will carry (the vault's setting unless chosen).
+
+        Raises `ValidationError` when it is outside the GSC vocabulary (OFFICIAL or
+        OFFICIAL-SENSITIVE, with an optional descriptor)."""
+        chosen = parse_marking(options.marking or self._setting(MARKING_KEY, DEFAULT_MARKING))
+        if options.descriptor is not None:
+            chosen = protective_marking(chosen.classification, options.descriptor)
+        return chosen
 
     def _partnership(self, identity_id: str | None) -> str:
         """The partnership's name when the signing identity was issued by a partnership root made

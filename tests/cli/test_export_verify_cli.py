@@ -139,3 +139,15 @@ def test_export_without_identity_or_unknown_audit(
     assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
     assert main(["export", *_v(vault_path), "no-such-audit", "--out", str(tmp_path / "r.pdf")]) != 0
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_export_marking_chosen_per_export(vault_path: Path, tmp_path: Path) -> None:
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    pdf = tmp_path / "marked.pdf"
+    args = ["export", *_v(vault_path), "a-0001", "--out", str(pdf), "--marking", "OFFICIAL", "--descriptor", "personal"]
+    assert main(args) == 0
+    pages = [p for p in pdf_tools.pdftotext(pdf).split("\f") if p.strip()]
+    assert all(page.count("OFFICIAL PERSONAL") >= 2 for page in pages)
+    assert "OFFICIAL-SENSITIVE" not in "".join(pages)
+    bad = ["export", *_v(vault_path), "a-0001", "--out", str(tmp_path / "x.pdf"), "--descriptor", "<b>"]
+    assert main(bad) != 0 and not (tmp_path / "x.pdf").exists()

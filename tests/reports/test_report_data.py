@@ -135,3 +135,30 @@ def test_change_history_names_agency_who_when_and_consequential_judgements(templ
 
 def test_first_revision_has_no_amendment(report_data: dict[str, Any]) -> None:
     assert report_data["amendment"] is None
+
+
+def test_protective_marking_from_the_gsc_vocabulary() -> None:
+    import pytest
+
+    from lscp_audit.core.errors import ValidationError
+    from lscp_audit.core.report_data import parse_marking, protective_marking
+
+    assert parse_marking("OFFICIAL-SENSITIVE").text == "OFFICIAL-SENSITIVE"
+    assert parse_marking("official").text == "OFFICIAL"
+    assert parse_marking("Official Sensitive: personal").text == "OFFICIAL-SENSITIVE PERSONAL"
+    assert protective_marking("OFFICIAL-SENSITIVE", "locsen").descriptor == "LOCSEN"
+    for bad in ("SECRET", "TOP SECRET", "RESTRICTED", ""):
+        with pytest.raises(ValidationError, match="must be OFFICIAL or OFFICIAL-SENSITIVE"):
+            parse_marking(bad)
+    with pytest.raises(ValidationError, match="descriptor"):
+        protective_marking("OFFICIAL", "<script>")
+
+
+def test_marking_and_its_parts_are_in_the_data(template: Any, audit: Any) -> None:
+    data = build_report_data(audit, template, generated_at=GENERATED_AT, marking="OFFICIAL-SENSITIVE PERSONAL")
+    report = data["report"]
+    assert (report["marking"], report["classification"], report["descriptor"]) == (
+        "OFFICIAL-SENSITIVE PERSONAL",
+        "OFFICIAL-SENSITIVE",
+        "PERSONAL",
+    )

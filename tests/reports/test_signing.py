@@ -309,3 +309,26 @@ def test_stamp_says_who_signed_on_whose_behalf_where_and_sits_under_the_widget(
 def test_stamp_has_no_on_behalf_line_when_the_auditor_signs(signed_pdf: Path) -> None:
     text = " ".join(pdf_tools.pdftotext(signed_pdf).split())
     assert "Signed by Zofia" in text and "on behalf of" not in text
+
+
+@pytest.mark.parametrize("password", [None, "correct horse 42"], ids=["plain", "encrypted"])
+def test_marking_is_in_the_xmp_metadata(
+    tmp_path: Path, template: Any, audit: Any, signer: SignerIdentity, password: str | None
+) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from lscp_audit.core.report_data import build_report_data
+    from tests.reports.sample_audit import GENERATED_AT
+
+    data = build_report_data(audit, template, generated_at=GENERATED_AT, marking="OFFICIAL-SENSITIVE PERSONAL")
+    pdf = build_signed(data, signer, password=password).pdf
+    reader = PdfFileReader(io.BytesIO(pdf))
+    if password:
+        reader.decrypt(password)
+    xmp = reader.root["/Metadata"].get_object().data.decode("utf-8")
+    assert 'lscp:ProtectiveMarking="OFFICIAL-SENSITIVE PERSONAL"' in xmp
+    assert 'lscp:Classification="OFFICIAL-SENSITIVE"' in xmp and 'lscp:Descriptor="PERSONAL"' in xmp
+    path = tmp_path / "marked.pdf"
+    path.write_bytes(pdf)
+    extra = ("-upw", password) if password else ()
+    assert "Signature is Valid." in pdf_tools.pdfsig(path, *extra)
