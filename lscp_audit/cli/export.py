@@ -31,6 +31,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--reason", help="reason shown in the signature")
     parser.add_argument("--location", default="", help="location shown in the signature")
     parser.add_argument(
+        "--html",
+        metavar="FILE.html",
+        help="also write the accessible HTML version (not signed; not with --encrypt)",
+    )
+    parser.add_argument(
         "--marking",
         choices=("OFFICIAL-SENSITIVE", "OFFICIAL"),
         help="protective marking for this export (default: the vault's setting)",
@@ -67,9 +72,15 @@ def run_export(args: argparse.Namespace) -> int:
         descriptor=args.descriptor,
         **({"reason": args.reason} if args.reason else {}),
     )
+    if args.html and args.encrypt:
+        raise LscpAuditError("the HTML version cannot be password-protected: leave out --html or --encrypt")
     with open_vault_from_args(args) as vault:
-        result = ReportService(vault, actor="cli").export(args.audit_id, args.out, options)
+        service = ReportService(vault, actor="cli")
+        result = service.export(args.audit_id, args.out, options)
+        html = service.export_html(args.audit_id, args.html, options) if args.html else None
     print(f"Signed report {result.report_id} written to {result.path}")
+    if html is not None:
+        print(f"Accessible HTML version (not signed) written to {html}")
     print(f"  {result.page_count} pages, {result.size_bytes // 1024} KB, signed by {result.signer}")
     if result.encrypted:
         print("  encrypted with AES-256; send the password separately", file=sys.stderr)

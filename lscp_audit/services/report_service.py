@@ -249,6 +249,28 @@ class ReportService:
             seconds=time.perf_counter() - started,
         )
 
+    def export_html(self, audit_id: str, destination: Path | str, options: ExportOptions | None = None) -> Path:
+        """Write the accessible HTML version of the audit's report atomically to `destination`.
+
+        It is rendered from the same report data as the PDF but is neither signed nor
+        encryptable, so a password (`options.password`) is refused with `ValidationError`.
+        """
+        from lscp_audit.reports.html_report import render_html
+
+        options = options or ExportOptions()
+        if options.password:
+            raise ValidationError(
+                ["the HTML version cannot be password-protected; export it without a password or share the PDF"]
+            )
+        audit = self._audit(audit_id)
+        if audit.status not in EXPORTABLE:
+            raise ValidationError(["only a completed audit can be exported; complete it first"])
+        data = self.report_data(audit_id, options)
+        page = render_html(data, compact=options.compact, signed_pdf_name=suggested_file_name(audit))
+        path = _write(Path(destination), page.encode("utf-8"))
+        log.info("audit %s exported as accessible HTML for report %s", audit_id, data["report"]["id"])
+        return path
+
     def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
         """Verify PDFs against the certificates trusted in this vault."""
         return verify_files(files, trust_pems=self.identities.trusted_pems(), password=password)

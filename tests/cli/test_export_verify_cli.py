@@ -151,3 +151,18 @@ def test_export_marking_chosen_per_export(vault_path: Path, tmp_path: Path) -> N
     assert "OFFICIAL-SENSITIVE" not in "".join(pages)
     bad = ["export", *_v(vault_path), "a-0001", "--out", str(tmp_path / "x.pdf"), "--descriptor", "<b>"]
     assert main(bad) != 0 and not (tmp_path / "x.pdf").exists()
+
+
+def test_export_also_writes_the_accessible_html_version(
+    vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    pdf, html = tmp_path / "r.pdf", tmp_path / "r.html"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf), "--html", str(html)]) == 0
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and CANARY in page
+    assert "not signed" in page
+    monkeypatch.setenv("LSCP_AUDIT_PDF_PASSWORD", "long enough password")
+    other = tmp_path / "e.html"
+    args = ["export", *_v(vault_path), "a-0001", "--out", str(tmp_path / "e.pdf"), "--encrypt", "--html", str(other)]
+    assert main(args) != 0 and not other.exists() and not (tmp_path / "e.pdf").exists()

@@ -184,7 +184,7 @@ def test_actions_name_the_standard_they_answer(tmp_path: Path) -> None:
 
 
 def test_summary_has_a_narrative_paragraph(report_data: dict[str, Any]) -> None:
-    from lscp_audit.reports.layout.summary import narrative
+    from lscp_audit.reports.narrative import narrative
 
     text = narrative(report_data)
     assert text.startswith("The overall judgement of this audit is Requires improvement, set by the auditor")
