@@ -16,6 +16,7 @@ from typing import Any
 from lscp_audit.core.report_data import NOT_APPLICABLE, format_date
 from lscp_audit.reports.narrative import (
     STATUS_LABELS,
+    finding_title,
     handling_line,
     narrative,
     section_name,
@@ -118,9 +119,7 @@ def _summary(data: dict[str, Any]) -> list[str]:
         out.append("<h3>Key findings</h3>")
         previous = None
         for finding in data["key_findings"]:
-            title = str(finding.get("question_label") or finding["label"])
-            if finding.get("agency_label") and finding.get("section_title"):
-                title = f"{finding['section_title']}: {title}"
+            title = finding_title(finding)
             if title != previous:
                 out.append(f"<h4>{_e(title)}</h4>")
                 previous = title

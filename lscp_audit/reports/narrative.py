@@ -54,6 +54,16 @@ def section_name(entry: dict[str, Any]) -> str:
     return f"{title} ({entry['agency_label']})" if entry.get("agency_label") else title
 
 
+def finding_title(finding: dict[str, Any]) -> str:
+    """What a key finding answers, without its agency (findings of several agencies to the
+    same question are grouped under it): "Standard 5: …: Areas for improvement", "What went well"."""
+    label = str(finding["label"])
+    agency = finding.get("agency_label")
+    if agency and label.endswith(f" ({agency})"):
+        label = label[: -len(f" ({agency})")]
+    return label
+
+
 def narrative(data: dict[str, Any]) -> str:
     """A one-paragraph summary for a board paper, drawn only from the report's data."""
     judgements = data["judgements"]

@@ -197,3 +197,12 @@ def test_preview_without_signer_shows_an_empty_box(report_data: dict[str, Any], 
     path.write_bytes(build_unsigned(report_data).pdf)
     assert "The digital signature is added on export." in pdf_tools.pdftotext(path)
     assert builder.DOCUMENT_TITLE in pdf_tools.pdfinfo(path)
+
+
+def test_key_findings_keep_their_standard_and_group_agencies() -> None:
+    from lscp_audit.reports.narrative import finding_title
+
+    s11 = {"label": "Standard 5: Training: Areas for improvement", "agency_label": None}
+    per_agency = {"label": "Single-agency contribution: What went well (Police)", "agency_label": "Police"}
+    assert finding_title(s11) == "Standard 5: Training: Areas for improvement"
+    assert finding_title(per_agency) == "Single-agency contribution: What went well"

@@ -19,7 +19,7 @@ from lscp_audit.reports.layout.page_template import ReportDocTemplate
 from lscp_audit.reports.stamp import StampText
 
 DOCUMENT_TITLE = "LSCP audit report"
-PART_ROOM = 220  # points: start a new part (changes, answers) on a new page when less is left
+PART_ROOM = 120  # points: start a new part (changes, answers) on a new page when less is left
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def build_report_pdf(
     width = doc.width
     placement: dict[str, Any] = {}
     # Only the cover forces a new page; later parts start a page only when little room is left,
-    # and headings are kept with what follows them (see styles), so no page is left near-empty.
+    # and headings are kept with the start of what follows them (`flow.KeepWithStart`), so no
+    # page is left near-empty.
     story: list[Any] = [*summary.cover(data, width), PageBreak(), *summary.summary(data, width)]
     changes = summary.changes(data, width)
     if changes:

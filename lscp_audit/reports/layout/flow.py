@@ -67,6 +67,57 @@ class ReportTable(Table):
         return list(super().split(availWidth, availHeight))
 
 
+class KeepWithStart(Flowable):
+    """Headings (and an introduction) kept with the *start* of what follows them.
+
+    reportlab's keep-with-next keeps a heading with the whole next flowable, so a long table
+    under a heading jumped whole to the next page and left the page before half empty. This
+    keeps the lead flowables with the table's header row and first row only (or the first lines
+    of a tall row, which `ReportTable` splits inside): when that much fits the table starts
+    here and continues overleaf; otherwise everything moves to the next page together."""
+
+    MIN_TALL_ROW = 60.0
+
+    def __init__(self, lead: list[Any], body: Flowable) -> None:
+        super().__init__()
+        for flowable in lead:
+            flowable.keepWithNext = 0  # this flowable does the keeping (the style's flag would wrap it all)
+        self.lead = lead
+        self.body = body
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+        return availWidth, 0xFFFFFF  # never drawn itself: always split into its parts
+
+    def _start_height(self, width: float, height: float) -> float:
+        body = self.body
+        _w, full = body.wrap(width, height)
+        if isinstance(body, Table):
+            rows = list(getattr(body, "_rowHeights", []) or [])
+            if len(rows) >= 2:
+                first = rows[1] if rows[1] <= ReportTable.TALL_ROW else self.MIN_TALL_ROW
+                return float(rows[0] + first)
+        return float(min(full, 3 * self.MIN_TALL_ROW))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 (reportlab API)
+        need = 0.0
+        for flowable in self.lead:
+            need += flowable.wrap(availWidth, availHeight)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        need += self._start_height(availWidth, availHeight)
+        frame = getattr(self, "_frame", None)
+        if need <= availHeight or getattr(frame, "_atTop", False):
+            return [*self.lead, self.body]
+        return []  # nothing of it here: the frame moves it, whole, to the next page
+
+
+def kept_with_start(lead: list[Any], content: list[Any]) -> list[Any]:
+    """`lead` (headings) and any introduction kept with the start of the first table in `content`."""
+    intro = [f for f in content[:1] if getattr(getattr(f, "style", None), "name", "") == "intro"]
+    rest = content[len(intro) :]
+    if rest and isinstance(rest[0], Table):
+        return [KeepWithStart([*lead, *intro], rest[0]), *rest[1:]]
+    return [*lead, *content]
+
+
 def grid_table(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
     """A table with a shaded header row repeated on every page; tall rows split inside."""
     head = [Paragraph(text(h), styles()["cell_head"]) for h in header]

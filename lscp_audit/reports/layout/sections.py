@@ -13,7 +13,7 @@ from typing import Any
 from reportlab.platypus import Paragraph, Spacer
 
 from lscp_audit.core.report_data import NOT_APPLICABLE
-from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, para
+from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, kept_with_start, para
 from lscp_audit.reports.layout.styles import WARNING_FILL, hex_colour, styles, text
 
 AGENCIES_PER_TABLE = 3
@@ -105,11 +105,13 @@ def section_content(section: dict[str, Any], *, compact: bool, width: float) -> 
     return [*flow, table] if table is not None else flow
 
 
-def section_flow(section: dict[str, Any], *, compact: bool, width: float) -> list[Any]:
-    """Flowables for one section, or [] when compact mode leaves it out."""
+def section_flow(section: dict[str, Any], *, compact: bool, width: float, lead: list[Any] | None = None) -> list[Any]:
+    """Flowables for one section, or [] when compact mode leaves it out. `lead` goes before the
+    section's heading and is kept with it (the part's heading before the first section)."""
     if compact and not section["relevant"]:
         return []
-    return [heading(section["title"], 1), *section_content(section, compact=compact, width=width)]
+    heads = [*(lead or []), heading(section["title"], 1)]
+    return kept_with_start(heads, section_content(section, compact=compact, width=width))
 
 
 def body(
@@ -120,10 +122,12 @@ def body(
     skip: Callable[[dict[str, Any]], bool] = lambda _section: False,
 ) -> list[Any]:
     """The "Answers by section" part: every section except those `skip` picks out (printed elsewhere)."""
-    flow: list[Any] = [heading("Answers by section")]
+    lead: list[Any] = [heading("Answers by section")]
     if compact:
-        flow.append(para("Compact report: questions that did not apply to this case are left out.", "small"))
+        lead.append(para("Compact report: questions that did not apply to this case are left out.", "small"))
+    flow: list[Any] = []
     for section in data["sections"]:
         if not skip(section):
-            flow += section_flow(section, compact=compact, width=width)
-    return flow
+            part = section_flow(section, compact=compact, width=width, lead=lead if not flow else None)
+            flow += part
+    return flow or lead

@@ -10,9 +10,9 @@ from reportlab.platypus import Paragraph, Spacer
 from lscp_audit.core.report_data import format_date
 from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, GRADE_OPTIONS, RAG_OPTIONS
 from lscp_audit.reports.charts import judgement_chart
-from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, key_value_table, para
+from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, kept_with_start, key_value_table, para
 from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, hex_colour, styles, text
-from lscp_audit.reports.narrative import handling_line, narrative, section_name, self_assessment
+from lscp_audit.reports.narrative import finding_title, handling_line, narrative, section_name, self_assessment
 
 _STATUS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 MAX_FINDINGS = 10
@@ -145,9 +145,7 @@ def _key_findings(data: dict[str, Any]) -> list[Any]:
     flow: list[Any] = [heading("Key findings", 1)]
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     for finding in findings[:MAX_FINDINGS]:
-        title = str(finding.get("question_label") or finding["label"])
-        if finding.get("agency_label") and finding.get("section_title"):
-            title = f"{finding['section_title']}: {title}"
+        title = finding_title(finding)
         if groups and groups[-1][0] == title:
             groups[-1][1].append(finding)
         else:
@@ -181,9 +179,8 @@ def summary(data: dict[str, Any], width: float) -> list[Any]:
         ]
     flow += [heading("Answers by grade", 1), _counts_table(data, width)]
     flow += _key_findings(data)
-    flow.append(heading("Actions", 1))
-    flow.append(_actions_table(data, width) if data.get("actions") else para("No actions were recorded.", "small"))
-    return flow
+    actions = _actions_table(data, width) if data.get("actions") else para("No actions were recorded.", "small")
+    return flow + kept_with_start([heading("Actions", 1)], [actions])
 
 
 def _who_when(amendment: dict[str, Any]) -> str:
@@ -222,19 +219,20 @@ def changes(data: dict[str, Any], width: float) -> list[Any]:
         for c in amendment.get("changes", [])
     ]
     if rows:
-        flow.append(
-            grid_table(
-                ["Section", "Question", "Before", "After", "Reason"],
-                rows,
-                [width * 0.19, width * 0.27, width * 0.14, width * 0.14, width * 0.26],
-            )
+        table = grid_table(
+            ["Section", "Question", "Before", "After", "Reason"],
+            rows,
+            [width * 0.19, width * 0.27, width * 0.14, width * 0.14, width * 0.26],
         )
+        flow = kept_with_start(flow, [table])
     else:
         flow.append(para("No answers changed.", "small"))
     moved = amendment.get("judgement_changes") or []
     if moved:
-        flow.append(heading("Judgements that changed", 1))
-        flow.append(para("Judgements that moved because of the changed answers, or that the auditor set.", "small"))
+        lead = [
+            heading("Judgements that changed", 1),
+            para("Judgements that moved because of the changed answers, or that the auditor set.", "intro"),
+        ]
         judgement_rows = [
             [
                 para(section_name(j), "cell"),
@@ -249,11 +247,10 @@ def changes(data: dict[str, Any], width: float) -> list[Any]:
             ]
             for j in moved
         ]
-        flow.append(
-            grid_table(
-                ["Judgement", "Before", "After", "Why"],
-                judgement_rows,
-                [width * 0.34, width * 0.17, width * 0.17, width * 0.32],
-            )
+        table = grid_table(
+            ["Judgement", "Before", "After", "Why"],
+            judgement_rows,
+            [width * 0.34, width * 0.17, width * 0.17, width * 0.32],
         )
+        flow += kept_with_start(lead, [table])
     return flow
