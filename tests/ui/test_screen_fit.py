@@ -3,6 +3,7 @@ window's preferred 1200x800, like a 1280x720 laptop at 1.5x text scaling)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -20,7 +21,8 @@ def _fits(window: QWidget) -> bool:
 def test_main_window_fits_a_small_screen(qtbot: QtBot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
-    assert available_area(window).width() < 1200  # the preferred width would not fit
+    if available_area(window).width() >= 1200:  # e.g. the 1280x800 Xvfb screen of the CI's X run
+        pytest.skip("this screen is wide enough for the preferred size; the offscreen run covers it")
     assert _fits(window)
     assert window.minimumHeight() <= available_area(window).height()
 
