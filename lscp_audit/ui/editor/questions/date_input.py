@@ -1,73 +1,60 @@
-"""A date answer shown as ``28 Nov 2026``; the earliest date stands for "not answered"."""
+"""A date answer typed as ``15/09/2026``, ``15 Sep 2026`` or ``2026-09-15`` (or picked from a
+calendar), shown as ``15 Sep 2026`` and stored as ISO ``2026-09-15``. Empty is "Not set"."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lscp_audit.core.templates.model import Question
 from lscp_audit.ui.editor.questions.base import QuestionInput
-
-UNSET = QDate(1900, 1, 1)
-DISPLAY_FORMAT = "d MMM yyyy"
+from lscp_audit.ui.widgets.date_input import DateField
 
 
 class DateInput(QuestionInput):
-    """A date edit with a calendar pop-up; stores ISO ``YYYY-MM-DD``."""
+    """A `DateField`; text that is not a date is reported by `problem()` and never saved as
+    another date."""
 
     def __init__(
         self, question: Question, context: dict[str, Any] | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(question, context, parent)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.editor = make_date_edit(question.label)
-        self.editor.dateChanged.connect(self._changed)
-        self._loading = False
-        self.clear_button = QPushButton(self.tr("Clear"))
-        self.clear_button.setAccessibleName(f"{question.label}: clear the date")
-        self.clear_button.clicked.connect(self.clear)
-        layout.addWidget(self.editor)
-        layout.addWidget(self.clear_button)
-        layout.addStretch(1)
+        self.field = DateField(question.label)
+        self.editor = self.field.line
+        self.editor.setClearButtonEnabled(True)
+        self.field.edited.connect(self.edited)
+        layout.addWidget(self.field)
         self.setFocusProxy(self.editor)
 
     def clear(self) -> None:
         """Back to "Not set" (as the user would: emits `edited`)."""
-        self.editor.setDate(UNSET)
-
-    def _changed(self, _date: QDate) -> None:
-        if not self._loading:
-            self.edited.emit()
+        self.field.clear_date()
 
     def load(self, value: Any) -> None:
-        self._loading = True
-        parsed = QDate.fromString(str(value), "yyyy-MM-dd") if value else UNSET
-        self.editor.setDate(parsed if parsed.isValid() else UNSET)
-        self._loading = False
+        self.field.set_date(value if isinstance(value, str) else None)
 
     def value(self) -> Any:
-        chosen = self.editor.date()
-        return None if chosen == UNSET else chosen.toString("yyyy-MM-dd")
+        """ISO date, None when "Not set", or the text as typed when it is not a date (so it is
+        refused rather than dropped)."""
+        if self.field.error():
+            return self.field.text().strip()
+        return self.field.iso()
+
+    def problem(self) -> str:
+        return self.field.error()
+
+    def draft(self) -> Any:
+        return {"text": self.field.text()} if self.field.error() else None
+
+    def load_draft(self, draft: Any) -> None:
+        if isinstance(draft, dict) and isinstance(draft.get("text"), str):
+            self.field.set_text(draft["text"])
 
     def set_read_only(self, read_only: bool) -> None:
-        self.editor.setReadOnly(read_only)
-        self.clear_button.setEnabled(not read_only)
+        self.field.set_read_only(read_only)
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.editor, self.clear_button]
-
-
-def make_date_edit(name: str) -> QDateEdit:
-    """A QDateEdit showing ``28 Nov 2026`` and "Not set" for the unset date."""
-    editor = QDateEdit()
-    editor.setCalendarPopup(True)
-    editor.setDisplayFormat(DISPLAY_FORMAT)
-    editor.setMinimumDate(UNSET)
-    editor.setSpecialValueText("Not set")
-    editor.setDate(UNSET)
-    editor.setAccessibleName(name)
-    editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance("28 Sept 2026") + 60)
-    return editor
+        return self.field.focus_widgets()
