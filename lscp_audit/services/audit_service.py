@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from lscp_audit.core.audit import Answer, Auditor, AuditRecord
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
 from lscp_audit.core.change_history import ChangeHistory, readable_history
 from lscp_audit.core.errors import NotFound
 from lscp_audit.core.judgements import Judgements
@@ -247,6 +247,29 @@ class AuditService:
         opened = self.open_audit(audit_id)
         judgements = audit_rules.judgements(opened.template, opened.record)
         return answers_io.audit_document(opened.record, opened.template, judgements)
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def drafts(self, audit_id: str) -> dict[str, dict[str, Any]]:
+        """Unfinished work kept behind the answers of a draft audit (answer key -> the editor's
+        JSON payload): half-written SMART actions, answers waiting for a warning reason, text
+        that is not a valid value yet. Empty for an audit that is not a draft."""
+        record = self._store.get(audit_id)
+        if record.status != AuditStatus.DRAFT:
+            return {}
+        return {key: value for key, value in self._store.drafts(audit_id).items() if isinstance(value, dict)}
+
+    def save_draft(self, audit_id: str, key: str, payload: Mapping[str, Any]) -> None:
+        """Keep unfinished work behind answer `key` (``qid`` or ``qid@agency``), encrypted in the
+        vault with the answers; it is not an answer and is not in the history or reports.
+        Raises `AuditReadOnly` unless the audit is a draft."""
+        self._editable(audit_id)
+        self._store.save_draft(audit_id, key, dict(payload))
+        log.info("audit %s: draft kept for one answer", audit_id)
+
+    def discard_draft(self, audit_id: str, key: str) -> None:
+        """Forget the draft behind answer `key` (once its answer is saved complete)."""
+        self._store.delete_draft(audit_id, key)
 
     # -- judgements ------------------------------------------------------------------------
 

@@ -64,6 +64,18 @@ class AuditStore(Protocol):
         """The audit's history, oldest first."""
         ...
 
+    def drafts(self, audit_id: str) -> dict[str, Any]:
+        """Unfinished work kept behind answers: answer key -> JSON payload."""
+        ...
+
+    def save_draft(self, audit_id: str, key: str, payload: Any) -> None:
+        """Keep (or replace) the draft behind answer `key`."""
+        ...
+
+    def delete_draft(self, audit_id: str, key: str) -> None:
+        """Forget the draft behind answer `key` (nothing happens when there is none)."""
+        ...
+
 
 class TemplateInfoLike(Protocol):
     """What the catalogue lists for each template (`template_service.TemplateInfo`)."""
@@ -142,6 +154,16 @@ class VaultAuditStore:
 
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
         return tuple(self._vault.history.for_audit(audit_id))
+
+    def drafts(self, audit_id: str) -> dict[str, Any]:
+        drafts: dict[str, Any] = self._vault.drafts.for_audit(audit_id)
+        return drafts
+
+    def save_draft(self, audit_id: str, key: str, payload: Any) -> None:
+        self._vault.drafts.save(audit_id, key, payload)
+
+    def delete_draft(self, audit_id: str, key: str) -> None:
+        self._vault.drafts.delete(audit_id, key)
 
 
 def default_catalogue() -> TemplateCatalogue:

@@ -17,6 +17,8 @@ Tables
   columns beside the JSON data; ``imported_return_signatures``: every signature of a return
   (certificate, fingerprint, role, trust); ``imported_return_files``: the original signed PDF.
   ``trusted_certificates.purpose`` is ``signer`` or ``moderator``.
+- ``drafts``: unfinished work behind one answer of a draft audit (JSON payload), deleted with
+  the audit.
 """
 
 from __future__ import annotations
@@ -83,6 +85,15 @@ class HistoryRow(Base):
     new_value: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String)
     hash: Mapped[str] = mapped_column(String)
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+
+    audit_id: Mapped[str] = mapped_column(String, ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
+    answer_key: Mapped[str] = mapped_column(String, primary_key=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[str] = mapped_column(String, default="")
 
 
 class SettingRow(Base):

@@ -8,6 +8,7 @@ single-instance lock (`VaultInUse` if another process has it). Repositories:
 - ``vault.identities`` (`IdentityRepository`), ``vault.trusted_certs``
   (`TrustedCertificateRepository`), ``vault.settings`` (`SettingsRepository`),
 - ``vault.imported_returns`` (`ImportedReturnRepository`).
+- ``vault.drafts`` (`DraftRepository`): unfinished work behind answers.
 
 ``vault.close()`` (= lock) waits for queued writes, closes every connection, releases the lock
 and wipes the key. Opening never writes to a file that fails to open: a wrong key raises
@@ -32,6 +33,7 @@ from lscp_audit.storage.engine import IntegrityReport, RawKey
 from lscp_audit.storage.lockfile import VaultLock
 from lscp_audit.storage.repositories.audits import AuditRepository
 from lscp_audit.storage.repositories.context import RepoContext
+from lscp_audit.storage.repositories.drafts import DraftRepository
 from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
@@ -74,6 +76,7 @@ class Vault:
         self.trusted_certs = TrustedCertificateRepository(ctx)
         self.settings = SettingsRepository(ctx)
         self.imported_returns = ImportedReturnRepository(ctx)
+        self.drafts = DraftRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

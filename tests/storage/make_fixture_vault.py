@@ -67,6 +67,14 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (),
             ),
         ]
+    if version >= 4:
+        rows.append(
+            (
+                "INSERT INTO drafts (audit_id, answer_key, payload, updated_at) VALUES ('fixture-audit-1', 'q2',"
+                " '{\"value\":null}', '2026-01-02T00:00:00+00:00')",
+                (),
+            )
+        )
     return rows
 
 

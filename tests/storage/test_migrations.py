@@ -36,6 +36,7 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
         assert vault.vault_id == "fixture-vault"
         if version >= 2:
             assert vault.identities.default() is not None
+        assert vault.drafts.for_audit("fixture-audit-1") == ({"q2": {"value": None}} if version >= 4 else {})
         assert vault.integrity_check().ok
 
 
