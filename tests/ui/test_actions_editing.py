@@ -3,13 +3,14 @@ combo box, date edit, status combo box), as an auditor fills it in."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.ui.editor.questions.actions import ActionsInput
 from lscp_audit.ui.editor.questions.actions_model import COL_DUE, COL_OWNER_AGENCY, COL_OWNER_ROLE, COL_STATUS
+from lscp_audit.ui.widgets.date_input import DateLineEdit
 
 
 def _editor(kind: type[QWidget]) -> QWidget:
@@ -46,9 +47,8 @@ def test_an_action_typed_into_the_table_is_the_answer(qtbot: QtBot, template_ser
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
     _start_editing(qtbot, actions, COL_DUE)
-    due = _editor(QDateEdit)
-    assert isinstance(due, QDateEdit)
-    due.setDate(QDate(2027, 1, 31))
+    due = _editor(DateLineEdit)
+    qtbot.keyClicks(due, "31/01/2027")
     qtbot.keyClick(due, Qt.Key.Key_Return)
 
     _start_editing(qtbot, actions, COL_STATUS)

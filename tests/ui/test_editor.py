@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -80,7 +80,7 @@ def answer_first_section(page: EditorPage, qtbot: QtBot) -> None:
     qtbot.keyClicks(block(page, "q_short").input.focus_widgets()[0], "Social worker")
     date_input = block(page, "q_date").input
     assert isinstance(date_input, DateInput)
-    date_input.editor.setDate(QDate(2026, 11, 2))
+    qtbot.keyClicks(date_input.editor, "2/11/2026")
     actions = block(page, "q_actions").input
     assert isinstance(actions, ActionsInput)
     actions.add_action()
@@ -126,6 +126,7 @@ def test_new_audit_to_completed_read_only(
 
     messages: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: messages.append(str(args[2])))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     page.show_review()
     page.review.complete_button.click()  # refused: the per-agency grades are missing
     assert messages and audit_service.get_audit(audit_id).status == AuditStatus.DRAFT
@@ -215,10 +216,13 @@ def test_amend_asks_a_reason_per_changed_answer(
     assert audit_service.get_audit(audit_id).status == AuditStatus.AMENDED
 
 
-def test_complete_leads_to_sign_and_export(qtbot: QtBot, audit_service: AuditService) -> None:
+def test_complete_leads_to_sign_and_export(
+    qtbot: QtBot, audit_service: AuditService, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from lscp_audit.core.audit import Answer
     from tests.ui.conftest import new_audit
 
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     audit_id = new_audit(audit_service, "ui-short")
     calls: list[str] = []
     page = EditorPage(audit_service, audit_id, sign_handler=lambda _parent, aid: calls.append(aid))

@@ -3,8 +3,10 @@ question, review and complete, without touching the mouse."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.core.audit import AuditStatus
@@ -65,6 +67,32 @@ def _fill(qtbot: QtBot, dialog: NewAuditDialog, done: list[str]) -> None:
     done.append(dialog.created_id or "")
 
 
+def when_modal(kind: type[QWidget], act: Callable[[], None], tries: int = 100) -> None:
+    """Run `act` once a modal `kind` is showing (polls, so it works whenever the dialog opens)."""
+    if isinstance(QApplication.activeModalWidget(), kind):
+        act()
+    elif tries:
+        QTimer.singleShot(50, lambda: when_modal(kind, act, tries - 1))
+
+
+def confirm_by_keyboard(qtbot: QtBot, log: list[str]) -> None:
+    """Answer the "Complete this audit?" question: the safe button is the default, so move to Yes."""
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox)
+    try:
+        if box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel):
+            log.append("Cancel is the default")
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        for _ in range(5):
+            if QApplication.focusWidget() is yes:
+                break
+            press(qtbot, Qt.Key.Key_Tab)
+        press(qtbot, Qt.Key.Key_Space)
+    finally:
+        if box.isVisible():
+            box.reject()
+
+
 def tab_to_next_question(qtbot: QtBot, current: QuestionBlock | None) -> QuestionBlock:
     for _ in range(30):
         press(qtbot, Qt.Key.Key_Tab)
@@ -103,7 +131,10 @@ def test_keyboard_only_completion(qtbot: QtBot, vault_service: VaultService, tem
     press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # &Review and complete
     qtbot.waitUntil(lambda: focused() is editor.review.complete_button)  # mnemonics click after a short delay
     assert editor.review.missing.count() == 0
+    confirmed: list[str] = []
+    when_modal(QMessageBox, lambda: confirm_by_keyboard(qtbot, confirmed))
     press(qtbot, Qt.Key.Key_Space)
+    assert confirmed == ["Cancel is the default"]
     record = editor.service.get_audit(editor.audit_id)
     assert record.status == AuditStatus.COMPLETE
     assert {a.question_id: a.value for a in record.answers} == {

@@ -29,18 +29,43 @@ class EditorActions(QObject):
         page = self.page
         if not page.flush():
             QMessageBox.warning(
-                page, page.tr("Complete audit"), page.tr("Some answers could not be saved; fix them first.")
+                page,
+                page.tr("Complete audit"),
+                page.tr(
+                    "These answers could not be written to the vault yet: %1. Try again when they are saved."
+                ).replace("%1", page.unsaved_summary()),
             )
             return
-        try:
-            page.service.complete(page.audit_id)
-        except IncompleteAudit:
+        unfinished = page.unfinished_answers()
+        if unfinished:
             page.show_review()
             QMessageBox.information(
                 page,
                 page.tr("Complete audit"),
-                page.tr("Some required answers are missing; they are listed on this page."),
+                page.tr("Finish or clear these answers first (what you typed is kept as a draft): %1.").replace(
+                    "%1", "; ".join(f"“{item.label}”" for item in unfinished)
+                ),
             )
+            return
+        answer = QMessageBox.question(
+            page,
+            page.tr("Complete audit"),
+            page.tr(
+                "Complete this audit? It becomes read-only and can then be signed and exported. "
+                "To change it later you amend it, which makes a new revision."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            page.service.complete(page.audit_id)
+        except IncompleteAudit as exc:
+            page.show_review()
+            QMessageBox.information(page, page.tr("Complete audit"), self._blockers(exc))
+            if exc.unexplained:
+                self._focus_reason(exc.unexplained[0])
             return
         except LscpAuditError as exc:
             show_error(page, exc)
@@ -48,6 +73,38 @@ class EditorActions(QObject):
         page.reload()
         page.show_review()
         page.audit_changed.emit(page.audit_id)
+
+    def _blockers(self, exc: IncompleteAudit) -> str:
+        """What stops completion, by name: missing answers, changed answers without a reason."""
+        page = self.page
+        parts = []
+        if exc.missing:
+            count = len(exc.missing)
+            one, many = page.tr("1 required answer is missing."), page.tr("%1 required answers are missing.")
+            parts.append(
+                (one if count == 1 else many).replace("%1", str(count)) + page.tr(" They are listed on this page.")
+            )
+        if exc.unexplained:
+            labels = "; ".join(f"“{self._label(key)}”" for key in exc.unexplained)
+            parts.append(
+                page.tr(
+                    "Give the reason for changing: %1. Type it in the box under the answer or in "
+                    "“Reasons for changed answers” on this page."
+                ).replace("%1", labels)
+            )
+        return "\n\n".join(parts)
+
+    def _label(self, key: str) -> str:
+        question_id, _, agency = key.partition("@")
+        label = self.page.opened.template.question(question_id).label
+        agency_name = self.page._context()["agency_labels"].get(agency, agency)
+        return f"{label} ({agency_name})" if agency else label
+
+    def _focus_reason(self, key: str) -> None:
+        edit = self.page.review.reason_edits.get(key)
+        if edit is not None:
+            self.page.stack.scroll_to(edit)
+            edit.setFocus()
 
     def amend(self) -> None:
         page = self.page
@@ -58,6 +115,8 @@ class EditorActions(QObject):
                 "Amending makes a new draft revision. The completed revision is kept unchanged. "
                 "You will be asked for a reason for every answer you change. Continue?"
             ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

@@ -32,7 +32,10 @@ class EditorHeaderWidget(QWidget):
         self.save_state = QLabel()
         self.save_state.setAccessibleName(self.tr("Autosave status"))
         self.save_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.save_state.setWordWrap(True)
+        self.save_state.setTextFormat(Qt.TextFormat.RichText)
         self.save_state.setMinimumWidth(self.fontMetrics().horizontalAdvance("Not saved – see the question") + 8)
+        self.save_state.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 24)
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(self.title)
@@ -53,10 +56,16 @@ class EditorHeaderWidget(QWidget):
             f"{template_title} · {status_label(record.status)}{revision}" + (f" · started {started}" if started else "")
         )
 
-    def show_save_state(self, state: str, when: str = "") -> None:
+    def show_save_state(self, state: str, when: str = "", where: str = "") -> None:
+        """`where` names the answer a "Not saved" state is about (a link that goes to it)."""
         texts = {
             SAVING: self.tr("Saving…"),
             SAVED: self.tr("Saved") + (f" {when}" if when else ""),
-            FAILED: self.tr("Not saved – see the question"),
+            FAILED: self.tr("Not saved – see %1").replace("%1", where) if where else self.tr("Not saved"),
         }
-        self.save_state.setText(texts.get(state, ""))
+        text = texts.get(state, "")
+        self.save_state.setText(
+            f'<a href="#attention">{html.escape(text)}</a>' if state == FAILED and where else html.escape(text)
+        )
+        self.save_state.setAccessibleName(text or self.tr("Autosave status"))
+        self.save_state.setToolTip(self.tr("Go to that answer") if state == FAILED and where else "")

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.audit import Answer, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.services.audit_types import AnswerRejected, MissingAnswer, OpenAudit, WarningNotAcknowledged
+from lscp_audit.services.audit_types import (
+    AnswerRejected,
+    FieldProblem,
+    MissingAnswer,
+    OpenAudit,
+    WarningNotAcknowledged,
+)
 from lscp_audit.ui.display import judgement_label
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
@@ -36,6 +42,7 @@ from lscp_audit.ui.editor.guidance_panel import GuidancePanel
 from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.review_page import ReviewPageWidget
 from lscp_audit.ui.editor.section_list_model import ProgressRole, SectionListModel
+from lscp_audit.ui.editor.section_page import SectionPageWidget
 from lscp_audit.ui.editor.section_stack import SectionStackWidget
 from lscp_audit.ui.editor.visibility import evaluate
 from lscp_audit.ui.errors import show_error
@@ -60,6 +67,8 @@ class EditorPage(QWidget):
         self.opened: OpenAudit = service.open_audit(audit_id)
         self.audit_id = audit_id
         self.answers: dict[str, Answer] = {_key(a): a for a in self.opened.record.answers}
+        self.drafts: dict[str, dict[str, Any]] = service.drafts(audit_id)  # key -> kept unfinished work
+        self.amended: dict[str, str | None] = {}  # key -> reason, for answers changed in an amendment
         self.autosaver = Autosaver(self)
         self._last_block: QuestionBlock | None = None
         self._last_focus: QWidget | None = None
@@ -132,9 +141,12 @@ class EditorPage(QWidget):
         self.review_button.clicked.connect(self.show_review)
         self.stack.block_changed.connect(self._block_changed)
         self.stack.agency_chosen.connect(self.go_to_section)
+        self.stack.page_created.connect(self._page_created)
         self.autosaver.state_changed.connect(self._save_state_changed)
         self.autosaver.rejected.connect(self._save_rejected)
+        self.autosaver.write_failed.connect(self._write_failed)
         self.autosaver.saved.connect(self._saved)
+        self.header.save_state.linkActivated.connect(lambda _link: self.go_to_attention())
         self.review.jump_requested.connect(self.jump_to)
         self.guidance.back_requested.connect(self._back_from_guidance)
         self.review.override_requested.connect(self.commands.override_judgement)
@@ -160,7 +172,44 @@ class EditorPage(QWidget):
         self.stack.set_read_only(self.read_only)
         self._refresh_visibility()
         self._refresh_progress()
+        self._refresh_amended()
         self._refresh_review()
+
+    def _refresh_amended(self) -> None:
+        """In an amendment, ask beside each changed answer why it changed."""
+        if not self.opened.record.previous_revision_id:
+            return
+        try:
+            changed = self.service.amended_answers(self.audit_id)
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        self.amended = {item.key: item.reason or "" for item in changed}
+        for block in self.stack.blocks():
+            block.show_amendment(self.amended.get(block.key))
+
+    def _page_created(self, page: SectionPageWidget) -> None:
+        for block in page.blocks.values():
+            block.amendment_reason.editingFinished.connect(partial(self._amendment_reason_edited, block))
+            block.amendment_reason.textEdited.connect(lambda _t, b=block: self._amendment_reason_typed(b))
+            block.show_amendment(self.amended.get(block.key))
+            draft = self.drafts.get(block.key)
+            if draft is not None and not self.read_only:
+                block.load_draft(draft)
+                self.autosaver.schedule(block.key, partial(self._save_block, block))  # shows what it needs
+
+    def _amendment_reason_typed(self, block: QuestionBlock) -> None:
+        self.autosaver.schedule("reason:" + block.key, partial(self._save_amendment_reason, block))
+
+    def _amendment_reason_edited(self, block: QuestionBlock) -> None:
+        if self.autosaver.has_pending:
+            self.autosaver.flush()
+
+    def _save_amendment_reason(self, block: QuestionBlock) -> None:
+        reason = block.amendment_reason.text().strip()
+        if reason and not self.read_only:
+            self.service.set_amendment_reason(self.audit_id, block.key, reason)
+            self.amended[block.key] = reason
 
     def _refresh_visibility(self) -> None:
         record = self.opened.record
@@ -177,12 +226,27 @@ class EditorPage(QWidget):
     def _refresh_review(self) -> None:
         read_only = self.read_only
         missing = () if read_only else self.service.missing_answers(self.audit_id)
-        self.review.show_missing(missing, read_only, self._context()["agency_labels"])
+        unfinished = () if read_only else self.unfinished_answers()
+        self.review.show_missing(missing, read_only, self._context()["agency_labels"], unfinished)
         self.review.show_judgements(self._judgement_views(), read_only)
         self.review.show_amended(self.service.amended_answers(self.audit_id), read_only)
         status = self.opened.record.status
         can_amend = status in (AuditStatus.COMPLETE, AuditStatus.SIGNED)
         self.review.set_state(read_only, can_amend, self.sign_handler is not None)
+
+    def unfinished_answers(self) -> tuple[MissingAnswer, ...]:
+        """Answers with unfinished work kept as a draft, in document order."""
+        found = []
+        for section in self.opened.template.sections:
+            for question in section.questions:
+                for key, agency in self._keys_of(question.id):
+                    if key in self.drafts:
+                        found.append(MissingAnswer(question.id, section.id, section.title, question.label, agency))
+        return tuple(found)
+
+    def _keys_of(self, question_id: str) -> list[tuple[str, str | None]]:
+        agencies = [None, *self._context()["agencies"]]
+        return [(f"{question_id}@{a}" if a else question_id, a) for a in agencies]
 
     def _judgement_views(self) -> list[tuple[Any, str]]:
         template = self.opened.template
@@ -210,7 +274,9 @@ class EditorPage(QWidget):
         if row < 0:
             return
         progress = self.sections.index(row).data(ProgressRole)
-        self.stack.show_section(progress.section_id, progress.agency)
+        page = self.stack.show_section(progress.section_id, progress.agency)
+        self._last_block = None
+        self.guidance.show_section(page.section)
         self._refresh_section_judgement()
 
     def go_to_section(self, section_id: str, agency: str | None = None) -> None:
@@ -226,6 +292,8 @@ class EditorPage(QWidget):
         self.navigator.selectionModel().clearCurrentIndex()
         self.navigator.clearSelection()
         self.stack.show_extra_page(self.review)
+        self._last_block = None
+        self.guidance.show_intro()
         self.review.complete_button.setFocus() if not self.read_only else self.review.setFocus()
 
     def jump_to(self, missing: MissingAnswer) -> None:
@@ -248,6 +316,8 @@ class EditorPage(QWidget):
                 self.guidance.show_question(widget.question)
             self._last_block = widget
             self._last_focus = new
+        if new is not None and self.stack.isAncestorOf(new):
+            self.stack.scroll_to(new)  # Tab to a question below the fold brings it into view
 
     def _back_from_guidance(self) -> None:
         target = self._last_focus if self._last_focus is not None else self.navigator
@@ -267,18 +337,44 @@ class EditorPage(QWidget):
         self.autosaver.schedule(block.key, partial(self._save_block, block))
 
     def _save_block(self, block: QuestionBlock) -> None:
+        """Save the block's answer; keep what cannot be an answer yet as a draft."""
+        problem = block.input.problem()
+        if problem:
+            self._keep_draft(block)
+            raise AnswerRejected([FieldProblem(block.key, problem)])
         answer = block.answer()
-        value = answer.value if answer else None
-        evidence = answer.evidence if answer else ""
-        reason = answer.warning_reason if answer else None
-        self.service.save_answer(
-            self.audit_id, block.question.id, value, agency=block.agency, evidence=evidence, warning_reason=reason
-        )
-        block.show_check()
+        try:
+            result = self.service.save_answer(
+                self.audit_id,
+                block.question.id,
+                answer.value if answer else None,
+                agency=block.agency,
+                evidence=answer.evidence if answer else "",
+                warning_reason=answer.warning_reason if answer else None,
+            )
+        except AnswerRejected:
+            self._keep_draft(block)
+            raise
+        if block.has_unfinished_work():
+            self._keep_draft(block)
+        elif block.key in self.drafts:
+            self.service.discard_draft(self.audit_id, block.key)
+            self.drafts.pop(block.key, None)
+        block.show_saved(result.warning is not None)
+        if block.has_unfinished_work():
+            block.show_check(draft=True)
 
-    def _saved(self, _key: str) -> None:
+    def _keep_draft(self, block: QuestionBlock) -> None:
+        draft = block.draft()
+        if self.drafts.get(block.key) != draft:
+            self.service.save_draft(self.audit_id, block.key, draft)
+            self.drafts[block.key] = draft
+
+    def _saved(self, key: str) -> None:
         self._refresh_progress()
         self._refresh_section_judgement()
+        if self.opened.record.previous_revision_id and not key.startswith("reason:"):
+            self._refresh_amended()
 
     def _refresh_section_judgement(self) -> None:
         current = self.stack.current
@@ -291,9 +387,13 @@ class EditorPage(QWidget):
             return
         self.stack.page(section_id, agency).show_judgement(judgement_text(judgement))
 
+    def _block(self, key: str) -> QuestionBlock | None:
+        key = key.removeprefix("reason:")
+        return next((b for b in self.stack.blocks() if b.key == key), None)
+
     def _save_rejected(self, key: str, exc: LscpAuditError) -> None:
-        block = next((b for b in self.stack.blocks() if b.key == key), None)
-        if block is None:
+        block = self._block(key)
+        if block is None or key.startswith("reason:"):
             show_error(self, exc)
         elif isinstance(exc, WarningNotAcknowledged):
             block.show_check(warning=exc.warning)
@@ -302,32 +402,86 @@ class EditorPage(QWidget):
         else:
             show_error(self, exc)
 
+    def _write_failed(self, key: str, exc: LscpAuditError) -> None:
+        block = self._block(key)
+        if block is not None:
+            block.show_write_failure(str(exc))
+
+    def _where(self, key: str | None) -> str:
+        """How the header names the answer that needs attention."""
+        block = self._block(key) if key else None
+        if block is None:
+            return ""
+        agency = self._context()["agency_labels"].get(block.agency or "", block.agency or "")
+        return f"“{block.question.label}”" + (f" ({agency})" if agency else "")
+
+    def go_to_attention(self) -> None:
+        """Show the answer the "Not saved" header is about."""
+        block = self._block(self.autosaver.attention_key or "")
+        if block is None:
+            return
+        section_id = self._section_of(block)
+        if self.stack.current != (section_id, block.agency):
+            self.go_to_section(section_id, block.agency)
+        self.stack.scroll_to(block)
+        block.focus_first()
+
+    def _section_of(self, block: QuestionBlock) -> str:
+        return next(s.id for s in self.opened.template.sections if any(q.id == block.question.id for q in s.questions))
+
     def _save_state_changed(self, state: str) -> None:
         when = datetime.now().strftime("%H:%M") if state == SAVED else ""
-        self.header.show_save_state(state, when)
+        self.header.show_save_state(state, when, self._where(self.autosaver.attention_key))
         if state == FAILED:
-            log.info("an answer was not saved (validation)")
+            log.info("an answer is not saved yet (rejected or write failed)")
 
     def flush(self) -> bool:
-        """Save everything pending now (before closing, locking or quitting)."""
+        """Save everything pending now (before closing, locking or quitting): answers that are
+        ready are saved, unfinished work is kept as drafts. False when a write failed (e.g. a
+        full disk) and something typed is only on screen."""
+        for block in self.stack.blocks():
+            block.input.commit_editing()
         return self.autosaver.flush()
 
+    def unsaved_summary(self) -> str:
+        """The answers only on screen because their write failed, by name."""
+        return ", ".join(self._where(key) for key in self.autosaver.failed_keys) or self.tr("some answers")
+
+    def confirm_leave(self, action: str) -> bool:
+        """Save everything; when a write keeps failing, ask before `action` (e.g. "lock the
+        vault") drops it. Trying again is the default, Esc stays in the audit. True: go ahead."""
+        while not self.flush():
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(self.tr("Answers not saved"))
+            box.setText(
+                self.tr("These answers could not be written to the vault: %1.").replace("%1", self.unsaved_summary())
+            )
+            box.setInformativeText(
+                self.tr("The disk may be full. Free some space and try again, or stay in the audit.")
+                + " "
+                + self.tr("If you %1 now, what you typed there is lost.").replace("%1", action)
+            )
+            retry = box.addButton(self.tr("&Try again"), QMessageBox.ButtonRole.AcceptRole)
+            stay = box.addButton(self.tr("&Stay in the audit"), QMessageBox.ButtonRole.RejectRole)
+            drop = box.addButton(
+                self.tr("&Discard and %1").replace("%1", action), QMessageBox.ButtonRole.DestructiveRole
+            )
+            box.setDefaultButton(retry)
+            box.setEscapeButton(stay)
+            box.exec()
+            if box.clickedButton() is drop:
+                self.autosaver.discard_failed()
+                return True
+            if box.clickedButton() is not retry:
+                return False
+        return True
+
     def close_editor(self) -> None:
-        if not self.flush() and not self._leave_with_unsaved():
+        if not self.confirm_leave(self.tr("leave the audit")):
             return
         self.audit_changed.emit(self.audit_id)
         self.closed.emit()
-
-    def _leave_with_unsaved(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Answers not saved"),
-            self.tr(
-                "Some answers could not be saved because they break a rule of the template (see the "
-                "message under each one). Leave the audit anyway? Those answers will be lost."
-            ),
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _sign(self) -> None:
         if self.sign_handler is not None:

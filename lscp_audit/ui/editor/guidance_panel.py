@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from lscp_audit.core.glossary import find_terms, lookup
-from lscp_audit.core.templates.model import Question
+from lscp_audit.core.templates.model import Question, Section
 
 
 def link_terms(text: str) -> str:
@@ -67,6 +67,15 @@ class GuidancePanel(QWidget):
                 "Underlined terms explain partnership jargon.</p>"
             )
         )
+
+    def show_section(self, section: Section) -> None:
+        """A new section: its title and description until a question is focused."""
+        description = f"<p>{link_terms(section.description)}</p>" if section.description else ""
+        self.browser.setHtml(
+            f"<h3>{html.escape(section.title)}</h3>{description}"
+            + self.tr("<p>Move to a question to see its guidance.</p>")
+        )
+        self.term.setVisible(False)
 
     def show_question(self, question: Question) -> None:
         body = link_terms(question.guidance) if question.guidance else self.tr("No guidance for this question.")

@@ -38,8 +38,8 @@ class OverrideDialog(QDialog):
         self.choice = QComboBox()
         for option in RAG_OPTIONS if view.scale == "rag" else GRADE_OPTIONS:
             self.choice.addItem(option.label, option.code)
-        if view.override is not None:
-            self.choice.setCurrentIndex(max(0, self.choice.findData(view.override.value)))
+        start = view.override.value if view.override is not None else view.derived
+        self.choice.setCurrentIndex(max(0, self.choice.findData(start)))  # the derived one when not overridden
         self.choice.setAccessibleName(self.tr("Judgement"))
         self.choice.setAccessibleDescription(self.tr("The judgement that replaces the derived one"))
         self.reason = QPlainTextEdit(view.override.rationale if view.override else "")

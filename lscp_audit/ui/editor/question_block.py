@@ -45,11 +45,23 @@ class QuestionBlock(QFrame):
         self.evidence: QPlainTextEdit | None = self._make_evidence(question)
         self.error_label = self._make_message_label()
         self.warning_label = self._make_message_label()
+        self.warning = ""  # the soft warning that applies to the answer, shown above the reason
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Reason for keeping this answer"))
+        self.reason.setPlaceholderText(self.tr("Why this answer is right although it raises the warning"))
         self.reason.setAccessibleName(f"{question.label}: reason for keeping this answer")
         self.reason.setAccessibleDescription(self.tr("Required when the answer raises a warning"))
-        self.reason.setVisible(False)
+        self.reason_label = QLabel(self.tr("Reason for keeping this answer:"))
+        self.reason_label.setBuddy(self.reason)
+        self._show_reason(False)
+        self.amendment_label = QLabel(self.tr("Reason for changing this answer (needed to complete the amendment):"))
+        self.amendment_label.setWordWrap(True)
+        self.amendment_reason = QLineEdit()
+        self.amendment_reason.setAccessibleName(f"{question.label}: reason for changing this answer")
+        self.amendment_reason.setAccessibleDescription(
+            self.tr("Why this answer differs from the previous revision (needed to complete the amendment)")
+        )
+        self.amendment_label.setBuddy(self.amendment_reason)
+        self.show_amendment(None)
         self._layout()
         self._describe()
         self.input.edited.connect(lambda: self.changed.emit(self))
@@ -86,7 +98,10 @@ class QuestionBlock(QFrame):
             layout.addWidget(self.evidence)
         layout.addWidget(self.error_label)
         layout.addWidget(self.warning_label)
+        layout.addWidget(self.reason_label)
         layout.addWidget(self.reason)
+        layout.addWidget(self.amendment_label)
+        layout.addWidget(self.amendment_reason)
 
     def _describe(self) -> None:
         description = self.question.guidance.split("\n", 1)[0][:200] or self.question.label
@@ -113,6 +128,32 @@ class QuestionBlock(QFrame):
         if self.evidence is not None:
             self.evidence.setPlainText(answer.evidence if answer else "")
         self.reason.setText((answer.warning_reason or "") if answer else "")
+        self._show_reason(bool(self.reason.text()))
+        self._loading = False
+
+    def draft(self) -> dict[str, Any]:
+        """Everything typed in the block, to keep in the vault while it is not a saved answer."""
+        return {
+            "value": None if self.input.problem() else self.input.value(),
+            "input": self.input.draft(),
+            "evidence": self.evidence.toPlainText() if self.evidence is not None else "",
+            "warning_reason": self.reason.text(),
+        }
+
+    def has_unfinished_work(self) -> bool:
+        """Something typed here is not in the saved answer (an unfinished row, invalid text)."""
+        return bool(self.input.problem()) or self.input.draft() is not None
+
+    def load_draft(self, draft: dict[str, Any]) -> None:
+        """Show a kept draft over the saved answer."""
+        self._loading = True
+        self.input.load(draft.get("value"))
+        if draft.get("input") is not None:
+            self.input.load_draft(draft["input"])
+        if self.evidence is not None and isinstance(draft.get("evidence"), str):
+            self.evidence.setPlainText(draft["evidence"])
+        self.reason.setText(str(draft.get("warning_reason") or ""))
+        self._show_reason(bool(self.reason.text()))
         self._loading = False
 
     def answer(self) -> Answer | None:
@@ -124,24 +165,62 @@ class QuestionBlock(QFrame):
         reason = self.reason.text().strip() or None
         return Answer(self.question.id, value, agency=self.agency, evidence=evidence, warning_reason=reason)
 
-    def show_check(self, errors: tuple[str, ...] = (), warning: str | None = None) -> None:
-        """Show hard errors (the answer is not saved) and a soft warning (needs a reason)."""
-        self.error_label.setVisible(bool(errors))
+    def show_check(self, errors: tuple[str, ...] = (), warning: str | None = None, *, draft: bool = True) -> None:
+        """Show hard errors and a soft warning that still needs its reason; the answer is not
+        saved but (`draft`) what was typed is kept as a draft."""
+        kept = self.tr(" What you typed is kept as a draft until then.") if draft else ""
         if errors:
-            self.error_label.setText(self.tr("✖ Not saved: ") + " ".join(errors))
-            self.error_label.setAccessibleName(self.error_label.text())
-        self.warning_label.setVisible(warning is not None)
-        self.reason.setVisible(warning is not None or bool(self.reason.text()))
+            self._set_message(self.error_label, self.tr("✖ Not saved yet: ") + " ".join(errors) + kept)
+        else:
+            self._set_message(self.error_label, "")
         if warning is not None:
-            text = self.tr("⚠ Check this answer: ") + warning + self.tr(" Give a reason to keep it.")
-            self.warning_label.setText(text)
-            self.warning_label.setAccessibleName(text)
+            self.warning = warning
+            text = self.tr("⚠ Check this answer: ") + warning + self.tr(" Give a reason below to keep it.")
+            self._set_message(self.warning_label, text)
+            self._show_reason(True)
+
+    def show_write_failure(self, message: str) -> None:
+        """The vault could not store the answer (e.g. the disk is full); it stays on screen."""
+        text = self.tr("✖ Not saved: ") + message + self.tr(" It is still here and will be saved when possible.")
+        self._set_message(self.error_label, text)
+
+    def show_saved(self, warning_acknowledged: bool) -> None:
+        """The answer is saved: clear errors; a warning answered with a reason stays in view
+        above its reason (the reason is what makes the answer acceptable)."""
+        self._set_message(self.error_label, "")
+        if warning_acknowledged and self.warning:
+            text = self.tr("⚠ This answer raises a warning: ") + self.warning + self.tr(" Your reason is saved.")
+            self._set_message(self.warning_label, text)
+            self._show_reason(True)
+        elif not warning_acknowledged:
+            self.warning = ""
+            self._set_message(self.warning_label, "")
+            self._show_reason(bool(self.reason.text()))
+
+    def show_amendment(self, reason: str | None) -> None:
+        """In an amendment, ask why this answer changed (None: it has not changed)."""
+        changed = reason is not None
+        self.amendment_label.setVisible(changed)
+        self.amendment_reason.setVisible(changed)
+        if changed and not self.amendment_reason.hasFocus():
+            self.amendment_reason.setText(reason or "")
+
+    def _show_reason(self, visible: bool) -> None:
+        self.reason.setVisible(visible)
+        self.reason_label.setVisible(visible)
+
+    @staticmethod
+    def _set_message(label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setAccessibleName(text)
+        label.setVisible(bool(text))
 
     def set_read_only(self, read_only: bool) -> None:
         self.input.set_read_only(read_only)
         if self.evidence is not None:
             self.evidence.setReadOnly(read_only)
         self.reason.setReadOnly(read_only)
+        self.amendment_reason.setReadOnly(read_only)
 
     def focus_first(self) -> None:
         self.input.focus_widgets()[0].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -150,5 +229,5 @@ class QuestionBlock(QFrame):
         widgets = list(self.input.focus_widgets())
         if self.evidence is not None:
             widgets.append(self.evidence)
-        widgets.append(self.reason)
+        widgets += [self.reason, self.amendment_reason]
         return widgets

@@ -76,29 +76,45 @@ class ReviewPageWidget(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
 
-    def show_missing(self, missing: Sequence[MissingAnswer], read_only: bool, agency_labels: dict[str, str]) -> None:
+    def show_missing(
+        self,
+        missing: Sequence[MissingAnswer],
+        read_only: bool,
+        agency_labels: dict[str, str],
+        unfinished: Sequence[MissingAnswer] = (),
+    ) -> None:
+        """`unfinished`: answers with work kept as a draft (they block completing too)."""
         self.missing.clear()
-        for item in missing:
+        marked = [(item, "") for item in missing] + [
+            (item, self.tr(" (unfinished, kept as a draft)")) for item in unfinished
+        ]
+        for item, note in marked:
             agency = agency_labels.get(item.agency or "", item.agency or "")
             where = f"{item.section_title} — {agency}" if agency else item.section_title
-            row = QListWidgetItem(f"{where}: {item.label}")
+            row = QListWidgetItem(f"{where}: {item.label}{note}")
             row.setToolTip(row.text())
             row.setData(MissingRole, item)
             self.missing.addItem(row)
-        self.missing.setVisible(bool(missing))
-        rows = min(len(missing), 10) + 1
+        self.missing.setVisible(bool(marked))
+        rows = min(len(marked), 10) + 1
         self.missing.setFixedHeight(
-            self.missing.sizeHintForRow(0) * rows + 2 * self.missing.frameWidth() if missing else 0
+            self.missing.sizeHintForRow(0) * rows + 2 * self.missing.frameWidth() if marked else 0
         )
-        self.missing_label.setVisible(bool(missing))
+        self.missing_label.setVisible(bool(marked))
         if read_only:
             self.summary.setText(self.tr("This audit is complete and read-only. Amend it to make changes."))
-        elif missing:
-            count = len(missing)
-            text = (
-                self.tr("1 required answer is missing.") if count == 1 else self.tr("%1 required answers are missing.")
-            )
-            self.summary.setText(text.replace("%1", str(count)) + " " + self.tr("Choose one to go there."))
+        elif marked:
+            parts = []
+            if missing:
+                count = len(missing)
+                one, many = self.tr("1 required answer is missing."), self.tr("%1 required answers are missing.")
+                parts.append((one if count == 1 else many).replace("%1", str(count)))
+            if unfinished:
+                count = len(unfinished)
+                one = self.tr("1 answer is unfinished (kept as a draft).")
+                many = self.tr("%1 answers are unfinished (kept as drafts).")
+                parts.append((one if count == 1 else many).replace("%1", str(count)))
+            self.summary.setText(" ".join(parts) + " " + self.tr("Choose one to go there."))
         else:
             self.summary.setText(self.tr("Every required question is answered. You can complete the audit."))
 

@@ -37,7 +37,8 @@ class SectionPageWidget(QWidget):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         if agency:
-            layout.addWidget(QLabel(self.tr("Answers for: <b>%1</b>").replace("%1", html.escape(agency))))
+            name = context.get("agency_labels", {}).get(agency, agency)
+            layout.addWidget(QLabel(self.tr("Answers for: <b>%1</b>").replace("%1", html.escape(name))))
         if section.description:
             description = QLabel(section.description)
             description.setWordWrap(True)

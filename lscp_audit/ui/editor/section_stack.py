@@ -22,6 +22,7 @@ class SectionStackWidget(QWidget):
 
     block_changed = Signal(object)  # QuestionBlock
     agency_chosen = Signal(str, str)  # section id, agency
+    page_created = Signal(object)  # SectionPageWidget, on its first visit
 
     def __init__(
         self, template: Template, context: dict[str, Any], answers: dict[str, Answer], parent: QWidget | None = None
@@ -69,6 +70,7 @@ class SectionStackWidget(QWidget):
             self.pages[key] = page
             self._scrolls[key] = self._wrap(page)
             self.stack.addWidget(self._scrolls[key])
+            self.page_created.emit(page)
         return self.pages[key]
 
     def _wrap(self, widget: QWidget) -> QScrollArea:
@@ -118,6 +120,10 @@ class SectionStackWidget(QWidget):
         for page in self.pages.values():
             yield from page.blocks.values()
 
-    def scroll_to(self, block: QuestionBlock) -> None:
+    def scroll_to(self, block: QWidget) -> None:
+        """Scroll the current section so that `block` (or any widget in it) is in view."""
         if self.current is not None:
-            self._scrolls[section_key(*self.current)].ensureWidgetVisible(block)
+            scroll = self._scrolls[section_key(*self.current)]
+            content = scroll.widget()
+            if content is not None and content.isAncestorOf(block):
+                scroll.ensureWidgetVisible(block, 16, 24)

@@ -1,15 +1,40 @@
-"""The SMART actions editor: a table of actions with Add and Remove buttons."""
+"""The SMART actions editor: a table of actions with Add and Remove buttons, and a list of what
+each unfinished row still needs. Finished rows are the answer; a started row that is not finished
+yet is kept as a draft (see `QuestionInput.draft`), never dropped."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.templates.model import Question
 from lscp_audit.ui.editor.questions.actions_delegate import ActionsDelegate
-from lscp_audit.ui.editor.questions.actions_model import COL_ACTION, ActionsTableModel
+from lscp_audit.ui.editor.questions.actions_model import (
+    COL_ACTION,
+    COL_DUE,
+    COL_OWNER_AGENCY,
+    COL_OWNER_ROLE,
+    COL_STATUS,
+    ActionsTableModel,
+)
 from lscp_audit.ui.editor.questions.base import QuestionInput
+
+# Widths of the short columns in characters; the Action column takes the rest and wraps.
+COLUMN_CHARS = {COL_OWNER_AGENCY: 18, COL_OWNER_ROLE: 16, COL_DUE: 12, COL_STATUS: 12}
+ACTION_MIN_CHARS = 24
 
 
 class ActionsInput(QuestionInput):
@@ -22,6 +47,10 @@ class ActionsInput(QuestionInput):
         self.model = ActionsTableModel(self)
         self.model.edited.connect(self.edited)
         self.table = self._make_table(question)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setVisible(False)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.add_button = QPushButton(self.tr("Add action"))
         self.add_button.setAccessibleName(f"{question.label}: add action")
         self.add_button.clicked.connect(self.add_action)
@@ -35,7 +64,11 @@ class ActionsInput(QuestionInput):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+        layout.addWidget(self.problems)
         layout.addLayout(buttons)
+        for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._rows_changed)
+        self._rows_changed()
 
     def _make_table(self, question: Question) -> QTableView:
         table = QTableView()
@@ -50,12 +83,38 @@ class ActionsInput(QuestionInput):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)
         table.setWordWrap(True)
-        table.setMinimumHeight(table.fontMetrics().lineSpacing() * 8)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        header = table.horizontalHeader()
+        char = table.fontMetrics().averageCharWidth()
+        header.setMinimumSectionSize(char * 8)
+        for column, chars in COLUMN_CHARS.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, char * chars)
+        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setMinimumWidth(char * (ACTION_MIN_CHARS + sum(COLUMN_CHARS.values())) // 2)
         return table
+
+    def _rows_changed(self, *_args: object) -> None:
+        """Grow the table with its rows (no inner scrolling) and list what unfinished rows need."""
+        table = self.table
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(self.model.rowCount()))
+        empty = table.fontMetrics().lineSpacing() * 2
+        scroll = table.horizontalScrollBar().sizeHint().height()
+        table.setFixedHeight(table.horizontalHeader().height() + max(rows, empty) + 2 * table.frameWidth() + scroll)
+        unfinished = self.model.unfinished_rows()
+        lines = [
+            self.tr("Action %1 is kept as a draft until you %2.").replace("%1", str(number)).replace("%2", _join(needs))
+            for number, needs in unfinished
+        ]
+        self.problems.setText("\n".join("• " + line for line in lines))
+        self.problems.setAccessibleName("\n".join(lines))
+        self.problems.setVisible(bool(lines))
 
     def add_action(self) -> None:
         row = self.model.add_action()
@@ -73,13 +132,34 @@ class ActionsInput(QuestionInput):
         self.model.set_actions(value if isinstance(value, list) else None)
 
     def value(self) -> Any:
-        rows = [row for row in self.model.actions() if row["action"].strip()]
-        return rows or None
+        """The finished actions (a started row joins them once every field is filled in)."""
+        return self.model.complete_actions() or None
+
+    def draft(self) -> Any:
+        """Every row as it stands, when any started row is unfinished."""
+        return {"rows": self.model.actions()} if self.model.unfinished_rows() else None
+
+    def load_draft(self, draft: Any) -> None:
+        if isinstance(draft, dict) and isinstance(draft.get("rows"), list):
+            self.model.set_actions([row for row in draft["rows"] if isinstance(row, dict)])
+
+    def commit_editing(self) -> None:
+        """Store the text of a cell being edited, as leaving the cell would."""
+        editor = QApplication.focusWidget()
+        while editor is not None and editor.parentWidget() is not self.table.viewport():
+            editor = editor.parentWidget()
+        if editor is not None and self.table.state() == QAbstractItemView.State.EditingState:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def set_read_only(self, read_only: bool) -> None:
         self.model.read_only = read_only
-        self.add_button.setEnabled(not read_only)
-        self.remove_button.setEnabled(not read_only)
+        self.add_button.setVisible(not read_only)
+        self.remove_button.setVisible(not read_only)
 
     def focus_widgets(self) -> list[QWidget]:
         return [self.table, self.add_button, self.remove_button]
+
+
+def _join(needs: list[str]) -> str:
+    return needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + " and " + needs[-1]

@@ -1,13 +1,15 @@
-"""Cell editors for the actions table: a date picker, a status list and an agency list."""
+"""Cell editors for the actions table: a typed date (with a calendar on Alt+Down), a status list
+and an agency list."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
 from lscp_audit.ui.editor.questions.actions_model import COL_DUE, COL_OWNER_AGENCY, COL_STATUS, HEADERS
-from lscp_audit.ui.editor.questions.date_input import UNSET, make_date_edit
+from lscp_audit.ui.widgets.date_input import DateLineEdit
+from lscp_audit.ui.widgets.date_text import parse_iso_date
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -22,8 +24,7 @@ class ActionsDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:  # noqa: N802
         column = index.column()
         if column == COL_DUE:
-            editor: QWidget = make_date_edit(HEADERS[COL_DUE])
-            editor.setParent(parent)
+            editor: QWidget = DateLineEdit(HEADERS[COL_DUE], parent=parent)
         elif column == COL_STATUS:
             status = QComboBox(parent)
             for choice in ACTION_STATUS_OPTIONS:
@@ -43,9 +44,9 @@ class ActionsDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
         raw = str(index.data(Qt.ItemDataRole.EditRole) or "")
-        if isinstance(editor, QDateEdit):
-            parsed = QDate.fromString(raw, "yyyy-MM-dd")
-            editor.setDate(parsed if parsed.isValid() else QDate.currentDate())
+        if isinstance(editor, DateLineEdit):
+            # Empty stays empty ("Not set"); text that was not a date comes back as typed.
+            editor.setText(raw) if parse_iso_date(raw) is None else editor.set_date(raw)
         elif isinstance(editor, QComboBox) and index.column() == COL_STATUS:
             editor.setCurrentIndex(max(0, editor.findData(raw or "open")))
         elif isinstance(editor, QComboBox):
@@ -54,9 +55,9 @@ class ActionsDelegate(QStyledItemDelegate):
             super().setEditorData(editor, index)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:  # noqa: N802
-        if isinstance(editor, QDateEdit):
-            chosen = editor.date()
-            model.setData(index, "" if chosen == UNSET else chosen.toString("yyyy-MM-dd"))
+        if isinstance(editor, DateLineEdit):
+            # A date is stored as ISO; anything else is kept as typed and listed as a row problem.
+            model.setData(index, editor.iso() or editor.text().strip())
         elif isinstance(editor, QComboBox) and index.column() == COL_STATUS:
             model.setData(index, editor.currentData())
         elif isinstance(editor, QComboBox):

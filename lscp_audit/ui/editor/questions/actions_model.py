@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from lscp_audit.core.templates.scales import ACTION_FIELDS, ACTION_STATUS_OPTIONS
 from lscp_audit.ui.display import format_date
+from lscp_audit.ui.widgets.date_text import parse_iso_date, read_date
 
 COL_ACTION = 0
 COL_OWNER_AGENCY = 1
@@ -21,6 +22,29 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def blank_action() -> dict[str, str]:
     return {"action": "", "owner_agency": "", "owner_role": "", "due": "", "status": "open"}
+
+
+def is_blank(row: dict[str, str]) -> bool:
+    """Nothing typed in the row yet (the status alone does not count)."""
+    return not any(row[key].strip() for key in ("action", "owner_agency", "owner_role", "due"))
+
+
+def row_problems(row: dict[str, str]) -> list[str]:
+    """What the row still needs before it is a SMART action, in plain words (empty: complete).
+    The due date is stored as ISO; anything else in it is text the user typed that is not a date."""
+    problems = []
+    if not row["action"].strip():
+        problems.append("write what will be done")
+    if not row["owner_agency"].strip():
+        problems.append("choose the agency that owns it")
+    if not row["owner_role"].strip():
+        problems.append("give the owner's role")
+    due = row["due"].strip()
+    if not due:
+        problems.append("give a due date")
+    elif parse_iso_date(due) is None:
+        problems.append("fix the due date: " + (read_date(due).error or f"“{due}” is not a date."))
+    return problems
 
 
 class ActionsTableModel(QAbstractTableModel):
@@ -40,6 +64,18 @@ class ActionsTableModel(QAbstractTableModel):
 
     def actions(self) -> list[dict[str, str]]:
         return [dict(row) for row in self._rows]
+
+    def complete_actions(self) -> list[dict[str, str]]:
+        """The rows that are finished SMART actions (the answer)."""
+        return [dict(row) for row in self._rows if not is_blank(row) and not row_problems(row)]
+
+    def unfinished_rows(self) -> list[tuple[int, list[str]]]:
+        """(row number from 1, what it needs) for every started but unfinished row."""
+        return [
+            (number, row_problems(row))
+            for number, row in enumerate(self._rows, start=1)
+            if not is_blank(row) and row_problems(row)
+        ]
 
     def add_action(self) -> int:
         row = len(self._rows)
@@ -71,12 +107,16 @@ class ActionsTableModel(QAbstractTableModel):
             return raw
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if key == "due":
+                if raw and parse_iso_date(raw) is None:
+                    return raw  # typed text that is not a date: shown as typed, listed as a problem
                 return format_date(raw) or ("Not set" if role == Qt.ItemDataRole.AccessibleTextRole else "")
             if key == "status":
                 return STATUS_LABELS.get(raw, raw)
             return raw
         if role == Qt.ItemDataRole.ToolTipRole and key == "action":
             return raw
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802

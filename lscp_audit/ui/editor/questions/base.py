@@ -44,6 +44,22 @@ class QuestionInput(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
 
+    def problem(self) -> str:
+        """What stops the input being an answer yet, in plain words ("" when nothing does),
+        e.g. text in a date field that is not a date."""
+        return ""
+
+    def draft(self) -> Any:
+        """Unfinished work that `value()` does not carry (JSON-compatible), e.g. half-written
+        action rows; None when there is none. Kept in the vault as a draft until finished."""
+        return None
+
+    def load_draft(self, draft: Any) -> None:
+        """Show unfinished work kept by `draft()` (after `load`)."""
+
+    def commit_editing(self) -> None:
+        """Take in what is being typed in an open cell editor (before a save on lock or quit)."""
+
     def describe(self, name: str, description: str) -> None:
         """Give the focusable parts an accessible name and description."""
         for child in self.focus_widgets():
