@@ -201,8 +201,13 @@ def test_a6_tampering_is_detected_and_file_not_modified(vault_file: tuple[Path, 
     assert str(path) in str(info.value)
     assert sha256(path) == before
     if where != "first":
-        report = check_file(path, RawKey(key))
-        assert any("HMAC verification failed" in p for p in report.cipher_problems)
+        try:
+            report = check_file(path, RawKey(key))
+        except VaultCorrupt as refused:  # the flipped page holds part of the schema: refused outright
+            assert str(path) in str(refused)
+        else:
+            assert any("HMAC verification failed" in p for p in report.cipher_problems)
+        assert sha256(path) == before
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00" * 100, b"not a vault at all " * 400])
