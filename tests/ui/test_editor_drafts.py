@@ -38,12 +38,14 @@ def actions_of(page: EditorPage) -> ActionsInput:
     return widget
 
 
-def when_modal(kind: type[QWidget], act: Callable[[QWidget], None], tries: int = 100) -> None:
-    widget = QApplication.activeModalWidget()
-    if isinstance(widget, kind):
+def when_modal(kind: type[QWidget], act: Callable[[QWidget], None], tries: int = 200) -> None:
+    widget, focus = QApplication.activeModalWidget(), QApplication.focusWidget()
+    if isinstance(widget, kind) and focus is not None and widget.isAncestorOf(focus):
         act(widget)
     elif tries:
         QTimer.singleShot(50, lambda: when_modal(kind, act, tries - 1))
+    elif isinstance(QApplication.activeModalWidget(), kind):
+        act(QApplication.activeModalWidget())  # let it fail (and close the dialog) rather than hang
 
 
 def test_half_written_action_is_a_draft_with_its_problems_in_plain_words(

@@ -67,12 +67,16 @@ def _fill(qtbot: QtBot, dialog: NewAuditDialog, done: list[str]) -> None:
     done.append(dialog.created_id or "")
 
 
-def when_modal(kind: type[QWidget], act: Callable[[], None], tries: int = 100) -> None:
-    """Run `act` once a modal `kind` is showing (polls, so it works whenever the dialog opens)."""
-    if isinstance(QApplication.activeModalWidget(), kind):
+def when_modal(kind: type[QWidget], act: Callable[[], None], tries: int = 200) -> None:
+    """Run `act` once a modal `kind` is showing with the keyboard focus in it (polls, so it works
+    whenever the dialog opens, however busy the machine is)."""
+    modal, focus = QApplication.activeModalWidget(), QApplication.focusWidget()
+    if isinstance(modal, kind) and focus is not None and modal.isAncestorOf(focus):
         act()
     elif tries:
         QTimer.singleShot(50, lambda: when_modal(kind, act, tries - 1))
+    elif isinstance(QApplication.activeModalWidget(), kind):
+        act()  # let it fail (and close the dialog) rather than hang
 
 
 def confirm_by_keyboard(qtbot: QtBot, log: list[str]) -> None:
