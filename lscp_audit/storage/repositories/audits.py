@@ -207,7 +207,11 @@ class AuditRepository:
         def work(session: Session) -> None:
             session.add(row)
             session.flush()
-            history.append(session, record.id, actor, "created", "null", dumps(record.template_id), now)
+            # The "created" entry records the audit-level fields the audit starts with, so `vault check`
+            # can tell a later edit made behind the history's back even before the first change.
+            baseline = {name: history.stored_field(row, name) for name in history.AUDIT_FIELDS}
+            created = dumps({"template_id": record.template_id, "baseline": baseline})
+            history.append(session, record.id, actor, "created", "null", created, now)
             for answer in record.answers:
                 self._upsert_answer(session, record.id, answer, actor, now)
 

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lscp_audit.core.history import GENESIS_HASH, ChainVerification, HistoryEntry
 from lscp_audit.storage.repositories.context import RepoContext, dumps
-from lscp_audit.storage.schema import AnswerRow, HistoryRow
+from lscp_audit.storage.schema import AnswerRow, AuditRow, HistoryRow, SettingRow
 
 VAULT_CHAIN = "_vault"
+VAULT_HEAD_SETTING = "history.vault_chain_head"  # hash of the newest vault-level entry
+# Audit-level fields whose every change is in the history; `verify` compares them with it.
+AUDIT_FIELDS = ("status", "subject", "amendment_reasons", "overrides", "title")
+_JSON_FIELDS = {"subject", "amendment_reasons", "overrides"}
+
+
+def stored_field(row: AuditRow, name: str) -> Any:
+    """The value of an audit-level field as a Python value (JSON columns parsed)."""
+    value = getattr(row, name)
+    return json.loads(value) if name in _JSON_FIELDS else value
 
 
 def entry_hash(prev_hash: str, audit_id: str, at: str, actor: str, field: str, old: str, new: str) -> str:
@@ -71,6 +82,13 @@ def append(session: Session, audit_id: str, actor: str, field: str, old: str, ne
             hash=digest,
         )
     )
+    if audit_id == VAULT_CHAIN:  # remember the head, so cutting entries off the end is detected
+        head = session.get(SettingRow, VAULT_HEAD_SETTING)
+        if head is None:
+            session.add(SettingRow(key=VAULT_HEAD_SETTING, value=json.dumps(digest), updated_at=at))
+        else:
+            head.value = json.dumps(digest)
+            head.updated_at = at
 
 
 class HistoryRepository:
@@ -115,6 +133,9 @@ class HistoryRepository:
                     problems.append(f"history entry {row.seq} has been altered")
                 last[row.audit_id] = row.hash
             problems.extend(_answers_match_history(session, audit_id))
+            problems.extend(_fields_match_history(session, audit_id))
+            if audit_id is None:
+                problems.extend(_vault_head_matches(session, last.get(VAULT_CHAIN)))
         return ChainVerification(ok=not problems, entries_checked=count, problems=tuple(problems))
 
 
@@ -136,3 +157,52 @@ def _answers_match_history(session: Session, audit_id: str | None) -> list[str]:
         if recorded.get((row.audit_id, answer_field(row.question_id, row.agency))) != answer_json(row):
             problems.append(f"an answer of audit {row.audit_id} does not match its change history")
     return problems
+
+
+def _fields_match_history(session: Session, audit_id: str | None) -> list[str]:
+    """Each audit's status, subject, title, amendment reasons and overrides must equal the newest
+    history value for that field, or the value its "created" entry started with."""
+    query = (
+        sa.select(HistoryRow.audit_id, HistoryRow.field, HistoryRow.new_value)
+        .where(HistoryRow.field.in_(("created", *AUDIT_FIELDS)))
+        .order_by(HistoryRow.seq)
+    )
+    audits = sa.select(AuditRow)
+    if audit_id is not None:
+        query = query.where(HistoryRow.audit_id == audit_id)
+        audits = audits.where(AuditRow.id == audit_id)
+    recorded: dict[tuple[str, str], Any] = {}
+    for owner, field, new_value in session.execute(query):
+        try:
+            value = json.loads(new_value)
+        except ValueError:
+            value = None
+        if field == "created":
+            baseline = value.get("baseline") if isinstance(value, dict) else None
+            for name in AUDIT_FIELDS:  # vaults made before baselines were recorded have none
+                if isinstance(baseline, dict) and name in baseline:
+                    recorded[(owner, name)] = baseline[name]
+                else:
+                    recorded.pop((owner, name), None)
+        else:
+            recorded[(owner, field)] = value
+    problems = []
+    for row in session.scalars(audits):
+        changed = [
+            name
+            for name in AUDIT_FIELDS
+            if (row.id, name) in recorded and recorded[(row.id, name)] != stored_field(row, name)
+        ]
+        if changed:
+            fields = ", ".join(name.replace("_", " ") for name in changed)
+            problems.append(f"the {fields} of audit {row.id} does not match its change history")
+    return problems
+
+
+def _vault_head_matches(session: Session, newest: str | None) -> list[str]:
+    head = session.get(SettingRow, VAULT_HEAD_SETTING)
+    if head is None:
+        return []  # a vault from before the head was kept: nothing to compare yet
+    if newest != json.loads(head.value):
+        return ["vault-level history entries (such as records of purged audits) have been removed"]
+    return []
