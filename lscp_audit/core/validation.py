@@ -10,14 +10,13 @@ whether an answer is required is `core.visibility`'s job.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from lscp_audit.core.expressions import Env, is_empty
+from lscp_audit.core.expressions import Env, is_empty, safe_regex
 from lscp_audit.core.expressions.functions import parse_date
 from lscp_audit.core.templates.logic import TemplateLogic
 from lscp_audit.core.templates.model import CHOICE_TYPES, Question, QuestionType, Template
@@ -177,7 +176,12 @@ def validate_subject(template: Template, subject: Mapping[str, Any]) -> dict[str
         else:
             as_question = Question(field.id, field.type, field.label, options=field.options)
             found = validate_value(as_question, value)
-            if not found and field.pattern and isinstance(value, str) and not re.fullmatch(field.pattern, value):
+            if (
+                not found
+                and field.pattern
+                and isinstance(value, str)
+                and not safe_regex.fullmatch(field.pattern, value)
+            ):
                 found = [field.pattern_message or f"must match the pattern {field.pattern}"]
         if found:
             problems[field.id] = found

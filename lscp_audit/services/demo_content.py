@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from lscp_audit.core.expressions import safe_regex
 from lscp_audit.core.templates.model import Question, QuestionType, SubjectField, Template
 
 PERIOD_START = date(2025, 4, 1)
@@ -215,4 +216,4 @@ def reference_for(template: Template, spec: SubjectField, number: int) -> str:
     )
     if not spec.pattern:
         return forms[0]
-    return next((f for f in forms if re.fullmatch(spec.pattern, f)), forms[0])
+    return next((f for f in forms if safe_regex.fullmatch(spec.pattern, f)), forms[0])

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from lscp_audit.core.expressions import safe_regex
 from lscp_audit.core.templates.model import QuestionType, SubjectField, Template
 from lscp_audit.services.audit_types import AnswerRejected, FieldProblem, SubjectCheck
 
@@ -88,7 +89,7 @@ def _check_field(spec: SubjectField, value: Any) -> str | None:
 def _check_text(spec: SubjectField, value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be text"
-    if spec.pattern and not re.fullmatch(spec.pattern, value.strip()):
+    if spec.pattern and not safe_regex.fullmatch(spec.pattern, value.strip()):
         return spec.pattern_message or f"does not have the expected format ({spec.pattern})"
     return None
 

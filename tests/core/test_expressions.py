@@ -134,7 +134,7 @@ def test_self_reference_in_constraints() -> None:
         ("frob(1) = 1", "calls unknown function 'frob'"),
         ("selected(${agencies})", "calls selected() with 1 argument; it needs 2 arguments"),
         ("count-selected(${n}) > 1", "calls count-selected() with 'n' (number) as argument 1; it needs list"),
-        ("regex(${t}, '[')", "calls regex() with an invalid pattern '['"),
+        ("regex(${t}, '[')", "calls regex() with an invalid pattern '[' (missing ]: [)"),
         ("if(${n} > 1, 'a', 2) = 'a'", "calls if() with values of different types (number, text)"),
         ("date('31/01/2026') < today()", "calls date() with '31/01/2026', which is not a date in the form YYYY-MM-DD"),
         (". > 1", "uses '.', which only a constraint or warning can use"),

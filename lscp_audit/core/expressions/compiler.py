@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from lscp_audit.core.expressions import safe_regex
 from lscp_audit.core.expressions.errors import ExpressionError
 from lscp_audit.core.expressions.functions import FUNCTIONS, compiled_regex, is_empty, parse_date
 from lscp_audit.core.expressions.nodes import Binary, Call, Literal, Negate, Node, Ref, SelfRef
@@ -228,7 +229,8 @@ class _Compiler:
             self.check_option(node.args[0], node.args[1])
         pattern = node.args[1] if node.name == "regex" and len(node.args) == 2 else None
         if isinstance(pattern, Literal) and isinstance(pattern.value, str) and compiled_regex(pattern.value) is None:
-            raise ExpressionError(f"calls regex() with an invalid pattern '{pattern.value}'")
+            problem = safe_regex.pattern_problem(pattern.value)
+            raise ExpressionError(f"calls regex() with an invalid pattern '{pattern.value[:80]}' ({problem})")
         arg = node.args[0] if node.name == "date" and node.args else None
         if isinstance(arg, Literal) and parse_date(arg.value) is None:
             raise ExpressionError(f"calls date() with '{arg.value}', which is not a date in the form YYYY-MM-DD")

@@ -6,13 +6,12 @@ and it never raises, so an audit with missing answers can always be evaluated.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
+from lscp_audit.core.expressions import safe_regex
 from lscp_audit.core.expressions.types import ExprType
 
 T = ExprType
@@ -61,19 +60,15 @@ def _starts_with(text: Any, part: Any) -> bool:
     return isinstance(text, str) and isinstance(part, str) and text.startswith(part)
 
 
-@lru_cache(maxsize=256)
-def compiled_regex(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
+def compiled_regex(pattern: str) -> Any | None:
+    """The bounded (RE2) compiled pattern, None when invalid or unsafe (see `safe_regex`)."""
+    return safe_regex.compiled(pattern)
 
 
 def _regex(text: Any, pattern: Any) -> bool:
     if not isinstance(text, str) or not isinstance(pattern, str):
         return False
-    compiled = compiled_regex(pattern)
-    return compiled is not None and compiled.search(text) is not None
+    return safe_regex.search(pattern, text)
 
 
 def parse_date(value: Any) -> date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lscp_audit.core.expressions import safe_regex
 from lscp_audit.core.templates.model import (
     FORMAT_VERSION,
     OPTION_TYPES,
@@ -263,10 +264,9 @@ def _subject_fields(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Su
 
 
 def _check_pattern(block: Block, pattern: str) -> None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        block.error("pattern", f"pattern is not a valid regular expression ({exc})")
+    problem = safe_regex.pattern_problem(pattern)
+    if problem is not None:
+        block.error("pattern", f"pattern cannot be used: {problem}")
 
 
 def _sections(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Section]:
