@@ -2,7 +2,9 @@
 
 The rule is to log identifiers and outcomes, never content: no answer text, case references,
 passphrases or keys. `RedactingFilter` is a safety net for the one kind of secret that can be
-recognised mechanically (long hex strings such as raw keys); it does not replace the rule.
+recognised mechanically: raw keys and derived keys (48 or more hex digits; a vault key is 64). It
+leaves audit ids (32 hex digits, a random UUID) alone, so a log line can be traced to its audit;
+ids say nothing about a child or a case. It does not replace the rule.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from lscp_audit import paths
 
 LOG_FILE_NAME = "lscp-audit.log"
-_HEX_SECRET = re.compile(r"(?i)\b(?:x')?[0-9a-f]{32,}'?\b")
+_HEX_SECRET = re.compile(r"(?i)(?:x')?(?<![0-9a-f])[0-9a-f]{48,}(?![0-9a-f])'?")
 
 
 class RedactingFilter(logging.Filter):

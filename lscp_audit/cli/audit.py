@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from lscp_audit.cli.audit_format import (
@@ -213,15 +213,64 @@ def run_history(args: argparse.Namespace) -> int:
 # -- helpers -------------------------------------------------------------------------------------
 
 
+MAX_JSON_BYTES = 20 << 20  # far above any real answers file
+MAX_JSON_DEPTH = 64  # answers JSON is at most a few levels deep
+
+
 def _read_json(name: str) -> Any:
+    """Answers JSON from a file or stdin; every problem is a `ValidationError` naming it."""
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        else:
+            with open(name, "rb") as handle:
+                raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError as exc:
         raise ValidationError([f"{name}: cannot be read ({exc.strerror or exc})"]) from None
+    return parse_json_document(name, raw)
+
+
+def parse_json_document(name: str, raw: bytes) -> Any:
+    if len(raw) > MAX_JSON_BYTES:
+        raise ValidationError([f"{name}: larger than {MAX_JSON_BYTES >> 20} MB; not an answers file"])
     try:
-        return json.loads(text)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError([f"{name}: not UTF-8 text (invalid byte at position {exc.start})"]) from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError([f"{name}:{exc.lineno}: not valid JSON ({exc.msg})"]) from None
+    except RecursionError:
+        raise ValidationError([f"{name}: nested too deeply to be an answers file"]) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise ValidationError([f"{name}: not usable JSON ({str(exc)[:120]})"]) from None
+    _check_values(name, data)
+    return data
+
+
+def _check_values(name: str, data: Any) -> None:
+    """Refuse what JSON allows but an answer cannot hold: deep nesting, lone surrogates
+    (not encodable as UTF-8), and numbers that are not finite or far too long."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError([f"{name}: nested too deeply to be an answers file"])
+        if isinstance(value, dict):
+            stack.extend((k, depth + 1) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValidationError([f"{name}: contains text that is not valid Unicode (a lone surrogate)"]) from None
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError([f"{name}: contains a number that is not finite (NaN or Infinity)"])
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**18:
+            raise ValidationError([f"{name}: contains a number too large to be an answer"])
 
 
 def _summary_json(summary: Any) -> dict[str, Any]:

@@ -31,6 +31,11 @@ def register(subparsers: Any) -> None:
         help=f"where to create the demo vault (default: {paths.data_dir() / DEMO_FILE}); must not exist",
     )
     parser.add_argument("--no-sign", action="store_true", help="do not sign and export the demo reports")
+    parser.add_argument(
+        "--no-keychain",
+        action="store_true",
+        help="accepted for symmetry with the vault commands: the demo vault never uses the system keychain",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     parser.set_defaults(handler=run_demo)
 

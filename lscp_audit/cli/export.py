@@ -8,7 +8,6 @@ With --encrypt the PDF is protected with AES-256 under a password that is prompt
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -49,13 +48,9 @@ def register(subparsers: Any) -> None:
 
 
 def _password() -> str:
-    value = os.environ.get(PASSWORD_ENV)
-    if value is None:
-        import getpass
+    from lscp_audit.cli.vault_args import prompt_password
 
-        value = getpass.getpass("Password for the PDF: ")
-        if getpass.getpass("Repeat the password: ") != value:
-            raise LscpAuditError("the passwords do not match")
+    value = prompt_password("Password for the PDF: ", PASSWORD_ENV, confirm=True)
     if len(value) < MIN_PASSWORD:
         raise LscpAuditError(f"the PDF password must have at least {MIN_PASSWORD} characters")
     return value

@@ -15,6 +15,11 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("gui", help="open the desktop app (the default)")
     parser.add_argument("--vault", help="vault file to open")
     parser.add_argument(
+        "--no-keychain",
+        action="store_true",
+        help="do not use the system keychain in this session; unlock with the passphrase",
+    )
+    parser.add_argument(
         "--quit-after",
         type=float,
         metavar="SECONDS",
@@ -40,6 +45,10 @@ def run_gui(args: argparse.Namespace) -> int:
     problem = display_problem()
     if problem:
         raise DisplayUnavailable(problem)
+    if getattr(args, "no_keychain", False):
+        from lscp_audit.services.vault_service import switch_keychain_off
+
+        switch_keychain_off()
     try:
         # Imported by name so the CLI path never loads PySide6 (checked by import-linter).
         app_module = importlib.import_module("lscp_audit.ui.app")

@@ -13,7 +13,6 @@ LSCP_AUDIT_CA_PASSWORD for the root) for unattended use; they are never stored.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +66,9 @@ def register(subparsers: Any) -> None:
 
 
 def _password(env: str, prompt: str, confirm: bool = False) -> bytes:
-    value = os.environ.get(env)
-    if value is None:
-        import getpass
+    from lscp_audit.cli.vault_args import prompt_password
 
-        value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat the password: ") != value:
-            raise LscpAuditError("the passwords do not match")
-    return value.encode("utf-8")
+    return prompt_password(prompt, env, confirm=confirm).encode("utf-8")
 
 
 def _read(path: str) -> bytes:

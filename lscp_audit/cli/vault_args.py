@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lscp_audit import paths
-from lscp_audit.core.errors import WrongPassphrase
+from lscp_audit.core.errors import LscpAuditError, WrongPassphrase
 
 PASSPHRASE_ENV = "LSCP_AUDIT_PASSPHRASE"
 # Tests may set a cheaper `KdfPolicy` here; None means the production policy (and its floor).
@@ -78,6 +78,19 @@ def read_secret(prompt: str, env: str = PASSPHRASE_ENV, *, confirm: bool = False
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Repeat to confirm: ") != first:
         raise WrongPassphrase("The two entries did not match.")
+    return first
+
+
+def prompt_password(prompt: str, env: str, *, confirm: bool = False) -> str:
+    """A password from `env`, or typed at a terminal; a clear error (never EOFError) without one."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise LscpAuditError(f"a password is needed: set {env} or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat the password: ") != first:
+        raise LscpAuditError("the passwords do not match")
     return first
 
 

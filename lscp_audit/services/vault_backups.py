@@ -50,6 +50,8 @@ class VaultBackupsMixin:
 
         def _current_key(self) -> RawKey: ...
 
+        def _record_file_salt(self) -> None: ...
+
     # --- backups ----------------------------------------------------------------------------
     @property
     def backup_count(self) -> int:
@@ -155,6 +157,7 @@ class VaultBackupsMixin:
         if restored is not None and restored.keychain_backend is not None:
             restored = self.routes.store_in_keychain(restored, key)
         self._keyfile = restored
+        self._record_file_salt()
         log.info("vault restored from a backup")
         return moved
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from lscp_audit.core.errors import KeychainUnavailable, VaultCorrupt, VaultError, WrongPassphrase
+from lscp_audit.core.errors import KeychainUnavailable, VaultError, WrongPassphrase
 from lscp_audit.storage.engine import RawKey
 from lscp_audit.storage.keyfile import KdfPolicy, KeyFile, keyfile_path, load_keyfile, save_keyfile
 from lscp_audit.storage.keystore import KeychainStatus, KeyStore
@@ -86,10 +86,7 @@ class KeyRoutes:
         try:
             return load_keyfile(self.keyfile_path)
         except FileNotFoundError:
-            raise VaultCorrupt(
-                f"The key file {self.keyfile_path} is missing, so a passphrase or recovery key cannot be used. "
-                "Restore it from a backup folder, or unlock with the system keychain."
-            ) from None
+            raise VaultError(missing_keyfile_text(self.path)) from None
 
     def keychain_status(self) -> KeychainStatus:
         if not self.use_keychain:
@@ -178,6 +175,23 @@ class KeyRoutes:
     def describe(self, route: KeyRoute) -> str:
         note = f" {self.keychain_note}" if self.keychain_note and route is not KeyRoute.KEYCHAIN else ""
         return ROUTE_TEXT[route] + note
+
+
+def missing_keyfile_text(vault_path: Path) -> str:
+    """Say plainly that a vault is two files, and where a copy of the missing one may be."""
+    from lscp_audit.storage.backups import list_backups
+
+    keys = keyfile_path(vault_path)
+    text = (
+        f"The key file {keys.name} is missing from {keys.parent}. A vault is two files that always travel "
+        f"together, {vault_path.name} and {keys.name}: copying, moving, e-mailing or syncing only the vault "
+        "file leaves its keys behind, and without them the passphrase and recovery key cannot be used. "
+        "Nothing has been changed. Copy the key file from where this vault file came from"
+    )
+    copies = [b.keyfile for b in list_backups(vault_path) if b.keyfile.exists()]
+    if copies:
+        text += f", or use the copy beside the newest backup ({copies[0]}) if no key rotation or restore happened since"
+    return text + "."
 
 
 def require_vault_id(keyfile: KeyFile | None) -> str:

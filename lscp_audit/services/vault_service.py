@@ -39,7 +39,7 @@ from lscp_audit.services.vault_backups import VaultBackupsMixin
 from lscp_audit.services.vault_keys import Candidates, KeyRoute, KeyRoutes, Secret
 from lscp_audit.storage import backups as bk
 from lscp_audit.storage import rotation
-from lscp_audit.storage.engine import IntegrityReport, RawKey
+from lscp_audit.storage.engine import IntegrityReport, RawKey, file_header
 from lscp_audit.storage.keyfile import (
     PRODUCTION_POLICY,
     KdfPolicy,
@@ -59,6 +59,19 @@ log = logging.getLogger(__name__)
 # Unlocking one of them again needs the passphrase or recovery key: the keychain would otherwise
 # undo every lock with one click. A new process (a restart of the app) starts with none.
 _LOCKED_IN_SESSION: set[str] = set()
+_KEYCHAIN_SWITCHED_OFF = False  # `lscp-audit gui --no-keychain` for the whole app
+
+
+def switch_keychain_off() -> None:
+    """Make every `VaultService` of this process that is not told otherwise ignore the keychain."""
+    global _KEYCHAIN_SWITCHED_OFF
+    _KEYCHAIN_SWITCHED_OFF = True
+
+
+def keychain_allowed() -> bool:
+    return not _KEYCHAIN_SWITCHED_OFF
+
+
 RELOCK_TEXT = "The vault was locked. Enter your passphrase to unlock it again; the keychain is not used after a lock."
 
 
@@ -103,7 +116,7 @@ class VaultService(VaultBackupsMixin):
         path: Path | None = None,
         *,
         keystore: KeyStore | None = None,
-        use_keychain: bool = True,
+        use_keychain: bool | None = None,
         kdf_policy: KdfPolicy = PRODUCTION_POLICY,
         actor: str = "",
         relock_needs_secret: bool = True,
@@ -113,7 +126,8 @@ class VaultService(VaultBackupsMixin):
         # The resolved path: a symlink to a vault is that vault, for the single-instance lock, the
         # key file, the backups folder and every temporary file beside it.
         self.path = _resolved(Path(path) if path is not None else paths.default_vault_path())
-        self.routes = KeyRoutes(self.path, keystore or KeyStore(), use_keychain, kdf_policy)
+        keychain = keychain_allowed() if use_keychain is None else use_keychain
+        self.routes = KeyRoutes(self.path, keystore or KeyStore(), keychain, kdf_policy)
         self.actor = actor
         self.relock_needs_secret = relock_needs_secret
         self._vault: Vault | None = None
@@ -192,6 +206,7 @@ class VaultService(VaultBackupsMixin):
             self.routes.keychain_note = "The system keychain is not used; you will type your passphrase to unlock."
         key.wipe()
         self._keyfile = keyfile
+        self._record_file_salt()
         self.route = KeyRoute.PASSPHRASE
         self.route_message = self.routes.keychain_note
         log.info("vault created (keychain used: %s)", keyfile.keychain_backend is not None)
@@ -274,7 +289,7 @@ class VaultService(VaultBackupsMixin):
     def _try_load_keyfile(self, required: bool) -> KeyFile | None:
         try:
             return self.routes.load_keyfile()
-        except VaultCorrupt:
+        except VaultError:  # missing or damaged: the keychain route can still open the vault
             if required:
                 raise
             return None
@@ -285,6 +300,13 @@ class VaultService(VaultBackupsMixin):
             if route is KeyRoute.KEYCHAIN:
                 raise WrongPassphrase(
                     "The key in the system keychain does not open this vault. Unlock with your passphrase."
+                )
+            if keyfile is not None and keyfile.extra.get("file_salt") not in (None, self._file_salt()):
+                raise VaultError(
+                    f"The key file {self.routes.keyfile_path.name} belongs to another vault, or to an older or "
+                    f"newer copy of this one, so it cannot open {self.path}. Nothing has been changed and the "
+                    "vault is probably fine: put back the key file that was copied together with this vault "
+                    "file (the two always travel together; a copy of the key file is kept with each backup)."
                 )
             raise VaultCorrupt(
                 f"{self.path} does not open with its own key: it is damaged, truncated or not an LSCP Audit "
@@ -308,7 +330,25 @@ class VaultService(VaultBackupsMixin):
         self._keyfile = keyfile
         self.route = route
         self.route_message = self.routes.describe(route)
+        self._record_file_salt()
         self._auto_backup(working)
+
+    def _file_salt(self) -> str:
+        """The vault file's SQLCipher salt (its first 16 bytes, not secret), which ties the key file
+        to this file: it changes only when a rotation or restore puts a new file in place."""
+        try:
+            return file_header(self.path).hex()
+        except OSError:
+            return ""
+
+    def _record_file_salt(self) -> None:
+        salt = self._file_salt()
+        if self._keyfile is None or not salt or self._keyfile.extra.get("file_salt") == salt:
+            return
+        try:
+            self._update_keyfile(lambda kf: replace(kf, extra={**kf.extra, "file_salt": salt}))
+        except (VaultError, OSError) as exc:  # only a better message later depends on it
+            log.info("could not record the vault file's salt: %s", type(exc).__name__)
 
     def _keychain_opt_in(self, keyfile: KeyFile) -> bool:
         return bool(self._vault and self._vault.settings.get("vault.use_keychain", False)) and self.routes.use_keychain
@@ -436,6 +476,7 @@ class VaultService(VaultBackupsMixin):
             updated = self.routes.store_in_keychain(updated, new_key)
         new_key.wipe()
         self._keyfile = updated
+        self._record_file_salt()
         reopened.history.record_vault_event(self.actor or "system", "key_rotated")
         log.info("vault data key rotated")
 

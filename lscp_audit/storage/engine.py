@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import SingletonThreadPool
 
-from lscp_audit.core.errors import VaultCorrupt, VaultError, WrongPassphrase
+from lscp_audit.core.errors import DiskFull, VaultCorrupt, VaultError, WrongPassphrase
 
 RAW_KEY_BYTES = 32
 BUSY_TIMEOUT_MS = 5000
@@ -211,6 +211,17 @@ def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_secu
 def classify_open_error(exc: BaseException, path: Path) -> VaultError:
     """Turn a DBAPI error from opening/reading the vault into a typed, user-facing error."""
     text = str(getattr(exc, "orig", exc)).lower()
+    if "disk is full" in text or "disk i/o error" in text or "database or disk is full" in text:
+        return DiskFull(
+            f"{path} could not be opened because the disk is full or cannot be written (opening a vault "
+            "needs a little free space for its journal). Free some space and try again; the vault has not "
+            "been changed and is not damaged."
+        )
+    if "unable to open database file" in text:
+        return VaultError(
+            f"{path} could not be opened: its folder cannot be written (permissions, a read-only or full "
+            "disk). The vault has not been changed."
+        )
     if "file is not a database" in text:
         return WrongPassphrase(
             f"The key does not open {path}: the passphrase or key is wrong, or the file is not a vault."

@@ -47,10 +47,19 @@ class KdfCost:
     def meets(self, floor: KdfCost) -> bool:
         return self.memory_kib >= floor.memory_kib and self.time_cost >= floor.time_cost and self.parallelism >= 1
 
+    def within(self, ceiling: KdfCost) -> bool:
+        return (
+            self.memory_kib <= ceiling.memory_kib
+            and self.time_cost <= ceiling.time_cost
+            and self.parallelism <= ceiling.parallelism
+        )
+
 
 PRODUCTION_COST = KdfCost(memory_kib=64 * 1024, time_cost=3, parallelism=4)  # Bitwarden default
 FLOOR_COST = KdfCost(memory_kib=19 * 1024, time_cost=2, parallelism=1)  # OWASP minimum
 TEST_COST = KdfCost(memory_kib=64, time_cost=1, parallelism=1)  # tests only, with TEST_POLICY
+# Bitwarden's upper limits: anything above would make every unlock hang or run out of memory.
+CEILING_COST = KdfCost(memory_kib=1024 * 1024, time_cost=10, parallelism=16)
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,13 @@ class KdfPolicy:
 
     cost: KdfCost = PRODUCTION_COST
     floor: KdfCost = FLOOR_COST
+    ceiling: KdfCost = CEILING_COST
 
     def __post_init__(self) -> None:
         if not self.cost.meets(self.floor):
             raise ValueError("the KDF cost is below the floor")
+        if not self.cost.within(self.ceiling):
+            raise ValueError("the KDF cost is above the ceiling")
 
 
 PRODUCTION_POLICY = KdfPolicy()
@@ -137,9 +149,15 @@ class Wrap:
         if kdf is not None:
             if kdf.get("algorithm") != "argon2id":
                 raise ValueError("unknown KDF")
-            cost = KdfCost(int(kdf["memory_kib"]), int(kdf["time_cost"]), int(kdf["parallelism"]))
+            numbers = [kdf["memory_kib"], kdf["time_cost"], kdf["parallelism"]]
+            if not all(type(n) is int for n in numbers):
+                raise ValueError("KDF parameters must be whole numbers")
+            cost = KdfCost(*numbers)
             salt = _unb64(kdf["salt"])
-        return cls(nonce=_unb64(data["nonce"]), ciphertext=_unb64(data["ciphertext"]), salt=salt, cost=cost)
+        nonce, ciphertext = _unb64(data["nonce"]), _unb64(data["ciphertext"])
+        if len(nonce) != 12 or not 16 < len(ciphertext) <= 1024:
+            raise ValueError("a wrapped key has the wrong size")
+        return cls(nonce=nonce, ciphertext=ciphertext, salt=salt, cost=cost)
 
 
 def _aad(vault_id: str, purpose: str, wrap_cost: KdfCost | None, salt: bytes) -> bytes:
@@ -195,6 +213,13 @@ class KeyFile:
             raise VaultCorrupt(
                 "The vault's key file asks for key-derivation settings below the safe minimum; it may have "
                 "been tampered with (downgrade refused)."
+            )
+        if not wrap.cost.within(policy.ceiling) or len(wrap.salt) > 64:
+            raise VaultCorrupt(
+                "The vault's key file asks for key-derivation settings far above what LSCP Audit ever uses "
+                f"(at most {policy.ceiling.memory_kib // 1024} MiB, {policy.ceiling.time_cost} passes, "
+                f"{policy.ceiling.parallelism} lanes); unlocking would hang or run out of memory, so it was "
+                "refused. The key file has been edited or damaged: use the copy beside a backup."
             )
         kek = derive(secret, wrap.salt, wrap.cost)
         master = _open(kek, wrap, _aad(self.vault_id, purpose, wrap.cost, wrap.salt))
@@ -264,7 +289,7 @@ class KeyFile:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KeyFile:
-        if data.get("format") != FORMAT or int(data.get("version", 0)) != FORMAT_VERSION:
+        if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
             raise ValueError("not a key file of this version")
         pending = data.get("pending_data_key")
         return cls(
@@ -274,9 +299,15 @@ class KeyFile:
             recovery_wrap=Wrap.from_json(data["recovery"]),
             data_key_wrap=Wrap.from_json(data["data_key"]),
             pending_data_key_wrap=Wrap.from_json(pending) if pending else None,
-            keychain_backend=data.get("keychain_backend"),
+            keychain_backend=_optional_text(data.get("keychain_backend")),
             extra=dict(data.get("extra") or {}),
         )
+
+
+def _optional_text(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("expected text")
+    return value
 
 
 def new_keyfile(
@@ -303,14 +334,25 @@ def keyfile_path(vault_path: Path) -> Path:
     return vault_path.with_name(vault_path.name + ".keys.json")
 
 
+MAX_KEYFILE_BYTES = 1 << 20  # a real key file is about 2 KB
+
+
 def load_keyfile(path: Path) -> KeyFile:
+    """Parse the key file; `VaultCorrupt` (never a traceback) for anything that is not one."""
+    damaged = f"The key file {path} is damaged or not an LSCP Audit key file."
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_KEYFILE_BYTES:
+            raise VaultCorrupt(damaged + " (It is far too large.)")
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
         return KeyFile.from_json(data)
     except FileNotFoundError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
-        raise VaultCorrupt(f"The key file {path} is damaged or not an LSCP Audit key file.") from exc
+    except IsADirectoryError:
+        raise VaultCorrupt(f"{path} is a folder, not a key file.") from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
+        raise VaultCorrupt(damaged) from exc
 
 
 def save_keyfile(path: Path, keyfile: KeyFile) -> None:

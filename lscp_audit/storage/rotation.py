@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lscp_audit.atomic_files import fsync_dir
-from lscp_audit.core.errors import VaultError
+from lscp_audit.core.errors import VaultError, WrongPassphrase
 from lscp_audit.storage.backups import check_file
 from lscp_audit.storage.engine import RawKey
 from lscp_audit.storage.keyfile import KeyFile, keyfile_path, save_keyfile
@@ -32,10 +32,12 @@ def rotating_path(vault_path: Path) -> Path:
 
 
 def key_opens(path: Path, key: RawKey) -> bool:
+    """True if `key` opens the file, False if it is the wrong key; other failures (a full disk,
+    an unreadable file) are raised, so they are never mistaken for a wrong key or damage."""
     try:
         check_file_opens(path, key)
         return True
-    except VaultError:
+    except WrongPassphrase:
         return False
 
 
@@ -82,7 +84,15 @@ def rotate_data_key(
         tmp.unlink()
     lock = vault.file_lock
     vault.writer.flush()
-    vault.export_to(tmp, new_key)
+    try:
+        vault.export_to(tmp, new_key)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        try:  # the old key stays current; forget the pending one now rather than at next unlock
+            save_keyfile(keyfile_path(path), keyfile.drop_pending())
+        except OSError:
+            pass  # the next unlock rolls the rotation back
+        raise
     if not check_file(tmp, new_key).ok:
         tmp.unlink()
         raise VaultError("The re-encrypted copy failed its integrity check; the key was not changed.")

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from lscp_audit.core.errors import NotFound, VaultCorrupt, VaultError, WrongPassphrase
+from lscp_audit.core.errors import DiskFull, NotFound, VaultCorrupt, VaultError, WrongPassphrase
 from lscp_audit.storage import engine as eng
 from lscp_audit.storage import migrations
 from lscp_audit.storage.engine import IntegrityReport, RawKey
@@ -232,9 +232,27 @@ class Vault:
     def export_to(self, dest: Path, key: RawKey | None = None) -> None:
         """Write a complete encrypted copy (including WAL content) under `key` (default: own key)."""
         self.writer.flush()
-        eng.export_encrypted(self.engine, dest, key or self._key)
+        try:
+            eng.export_encrypted(self.engine, dest, key or self._key)
+        except Exception as exc:
+            dest.unlink(missing_ok=True)  # never leave a partial copy behind
+            raise _copy_error(exc, dest) from None
 
     def table_counts(self) -> dict[str, int]:
         names = ("audits", "answers", "history", "identities", "trusted_certificates", "settings", "imported_returns")
         with self.engine.connect() as conn:
             return {n: int(conn.execute(sa.text(f"SELECT count(*) FROM {n}")).scalar_one()) for n in names}
+
+
+def _copy_error(exc: Exception, dest: Path) -> BaseException:
+    """A failed export as a typed error: `DiskFull` for a full disk, `VaultError` otherwise."""
+    from lscp_audit.storage.writer import translate_write_error
+
+    if isinstance(exc, VaultError):
+        return exc
+    translated = translate_write_error(exc)
+    if isinstance(translated, DiskFull):
+        return DiskFull(f"The copy {dest.name} could not be written: the disk is full. Nothing was changed.")
+    if isinstance(exc, OSError) or type(exc).__module__.startswith("sqlcipher3"):
+        return VaultError(f"The copy {dest.name} could not be written ({str(exc)[:120]}). Nothing was changed.")
+    return exc

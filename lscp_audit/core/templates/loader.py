@@ -35,6 +35,15 @@ def check_template_text(
         tree = parse_yaml(text, file_name)
     except TemplateError as exc:
         return None, [Problem(file_name, exc.line, exc.detail)]
+    try:
+        return _check_tree(tree, text, file_name, problems, run_tests)
+    except RecursionError:  # a deeply nested value somewhere the builder walks recursively
+        return None, [Problem(file_name, None, "is nested too deeply to be a template")]
+
+
+def _check_tree(
+    tree: object, text: str, file_name: str, problems: Problems, run_tests: bool
+) -> tuple[Template | None, list[Problem]]:
     template = build_template(tree, file_name, text, problems)
     if template is None or problems:
         return None, problems.items

@@ -116,6 +116,8 @@ def parse_yaml(text: str, file_name: str) -> Any:
     """Parse `text`; TemplateError(file, line, 'is not valid YAML: ...') when it cannot."""
     try:
         return yaml.load(text, Loader=_LOADERS[0])  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise TemplateError(file_name, None, "is nested too deeply to be a template") from None
     except yaml.YAMLError as first:
         error: yaml.YAMLError = first
     if _LOADERS[0] is not _TemplateLoader:
@@ -123,6 +125,8 @@ def parse_yaml(text: str, file_name: str) -> Any:
             yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 - same loader, Python scanner
         except yaml.YAMLError as again:
             error = again
+        except RecursionError:
+            pass
     raise _template_error(error, file_name) from None
 
 
