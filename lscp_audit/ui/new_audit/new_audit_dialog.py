@@ -1,5 +1,10 @@
 """New audit: choose a template (title, description, version), then the subject fields with
-live checks (case reference format; a warning when it looks like a person's name)."""
+checks (case reference format; a warning when it looks like a person's name).
+
+Messages appear for a field once the auditor leaves it, and for all fields after the first
+attempt to create the audit. The auditor's name, role and agency come filled in from the
+user's settings. Tab goes through the form in reading order and reaches Create audit and
+Cancel last; Esc asks before throwing away anything typed."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +36,7 @@ from lscp_audit.core.templates.model import Template
 from lscp_audit.services.audit_types import AnswerRejected, SubjectCheck
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.new_audit.subject_form import SubjectFormWidget
+from lscp_audit.ui.screen_fit import fit_to_screen
 from lscp_audit.ui.timers import single_shot_timer
 
 ChoiceRole = Qt.ItemDataRole.UserRole + 1
@@ -52,6 +59,7 @@ class NewAuditDialog(QDialog):
         self.template_lookup = template_lookup
         self.auditor = auditor or Auditor()
         self.created_id: str | None = None
+        self.submitted = False
         self.form: SubjectFormWidget | None = None
         self._check: SubjectCheck | None = None
         self._timer = single_shot_timer(self, CHECK_DELAY_MS)
@@ -59,7 +67,7 @@ class NewAuditDialog(QDialog):
         self._build()
         self._fill_templates()
         self.templates.setFocus()
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
 
     def _build(self) -> None:
         self.templates = QListWidget()
@@ -81,9 +89,11 @@ class NewAuditDialog(QDialog):
         )
         self.fields = QScrollArea()
         self.fields.setWidgetResizable(True)
+        self.fields.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its inputs take focus, not the frame
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("&Create audit"))
+        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText(self.tr("&Create audit"))
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.create_audit)
         self.buttons.rejected.connect(self.reject)
         left = QWidget()
@@ -102,6 +112,8 @@ class NewAuditDialog(QDialog):
         about_scroll.setMaximumHeight(self.fontMetrics().lineSpacing() * 9)
         about_scroll.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         about_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        about_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.about.setAccessibleName(self.tr("About the template"))
         right_layout.addWidget(about_scroll)
         title_row = QFormLayout()
         title_row.addRow(self.tr("T&itle (optional):"), self.title_edit)
@@ -163,8 +175,35 @@ class NewAuditDialog(QDialog):
             return
         self.form = SubjectFormWidget(template)
         self.form.changed.connect(self._timer.start)
+        self.form.left_field.connect(lambda _key: self.run_check())
         self.fields.setWidget(self.form)
         self._check = None
+        if self.submitted:
+            self.form.reveal_all()
+        self._order_focus()
+
+    def focus_chain(self) -> list[QWidget]:
+        """Reading order: template, title, auditor, subject fields, then Create audit, Cancel."""
+        chain: list[QWidget] = [self.templates, self.title_edit, self.auditor_name, self.auditor_role]
+        chain += [self.auditor_agency, *(self.form.focus_chain() if self.form else [])]
+        return [*chain, self.create_button, self.cancel_button]
+
+    def _order_focus(self) -> None:
+        chain = self.focus_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        """Wrap from Cancel back to the template list (and the other way with Shift+Tab)."""
+        chain = self.focus_chain()
+        focus = QApplication.focusWidget()
+        if forward and focus is chain[-1]:
+            chain[0].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        if not forward and focus is chain[0]:
+            chain[-1].setFocus(Qt.FocusReason.BacktabFocusReason)
+            return True
+        return super().focusNextPrevChild(forward)
 
     @property
     def template_id(self) -> str | None:
@@ -185,6 +224,9 @@ class NewAuditDialog(QDialog):
         return self._check
 
     def create_audit(self) -> None:
+        self.submitted = True
+        if self.form is not None:
+            self.form.reveal_all()
         check = self.run_check()
         if check is None or self.form is None or self.template_id is None:
             return
@@ -220,6 +262,34 @@ class NewAuditDialog(QDialog):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def has_typed(self) -> bool:
+        """Anything typed that closing would throw away (prefilled auditor details do not count)."""
+        typed_auditor = self.auditor_entered() != Auditor(
+            self.auditor.name.strip(), self.auditor.role.strip(), self.auditor.agency.strip()
+        )
+        form_typed = self.form is not None and self.form.has_input()
+        return bool(self.title_edit.text().strip()) or typed_auditor or form_typed
+
+    def reject(self) -> None:
+        """Esc, Cancel or the close button: ask first when something was typed."""
+        if self.created_id is None and self.has_typed() and not self._confirm_discard():
+            return
+        super().reject()
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Discard this new audit?"),
+            self.tr("The audit has not been created yet. What you typed in this form will be lost."),
+            parent=self,
+        )
+        discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     def _focus_problem(self, field_id: str) -> None:
         if self.form is not None and field_id in self.form.inputs:

@@ -1,16 +1,28 @@
 """The subject fields of a template as a form (reusing the question inputs), with a message
-line under each field for what the service's subject check finds."""
+line under each field for what the service's subject check finds.
+
+A field's message is shown once the auditor has left the field after changing it, or for every
+field after the first attempt to create the audit (`reveal_all`): nobody is told off before
+they have had a chance to type. Each message line keeps its room while empty, so the form does
+not jump when a message appears.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication, QFormLayout, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from lscp_audit.core.templates.model import Question, SubjectField, Template
 from lscp_audit.ui.editor.questions.base import QuestionInput
 from lscp_audit.ui.editor.questions.factory import make_input
+
+
+def _leaves(event: QFocusEvent) -> bool:
+    """Focus moved on within the window (not another window or a popup taking it for a while)."""
+    return event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
 
 
 def as_question(spec: SubjectField) -> Question:
@@ -18,15 +30,22 @@ def as_question(spec: SubjectField) -> Question:
 
 
 class SubjectFormWidget(QWidget):
-    """One input per subject field; `changed` fires on every edit."""
+    """One input per subject field; `changed` fires on every edit, `left_field` when focus
+    leaves a field that was changed."""
 
     changed = Signal()
+    left_field = Signal(str)
 
     def __init__(self, template: Template, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.template = template
         self.inputs: dict[str, QuestionInput] = {}
         self.messages: dict[str, QLabel] = {}
+        self.edited: set[str] = set()  # fields changed since the form opened
+        self.revealed: set[str] = set()  # fields whose messages are shown
+        self._owner: dict[QObject, str] = {}
+        self._errors: dict[str, str] = {}
+        self._warnings: dict[str, str] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -36,11 +55,12 @@ class SubjectFormWidget(QWidget):
     def _add_field(self, form: QFormLayout, spec: SubjectField) -> None:
         editor = make_input(as_question(spec))
         editor.describe(spec.label, spec.pattern_message or spec.guidance or spec.label)
-        editor.edited.connect(self.changed)
-        if spec.pattern_message:
-            for widget in editor.focus_widgets():
-                if hasattr(widget, "setPlaceholderText"):
-                    widget.setPlaceholderText(spec.pattern_message)
+        editor.edited.connect(lambda key=spec.id: self._edited(key))
+        for widget in editor.focus_widgets():
+            self._owner[widget] = spec.id
+            widget.installEventFilter(self)
+            if spec.pattern_message and hasattr(widget, "setPlaceholderText"):
+                widget.setPlaceholderText(spec.pattern_message)
         label = QLabel(f"{spec.label}{' *' if spec.required else ''}:")
         label.setWordWrap(True)
         label.setBuddy(editor.focus_widgets()[0])
@@ -48,36 +68,97 @@ class SubjectFormWidget(QWidget):
         if spec.guidance:
             form.addRow("", self._small_label(spec.guidance))
         message = self._small_label("")
-        message.setVisible(False)
-        form.addRow("", message)
+        message.setAccessibleName(spec.label + self.tr(": check"))
+        form.addRow("", self._reserved(message, self._longest_message(spec)))
         self.inputs[spec.id] = editor
         self.messages[spec.id] = message
+
+    def _longest_message(self, spec: SubjectField) -> str:
+        if spec.pattern:
+            return self.tr("✖ Not accepted: ") + (spec.pattern_message or spec.pattern)
+        return self.tr("✖ Not accepted: ") + spec.label + " is required"
+
+    def _reserved(self, message: QLabel, longest: str) -> QWidget:
+        """`message` over an invisible copy of the longest message the field can get: the row
+        keeps that room (at any width) while empty, so the form does not jump."""
+        holder = QWidget()
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        ghost = self._small_label(longest)
+        policy = ghost.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        ghost.setSizePolicy(policy)
+        ghost.hide()
+        grid.addWidget(ghost, 0, 0)
+        grid.addWidget(message, 0, 0, Qt.AlignmentFlag.AlignTop)
+        return holder
 
     @staticmethod
     def _small_label(text: str) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
+
+    def _edited(self, key: str) -> None:
+        self.edited.add(key)
+        self.changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and _leaves(event):
+            key = self._owner.get(watched)
+            if key is not None and key in self.edited and not self._focus_still_in(key):
+                self.revealed.add(key)
+                self._render()
+                self.left_field.emit(key)
+        return super().eventFilter(watched, event)
+
+    def _focus_still_in(self, key: str) -> bool:
+        """Moving between the radio buttons or boxes of one field is not leaving it."""
+        focus = QApplication.focusWidget()
+        return focus is not None and self._owner.get(focus) == key
 
     def values(self) -> dict[str, Any]:
         values = {key: editor.value() for key, editor in self.inputs.items()}
         return {key: value for key, value in values.items() if value is not None}
 
+    def has_input(self) -> bool:
+        """True when anything has been typed or chosen."""
+        return bool(self.edited and self.values())
+
     def set_value(self, field_id: str, value: Any) -> None:
         self.inputs[field_id].load(value)
 
+    def reveal_all(self) -> None:
+        """Show every field's message (after an attempt to create the audit)."""
+        self.revealed.update(self.inputs)
+        self._render()
+
     def show_problems(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
+        """Remember the latest check; show the messages of revealed fields."""
+        self._errors, self._warnings = dict(errors), dict(warnings)
+        self._render()
+
+    def _render(self) -> None:
         for key, label in self.messages.items():
             lines = []
-            if key in errors:
-                lines.append(self.tr("✖ Not accepted: ") + errors[key])
-            if key in warnings:
-                lines.append(self.tr("⚠ Check: ") + warnings[key])
-            label.setText("\n".join(lines))
-            label.setVisible(bool(lines))
-            self.inputs[key].setToolTip(label.text() if label.isVisible() else "")
+            if key in self.revealed and key in self._errors:
+                lines.append(self.tr("✖ Not accepted: ") + self._errors[key])
+            if key in self.revealed and key in self._warnings:
+                lines.append(self.tr("⚠ Check: ") + self._warnings[key])
+            text = "\n".join(lines)
+            if label.text() != text:
+                label.setText(text)
+                label.setAccessibleDescription(text)
+            self.inputs[key].setToolTip(text)
+
+    def shown_message(self, field_id: str) -> str:
+        return self.messages[field_id].text()
+
+    def focus_chain(self) -> list[QWidget]:
+        """Every focusable part of the form, in order."""
+        return [widget for editor in self.inputs.values() for widget in editor.focus_widgets()]
 
     def first_input(self) -> QWidget | None:
-        for editor in self.inputs.values():
-            return editor.focus_widgets()[0]
-        return None
+        chain = self.focus_chain()
+        return chain[0] if chain else None
