@@ -95,7 +95,13 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class AuditSummary:
-    """One row of the audits list (no answer content)."""
+    """One row of the audits list (no answer content).
+
+    ``agency`` is the auditor's agency; ``agencies`` the codes of the agencies involved in the
+    case (subject ``agencies``); ``organisation`` the organisation a self-assessment is about
+    (subject ``agency``, empty for case audits). ``judgement`` of a draft is worked out from
+    the answers so far, so it is provisional.
+    """
 
     id: str
     case_reference: str
@@ -107,3 +113,10 @@ class AuditSummary:
     status: AuditStatus
     judgement: str | None
     updated_at: str
+    revision: int = 1
+    organisation: str = ""
+    agencies: tuple[str, ...] = ()
+
+    @property
+    def judgement_is_provisional(self) -> bool:
+        return self.status == AuditStatus.DRAFT and self.judgement is not None

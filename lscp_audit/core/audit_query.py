@@ -26,12 +26,16 @@ class AuditSort(StrEnum):
 class AuditFilter:
     """All fields optional. Dates are ISO strings compared with ``updated_at`` (inclusive range).
 
-    ``text`` matches case reference or title (case-insensitive substring).
+    ``text`` matches case reference or title (case-insensitive substring). ``agency`` matches
+    audits whose case involves that agency (an agency code in subject ``agencies``) or whose
+    auditor's agency or self-assessed organisation is that agency: its code or one of
+    ``agency_names`` (case-insensitive).
     """
 
     statuses: tuple[AuditStatus, ...] = ()
     template_id: str | None = None
     agency: str | None = None
+    agency_names: tuple[str, ...] = ()
     judgement: str | None = None
     updated_from: str | None = None
     updated_to: str | None = None

@@ -46,6 +46,9 @@ _SUMMARY_COLUMNS = (
     AuditRow.status,
     AuditRow.judgement,
     AuditRow.updated_at,
+    AuditRow.revision,
+    sa.func.json_extract(AuditRow.subject, "$.agency"),
+    sa.func.json_extract(AuditRow.subject, "$.agencies"),
 )
 
 
@@ -81,8 +84,20 @@ def _to_record(row: AuditRow, answers: Iterable[AnswerRow]) -> AuditRecord:
     )
 
 
+def _text_list(value: Any) -> tuple[str, ...]:
+    """Subject ``agencies`` as read by ``json_extract``: JSON array text, one code, or None."""
+    if value is None:
+        return ()
+    try:
+        parsed = json.loads(value) if isinstance(value, str) and value.startswith("[") else value
+    except ValueError:
+        return (str(value),)
+    return tuple(str(v) for v in parsed) if isinstance(parsed, list) else (str(parsed),)
+
+
 def _to_summary(values: Any) -> AuditSummary:
-    (audit_id, case_ref, title, template_id, template_title, agency, auditor, status, judgement, updated) = values
+    (audit_id, case_ref, title, template_id, template_title, agency, auditor, status, judgement, updated) = values[:10]
+    revision, organisation, agencies = values[10:]
     return AuditSummary(
         id=audit_id,
         case_reference=case_ref,
@@ -94,12 +109,27 @@ def _to_summary(values: Any) -> AuditSummary:
         status=AuditStatus(status),
         judgement=judgement,
         updated_at=updated,
+        revision=int(revision or 1),
+        organisation=organisation if isinstance(organisation, str) else "",
+        agencies=_text_list(agencies),
     )
 
 
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _agency_condition(code: str, names: tuple[str, ...]) -> Any:
+    """The case involves agency `code`, or the auditor's agency or the self-assessed
+    organisation is that agency (its code or a name, ignoring case)."""
+    involved = sa.select(sa.literal(1)).select_from(
+        sa.func.json_each(AuditRow.subject, "$.agencies").table_valued("value")
+    )
+    involved = involved.where(sa.literal_column("value") == code)
+    lowered = sorted({code.lower(), *(n.lower() for n in names if n)})
+    organisation = sa.func.lower(sa.func.json_extract(AuditRow.subject, "$.agency"))
+    return sa.or_(involved.exists(), sa.func.lower(AuditRow.agency).in_(lowered), organisation.in_(lowered))
 
 
 def _conditions(f: AuditFilter) -> list[Any]:
@@ -109,7 +139,7 @@ def _conditions(f: AuditFilter) -> list[Any]:
     if f.template_id:
         conds.append(AuditRow.template_id == f.template_id)
     if f.agency:
-        conds.append(AuditRow.agency == f.agency)
+        conds.append(_agency_condition(f.agency, f.agency_names))
     if f.judgement:
         conds.append(AuditRow.judgement == f.judgement)
     if f.updated_from:

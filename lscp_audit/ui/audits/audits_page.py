@@ -22,10 +22,12 @@ from lscp_audit.core.audit_query import AuditSort
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.audits.filter_bar import AuditFilterBarWidget
 from lscp_audit.ui.audits.table_model import (
-    COL_AGENCY,
+    COL_AGENCIES,
     COL_AUDITOR,
     COL_CASE_REFERENCE,
     COL_JUDGEMENT,
+    COL_ORGANISATION,
+    COL_REVISION,
     COL_STATUS,
     COL_TEMPLATE,
     COL_TITLE,
@@ -38,19 +40,20 @@ from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 
 COLUMN_WIDTHS_EM = {
-    COL_CASE_REFERENCE: 10,
-    COL_TEMPLATE: 16,
-    COL_AGENCY: 13,
-    COL_AUDITOR: 11,
-    COL_STATUS: 7,
-    COL_JUDGEMENT: 13,
-    COL_UPDATED: 9,
+    COL_CASE_REFERENCE: 8,
+    COL_ORGANISATION: 10,
+    COL_TEMPLATE: 12,
+    COL_AGENCIES: 12,
+    COL_AUDITOR: 10,
+    COL_STATUS: 6,
+    COL_REVISION: 5,
+    COL_JUDGEMENT: 11,
+    COL_UPDATED: 7,
 }
 ROW_LIMIT = 2000  # rows fetched at once; filters narrow the rest in SQL
 SQL_SORT = {
     COL_CASE_REFERENCE: AuditSort.CASE_REFERENCE,
     COL_TITLE: AuditSort.TITLE,
-    COL_AGENCY: AuditSort.AGENCY,
     COL_STATUS: AuditSort.STATUS,
     COL_JUDGEMENT: AuditSort.JUDGEMENT,
     COL_UPDATED: AuditSort.UPDATED,
@@ -83,6 +86,8 @@ class AuditsPage(QWidget):
             self.tr("No audits match"), self.tr("Change or clear the filters to see more audits.")
         )
         self.no_match.add_button(self.tr("Clear filters"), self.filters.clear)
+        self.agency_names: dict[str, str] = {}
+        self._auditor_agencies: set[str] = set()
         self.stack = QStackedWidget()
         for widget in (self.table, self.empty, self.no_match):
             self.stack.addWidget(widget)
@@ -145,10 +150,27 @@ class AuditsPage(QWidget):
         layout.addWidget(self.stack, 1)
 
     def _fill_filter_choices(self) -> None:
+        """Templates, and the agencies the templates know (code -> name) for the Agency filter."""
         try:
-            self.filters.set_templates([(c.id, c.title) for c in self.service.template_choices()])
+            choices = self.service.template_choices()
+            self.filters.set_templates([(c.id, c.title) for c in choices])
+            names: dict[str, str] = {}
+            for choice in choices:
+                for option in self.service.template(choice.id).agency_options:
+                    names.setdefault(option.code, option.label)
         except LscpAuditError as exc:
             show_error(self, exc)
+            return
+        self.agency_names = names
+        self.model.set_agency_names(names)
+        self._refill_agencies()
+
+    def _refill_agencies(self) -> None:
+        """The templates' agencies, then auditors' agencies that are not one of them by name."""
+        known = {label.casefold() for label in self.agency_names.values()}
+        extra = sorted(a for a in self._auditor_agencies if a.casefold() not in known)
+        items = sorted(self.agency_names.items(), key=lambda item: item[1].casefold())
+        self.filters.set_agencies([*((code, label) for code, label in items), *((a, a) for a in extra)])
 
     def reload(self) -> None:
         """Query the service with the current filters and sort (SQL-side) and show the rows."""
@@ -163,8 +185,10 @@ class AuditsPage(QWidget):
         self._show_counts(len(page.items), page.total)
 
     def _remember_agencies(self, rows: Any) -> None:
-        if not self.filters.is_filtered():
-            self.filters.set_agencies(sorted({r.agency for r in rows if r.agency}))
+        seen = {r.agency for r in rows if r.agency}
+        if not self.filters.is_filtered() and seen != self._auditor_agencies:
+            self._auditor_agencies = seen
+            self._refill_agencies()
 
     def _show_counts(self, shown: int, total: int) -> None:
         if total == 0:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import AuditStatus
@@ -16,8 +17,25 @@ ANY_DATE = QDate(2000, 1, 1)
 SEARCH_DELAY_MS = 200
 
 
+class FilterDateEdit(QDateEdit):
+    """A date filter that Tab leaves like any field. (QDateEdit uses Tab to step between day,
+    month and year, and while it shows its "Any" text it swallows Tab: keyboard users were
+    stuck.) Left and Right move between the parts of the date."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            event.accept()
+            QWidget.focusNextPrevChild(self, forward)
+            return
+        super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        return QWidget.focusNextPrevChild(self, forward)
+
+
 def _date_edit(name: str, description: str) -> QDateEdit:
-    edit = QDateEdit()
+    edit = FilterDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
     edit.setMinimumDate(ANY_DATE)
@@ -46,7 +64,9 @@ class AuditFilterBarWidget(QWidget):
             self.status.addItem(STATUS_LABELS.get(status.value, status.value), status.value)
         self.template = self._combo(self.tr("Template"), self.tr("Show only audits made from this template"))
         self.template.addItem(self.tr("All templates"), None)
-        self.agency = self._combo(self.tr("Agency"), self.tr("Show only audits by this agency"))
+        self.agency = self._combo(
+            self.tr("Agency"), self.tr("Show only audits that involve this agency, or by an auditor from it")
+        )
         self.agency.addItem(self.tr("All agencies"), None)
         self.date_from = _date_edit(self.tr("Changed from"), self.tr("Earliest date of the last change"))
         self.date_to = _date_edit(self.tr("Changed to"), self.tr("Latest date of the last change"))
@@ -101,8 +121,9 @@ class AuditFilterBarWidget(QWidget):
         """(id, title) pairs for the template filter."""
         self._refill(self.template, self.tr("All templates"), choices)
 
-    def set_agencies(self, agencies: Sequence[str]) -> None:
-        self._refill(self.agency, self.tr("All agencies"), [(a, a) for a in agencies])
+    def set_agencies(self, agencies: Sequence[tuple[str, str]]) -> None:
+        """(code or name, label) pairs for the agency filter."""
+        self._refill(self.agency, self.tr("All agencies"), agencies)
 
     def _refill(self, combo: QComboBox, everything: str, items: Sequence[tuple[str, str]]) -> None:
         current = combo.currentData()
@@ -135,6 +156,7 @@ class AuditFilterBarWidget(QWidget):
             statuses=(AuditStatus(status),) if status else (),
             template_id=self.template.currentData(),
             agency=self.agency.currentData(),
+            agency_names=(self.agency.currentText(),) if self.agency.currentData() else (),
             updated_from=_iso(self.date_from.date()),
             updated_to=_iso(self.date_to.date(), end_of_day=True),
             text=self.search.text().strip() or None,

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont, QPalette
 
-from lscp_audit.core.audit import AuditSummary
+from lscp_audit.core.audit import AuditStatus, AuditSummary
 from lscp_audit.ui.display import format_date, judgement_label, status_label
 
 COL_CASE_REFERENCE = 0
-COL_TITLE = 1
-COL_TEMPLATE = 2
-COL_AGENCY = 3
-COL_AUDITOR = 4
-COL_STATUS = 5
-COL_JUDGEMENT = 6
-COL_UPDATED = 7
-HEADERS = ("Case reference", "Title", "Template", "Agency", "Auditor", "Status", "Judgement", "Last changed")
+COL_ORGANISATION = 1
+COL_TITLE = 2
+COL_TEMPLATE = 3
+COL_AGENCIES = 4
+COL_AUDITOR = 5
+COL_STATUS = 6
+COL_REVISION = 7
+COL_JUDGEMENT = 8
+COL_UPDATED = 9
+HEADERS = (
+    "Case reference",
+    "Organisation",
+    "Title",
+    "Template",
+    "Agencies involved",
+    "Auditor",
+    "Status",
+    "Revision",
+    "Judgement",
+    "Last changed",
+)
+COL_AGENCY = COL_AGENCIES  # the column the Agency filter matches
+PROVISIONAL = "(provisional)"
+PROVISIONAL_TIP = "Worked out from the answers so far; final when the audit is complete."
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 AuditRole = Qt.ItemDataRole.UserRole + 2
@@ -35,27 +52,40 @@ JUDGEMENT_ORDER = {
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def _display_row(row: AuditSummary) -> tuple[str, ...]:
+def _auditor(row: AuditSummary) -> str:
+    return f"{row.auditor} ({row.agency})" if row.auditor and row.agency else row.auditor or row.agency
+
+
+def _judgement(row: AuditSummary) -> str:
+    text = judgement_label(row.judgement)
+    return f"{text} {PROVISIONAL}" if row.judgement_is_provisional else text
+
+
+def _display_row(row: AuditSummary, agency_names: Mapping[str, str]) -> tuple[str, ...]:
     return (
         row.case_reference,
+        row.organisation,
         row.title,
         row.template_title,
-        row.agency,
-        row.auditor,
+        ", ".join(agency_names.get(code, code) for code in row.agencies),
+        _auditor(row),
         status_label(row.status),
-        judgement_label(row.judgement),
+        str(row.revision),
+        _judgement(row),
         format_date(row.updated_at),
     )
 
 
-def _sort_key(row: AuditSummary, column: int) -> Any:
+def _sort_key(row: AuditSummary, column: int, texts: tuple[str, ...]) -> Any:
     if column == COL_STATUS:
         return STATUS_ORDER.get(str(row.status), 9)
     if column == COL_JUDGEMENT:
         return JUDGEMENT_ORDER.get(row.judgement or "", 9)
     if column == COL_UPDATED:
         return row.updated_at
-    return _display_row(row)[column].casefold()
+    if column == COL_REVISION:
+        return row.revision
+    return texts[column].casefold()
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -65,6 +95,14 @@ class AuditTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[AuditSummary] = []
         self._texts: dict[int, tuple[str, ...]] = {}  # display texts, built on first paint of a row
+        self._agency_names: dict[str, str] = {}
+
+    def set_agency_names(self, names: Mapping[str, str]) -> None:
+        """Agency code -> name, for the "Agencies involved" column."""
+        self.beginResetModel()
+        self._agency_names = dict(names)
+        self._texts = {}
+        self.endResetModel()
 
     def set_rows(self, rows: Sequence[AuditSummary]) -> None:
         self.beginResetModel()
@@ -72,12 +110,32 @@ class AuditTableModel(QAbstractTableModel):
         self._texts = {}
         self.endResetModel()
 
-    def _text(self, row: int, column: int) -> str:
+    def _text_row(self, row: int) -> tuple[str, ...]:
         texts = self._texts.get(row)
         if texts is None:
-            texts = _display_row(self._rows[row])
+            texts = _display_row(self._rows[row], self._agency_names)
             self._texts[row] = texts
-        return texts[column]
+        return texts
+
+    def _text(self, row: int, column: int) -> str:
+        return self._text_row(row)[column]
+
+    def _accessible_text(self, row: int, column: int) -> str:
+        text = self._text(row, column)
+        if column == COL_REVISION:
+            return f"Revision {text}"
+        return text
+
+    def _tooltip(self, row: AuditSummary, column: int) -> str | None:
+        if column == COL_UPDATED:
+            return row.updated_at
+        if column == COL_JUDGEMENT and row.judgement_is_provisional:
+            return PROVISIONAL_TIP
+        if column == COL_REVISION and row.revision > 1:
+            return f"Revision {row.revision}: amends revision {row.revision - 1}"
+        if column == COL_STATUS and row.status == AuditStatus.AMENDED:
+            return "Replaced by a later revision; kept as it was"
+        return None
 
     def audit_at(self, row: int) -> AuditSummary:
         return self._rows[row]
@@ -96,12 +154,20 @@ class AuditTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(index.row(), column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_UPDATED:
-            return row.updated_at
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._accessible_text(index.row(), column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.FontRole and column == COL_JUDGEMENT and row.judgement_is_provisional:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.status == AuditStatus.AMENDED:
+            return QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == SortRole:
-            return _sort_key(row, column)
+            return _sort_key(row, column, self._text_row(index.row()))
         if role == AuditRole:
             return row
         return None
