@@ -16,6 +16,7 @@ from typing import Any
 from lscp_audit.core.templates.scales import SCALE_LABELS, SCALE_SCORES
 from lscp_audit.reports import fonts
 from lscp_audit.reports.layout.styles import INK, JUDGEMENT_COLOURS, MUTED, RULE, rgb
+from lscp_audit.reports.narrative import section_name
 
 LABEL_SIZE = 8.5
 LABEL_LEADING = 10.5
@@ -41,10 +42,7 @@ class ChartRow:
 
 def entry_label(entry: dict[str, Any]) -> str:
     """The section title, with the agency for per-agency sections, in full."""
-    title = str(entry.get("title", ""))
-    if entry.get("agency_label"):
-        title = f"{title} ({entry['agency_label']})"
-    return title
+    return section_name(entry)
 
 
 def wrap_label(text: str, width: float, font: str = fonts.REGULAR, size: float = LABEL_SIZE) -> list[str]:

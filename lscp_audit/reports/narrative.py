@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from lscp_audit.core.report_data import format_date
-from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, SCALE_SCORES
+from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, SCALE_LABELS, SCALE_SCORES
 
 STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 
@@ -51,7 +51,9 @@ def _join(items: list[str]) -> str:
 
 def section_name(entry: dict[str, Any]) -> str:
     title = str(entry.get("title", ""))
-    return f"{title} ({entry['agency_label']})" if entry.get("agency_label") else title
+    # "Single-agency contribution: Hospital trust (outpatients)": agency labels often carry
+    # their own brackets, so the agency follows a colon rather than going in brackets.
+    return f"{title}: {entry['agency_label']}" if entry.get("agency_label") else title
 
 
 def finding_title(finding: dict[str, Any]) -> str:
@@ -69,11 +71,15 @@ def narrative(data: dict[str, Any]) -> str:
     judgements = data["judgements"]
     overall = judgements["overall"]
     kind = "self-assessment" if self_assessment(data) else "audit"
-    parts = [f"The overall judgement of this {kind} is {overall['label']}"]
-    if overall.get("overridden") and overall.get("derived"):
-        derived = str(overall["derived"]).replace("_", " ")
-        parts[0] += f", set by the auditor where the template's rules gave {derived.capitalize()}"
-    parts[0] += "."
+    labels = SCALE_LABELS.get(str(judgements.get("scale", "grade")), {})
+    if overall.get("value"):
+        parts = [f"The overall judgement of this {kind} is {overall['label']}"]
+        if overall.get("overridden") and overall.get("derived"):
+            derived = labels.get(str(overall["derived"]), str(overall["derived"]))
+            parts[0] += f", set by the auditor where the template's rules gave {derived}"
+        parts[0] += "."
+    else:
+        parts = [f"No overall judgement was derived for this {kind}."]
     sections = [e for e in judgements.get("sections", []) if e.get("value")]
     if sections:
         scores = SCALE_SCORES.get(str(judgements.get("scale", "grade")), SCALE_SCORES["grade"])

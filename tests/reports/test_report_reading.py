@@ -43,7 +43,7 @@ def test_chart_labels_are_whole_and_every_bar_has_its_grade_word(template_file: 
     for entry, row in zip(entries, rows, strict=True):
         assert " ".join(row.label_lines) == " ".join(charts.entry_label(entry).split())
         assert row.word == entry["label"] and row.word in strings
-    assert all(f"({e['agency_label']})" in charts.entry_label(e) for e in entries if e.get("agency_label"))
+    assert all(charts.entry_label(e).endswith(f": {e['agency_label']}") for e in entries if e.get("agency_label"))
     assert all(node.fontName.startswith("LscpSans") for node in drawing.contents if isinstance(node, String))
 
 
@@ -190,6 +190,12 @@ def test_summary_has_a_narrative_paragraph(report_data: dict[str, Any]) -> None:
     assert text.startswith("The overall judgement of this audit is Requires improvement, set by the auditor")
     assert "Of 5 section judgements" in text and "The weakest area is" in text
     assert "2 actions are recorded (1 open and 1 in progress); the earliest still open is due 15 Jan 2027." in text
+    assert "rules gave Good." in text
+    underived = {
+        **report_data,
+        "judgements": {**report_data["judgements"], "overall": {"value": None, "label": "Not derived"}},
+    }
+    assert narrative(underived).startswith("No overall judgement was derived for this audit.")
 
 
 def test_preview_without_signer_shows_an_empty_box(report_data: dict[str, Any], tmp_path: Path) -> None:
