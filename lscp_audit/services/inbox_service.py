@@ -51,6 +51,8 @@ from lscp_audit.core.identity import (
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports import page_text
 from lscp_audit.reports.verification import (
+    NOT_A_MODERATOR,
+    NOT_TRUSTED,
     SignatureReport,
     VerificationResult,
     load_trust_certificates,
@@ -206,11 +208,11 @@ def file_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-ROLE_WORDS = {AUDITOR: "auditor's signature", COUNTERSIGNER: "countersignature (QA moderator box)"}
+ROLE_WORDS = {AUDITOR: "auditor's signature", COUNTERSIGNER: "QA moderator's countersignature"}
 
 
 def role_words(role: str) -> str:
-    """``auditor's signature`` or ``countersignature (QA moderator box)``: which signature it is,
+    """``auditor's signature`` or ``QA moderator's countersignature``: which signature it is,
     not who the signer is (a deputy may sign the auditor's signature on their behalf)."""
     return ROLE_WORDS.get(role, role or "signature")
 
@@ -275,6 +277,15 @@ def data_problem(data: dict[str, Any] | None) -> str | None:
     return None
 
 
+_TRUST_WORDS = (NOT_TRUSTED, NOT_A_MODERATOR)  # already said by `trusted` and `moderator`
+
+
+def signature_problem(problem: str | None) -> str:
+    """A signature's problem, leaving out "not trusted" and "not from a moderator" (which a
+    signature's trusted and moderator flags already say), or ""."""
+    return "" if not problem or problem in _TRUST_WORDS else problem
+
+
 def _signer_entry(sig: ReturnSignature) -> SignerEntry:
     return SignerEntry(
         role=sig.role,
@@ -284,7 +295,7 @@ def _signer_entry(sig: ReturnSignature) -> SignerEntry:
         signed_at=sig.signed_at,
         trusted=sig.trusted,
         moderator=sig.moderator,
-        problem=sig.problem,
+        problem=signature_problem(sig.problem),
     )
 
 
@@ -351,8 +362,8 @@ def trust_state(result: VerificationResult, signatures: Sequence[ReturnSignature
     """(``trusted`` or ``untrusted signer``, why not trusted in words)."""
     problems: list[str] = []
     for sig in signatures:
-        who = f"the {sig.role} ({sig.signer or 'no name'})"
-        if sig.problem:
+        who = f"{sig.signer or 'the signer'} ({role_words(sig.role)})"
+        if sig.problem and sig.problem not in _TRUST_WORDS:
             problems.append(f"{who}: {sig.problem}")
         elif not sig.trusted:
             problems.append(f"{who} is not trusted in this vault")

@@ -67,7 +67,7 @@ def test_import_list_remove(vaults: tuple[Path, Path], signed: Path, capsys: pyt
     assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith(f"{signed}: imported into quarantine (R-") and "untrusted signer" in lines[0]
-    assert lines[1].startswith("  note: held in quarantine: the auditor (Ayşe Yılmaz) is not trusted")
+    assert lines[1].startswith("  note: held in quarantine: Ayşe Yılmaz (auditor's signature) is not trusted")
     assert main(["inbox", "import", *_v(qa), str(signed)]) == 0
     assert f"{signed}: duplicate" in capsys.readouterr().out
     assert main(["inbox", "list", *_v(qa)]) == 0

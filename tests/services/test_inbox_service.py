@@ -256,13 +256,13 @@ def test_countersignature_needs_a_trusted_moderator(inbox: InboxService, auditor
     assert counter.status == ImportStatus.IMPORTED and counter.quarantined and counter.entry is not None
     auditor_sig, qa_sig = counter.entry.signatures
     assert (auditor_sig.role, qa_sig.role) == (AUDITOR, COUNTERSIGNER) and not qa_sig.moderator
-    assert "countersigner" in counter.entry.trust_problem
+    assert "Moderator Nowak (QA moderator's countersignature) is not trusted" in counter.entry.trust_problem
     assert [e.id for e in inbox.list_returns()] == [plain.entry.id if plain.entry else ""]
     # Trusting the moderator's certificate *as a signer* is not enough ...
     inbox.trust_certificate(auditor["moderator_pem"])
     inbox.recheck()
     held = inbox.get(counter.entry.id)
-    assert held.quarantined and "not from a moderator" in held.trust_problem
+    assert held.quarantined and "not trusted as a QA moderator" in held.trust_problem
     # ... on the moderator list it is: the countersigned copy is trusted.
     inbox.trust_certificate(auditor["moderator_pem"], moderator=True)
     outcome = inbox.recheck()

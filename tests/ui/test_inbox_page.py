@@ -296,8 +296,7 @@ def test_verify_tab_lists_every_signer_in_words(
     details = verify.details.toPlainText()  # the first file is selected
     assert details.count("SHA-256 fingerprint: ") == 2 and fingerprint_text(auditor["fingerprint"]) in details
     assert (
-        "Countersignature (QA moderator box): Moderator Nowak" in details
-        and "not from a trusted QA moderator" in details
+        "QA moderator's countersignature: Moderator Nowak" in details and "not from a trusted QA moderator" in details
     )
     assert f"on behalf of {NAMES['polish']}" in details
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from lscp_audit.services.inbox_service import role_words
+from lscp_audit.services.inbox_service import role_words, signature_problem
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def details_html(result: VerificationResult) -> str:
             state = "trusted" if sig.trusted else "not trusted"
         if role == "countersigner":
             state += "; a trusted QA moderator" if sig.moderator else "; not from a trusted QA moderator"
-        problem = sig.problem
+        problem = signature_problem(sig.problem)
         if problem:
             state += f"; {plain(problem)}"
         fingerprint = _fingerprint(sig.fingerprint)
