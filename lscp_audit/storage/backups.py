@@ -105,7 +105,15 @@ def check_file(path: Path, key: RawKey) -> IntegrityReport:
         conn.execute(f'PRAGMA key = "{key.pragma_literal()}"')
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute("PRAGMA cipher_compatibility = 4")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlcipher3.DatabaseError:
+            # A wrong key or a damaged first page cannot be checked further; damage to another
+            # schema page (the page HMACs need no schema) is reported like any other damage.
+            cipher = tuple(str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check"))
+            if not cipher or any(re.search(r"\bpage 1\b", p) for p in cipher):
+                raise
+            return IntegrityReport(cipher_problems=cipher, sqlite_result=("the schema cannot be read",))
         cipher = tuple(str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check"))
         try:
             sqlite = tuple(str(r[0]) for r in conn.execute("PRAGMA integrity_check"))
