@@ -13,8 +13,9 @@ Tables
   SQL triggers refuse UPDATE and refuse DELETE while the audit still exists.
 - ``identities``, ``trusted_certificates``: signing identities (with private keys) and trusted
   certificates. ``settings``: sensitive key/value settings (JSON values).
-- ``imported_returns``: signed returns imported from other agencies (QA inbox), with the listing
-  columns beside the JSON data; ``imported_return_signatures``: every signature of a return
+- ``imported_returns``: signed returns imported from other agencies (QA inbox): the listing
+  columns; ``imported_return_data``: each return's report data (JSON), apart so listing never
+  reads it; ``imported_return_signatures``: every signature of a return
   (certificate, fingerprint, role, trust); ``imported_return_files``: the original signed PDF.
   ``trusted_certificates.purpose`` is ``signer`` or ``moderator``.
 - ``drafts``: unfinished work behind one answer of a draft audit (JSON payload), deleted with
@@ -153,11 +154,19 @@ class ImportedReturnRow(Base):
     overall_label: Mapped[str] = mapped_column(String, default="")
     page_judgement: Mapped[str] = mapped_column(String, default="")
     judgement_check: Mapped[str] = mapped_column(String, default="")
-    audit_json: Mapped[str] = mapped_column(Text, default="{}")
     verified: Mapped[str] = mapped_column(String, default="")
     trust_problem: Mapped[str] = mapped_column(String, default="")
     imported_at: Mapped[str] = mapped_column(String, default="")
     checked_at: Mapped[str] = mapped_column(String, default="")
+
+
+class ImportedReturnDataRow(Base):
+    __tablename__ = "imported_return_data"
+
+    return_id: Mapped[str] = mapped_column(
+        String, ForeignKey("imported_returns.id", ondelete="CASCADE"), primary_key=True
+    )
+    audit_json: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class ImportedReturnSignatureRow(Base):

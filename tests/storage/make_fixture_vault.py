@@ -47,12 +47,14 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
             )
         )
     if version >= 3:
+        data_column = ", audit_json" if version < 5 else ""
+        data_value = ', \'{"report": {"id": "R-FIXT-0001"}}\'' if version < 5 else ""
         rows += [
             (
                 "INSERT INTO imported_returns (id, file_hash, data_hash, report_id, revision, audit_id, signer,"
-                " signer_fingerprint, verified, audit_json, imported_at) VALUES ('fixture-return', 'sha256:f',"
+                f" signer_fingerprint, verified, imported_at{data_column}) VALUES ('fixture-return', 'sha256:f',"
                 " 'sha256:d', 'R-FIXT-0001', 1, 'fixture-audit-1', 'Fixture Signer', ?, 'trusted',"
-                ' \'{"report": {"id": "R-FIXT-0001"}}\', \'2026-01-03T00:00:00+00:00\')',
+                f" '2026-01-03T00:00:00+00:00'{data_value})",
                 ("ab" * 32,),
             ),
             (
@@ -72,6 +74,14 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
             (
                 "INSERT INTO drafts (audit_id, answer_key, payload, updated_at) VALUES ('fixture-audit-1', 'q2',"
                 " '{\"value\":null}', '2026-01-02T00:00:00+00:00')",
+                (),
+            )
+        )
+    if version >= 5:
+        rows.append(
+            (
+                "INSERT INTO imported_return_data (return_id, audit_json) VALUES"
+                ' (\'fixture-return\', \'{"report": {"id": "R-FIXT-0001"}}\')',
                 (),
             )
         )

@@ -37,6 +37,9 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
         if version >= 2:
             assert vault.identities.default() is not None
         assert vault.drafts.for_audit("fixture-audit-1") == ({"q2": {"value": None}} if version >= 4 else {})
+        if version >= 3:
+            assert vault.imported_returns.data("fixture-return") == {"report": {"id": "R-FIXT-0001"}}
+            assert vault.imported_returns.get("fixture-return").signatures[0].trusted
         assert vault.integrity_check().ok
 
 

@@ -19,13 +19,20 @@ from types import ModuleType
 from typing import Any
 
 from lscp_audit.core.errors import VaultTooNew
-from lscp_audit.storage.migrations import v0001_initial, v0002_identities_returns, v0003_inbox_trust, v0004_drafts
+from lscp_audit.storage.migrations import (
+    v0001_initial,
+    v0002_identities_returns,
+    v0003_inbox_trust,
+    v0004_drafts,
+    v0005_inbox_data,
+)
 
 MIGRATIONS: tuple[ModuleType, ...] = (
     v0001_initial,
     v0002_identities_returns,
     v0003_inbox_trust,
     v0004_drafts,
+    v0005_inbox_data,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

@@ -1,4 +1,4 @@
-"""Imported signed returns for the QA inbox (``imported_returns`` with its signatures and PDFs).
+"""Imported signed returns for the QA inbox (``imported_returns`` with its data, signatures and PDFs).
 
 ``vault.imported_returns``: ``add(item, data, pdf)``, ``get(id)``, ``data(id)`` (the embedded
 report data), ``pdf(id)`` (the original signed PDF, or None for returns imported before the vault
@@ -17,12 +17,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from lscp_audit.core.errors import NotFound
 from lscp_audit.core.identity import ImportedReturn, ReturnSignature
 from lscp_audit.storage.repositories.context import RepoContext, dumps
-from lscp_audit.storage.schema import ImportedReturnFileRow, ImportedReturnRow, ImportedReturnSignatureRow
+from lscp_audit.storage.schema import (
+    ImportedReturnDataRow,
+    ImportedReturnFileRow,
+    ImportedReturnRow,
+    ImportedReturnSignatureRow,
+)
 
 _LISTED = (
     "file_hash",
@@ -111,12 +116,9 @@ class ImportedReturnRepository:
         values["checked_at"] = item.checked_at or at
 
         def work(session: Session) -> None:
-            session.add(
-                ImportedReturnRow(
-                    id=item.id, signed_on_behalf=int(item.signed_on_behalf), audit_json=dumps(data), **values
-                )
-            )
+            session.add(ImportedReturnRow(id=item.id, signed_on_behalf=int(item.signed_on_behalf), **values))
             session.flush()
+            session.add(ImportedReturnDataRow(return_id=item.id, audit_json=dumps(data)))
             session.add_all(_signature_row(item.id, sig) for sig in item.signatures)
             if pdf is not None:
                 session.add(ImportedReturnFileRow(return_id=item.id, pdf=pdf))
@@ -126,14 +128,16 @@ class ImportedReturnRepository:
 
     def get(self, item_id: str) -> ImportedReturn:
         with self._ctx.read() as session:
-            row = session.get(ImportedReturnRow, item_id, options=[defer(ImportedReturnRow.audit_json)])
+            row = session.get(ImportedReturnRow, item_id)
             if row is None:
                 raise NotFound(f"No imported return with id {item_id} is in the vault.")
             return self._items(session, [row])[0]
 
     def data(self, item_id: str) -> dict[str, Any]:
         with self._ctx.read() as session:
-            text = session.scalar(sa.select(ImportedReturnRow.audit_json).where(ImportedReturnRow.id == item_id))
+            text = session.scalar(
+                sa.select(ImportedReturnDataRow.audit_json).where(ImportedReturnDataRow.return_id == item_id)
+            )
             if text is None:
                 raise NotFound(f"No imported return with id {item_id} is in the vault.")
             loaded: dict[str, Any] = json.loads(text)
@@ -150,9 +154,7 @@ class ImportedReturnRepository:
         """Every return, most recently imported first (no JSON data or PDF is read)."""
         with self._ctx.read() as session:
             rows = session.scalars(
-                sa.select(ImportedReturnRow)
-                .options(defer(ImportedReturnRow.audit_json))
-                .order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
+                sa.select(ImportedReturnRow).order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
             ).all()
             return self._items(session, rows, every=True)
 
@@ -163,7 +165,6 @@ class ImportedReturnRepository:
         with self._ctx.read() as session:
             rows = session.scalars(
                 sa.select(ImportedReturnRow)
-                .options(defer(ImportedReturnRow.audit_json))
                 .where(ImportedReturnRow.report_id == report_id)
                 .order_by(ImportedReturnRow.imported_at)
             ).all()
@@ -173,9 +174,7 @@ class ImportedReturnRepository:
         """Returns whose data names one of `audit_ids` as the revision it amends."""
         with self._ctx.read() as session:
             rows = session.scalars(
-                sa.select(ImportedReturnRow)
-                .options(defer(ImportedReturnRow.audit_json))
-                .where(ImportedReturnRow.previous_audit_id.in_(builtins.list(audit_ids)))
+                sa.select(ImportedReturnRow).where(ImportedReturnRow.previous_audit_id.in_(builtins.list(audit_ids)))
             ).all()
             return self._items(session, rows)
 
@@ -206,7 +205,7 @@ class ImportedReturnRepository:
 
     def delete(self, item_id: str) -> None:
         def work(session: Session) -> None:
-            for table in (ImportedReturnSignatureRow, ImportedReturnFileRow):
+            for table in (ImportedReturnSignatureRow, ImportedReturnFileRow, ImportedReturnDataRow):
                 session.execute(sa.delete(table).where(table.return_id == item_id))
             session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
 
@@ -216,9 +215,7 @@ class ImportedReturnRepository:
 
     def _first(self, condition: Any) -> ImportedReturn | None:
         with self._ctx.read() as session:
-            row = session.scalars(
-                sa.select(ImportedReturnRow).options(defer(ImportedReturnRow.audit_json)).where(condition).limit(1)
-            ).first()
+            row = session.scalars(sa.select(ImportedReturnRow).where(condition).limit(1)).first()
             return self._items(session, [row])[0] if row is not None else None
 
     @staticmethod
