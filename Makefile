@@ -35,5 +35,12 @@ bench: $(STAMP)
 reliability: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow -p no:cacheprovider
 
+# Screenshots of every screen from the demo vault, under Xvfb (1280x720) with openbox: normal
+# size into docs/screenshots/, QT_SCALE_FACTOR=1.5 into docs/screenshots/large-text/.
+SCREEN := -screen 0 1280x720x24
+screenshots: $(STAMP)
+	xvfb-run -a -s "$(SCREEN)" sh -c 'openbox & sleep 1; $(PY) tools/screenshots.py docs/screenshots'
+	xvfb-run -a -s "$(SCREEN)" sh -c 'openbox & sleep 1; QT_SCALE_FACTOR=1.5 $(PY) tools/screenshots.py docs/screenshots/large-text'
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -114,7 +114,11 @@ class MainWindow(QMainWindow):
         needed = self.navigation.fontMetrics().horizontalAdvance(title.replace("&", "")) + 48
         if needed > self.navigation.minimumWidth():
             self.navigation.setMinimumWidth(needed)
-            self.navigation.setMaximumWidth(max(self.navigation.maximumWidth(), needed))
+        # No wider than that: on a small screen or with large text every pixel goes to the page.
+        self.navigation.setMaximumWidth(self.navigation.minimumWidth() + 40)
+        splitter = self.centralWidget()
+        if isinstance(splitter, QSplitter):
+            splitter.setSizes([self.navigation.maximumWidth(), max(splitter.width(), 1000)])
         self.pages.addWidget(page)
         number = len(self._area_keys)
         self.add_action(self.view_menu, title, lambda: self.show_area(key), f"Ctrl+{number}")

@@ -20,7 +20,6 @@ from lscp_audit.ui.audits.table_model import (
     COL_AUDITOR,
     COL_CASE_REFERENCE,
     COL_JUDGEMENT,
-    COL_ORGANISATION,
     COL_REVISION,
     COL_STATUS,
     AuditRole,
@@ -118,8 +117,9 @@ def test_section_11_rows_show_the_organisation(qtbot: QtBot, vault_service: Vaul
     audit_id = service.new_audit("section-11-self-assessment", subject).id
     page = AuditsPage(service)
     qtbot.addWidget(page)
-    assert _by_id(page, audit_id, COL_ORGANISATION) == "Northshire Community Health Trust"
-    assert _by_id(page, audit_id, COL_CASE_REFERENCE) == ""
+    assert _by_id(page, audit_id, COL_CASE_REFERENCE) == "Northshire Community Health Trust"
+    header = page.model.headerData(COL_CASE_REFERENCE, Qt.Orientation.Horizontal)
+    assert header == "Case or organisation"
 
 
 def test_tab_leaves_the_date_filters(qtbot: QtBot, audit_service: AuditService) -> None:
@@ -145,3 +145,19 @@ def test_tab_leaves_the_date_filters(qtbot: QtBot, audit_service: AuditService) 
     assert QApplication.focusWidget() is page.filters.date_to  # Shift+Tab goes back through too
     qtbot.keyClick(page.filters.date_to, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is page.filters.date_from
+
+
+def test_filters_wrap_instead_of_widening_the_window(qtbot: QtBot, audit_service: AuditService) -> None:
+    page = AuditsPage(audit_service)
+    qtbot.addWidget(page)
+    assert page.minimumSizeHint().width() < 600  # large text on a small screen still fits
+    page.resize(560, 480)
+    page.show()
+    qtbot.waitExposed(page)
+    filters = page.filters
+    assert filters.date_to.geometry().bottom() <= filters.height()  # wrapped rows are inside the bar
+    assert (
+        filters.date_from.mapTo(page, filters.date_from.rect().topLeft()).y()
+        > filters.status.mapTo(page, filters.status.rect().topLeft()).y()
+    )
+    assert all(w.visibleRegion().boundingRect().width() == w.width() for w in (filters.status, filters.date_to))

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary, JudgementOverride
-from lscp_audit.core.audit_query import AuditFilter, AuditPage
+from lscp_audit.core.audit_query import AuditFilter, AuditPage, AuditSort
 from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.storage.repositories import history
 from lscp_audit.storage.repositories.context import RepoContext, dumps
@@ -181,7 +181,10 @@ class AuditRepository:
     def list_summaries(self, query: AuditFilter | None = None) -> AuditPage:
         f = query or AuditFilter()
         conds = _conditions(f)
-        sort_col = getattr(AuditRow, str(f.sort))
+        sort_col: Any = getattr(AuditRow, str(f.sort))
+        if f.sort == AuditSort.CASE_REFERENCE:  # a self-assessment sorts by its organisation
+            organisation = sa.func.json_extract(AuditRow.subject, "$.agency")
+            sort_col = sa.func.coalesce(sa.func.nullif(AuditRow.case_reference, ""), organisation, "")
         order = [sort_col.desc() if f.descending else sort_col.asc(), AuditRow.id]
         stmt = sa.select(*_SUMMARY_COLUMNS).where(*conds).order_by(*order).offset(f.offset)
         if f.limit is not None:

@@ -34,12 +34,16 @@ class AuditsAreaWidget(QStackedWidget):
     def new_audit(self) -> str | None:
         if not self.close_editor():
             return None
-        dialog = NewAuditDialog(self.session.audits, self.session.template, self.session.auditor(), self)
+        dialog = self.new_audit_dialog()
         if not dialog.exec() or dialog.created_id is None:
             return None
         self.list_page.reload()
         self.open_audit(dialog.created_id)
         return dialog.created_id
+
+    def new_audit_dialog(self) -> NewAuditDialog:
+        """The New audit dialog, with the user's own details filled in."""
+        return NewAuditDialog(self.session.audits, self.session.template, self.session.auditor(), self)
 
     def open_audit(self, audit_id: str) -> EditorPage | None:
         if not self.close_editor():

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -26,7 +27,6 @@ from lscp_audit.ui.audits.table_model import (
     COL_AUDITOR,
     COL_CASE_REFERENCE,
     COL_JUDGEMENT,
-    COL_ORGANISATION,
     COL_REVISION,
     COL_STATUS,
     COL_TEMPLATE,
@@ -39,17 +39,19 @@ from lscp_audit.ui.audits.table_model import (
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 
-COLUMN_WIDTHS_EM = {
-    COL_CASE_REFERENCE: 8,
-    COL_ORGANISATION: 10,
-    COL_TEMPLATE: 12,
-    COL_AGENCIES: 12,
-    COL_AUDITOR: 10,
-    COL_STATUS: 6,
-    COL_REVISION: 5,
-    COL_JUDGEMENT: 11,
-    COL_UPDATED: 7,
+#: Each column is as wide as its header or this sample text, whichever is wider.
+COLUMN_SAMPLES = {
+    COL_CASE_REFERENCE: "Eastbrook Housing Asso",
+    COL_TITLE: "Domestic abuse: DA-2026-014",
+    COL_TEMPLATE: "Voice of the child: m",
+    COL_AGENCIES: "Police, Health visiting",
+    COL_AUDITOR: "Sam Patel (Hea",
+    COL_STATUS: "Complete",
+    COL_REVISION: "2",
+    COL_JUDGEMENT: "Requires improvement",
+    COL_UPDATED: "28 Sep 2026",
 }
+HIDDEN_AT_START = (COL_TITLE,)  # usually the template and case reference again; see the header menu
 ROW_LIMIT = 2000  # rows fetched at once; filters narrow the rest in SQL
 SQL_SORT = {
     COL_CASE_REFERENCE: AuditSort.CASE_REFERENCE,
@@ -113,10 +115,17 @@ class AuditsPage(QWidget):
         table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        em = table.fontMetrics().horizontalAdvance("M")
-        for column, width in COLUMN_WIDTHS_EM.items():
-            header.resizeSection(column, width * em)
+        header.setStretchLastSection(False)
+        metrics = table.fontMetrics()
+        for column, sample in COLUMN_SAMPLES.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            text = max(metrics.horizontalAdvance(sample) + 16, metrics.horizontalAdvance(title) + 28)
+            header.resizeSection(column, text)
+        header.setSectionResizeMode(COL_AGENCIES, QHeaderView.ResizeMode.Stretch)
+        for column in HIDDEN_AT_START:
+            table.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
@@ -124,6 +133,17 @@ class AuditsPage(QWidget):
         table.activated.connect(self._open_index)
         table.doubleClicked.connect(self._open_index)
         return table
+
+    def _column_menu(self, position: QPoint) -> None:
+        """Show or hide columns (right-click on the column headers)."""
+        menu = QMenu(self)
+        for column in range(self.model.columnCount()):
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.setEnabled(column != COL_CASE_REFERENCE)
+            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
 
     def _make_empty_state(self) -> EmptyStateWidget:
         empty = EmptyStateWidget(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEd
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
 from lscp_audit.ui.display import STATUS_LABELS
+from lscp_audit.ui.flow_layout import FlowLayout
 from lscp_audit.ui.timers import single_shot_timer
 
 ANY_DATE = QDate(2000, 1, 1)
@@ -82,32 +83,35 @@ class AuditFilterBarWidget(QWidget):
         combo.setAccessibleName(name)
         combo.setAccessibleDescription(description)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(14)
+        combo.setMinimumContentsLength(12)
         return combo
 
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_button)
-        row = QHBoxLayout()
-        items = (
-            (self.tr("&Status:"), self.status),
-            (self.tr("Tem&plate:"), self.template),
-            (self.tr("A&gency:"), self.agency),
-            (self.tr("Changed &from:"), self.date_from),
-            (self.tr("&to:"), self.date_to),
-        )
-        for text, widget in items:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            row.addWidget(label)
-            row.addWidget(widget)
-            row.addSpacing(8)
-        row.addStretch(1)
+        row = FlowLayout()
+        row.addWidget(self._labelled((self.tr("&Status:"), self.status)))
+        row.addWidget(self._labelled((self.tr("Tem&plate:"), self.template)))
+        row.addWidget(self._labelled((self.tr("A&gency:"), self.agency)))
+        row.addWidget(self._labelled((self.tr("Changed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(row)
+
+    @staticmethod
+    def _labelled(*pairs: tuple[str, QWidget]) -> QWidget:
+        """Labels and their fields, kept together when the filter row wraps."""
+        group = QWidget()
+        layout = QHBoxLayout(group)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for text, widget in pairs:
+            label = QLabel(text)
+            label.setBuddy(widget)
+            layout.addWidget(label)
+            layout.addWidget(widget)
+        return group
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._timer.start())

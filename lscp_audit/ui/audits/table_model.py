@@ -11,19 +11,17 @@ from PySide6.QtGui import QFont, QPalette
 from lscp_audit.core.audit import AuditStatus, AuditSummary
 from lscp_audit.ui.display import format_date, judgement_label, status_label
 
-COL_CASE_REFERENCE = 0
-COL_ORGANISATION = 1
-COL_TITLE = 2
-COL_TEMPLATE = 3
-COL_AGENCIES = 4
-COL_AUDITOR = 5
-COL_STATUS = 6
-COL_REVISION = 7
-COL_JUDGEMENT = 8
-COL_UPDATED = 9
+COL_CASE_REFERENCE = 0  # the case reference, or the organisation of a self-assessment
+COL_TITLE = 1
+COL_TEMPLATE = 2
+COL_AGENCIES = 3
+COL_AUDITOR = 4
+COL_STATUS = 5
+COL_REVISION = 6
+COL_JUDGEMENT = 7
+COL_UPDATED = 8
 HEADERS = (
-    "Case reference",
-    "Organisation",
+    "Case or organisation",
     "Title",
     "Template",
     "Agencies involved",
@@ -33,7 +31,6 @@ HEADERS = (
     "Judgement",
     "Last changed",
 )
-COL_AGENCY = COL_AGENCIES  # the column the Agency filter matches
 PROVISIONAL = "(provisional)"
 PROVISIONAL_TIP = "Worked out from the answers so far; final when the audit is complete."
 
@@ -63,8 +60,7 @@ def _judgement(row: AuditSummary) -> str:
 
 def _display_row(row: AuditSummary, agency_names: Mapping[str, str]) -> tuple[str, ...]:
     return (
-        row.case_reference,
-        row.organisation,
+        row.case_reference or row.organisation,
         row.title,
         row.template_title,
         ", ".join(agency_names.get(code, code) for code in row.agencies),
@@ -126,15 +122,20 @@ class AuditTableModel(QAbstractTableModel):
             return f"Revision {text}"
         return text
 
-    def _tooltip(self, row: AuditSummary, column: int) -> str | None:
+    def _tooltip(self, row_index: int, column: int) -> str | None:
+        row = self._rows[row_index]
         if column == COL_UPDATED:
             return row.updated_at
+        if column == COL_CASE_REFERENCE:
+            return row.title or None
         if column == COL_JUDGEMENT and row.judgement_is_provisional:
             return PROVISIONAL_TIP
         if column == COL_REVISION and row.revision > 1:
             return f"Revision {row.revision}: amends revision {row.revision - 1}"
         if column == COL_STATUS and row.status == AuditStatus.AMENDED:
             return "Replaced by a later revision; kept as it was"
+        if column in (COL_TEMPLATE, COL_AGENCIES, COL_AUDITOR, COL_TITLE):
+            return self._text(row_index, column) or None  # the whole text when it is cut
         return None
 
     def audit_at(self, row: int) -> AuditSummary:
@@ -159,7 +160,7 @@ class AuditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._accessible_text(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            return self._tooltip(index.row(), column)
         if role == Qt.ItemDataRole.FontRole and column == COL_JUDGEMENT and row.judgement_is_provisional:
             font = QFont()
             font.setItalic(True)

@@ -1,0 +1,156 @@
+"""Take the screenshots in docs/screenshots/ from the demo vault (fictitious data only).
+
+Run through ``make screenshots``: it starts Xvfb (1280x720) with the openbox window manager and
+runs this twice, at normal size into ``docs/screenshots/`` and at ``QT_SCALE_FACTOR=1.5`` into
+``docs/screenshots/large-text/``. Each image is the whole screen, so a window that does not
+fit shows as cut off. Needs ``import`` (ImageMagick) on the PATH.
+
+    python tools/screenshots.py OUTPUT_DIR [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+WORK = Path(tempfile.mkdtemp(prefix="lscp-screens-"))
+os.environ["LSCP_AUDIT_HOME"] = str(WORK / "home")  # never the user's own vault or settings
+os.environ["HOME"] = str(WORK / "home")
+os.environ.setdefault("XDG_CONFIG_HOME", str(WORK / "home" / ".config"))
+
+from PySide6.QtCore import QTimer  # noqa: E402 (after the environment is set)
+from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
+
+from lscp_audit.services import demo_data  # noqa: E402
+from lscp_audit.services.vault_service import VaultService  # noqa: E402
+from lscp_audit.ui.app import create_application  # noqa: E402
+from lscp_audit.ui.main_window import MainWindow  # noqa: E402
+from lscp_audit.ui.shell import build_main_window  # noqa: E402
+
+SETTLE_S = 0.6
+
+
+def settle(seconds: float = SETTLE_S) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def grab(out: Path, name: str) -> None:
+    """The whole X screen (window manager frame included) as OUTPUT/name.png."""
+    settle()
+    target = out / f"{name}.png"
+    subprocess.run(["import", "-window", "root", str(target)], check=True)
+    print(f"  {target}")
+
+
+class Tour:
+    """Opens each screen of the app in the demo vault and photographs it."""
+
+    def __init__(self, out: Path, only: set[str]) -> None:
+        self.out = out
+        self.only = only
+        self.window: MainWindow | None = None
+
+    def wanted(self, name: str) -> bool:
+        return not self.only or name in self.only
+
+    def shot(self, name: str, show: Callable[[], QWidget | None] | None = None) -> None:
+        if not self.wanted(name):
+            return
+        widget = show() if show is not None else None
+        grab(self.out, name)
+        if isinstance(widget, QDialog):
+            widget.done(QDialog.DialogCode.Rejected)
+            widget.deleteLater()
+            settle(0.2)
+
+    def run(self) -> None:
+        vault_path = WORK / "demo.lscp"
+        print("building the demo vault…", flush=True)
+        demo_data.build_demo_vault(vault_path)
+        service = VaultService(vault_path, use_keychain=False)
+        service.unlock(passphrase=demo_data.DEMO_PASSPHRASE)
+        window = build_main_window(str(vault_path))
+        self.window = window
+        window.shell.install(service, demo=True)
+        window.show()
+        window.activateWindow()
+        settle(1.0)
+        self.audits(window)
+        self.editor(window)
+        self.other_areas(window)
+
+    # -- screens -----------------------------------------------------------------------------
+    def audits(self, window: MainWindow) -> None:
+        window.show_area("audits")
+        self.shot("audits-list")
+        area = window.shell.audits_area
+        self.shot("new-audit", lambda: self._modeless(area.new_audit_dialog()))
+
+    def editor(self, window: MainWindow) -> None:
+        area = window.shell.audits_area
+        session = window.shell.session
+        pages = session.audits.list_audits().items
+        case = next(s for s in pages if s.template_id != "section-11-self-assessment" and s.status == "draft")
+        editor = area.open_audit(case.id)
+        if editor is None:
+            return
+        self.shot("editor")
+        editor.focus_guidance()
+        self.shot("editor-guidance")
+        editor.show_review()
+        self.shot("editor-review")
+        area.close_editor()
+        amended = next((s for s in pages if s.revision > 1), None)
+        if amended is not None and area.open_audit(amended.id) is not None:
+            from lscp_audit.ui.editor.history_dialog import HistoryDialog
+
+            history = session.audits.change_history(amended.id)
+            self.shot("change-history", lambda: self._modeless(HistoryDialog(history, window)))
+            area.close_editor()
+        s11 = next((s for s in pages if s.template_id == "section-11-self-assessment" and s.status == "draft"), None)
+        if s11 is not None:
+            editor = area.open_audit(s11.id)
+            if editor is not None:
+                editor.navigator.setCurrentIndex(editor.sections.index(min(2, editor.sections.rowCount() - 1)))
+                self.shot("editor-section11")
+                area.close_editor()
+
+    def other_areas(self, window: MainWindow) -> None:
+        for key, name in (("inbox", "qa-inbox"), ("templates", "templates"), ("settings", "settings")):
+            if self.wanted(name):
+                window.show_area(key)
+                self.shot(name)
+        window.show_area("audits")
+
+    @staticmethod
+    def _modeless(dialog: QDialog) -> QDialog:
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--only", nargs="*", default=[], help="screenshot names to take (default: all)")
+    args = parser.parse_args()
+    args.output.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    tour = Tour(args.output, set(args.only))
+    QTimer.singleShot(0, lambda: (tour.run(), app.quit()))
+    app.exec()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
