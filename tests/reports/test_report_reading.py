@@ -212,3 +212,28 @@ def test_key_findings_keep_their_standard_and_group_agencies() -> None:
     per_agency = {"label": "Single-agency contribution: What went well (Police)", "agency_label": "Police"}
     assert finding_title(s11) == "Standard 5: Training: Areas for improvement"
     assert finding_title(per_agency) == "Single-agency contribution: What went well"
+
+
+def _lowest_text(pdf: Path) -> list[float]:
+    """For each page, how far down the body text reaches, as a share of the page height."""
+    import re
+
+    bbox = pdf_tools.run("pdftotext", "-bbox", str(pdf), "-").stdout
+    shares = []
+    for page in bbox.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))  # type: ignore[union-attr]
+        body = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if 60 < float(y) < height - 50]
+        shares.append(max(body) / height if body else 0.0)
+    return shares
+
+
+@pytest.mark.parametrize("seed", range(1, 3))
+@pytest.mark.parametrize("template_file", SHIPPED, ids=lambda p: p.stem)
+def test_no_near_empty_pages(tmp_path: Path, template_file: Path, seed: int) -> None:
+    """Only the cover forces a page break; every page between it and the last is well filled."""
+    path = tmp_path / "r.pdf"
+    path.write_bytes(build_unsigned(_demo_data(template_file, seed)).pdf)
+    shares = _lowest_text(path)
+    assert len(shares) >= 3
+    thin = {number: round(share, 2) for number, share in enumerate(shares[1:-1], start=2) if share < 0.6}
+    assert not thin, f"pages filled less than 60% of their height: {thin}"
