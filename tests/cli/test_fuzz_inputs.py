@@ -24,7 +24,7 @@ from lscp_audit.services.vault_service import VaultService
 from lscp_audit.storage.keyfile import TEST_POLICY, keyfile_path
 from tests.services.conftest import MINI, SUBJECT, template_catalogue
 
-SECONDS = 3.0
+SECONDS = 5.0  # "a few seconds", with room for a busy 2-core machine
 FUZZ = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )

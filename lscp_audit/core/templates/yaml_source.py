@@ -112,8 +112,57 @@ for _loader in _LOADERS:
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+MAX_FLOW_DEPTH = 100  # real templates nest inline lists and mappings two or three deep
+
+
+def _flow_depth(text: str) -> tuple[int, int | None]:
+    """The deepest nesting of ``[``/``{`` outside quotes and comments, and the line where it was
+    reached: a cheap check before parsing, because YAML parsers spend seconds (or recurse out)
+    on tens of thousands of levels."""
+    depth = deepest = 0
+    deepest_line: int | None = None
+    line = 1
+    quote = ""
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            line += 1
+            if quote == "#":
+                quote = ""
+        elif quote == "#":
+            pass
+        elif quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            quote = "#"
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+                if deepest > MAX_FLOW_DEPTH:
+                    break
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        index += 1
+    return deepest, deepest_line
+
+
 def parse_yaml(text: str, file_name: str) -> Any:
     """Parse `text`; TemplateError(file, line, 'is not valid YAML: ...') when it cannot."""
+    depth, line = _flow_depth(text)
+    if depth > MAX_FLOW_DEPTH:
+        raise TemplateError(
+            file_name,
+            line,
+            f"is nested too deeply to be a template (more than {MAX_FLOW_DEPTH} levels of [ ] or {{ }})",
+        )
     try:
         return yaml.load(text, Loader=_LOADERS[0])  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
