@@ -25,6 +25,7 @@ from lscp_audit import __version__
 from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.core.identity import MODERATOR_PURPOSE
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.report_data import (
     DEFAULT_MARKING,
@@ -272,8 +273,14 @@ class ReportService:
         return path
 
     def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
-        """Verify PDFs against the certificates trusted in this vault."""
-        return verify_files(files, trust_pems=self.identities.trusted_pems(), password=password)
+        """Verify PDFs against the certificates trusted in this vault (signers, and its QA
+        moderators for countersignatures)."""
+        return verify_files(
+            files,
+            trust_pems=self.identities.trusted_pems(),
+            moderator_pems=self.identities.trusted_pems(MODERATOR_PURPOSE),
+            password=password,
+        )
 
 
 def _write(destination: Path, data: bytes) -> Path:

@@ -371,6 +371,9 @@ def test_verify_lists_every_signer_with_the_vault_trust_lists(inbox: InboxServic
     assert result.ok() and [s.role for s in result.signatures] == [AUDITOR, COUNTERSIGNER]
     assert result.signatures[1].moderator
     assert missing.problem and "cannot read the file" in missing.problem
+    # The report service's verify uses the same two trust lists of the vault.
+    [same] = ReportService(inbox._vault, actor="test").verify([auditor["countersigned"]])
+    assert same.ok() and same.signatures[1].moderator
 
 
 def test_data_problems_are_named() -> None:
