@@ -203,6 +203,9 @@ def listing_lines(listing: Any) -> list[str]:
         lines += entry_lines(entry)
     if not listing.returns:
         lines.append("  none")
+    hidden = listing.superseded - sum(1 for e in listing.returns if e.superseded_by)
+    if hidden:
+        lines.append(f"  ({hidden} older revision(s) superseded by a newer one are not shown; see --all)")
     if listing.quarantine:
         lines += [
             "",

@@ -193,10 +193,12 @@ class RecheckResult:
 @dataclass(frozen=True)
 class InboxListing:
     """The inbox split the way it is shown: trusted returns (latest revision of each audit unless
-    superseded ones were asked for) and the quarantine. Never mix the two."""
+    superseded ones were asked for) and the quarantine. Never mix the two. `superseded` counts
+    the trusted returns a newer revision in the inbox supersedes (listed or not)."""
 
     returns: tuple[InboxEntry, ...]
     quarantine: tuple[InboxEntry, ...]
+    superseded: int = 0
 
 
 def _utc_now() -> str:
@@ -598,7 +600,7 @@ class InboxService:
         quarantine = tuple(
             entry_from_return(i, conflict=conflicts.get(i.id, "")) for i in items if i.verified != TRUSTED
         )
-        return InboxListing(returns, quarantine)
+        return InboxListing(returns, quarantine, len(superseded))
 
     def list_returns(self, *, include_superseded: bool = False) -> list[InboxEntry]:
         """Trusted returns only (the latest revision of each audit), most recently imported first.

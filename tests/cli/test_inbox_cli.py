@@ -4,6 +4,7 @@ an auditor's vault exports a report, the QA subgroup's vault imports it."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,3 +173,31 @@ def test_rejected_file_makes_the_exit_status_fail(
     assert "2 of 3 file(s) were not imported" in out.err
     assert main(["inbox", "list", *_v(qa), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["quarantine"]) == 1
+
+
+def test_newer_revision_supersedes_in_the_listing(
+    vaults: tuple[Path, Path], signed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Revision 2 of the audit is exported too; with the signer trusted, the plain list shows the
+    latest revision and says an older one is hidden; --all shows both, marked."""
+    from lscp_audit.core.audit import AuditStatus
+    from tests.reports.sample_audit import amended_revision
+
+    auditor, qa = vaults
+    with open_vault_from_args(argparse.Namespace(vault=auditor, no_keychain=True)) as vault:
+        first = vault.audits.get("a-0001")
+        second = amended_revision(first, "eh_referral", "no", "Checked the referral log again")
+        vault.audits.create(dataclasses.replace(second, status=AuditStatus.COMPLETE), "test")
+    revision2 = tmp_path / "out" / "revision2.pdf"
+    assert main(["export", *_v(auditor), "a-0002", "--out", str(revision2)]) == 0
+    cert = _export_cert(auditor, tmp_path / "auditor.pem")
+    assert main(["inbox", "trust", *_v(qa), str(cert)]) == 0
+    assert main(["inbox", "import", *_v(qa), str(signed), str(revision2)]) == 0
+    capsys.readouterr()
+    assert main(["inbox", "list", *_v(qa)]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("Trusted returns (1)") and "(revision 2)" in listing
+    assert "1 older revision(s) superseded by a newer one are not shown" in listing
+    assert main(["inbox", "list", *_v(qa), "--all"]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("Trusted returns (2)") and "  superseded by R-" in listing

@@ -241,6 +241,7 @@ def test_newer_revision_supersedes_and_both_are_kept(inbox: InboxService, audito
     assert second.entry is not None and first.entry is not None and second.entry.revision == 2
     assert first.status == ImportStatus.IMPORTED  # an older revision is kept, not a duplicate
     assert [e.report_id for e in inbox.list_returns()] == [auditor["revision2_id"]]
+    assert inbox.listing().superseded == 1
     everything = inbox.list_returns(include_superseded=True)
     assert {e.report_id for e in everything} == {auditor["report_id"], auditor["revision2_id"]}
     older = next(e for e in everything if e.revision == 1)

@@ -256,6 +256,8 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.quarantine_model.set_rows(listing.quarantine)
         self.trust_label.setText(self.tr("Trusted: %d signer(s), %d moderator(s)") % (signers, moderators))
         self.returns_heading.setText(self.tr("<b>Trusted returns (%d)</b>") % len(listing.returns))
+        older = self.tr("Show &older revisions")
+        self.show_older.setText(older + (f" ({listing.superseded})" if listing.superseded else ""))
         self.quarantine_heading.setText(
             self.tr(
                 "<b>Quarantine (%d)</b>: a signer is not trusted. These returns are not counted with trusted "
