@@ -96,3 +96,16 @@ def test_cancel_keeps_the_window_locked_with_unlock_and_quit(qtbot: QtBot, vault
     wait(qtbot, watch)
     qtbot.waitUntil(lambda: window.shell.session is not None, timeout=20_000)
     window.shell.lock()
+
+
+def test_cancelling_the_first_run_wizard_keeps_the_window_open(qtbot: QtBot, tmp_path: Path) -> None:
+    from lscp_audit.ui.vault.first_run_wizard import FirstRunWizard
+
+    window = open_window(qtbot, tmp_path / "new-vault.lscp")
+    watch = when_modal(FirstRunWizard, lambda wizard: wizard.reject())
+    window.shell.start()
+    wait(qtbot, watch)
+    assert window.isVisible() and window.shell.session is None
+    buttons = {b.text() for b in window.area_page("audits").findChildren(QPushButton)}
+    assert buttons == {"&Set up the vault…", "&Quit"}
+    assert not (tmp_path / "new-vault.lscp").exists()
