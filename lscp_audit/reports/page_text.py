@@ -2,8 +2,8 @@
 
 A signed report carries its data twice: as printed pages and as the JSON attachment. Both are
 signed, so a trusted signer could still sign a file whose pages and data differ. The QA inbox
-compares the overall judgement printed under the "Overall judgement" heading with the overall
-judgement in the data, and flags a mismatch (see docs/qa-inbox.md).
+compares the overall judgement printed under the Summary's "Overall judgement" heading with the
+overall judgement in the data, and flags a mismatch (see docs/qa-inbox.md).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ NOT_FOUND = "not_found"
 
 @dataclass(frozen=True)
 class JudgementCheck:
-    """`outcome` is ``match``, ``mismatch`` or ``not_found``; `printed` is the printed words
-    (every distinct reading, joined with " / "), empty when the heading was not found."""
+    """`outcome` is ``match``, ``mismatch`` or ``not_found``; `printed` is the printed words,
+    empty when the heading was not found."""
 
     outcome: str
     printed: str
@@ -47,21 +47,18 @@ def page_lines(pdf: bytes, password: str | None = None, *, max_pages: int = 200)
 
 
 def check_overall_judgement(pdf: bytes, label: str, password: str | None = None) -> JudgementCheck:
-    """Compare the words printed after each "Overall judgement" heading with `label` (the data's
-    overall judgement label). Raises pypdf's errors for a file it cannot read."""
+    """Compare the words printed under the Summary's "Overall judgement" heading (the first one in
+    the report) with `label` (the data's overall judgement label). Later headings of that name
+    belong to a template's own section of that title, whose next line is an introduction, not a
+    grade, so only the first is read. Raises pypdf's errors for a file it cannot read."""
     lines = page_lines(pdf, password)
     expected = _words(label)
-    found = False
-    wrong: list[str] = []
     for number, line in enumerate(lines):
         if _words(line) != HEADING:
             continue
-        found = True
         following = " ".join(lines[number + 1 : number + 3])  # a long label may wrap onto a second line
-        if not (expected and _words(following).startswith(expected)):
-            wrong.append(lines[number + 1].strip() if number + 1 < len(lines) else "")
-    if not found:
-        return JudgementCheck(NOT_FOUND, "")
-    if not wrong:
-        return JudgementCheck(MATCH, label)
-    return JudgementCheck(MISMATCH, " / ".join(dict.fromkeys(w or "(nothing)" for w in wrong)))
+        if expected and _words(following).startswith(expected):
+            return JudgementCheck(MATCH, label)
+        printed = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        return JudgementCheck(MISMATCH, printed or "(nothing)")
+    return JudgementCheck(NOT_FOUND, "")

@@ -237,3 +237,17 @@ def test_no_near_empty_pages(tmp_path: Path, template_file: Path, seed: int) -> 
     assert len(shares) >= 3
     thin = {number: round(share, 2) for number, share in enumerate(shares[1:-1], start=2) if share < 0.6}
     assert not thin, f"pages filled less than 60% of their height: {thin}"
+
+
+@pytest.mark.parametrize("template_file", SHIPPED, ids=lambda p: p.stem)
+def test_printed_overall_judgement_matches_the_data_for_every_shipped_template(template_file: Path) -> None:
+    """The inbox's page-versus-data check must not flag a genuine report, including templates that
+    have a section of their own titled "Overall judgement" (its first line is an introduction)."""
+    from lscp_audit.reports import page_text
+
+    data = _demo_data(template_file, 1)
+    label = data["judgements"]["overall"]["label"]
+    pdf = build_unsigned(data).pdf
+    assert page_text.check_overall_judgement(pdf, label).outcome == page_text.MATCH
+    other = "Outstanding" if label != "Outstanding" else "Inadequate"
+    assert page_text.check_overall_judgement(pdf, other).outcome == page_text.MISMATCH
