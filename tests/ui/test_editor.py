@@ -141,7 +141,7 @@ def test_new_audit_to_completed_read_only(
         page.show_review()
     assert page.review.missing.count() == 0
     page.review.complete_button.click()
-    _assert_read_only(page, audit_service, audit_id)
+    _assert_read_only(page, audit_service, audit_id, qtbot)
 
 
 def _focused_block(page: EditorPage) -> Any:
@@ -151,7 +151,7 @@ def _focused_block(page: EditorPage) -> Any:
     return widget
 
 
-def _assert_read_only(page: EditorPage, service: AuditService, audit_id: str) -> None:
+def _assert_read_only(page: EditorPage, service: AuditService, audit_id: str, qtbot: QtBot) -> None:
     record = service.get_audit(audit_id)
     assert record.status == AuditStatus.COMPLETE
     assert page.read_only
@@ -160,7 +160,14 @@ def _assert_read_only(page: EditorPage, service: AuditService, audit_id: str) ->
     short = block(page, "q_short").input
     assert isinstance(short, ShortTextInput) and short.editor.isReadOnly()
     yes_no = block(page, "q_yes").input
-    assert isinstance(yes_no, ChoiceInput) and not yes_no.buttons["yes"].isEnabled()
+    assert isinstance(yes_no, ChoiceInput)
+    no, yes = yes_no.buttons["no"], yes_no.buttons["yes"]
+    assert no.isChecked() and no.isEnabled()  # readable, not a disabled grey radio
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    yes.setFocus()
+    qtbot.keyClick(yes, Qt.Key.Key_Space)
+    assert no.isChecked() and not yes.isChecked()  # but it cannot be changed
+    assert no.accessibleDescription().endswith("(read-only)")
 
 
 def test_override_needs_a_rationale(qtbot: QtBot, audit_service: AuditService) -> None:

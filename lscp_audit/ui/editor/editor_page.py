@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -48,6 +49,7 @@ from lscp_audit.ui.editor.visibility import evaluate
 from lscp_audit.ui.errors import show_error
 
 log = logging.getLogger(__name__)
+SPLIT_SHARES = (22, 53, 25)  # sections, questions, guidance (% of the width)
 SignHandler = Callable[[QWidget, str], object]
 
 
@@ -71,6 +73,7 @@ class EditorPage(QWidget):
         self.amended: dict[str, str | None] = {}  # key -> reason, for answers changed in an amendment
         self.autosaver = Autosaver(self)
         self._last_block: QuestionBlock | None = None
+        self._split_done = False
         self._last_focus: QWidget | None = None
         self.header = EditorHeaderWidget()
         self.sections = SectionListModel(self._context()["agency_labels"], self)
@@ -125,7 +128,7 @@ class EditorPage(QWidget):
         splitter.addWidget(self.stack)
         splitter.addWidget(self.guidance)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 640, 280])
+        splitter.setSizes(list(SPLIT_SHARES))  # proportions; set in pixels once the page has a width
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -155,6 +158,22 @@ class EditorPage(QWidget):
         self.review.amend_button.clicked.connect(self.commands.amend)
         self.review.sign_button.clicked.connect(self._sign)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Share the width between sections, questions and guidance once it is known, so the
+        questions get most of a small screen or a large text scale."""
+        super().resizeEvent(event)
+        self._fit_split()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        width = self.splitter.width()
+        if not self._split_done and width > 0 and self.isVisible():
+            self._split_done = True
+            self.splitter.setSizes([width * share // 100 for share in SPLIT_SHARES])
 
     # -- state -------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import Answer
@@ -15,6 +15,8 @@ from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.section_list_model import section_key
 from lscp_audit.ui.editor.section_page import SectionPageWidget
 from lscp_audit.ui.editor.visibility import VisibleState
+
+MARGIN = 24  # room kept above and below a question scrolled into view
 
 
 class SectionStackWidget(QWidget):
@@ -121,9 +123,19 @@ class SectionStackWidget(QWidget):
             yield from page.blocks.values()
 
     def scroll_to(self, block: QWidget) -> None:
-        """Scroll the current section so that `block` (or any widget in it) is in view."""
-        if self.current is not None:
-            scroll = self._scrolls[section_key(*self.current)]
-            content = scroll.widget()
-            if content is not None and content.isAncestorOf(block):
-                scroll.ensureWidgetVisible(block, 16, 24)
+        """Scroll the current section up or down (never sideways) so that `block` (or any
+        widget in it) is in view with a little room around it."""
+        if self.current is None:
+            return
+        scroll = self._scrolls[section_key(*self.current)]
+        content = scroll.widget()
+        if content is None or not content.isAncestorOf(block):
+            return
+        top = block.mapTo(content, QPoint(0, 0)).y() - MARGIN
+        bottom = top + block.height() + 2 * MARGIN
+        bar = scroll.verticalScrollBar()
+        visible = scroll.viewport().height()
+        if top < bar.value():
+            bar.setValue(top)
+        elif bottom > bar.value() + visible:
+            bar.setValue(min(top, bottom - visible))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -32,9 +32,11 @@ from lscp_audit.ui.editor.questions.actions_model import (
 )
 from lscp_audit.ui.editor.questions.base import QuestionInput
 
-# Widths of the short columns in characters; the Action column takes the rest and wraps.
-COLUMN_CHARS = {COL_OWNER_AGENCY: 18, COL_OWNER_ROLE: 16, COL_DUE: 12, COL_STATUS: 12}
-ACTION_MIN_CHARS = 24
+# Share of the table's width for the owner columns; Due and Status fit their longest text; the
+# Action column takes the rest (at least ACTION_SHARE) and wraps, so it is never cut to "…".
+COLUMN_SHARES = {COL_OWNER_AGENCY: 0.17, COL_OWNER_ROLE: 0.15}
+ACTION_SHARE = 0.36
+MIN_ACTION_CHARS = 26  # below this the table scrolls sideways rather than squeeze the text
 
 
 class ActionsInput(QuestionInput):
@@ -86,18 +88,54 @@ class ActionsInput(QuestionInput):
         table.setWordWrap(True)
         table.setTextElideMode(Qt.TextElideMode.ElideNone)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns fit
         header = table.horizontalHeader()
-        char = table.fontMetrics().averageCharWidth()
-        header.setMinimumSectionSize(char * 8)
-        for column, chars in COLUMN_CHARS.items():
+        header.setMinimumSectionSize(table.fontMetrics().averageCharWidth() * 6)
+        for column in (COL_OWNER_AGENCY, COL_OWNER_ROLE, COL_DUE, COL_STATUS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, char * chars)
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.setMinimumWidth(char * (ACTION_MIN_CHARS + sum(COLUMN_CHARS.values())) // 2)
+        table.viewport().installEventFilter(self)
         return table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return False
+
+    def _fit_columns(self) -> None:
+        """Give the short columns what they need and the Action column the rest (wrapping).
+        When even that leaves too little to read (a narrow pane, large text), every column keeps
+        a readable width and the table scrolls sideways instead of squeezing the text."""
+        table, header = self.table, self.table.horizontalHeader()
+        width = table.viewport().width()
+        metrics = table.fontMetrics()
+        char = metrics.averageCharWidth()
+        pad = char * 2
+        fixed = {
+            COL_DUE: max(metrics.horizontalAdvance("28 Sept 2026"), metrics.horizontalAdvance("Due")) + pad,
+            COL_STATUS: metrics.horizontalAdvance("In progress") + pad,
+        }
+        readable = {COL_ACTION: char * MIN_ACTION_CHARS, COL_OWNER_AGENCY: char * 14, COL_OWNER_ROLE: char * 12}
+        narrow = width < sum(readable.values()) + sum(fixed.values())
+        header.setSectionResizeMode(
+            COL_ACTION, QHeaderView.ResizeMode.Interactive if narrow else QHeaderView.ResizeMode.Stretch
+        )
+        table.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if narrow else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        if narrow:
+            sizes = {**fixed, **readable}
+        else:
+            shared = {column: int(width * share) for column, share in COLUMN_SHARES.items()}
+            spare = width * (1 - ACTION_SHARE) - sum(fixed.values())
+            if sum(shared.values()) > spare:  # the owner columns give way to the Action column
+                shared = {column: max(readable[column], int(spare / len(shared))) for column in shared}
+            sizes = {**fixed, **shared}
+        for column, size in sizes.items():
+            header.resizeSection(column, size)
+        QTimer.singleShot(0, self._rows_changed)  # once the Action column has its new width
 
     def _rows_changed(self, *_args: object) -> None:
         """Grow the table with its rows (no inner scrolling) and list what unfinished rows need."""
@@ -105,11 +143,16 @@ class ActionsInput(QuestionInput):
         table.resizeRowsToContents()
         rows = sum(table.rowHeight(r) for r in range(self.model.rowCount()))
         empty = table.fontMetrics().lineSpacing() * 2
-        scroll = table.horizontalScrollBar().sizeHint().height()
+        bar = table.horizontalScrollBar()
+        scroll = (
+            bar.sizeHint().height() if table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff else 0
+        )
         table.setFixedHeight(table.horizontalHeader().height() + max(rows, empty) + 2 * table.frameWidth() + scroll)
         unfinished = self.model.unfinished_rows()
         lines = [
-            self.tr("Action %1 is kept as a draft until you %2.").replace("%1", str(number)).replace("%2", _join(needs))
+            self.tr("Action %1 is kept as a draft until you %2.")
+            .replace("%1", str(number))
+            .replace("%2", _join([n.rstrip(".") for n in needs]))
             for number, needs in unfinished
         ]
         self.problems.setText("\n".join("• " + line for line in lines))

@@ -15,7 +15,15 @@ COL_OWNER_AGENCY = 1
 COL_OWNER_ROLE = 2
 COL_DUE = 3
 COL_STATUS = 4
-HEADERS = ("Action (specific, measurable)", "Owner agency", "Owner role", "Due", "Status")
+HEADERS = ("Action", "Owner agency", "Owner role", "Due", "Status")
+SHORT_HEADERS = ("Action", "Agency", "Role", "Due", "Status")  # shown; HEADERS name them for screen readers
+HEADER_DESCRIPTIONS = (
+    "What will be done: specific and measurable",
+    "The agency that owns the action",
+    "The role in that agency that owns it",
+    "When it is due, e.g. 15/09/2026 (Alt+Down opens a calendar)",
+    "Open, in progress or complete",
+)
 STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -132,10 +140,14 @@ class ActionsTableModel(QAbstractTableModel):
         return True
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return HEADER_DESCRIPTIONS[section] if 0 <= section < len(HEADERS) else None
+        if role == Qt.ItemDataRole.AccessibleTextRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+            return SHORT_HEADERS[section] if 0 <= section < len(HEADERS) else None
         return str(section + 1)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from lscp_audit.core.templates.model import Option, Question
@@ -19,6 +20,35 @@ from lscp_audit.core.templates.scales import FIXED_OPTIONS
 def options_of(question: Question) -> tuple[Option, ...]:
     """The question's options, falling back to the built-in scale for fixed types."""
     return question.options or FIXED_OPTIONS.get(question.type, ())
+
+
+class ReadOnlyFilter(QObject):
+    """Makes check boxes and radio buttons read-only but readable: they keep their normal
+    colours and stay in the Tab order (a screen reader reads them), but clicks and keys that
+    would change them are ignored. Disabled grey buttons are hard to read."""
+
+    _BLOCKED = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick}
+    _ALLOWED_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in self._BLOCKED:
+            return True
+        if isinstance(event, QKeyEvent) and event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return event.key() not in self._ALLOWED_KEYS
+        return False
+
+
+def set_buttons_read_only(owner: QObject, buttons: list[QWidget], read_only: bool) -> None:
+    """Apply or lift `ReadOnlyFilter` on `buttons` (one filter object per `owner`)."""
+    guard = owner.findChild(ReadOnlyFilter)
+    if guard is None:
+        guard = ReadOnlyFilter(owner)
+    for button in buttons:
+        button.removeEventFilter(guard)
+        if read_only:
+            button.installEventFilter(guard)
+        description = button.accessibleDescription().removesuffix(" (read-only)")
+        button.setAccessibleDescription(description + (" (read-only)" if read_only else ""))
 
 
 class QuestionInput(QWidget):

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QLayout,
+    QRadioButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.templates.model import Option, Question
-from lscp_audit.ui.editor.questions.base import QuestionInput, options_of
+from lscp_audit.ui.editor.questions.base import QuestionInput, options_of, set_buttons_read_only
+from lscp_audit.ui.widgets.flow_layout import FlowLayout
 
-HORIZONTAL_MAX_CHARS = 60  # lay options side by side when their labels are short altogether
+HORIZONTAL_MAX_CHARS = 60  # options side by side (wrapping) when their labels are short altogether
 
 
 class ChoiceInput(QuestionInput):
-    """One radio button per option; arrow keys move within the group, Tab leaves it."""
+    """One radio button per option; arrow keys move within the group, Tab leaves it. Options
+    with a description (grade descriptors, RAG definitions) show it under the button, so it is
+    read by everyone, not only by mouse users in a tooltip."""
 
     def __init__(
         self, question: Question, context: dict[str, Any] | None = None, parent: QWidget | None = None
@@ -22,14 +33,17 @@ class ChoiceInput(QuestionInput):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QRadioButton] = {}
+        self.descriptions: dict[str, QLabel] = {}
         options = options_of(question)
-        layout: QBoxLayout = QHBoxLayout(self) if self._fits_on_one_line(options) else QVBoxLayout(self)
+        described = any(o.description for o in options)
+        one_line = self._fits_on_one_line(options) and not described
+        layout: QLayout = FlowLayout(self) if one_line else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for option in options:
             button = self._make_button(option)
             layout.addWidget(button)
-        if isinstance(layout, QHBoxLayout):
-            layout.addStretch(1)
+            if option.description:
+                layout.addWidget(self._make_description(option))
         self.group.buttonClicked.connect(lambda _button: self.edited.emit())
 
     @staticmethod
@@ -48,6 +62,18 @@ class ChoiceInput(QuestionInput):
         self.buttons[option.code] = button
         return button
 
+    def _make_description(self, option: Option) -> QLabel:
+        label = QLabel(option.description)
+        label.setWordWrap(True)
+        style = self.style()
+        indent = style.pixelMetric(QStyle.PixelMetric.PM_ExclusiveIndicatorWidth) + style.pixelMetric(
+            QStyle.PixelMetric.PM_RadioButtonLabelSpacing
+        )
+        label.setContentsMargins(indent, 0, 0, 4)
+        label.setBuddy(self.buttons[option.code])
+        self.descriptions[option.code] = label
+        return label
+
     def load(self, value: Any) -> None:
         self.group.setExclusive(False)  # lets every button be unchecked for "unanswered"
         for code, button in self.buttons.items():
@@ -59,9 +85,7 @@ class ChoiceInput(QuestionInput):
         return checked.property("code") if checked is not None else None
 
     def set_read_only(self, read_only: bool) -> None:
-        # Disabled radio buttons still show which one is checked.
-        for button in self.buttons.values():
-            button.setEnabled(not read_only)
+        set_buttons_read_only(self, list(self.buttons.values()), read_only)
 
     def select(self, code: str) -> None:
         """Choose `code` as the user would (emits `edited`)."""

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from lscp_audit.core.templates.model import Question
-from lscp_audit.ui.editor.questions.base import QuestionInput, options_of
+from lscp_audit.ui.editor.questions.base import QuestionInput, options_of, set_buttons_read_only
 
 
 class MultiChoiceInput(QuestionInput):
@@ -42,8 +42,7 @@ class MultiChoiceInput(QuestionInput):
         return chosen or None
 
     def set_read_only(self, read_only: bool) -> None:
-        for box in self.boxes.values():
-            box.setEnabled(not read_only)
+        set_buttons_read_only(self, list(self.boxes.values()), read_only)
 
     def describe(self, name: str, description: str) -> None:
         for box in self.boxes.values():

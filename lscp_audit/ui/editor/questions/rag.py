@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from lscp_audit.core.templates.model import Question
 from lscp_audit.ui.editor.questions.choice import ChoiceInput
 from lscp_audit.ui.editor.questions.rag_chip import RagChipWidget
+from lscp_audit.ui.widgets.flow_layout import FlowLayout
 
 
 class RagInput(ChoiceInput):
@@ -21,7 +23,9 @@ class RagInput(ChoiceInput):
         self.chip = RagChipWidget(self)
         layout = self.layout()
         if isinstance(layout, QBoxLayout):
-            layout.insertWidget(0, self.chip)
+            layout.insertWidget(0, self.chip, 0, Qt.AlignmentFlag.AlignLeft)
+        elif isinstance(layout, FlowLayout):
+            layout.insert_widget(0, self.chip)
         self.edited.connect(self._refresh_chip)
 
     def load(self, value: Any) -> None:

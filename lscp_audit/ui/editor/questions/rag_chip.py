@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 # The only fixed colours in the app: RAG ratings, always shown with their word.
 RAG_COLOURS = {
@@ -19,7 +19,8 @@ class RagChipWidget(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumWidth(64)
+        self.setContentsMargins(8, 2, 8, 2)  # padding as margins, so the size hint includes it
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.set_code(None)
 
     def set_code(self, code: str | None, label: str = "") -> None:
@@ -31,7 +32,7 @@ class RagChipWidget(QLabel):
             return
         background, foreground = colours
         self.setText(label or (code or "").capitalize())
-        self.setStyleSheet(
-            f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px; padding: 2px 8px; }}"
-        )
+        self.setAccessibleName(self.text())
+        self.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px; }}")
+        self.setMinimumSize(self.sizeHint())  # never clipped, at any scale or font size
         self.setVisible(True)
