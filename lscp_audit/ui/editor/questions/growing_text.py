@@ -26,4 +26,5 @@ class GrowingTextEdit(QPlainTextEdit):
         return QSize(super().sizeHint().width(), shown * line + frame)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return self.sizeHint()
+        # Full height, but narrow enough for a small window or large text (the text wraps).
+        return QSize(self.fontMetrics().averageCharWidth() * 12, self.sizeHint().height())
