@@ -110,9 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lscp_audit.cli.gui import run_gui
 
     handler: Callable[[argparse.Namespace], int | None] = getattr(args, "handler", None) or run_gui
-    real_stdout = sys.stdout
-    if handler is not run_gui:
-        sys.stdout = SafeStream(real_stdout)  # no raw escape sequences from titles, subjects or answers
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    if handler is not run_gui:  # no raw escape sequences from titles, subjects, answers or file names
+        sys.stdout = SafeStream(real_stdout)
+        sys.stderr = SafeStream(real_stderr, keep_carriage_return=True)
     try:
         code = int(handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
@@ -128,8 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _closed_pipe()
     except EOFError:  # a prompt with nothing to read (no terminal, input closed)
         _error(
-            "a passphrase or password was needed but there is no terminal to type it in (input is closed). "
-            "Run the command in a terminal, or give it in the environment variable named in --help."
+            "the command needed input (a passphrase, a password or an answer) but there is no terminal to "
+            "type it in. Run it in a terminal, or give passwords in the environment variables listed in --help."
         )
         return 2
     except OSError as exc:
@@ -137,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(os_error_text(exc))
         return 1
     finally:
-        sys.stdout = real_stdout
+        sys.stdout, sys.stderr = real_stdout, real_stderr
 
 
 def os_error_text(exc: OSError) -> str:

@@ -21,19 +21,24 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group(0)):04x}"
 
 
-def sanitise(text: str) -> str:
-    """`text` with terminal control characters made visible (newline and tab kept)."""
-    return _UNSAFE.sub(_escape, text)
+_UNSAFE_KEEP_CR = re.compile(_UNSAFE.pattern.replace("\\x0b-\\x1f", "\\x0b\\x0c\\x0e-\\x1f"))
+
+
+def sanitise(text: str, *, keep_carriage_return: bool = False) -> str:
+    """`text` with terminal control characters made visible (newline and tab kept; carriage
+    return too when asked, for a progress line redrawn in place)."""
+    return (_UNSAFE_KEEP_CR if keep_carriage_return else _UNSAFE).sub(_escape, text)
 
 
 class SafeStream:
     """A text stream that sanitises what is written to it (``print(..., file=SafeStream(...))``)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, keep_carriage_return: bool = False) -> None:
         self._stream = stream
+        self._keep_cr = keep_carriage_return
 
     def write(self, text: str) -> int:
-        self._stream.write(sanitise(text))
+        self._stream.write(sanitise(text, keep_carriage_return=self._keep_cr))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:

@@ -309,8 +309,10 @@ class VaultService(VaultBackupsMixin):
                     "file (the two always travel together; a copy of the key file is kept with each backup)."
                 )
             raise VaultCorrupt(
-                f"{self.path} does not open with its own key: it is damaged, truncated or not an LSCP Audit "
-                "vault. The file has not been changed; you can restore the newest good backup."
+                f"{self.path} does not open with the key in its key file: the file is damaged, truncated or "
+                "not an LSCP Audit vault, or the key file came from another copy of the vault. The file has "
+                "not been changed. If you copied or moved the vault, first put back the key file that came "
+                "with it; otherwise you can restore the newest good backup."
             )
         pending_worked = any(p for k, p in candidates.keys if k is working)
         if keyfile is not None:
@@ -387,7 +389,7 @@ class VaultService(VaultBackupsMixin):
         if self._vault is not None and not self._vault.closed:
             try:
                 self._mark_demo_keyfile()
-            except (VaultError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - locking must never fail because of the mark
                 log.warning("could not mark the demo key file: %s", type(exc).__name__)
         if self._vault is not None:
             if not self._vault.closed and self.relock_needs_secret:

@@ -83,6 +83,20 @@ def test_full_disk_gives_a_plain_message(made_vault: Path, tmp_path: Path, comma
 
 
 @posix_only
+def test_full_disk_during_restore_leaves_the_vault_and_no_partial_copy(made_vault: Path, tmp_path: Path) -> None:
+    path = _copy(made_vault, tmp_path)
+    env = _env(LSCP_AUDIT_HOME="/dev/null/no-log")
+    assert _cli("vault", "backup", "--vault", str(path), env=env).returncode == 0
+    before = path.read_bytes()
+    proc = _cli("vault", "restore", "--latest", "--vault", str(path), limit=100_000, env=env)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "disk is full" in proc.stderr, proc.stderr
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob(".*restore.tmp")) and not list(tmp_path.glob("*.restoring"))
+    assert _cli("vault", "check", "--vault", str(path), env=env).returncode == 0
+
+
+@posix_only
 @pytest.mark.parametrize("argv", [["--help"], ["templates", "list"], ["vault", "--help"]])
 def test_closed_pipe_is_quiet(argv: list[str]) -> None:
     proc = subprocess.Popen(
@@ -176,6 +190,7 @@ def test_escape_sequences_are_printed_visibly(capsys: pytest.CaptureFixture[str]
     evil = "Title\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e end"
     assert sanitise(evil) == "Title\\u001b]0;pwned\\u0007\\u001b[2J\\u009b31m\\u202e end"
     assert sanitise("two\nlines\tand tab") == "two\nlines\tand tab"
+    assert sanitise("50%\r60%\x1b[K", keep_carriage_return=True) == "50%\r60%\\u001b[K"
 
 
 def test_cli_output_goes_through_the_sanitiser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

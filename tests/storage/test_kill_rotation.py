@@ -94,8 +94,9 @@ def test_c2_kill_during_migration_50(tmp_path: Path) -> None:
             version = conn.exec_driver_sql("PRAGMA user_version").scalar()
             tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
         engine.dispose()
-        assert version in (1, migrations.CURRENT_SCHEMA_VERSION)
-        assert ("identities" in tables) == (version == 2)
+        # one transaction per migration: any whole version from the old one to the newest
+        assert 1 <= version <= migrations.CURRENT_SCHEMA_VERSION
+        assert ("identities" in tables) == (version >= 2)
         time.sleep(0.01)
         with Vault.open(path, RawKey(FIXTURE_KEY_HEX)) as vault:
             assert vault.schema_version == migrations.CURRENT_SCHEMA_VERSION
