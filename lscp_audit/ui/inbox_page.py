@@ -32,9 +32,8 @@ class InboxPage(QWidget):
         layout.addWidget(QLabel(self.tr("<h2>QA inbox</h2>")))
         intro = QLabel(
             self.tr(
-                "Import the signed audit reports received from auditors and agencies: each one is checked "
-                "(who signed it, and that nothing changed after signing) before its data is kept in the "
-                "vault. To check a PDF without importing it, use Verify a PDF."
+                "Signed reports from auditors and agencies are checked (who signed, nothing changed since) "
+                "before they are kept. Verify a PDF checks a file without importing it."
             )
         )
         intro.setWordWrap(True)

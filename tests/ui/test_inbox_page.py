@@ -127,6 +127,9 @@ def test_untrusted_return_goes_to_the_quarantine_with_every_signer(
     assert f"on behalf of {NAMES['polish']}" in details and "In quarantine" in details
     assert returns.trust_signer_button.isEnabled() and returns.remove_button.isEnabled()
     assert unnamed_inputs(page) == [] and mnemonic_clashes(page) == []
+    # With the results, both lists and the details shown, the page still fits a 1280x720 screen
+    # at 1.5x text (about 430 px of height for the page): below its comfortable size it scrolls.
+    assert page.minimumSizeHint().height() <= 420
 
 
 def test_trust_the_signer_after_seeing_the_fingerprint(qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]) -> None:

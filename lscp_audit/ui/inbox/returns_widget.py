@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -91,6 +93,15 @@ def _table(name: str, description: str) -> QTableView:
     return table
 
 
+class _FillLayout(QVBoxLayout):
+    """The layout of a scroll area's content: it fills the visible height when it fits and
+    scrolls only below its minimum (a wrapped label would otherwise make the scroll area size
+    the content to its preferred height)."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return False
+
+
 class ImportedReturnsWidget(PdfDropMixin, QWidget):
     """Import signed PDFs into the vault's inbox and list trusted returns and the quarantine.
 
@@ -137,7 +148,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.trust_label = QLabel()
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password,
-            placeholderText=self.tr("Password for encrypted PDFs (optional; used once, never stored)"),
+            placeholderText=self.tr("Password for protected PDFs (never stored)"),
         )
         self.password.setAccessibleName(self.tr("Password for encrypted PDFs"))
         self.password.setAccessibleDescription(
@@ -194,9 +205,8 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def _lay_out(self) -> None:
         hint = QLabel(
             self.tr(
-                "Drop signed report PDFs here, or choose them. Each file is checked first: it must be "
-                "signed, unchanged since signing and wholly covered by its signature. Files that fail "
-                "are not imported. Returns from signers this vault does not trust are held in quarantine."
+                "Drop signed report PDFs here, or choose them. Files that fail the signature checks are not "
+                "imported; returns from signers this vault does not trust are held in quarantine."
             )
         )
         hint.setWordWrap(True)
@@ -206,7 +216,8 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.trust_label)
         filters = QHBoxLayout()
-        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.filter, 3)
+        filters.addWidget(self.password, 2)
         filters.addWidget(self.show_older)
         trusted = QWidget()
         trusted_layout = QVBoxLayout(trusted)
@@ -222,17 +233,28 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         quarantine_layout.addLayout(heading_row)
         quarantine_layout.addWidget(self.quarantine_table, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
+        # Each table keeps a couple of rows in view; on a small screen or with large text the
+        # whole tab scrolls instead (see below), so the window never has to be taller than the screen.
+        for view in (self.table, self.quarantine_table, self.details):
+            view.setMinimumHeight(96)
+        self.results.setMinimumHeight(72)
         for part in (trusted, self.quarantine_box, self.details):
             splitter.addWidget(part)
-        self.details.setMinimumHeight(110)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 2)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = _FillLayout(body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         layout.addWidget(hint)
         layout.addLayout(buttons)
-        layout.addWidget(self.password)
         layout.addWidget(self.summary)
         layout.addWidget(self.results)
         layout.addLayout(filters)
@@ -260,8 +282,8 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.show_older.setText(older + (f" ({listing.superseded})" if listing.superseded else ""))
         self.quarantine_heading.setText(
             self.tr(
-                "<b>Quarantine (%d)</b>: a signer is not trusted. These returns are not counted with trusted "
-                "returns until you trust the signer or remove them."
+                "<b>Quarantine (%d)</b>: a signer is not trusted; not counted until you trust the signer "
+                "or remove the return."
             )
             % len(listing.quarantine)
         )

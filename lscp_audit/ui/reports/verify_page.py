@@ -57,7 +57,7 @@ class VerifyPage(PdfDropMixin, QWidget):
         self.model = VerificationTableModel(self)
         self.drop_zone = QLabel(self.tr("Drop signed report PDFs here to verify them"))
         self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_zone.setMinimumHeight(90)
+        self.drop_zone.setMinimumHeight(60)
         self.drop_zone.setStyleSheet("border: 2px dashed palette(mid); border-radius: 6px; padding: 12px;")
         self.trust_label = QLabel(trust_note or self.tr("Trusted certificates: none (trust is not checked)"))
         self.trust_label.setWordWrap(True)
@@ -80,6 +80,8 @@ class VerifyPage(PdfDropMixin, QWidget):
         )
         self.details.setPlaceholderText(self.tr("Select a file to see every signer and their fingerprint."))
         self.details.setMaximumHeight(180)
+        for view in (self.table, self.details):  # a few rows on small screens; each scrolls inside
+            view.setMinimumHeight(40)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self._layout()
