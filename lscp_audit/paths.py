@@ -1,39 +1,63 @@
 """Where the app finds its resources and forms, and where it keeps user data.
 
-Works from a source checkout, an installed wheel and a frozen (PyInstaller) bundle. Tests and
+Shipped files are found through ``importlib.resources`` whether the app runs from an editable
+install of a checkout, an installed wheel or a frozen (PyInstaller) bundle. Tests and
 portable use can redirect the data directories with ``LSCP_AUDIT_HOME``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
+
+from lscp_audit.core.errors import LscpAuditError
 
 APP_DIR_NAME = "lscp-audit"
 
+# The shipped data packages. In the repository they are the top-level folders forms/ and
+# resources/; pyproject.toml installs them inside the package, and the PyInstaller spec bundles
+# them at the same place, so this one lookup serves a wheel, an editable install and a bundle.
+FORMS_PACKAGE = "lscp_audit.forms"
+RESOURCES_PACKAGE = "lscp_audit.resources"
 
-def _bundle_root() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+
+class MissingResource(LscpAuditError):
+    """A file the app ships with is not where the installation should have put it."""
+
+    def __init__(self, what: str, path: Path | str) -> None:
+        self.path = str(path)
+        super().__init__(f"missing shipped {what}: {path} (the installation is incomplete; reinstall LSCP Audit)")
+
+
+def _package_dir(package: str) -> Path:
+    try:
+        root = resources.files(package)
+    except ModuleNotFoundError:
+        raise MissingResource("data package", package) from None
+    if not isinstance(root, Path):  # a zip import: the app needs real files (fonts, icons)
+        raise MissingResource("data folder", str(root))
+    return root
 
 
 def resources_dir() -> Path:
-    return _bundle_root() / "resources"
+    return _package_dir(RESOURCES_PACKAGE)
 
 
 def resource(name: str) -> Path:
-    """Path of a shipped resource; raises FileNotFoundError with the name if it is missing."""
+    """Path of a shipped resource, e.g. ``fonts/DejaVuSans.ttf``; MissingResource names it if absent."""
     path = resources_dir() / name
-    if not path.exists():
-        raise FileNotFoundError(f"missing resource: {name}")
+    if not path.is_file():
+        raise MissingResource("resource", path)
     return path
 
 
 def forms_dir() -> Path:
-    return _bundle_root() / "forms"
+    """The folder of shipped templates; MissingResource if it is absent or holds no template."""
+    folder = _package_dir(FORMS_PACKAGE)
+    if not any(folder.glob("*.yaml")):
+        raise MissingResource("templates (no .yaml file)", folder)
+    return folder
 
 
 def _home_override() -> Path | None:

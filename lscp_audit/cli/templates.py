@@ -41,9 +41,11 @@ def run_list(args: argparse.Namespace) -> int:
         keys = ("id", "title", "version", "kind", "source")
         print(json.dumps([{k: getattr(r, k) for k in keys} for r in rows], indent=2))
         return 0
-    if not rows:
-        print("No templates found.")
-        return 0
+    if not rows:  # the shipped folder is never empty (paths.forms_dir), so every template was invalid
+        for problem in service.last_problems:
+            print(f"invalid template: {problem}", file=sys.stderr)
+        print("lscp-audit: error: no valid template found", file=sys.stderr)
+        return 1
     width = max(len(r.id) for r in rows)
     print(f"{'ID':<{width}}  {'VERSION':<10} {'KIND':<23} {'SOURCE':<8} TITLE")
     for r in rows:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lscp_audit import paths
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.progress import CancelToken, Progress, check, no_progress
@@ -202,6 +203,8 @@ class _DemoBuilder:
             self.reports_dir.mkdir(parents=True, exist_ok=True)
             reports.export(record.id, self.reports_dir / reports.suggested_file_name(record.id))
             self.reports_dir_used = self.reports_dir
+        except paths.MissingResource:
+            raise  # a broken installation, not a demo that merely goes unsigned
         except (LscpAuditError, ImportError, OSError) as exc:
             log.warning("demo audit %s not signed: %s", record.id, type(exc).__name__)
 
