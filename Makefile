@@ -3,12 +3,29 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The oldest Python the app supports (pyproject.toml requires-python).
+PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run test test-xvfb lint bench reliability screenshots clean
+.PHONY: run test test-xvfb lint bench reliability screenshots lock lock-check wheel-smoke package clean
 
-$(STAMP): pyproject.toml
+# A .venv whose interpreter no longer runs or is older than 3.11 (made by another python3, or
+# its pyenv version was removed) is recreated rather than failing in obscure ways.
+ifneq ($(wildcard $(VENV)/pyvenv.cfg),)
+ifneq ($(shell $(PY) -c '$(PY_OK)' >/dev/null 2>&1 && echo ok),ok)
+$(info make: $(VENV) was made by a Python that is missing or older than 3.11; recreating it)
+$(shell rm -rf $(VENV))
+endif
+endif
+
+# Pinned tools and runtime libraries from requirements/dev.txt (hashes checked), then the app
+# itself, editable. A dependency added to pyproject.toml but not yet locked is still installed.
+$(STAMP): pyproject.toml setup.py requirements/dev.txt
+	@$(PYTHON) -c '$(PY_OK)' 2>/dev/null || { \
+	    echo "make: LSCP Audit needs Python 3.11 or newer, but $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; \
+	    echo "      Install one and run, e.g.: make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -42,5 +59,41 @@ screenshots: $(STAMP)
 	xvfb-run -a -s "$(SCREEN)" sh -c 'openbox & sleep 1; $(PY) tools/screenshots.py docs/screenshots'
 	xvfb-run -a -s "$(SCREEN)" sh -c 'openbox & sleep 1; QT_SCALE_FACTOR=1.5 $(PY) tools/screenshots.py docs/screenshots/large-text'
 
+# Lock files (requirements/*.txt, hashes for every platform): regenerate after changing the
+# dependencies in pyproject.toml. Existing pins are kept unless pyproject.toml rules them out;
+# `make lock UPGRADE=--upgrade` moves everything to the newest allowed versions.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(UPGRADE)
+define compile_locks
+	$(UV_COMPILE) pyproject.toml -o $(1)/runtime.txt
+	$(UV_COMPILE) pyproject.toml --extra test --extra lock -c $(1)/runtime.txt -o $(1)/dev.txt
+	$(UV_COMPILE) pyproject.toml --extra bundle -c $(1)/runtime.txt -o $(1)/bundle.txt
+endef
+
+lock: $(STAMP)
+	$(call compile_locks,requirements)
+
+# Regenerates the locks in place, shows any difference from the committed ones, then puts the
+# committed ones back: the working tree is left as it was.
+lock-check: $(STAMP)
+	@rm -rf build/lock-check && mkdir -p build/lock-check && cp requirements/*.txt build/lock-check/
+	$(call compile_locks,requirements)
+	@if diff -u build/lock-check requirements; then \
+	    echo "lock-check: requirements/*.txt match pyproject.toml"; \
+	else \
+	    cp build/lock-check/*.txt requirements/; \
+	    echo "lock-check: requirements/*.txt do not match pyproject.toml (diff above). Run 'make lock' and commit requirements/." >&2; \
+	    exit 1; \
+	fi
+
+# The wheel, installed from the lock into a fresh virtualenv outside the checkout, smoke-tested.
+wheel-smoke:
+	PYTHON=$(PYTHON) packaging/wheel-smoke.sh
+
+# Linux bundle (.tar.gz) and .deb in dist/, each smoke-tested (packaging/README.md).
+package:
+	PYTHON=$(PYTHON) packaging/build-linux.sh
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
