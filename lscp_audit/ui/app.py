@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from lscp_audit import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
 from lscp_audit.ui.errors import ExceptionHook
 from lscp_audit.ui.main_window import MainWindow
+from lscp_audit.ui.qt_start import new_application
 from lscp_audit.ui.shell import build_main_window
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         app = existing
     else:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = new_application(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
