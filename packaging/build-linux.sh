@@ -14,7 +14,6 @@ bundle=$work/dist/lscp-audit-$version
 
 packaging/build-bundle.sh
 packaging/check-bundle.sh "$bundle"
-packaging/smoke.sh "$root/$bundle/lscp-audit-cli" "$root/$bundle/lscp-audit"
 
 echo "== .tar.gz"
 tree=$work/tar/lscp-audit-$version
@@ -27,6 +26,10 @@ install -m 0644 LICENSE "$tree/LICENSE"
 tarball=dist/lscp-audit-$version-linux-$arch.tar.gz
 tar -C "$work/tar" --owner=0 --group=0 --numeric-owner -czf "$tarball" "lscp-audit-$version"
 echo "built $tarball ($(du -m "$tarball" | cut -f1) MB)"
+unpacked=$(mktemp -d)
+tar -C "$unpacked" -xzf "$tarball"
+packaging/smoke.sh "$unpacked/lscp-audit-$version/lscp-audit-cli" "$unpacked/lscp-audit-$version/lscp-audit"
+rm -rf "$unpacked"
 
 echo "== .deb"
 deb_root=$work/deb
@@ -45,6 +48,7 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size_kb/" -e "
     packaging/linux/control.in >"$deb_root/DEBIAN/control"
 chmod -R u+rwX,go+rX,go-w "$deb_root"
 deb=dist/lscp-audit_${version}_$arch.deb
-dpkg-deb --root-owner-group -Zxz --build "$deb_root" "$deb" >/dev/null
+# zstd (dpkg 1.21.18+, Debian 12, Ubuntu 22.04): seconds, where xz took minutes for 20% less.
+dpkg-deb --root-owner-group -Zzstd -z9 --build "$deb_root" "$deb" >/dev/null
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
 echo "built $deb ($(du -m "$deb" | cut -f1) MB)"
