@@ -27,14 +27,21 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return path, result.stdout + result.stderr
 
 
+def _data_files(folder: Path, prefix: str) -> list[str]:
+    return [
+        f"{prefix}{path.relative_to(folder).as_posix()}"
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix not in (".py", ".pyc", ".pyi") and "__pycache__" not in path.parts
+    ]
+
+
 def _shipped_files() -> list[str]:
-    """What must be in the wheel: forms/ and resources/ without their Python bits."""
-    files = []
-    for folder in ("forms", "resources"):
-        for path in sorted((REPO_ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts:
-                files.append(f"lscp_audit/{path.relative_to(REPO_ROOT).as_posix()}")
-    return files
+    """What must be in the wheel: forms/ and resources/, and every data file inside lscp_audit/."""
+    return (
+        _data_files(REPO_ROOT / "forms", "lscp_audit/forms/")
+        + _data_files(REPO_ROOT / "resources", "lscp_audit/resources/")
+        + _data_files(REPO_ROOT / "lscp_audit", "lscp_audit/")
+    )
 
 
 def test_wheel_holds_every_shipped_file(wheel: tuple[Path, str]) -> None:
