@@ -136,6 +136,7 @@ class NewAuditDialog(QDialog):
 
     def _line(self, text: str, name: str, description: str) -> QLineEdit:
         edit = QLineEdit(text)
+        edit.setCursorPosition(0)  # a long prefilled name shows its start
         edit.setPlaceholderText(name)
         edit.setAccessibleName(name)
         edit.setAccessibleDescription(description)

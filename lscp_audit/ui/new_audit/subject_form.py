@@ -4,16 +4,16 @@ line under each field for what the service's subject check finds.
 A field's message is shown once the auditor has left the field after changing it, or for every
 field after the first attempt to create the audit (`reveal_all`): nobody is told off before
 they have had a chance to type. Each message line keeps its room while empty, so the form does
-not jump when a message appears.
+not jump when a message appears (`MessageLabel`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QApplication, QFormLayout, QGridLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
 from lscp_audit.core.templates.model import Question, SubjectField, Template
 from lscp_audit.ui.editor.questions.base import QuestionInput
@@ -27,6 +27,32 @@ def _leaves(event: QFocusEvent) -> bool:
 
 def as_question(spec: SubjectField) -> Question:
     return Question(spec.id, spec.type, spec.label, spec.guidance, spec.required, options=spec.options)
+
+
+class MessageLabel(QLabel):
+    """A field's message line. It is always as tall as the longest message the field can get
+    (at the width it has), so the form does not jump when a message appears or goes."""
+
+    def __init__(self, longest: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self._probe = QLabel(longest)  # never shown: measures the longest message as a label would
+        self._probe.setWordWrap(True)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True  # even while empty
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        self._probe.setFont(self.font())
+        return max(super().heightForWidth(width), self._probe.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # A wrapped label guesses a narrow width for its minimum, which would make the row
+        # taller once a message is set; the height comes from heightForWidth instead.
+        return QSize(super().minimumSizeHint().width(), self.fontMetrics().lineSpacing())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing())
 
 
 class SubjectFormWidget(QWidget):
@@ -67,9 +93,9 @@ class SubjectFormWidget(QWidget):
         form.addRow(label, editor)
         if spec.guidance:
             form.addRow("", self._small_label(spec.guidance))
-        message = self._small_label("")
+        message = MessageLabel(self._longest_message(spec))
         message.setAccessibleName(spec.label + self.tr(": check"))
-        form.addRow("", self._reserved(message, self._longest_message(spec)))
+        form.addRow("", message)
         self.inputs[spec.id] = editor
         self.messages[spec.id] = message
 
@@ -78,26 +104,10 @@ class SubjectFormWidget(QWidget):
             return self.tr("✖ Not accepted: ") + (spec.pattern_message or spec.pattern)
         return self.tr("✖ Not accepted: ") + spec.label + " is required"
 
-    def _reserved(self, message: QLabel, longest: str) -> QWidget:
-        """`message` over an invisible copy of the longest message the field can get: the row
-        keeps that room (at any width) while empty, so the form does not jump."""
-        holder = QWidget()
-        grid = QGridLayout(holder)
-        grid.setContentsMargins(0, 0, 0, 0)
-        ghost = self._small_label(longest)
-        policy = ghost.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        ghost.setSizePolicy(policy)
-        ghost.hide()
-        grid.addWidget(ghost, 0, 0)
-        grid.addWidget(message, 0, 0, Qt.AlignmentFlag.AlignTop)
-        return holder
-
     @staticmethod
     def _small_label(text: str) -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         return label
 
     def _edited(self, key: str) -> None:
