@@ -87,6 +87,8 @@ class Tour:
         self.audits(window)
         self.editor(window)
         self.other_areas(window)
+        window.hide()
+        self.vault_dialogs()
 
     # -- screens -----------------------------------------------------------------------------
     def audits(self, window: MainWindow) -> None:
@@ -94,6 +96,7 @@ class Tour:
         self.shot("audits-list")
         area = window.shell.audits_area
         self.shot("new-audit", lambda: self._modeless(area.new_audit_dialog()))
+        self.shot("new-audit-problems", lambda: self._new_audit_with_problems(area))
 
     def editor(self, window: MainWindow) -> None:
         area = window.shell.audits_area
@@ -115,7 +118,13 @@ class Tour:
 
             history = session.audits.change_history(amended.id)
             self.shot("change-history", lambda: self._modeless(HistoryDialog(history, window)))
+            self.shot("change-history-every-change", lambda: self._every_change(HistoryDialog(history, window)))
             area.close_editor()
+        signed = next((s for s in pages if s.status in ("complete", "signed")), None)
+        if signed is not None and self.wanted("sign-export"):
+            from lscp_audit.ui.reports.sign_export_dialog import SignExportDialog
+
+            self.shot("sign-export", lambda: self._modeless(SignExportDialog(session.reports(), signed.id, window)))
         s11 = next((s for s in pages if s.template_id == "section-11-self-assessment" and s.status == "draft"), None)
         if s11 is not None:
             editor = area.open_audit(s11.id)
@@ -129,7 +138,58 @@ class Tour:
             if self.wanted(name):
                 window.show_area(key)
                 self.shot(name)
+        if self.wanted("qa-verify"):
+            window.show_area("inbox")
+            inbox = window.area_page("inbox")
+            tabs = getattr(inbox, "tabs", None)
+            if tabs is not None:
+                tabs.setCurrentIndex(tabs.count() - 1)
+                self.shot("qa-verify")
+                tabs.setCurrentIndex(0)
+        if self.wanted("settings-general"):
+            window.show_area("settings")
+            tabs = getattr(window.area_page("settings"), "tabs", None)
+            if tabs is not None and tabs.count() > 1:
+                tabs.setCurrentIndex(1)
+                self.shot("settings-general")
+                tabs.setCurrentIndex(tabs.count() - 1)
+                self.shot("settings-backups")
+                tabs.setCurrentIndex(0)
         window.show_area("audits")
+
+    def vault_dialogs(self) -> None:
+        """The first-run wizard and the unlock dialog, on their own (no vault open)."""
+        from lscp_audit.ui.vault.first_run_wizard import FirstRunWizard
+        from lscp_audit.ui.vault.unlock_dialog import UnlockDialog
+
+        fresh = VaultService(WORK / "first-run.lscp", use_keychain=False)
+        self.shot("first-run", lambda: self._modeless(FirstRunWizard(fresh)))
+        if self.wanted("first-run-passphrase"):
+            wizard = FirstRunWizard(fresh)
+            self._modeless(wizard)
+            wizard.next()
+            field = wizard.passphrase_page.passphrase_field
+            field.first.setText("violet tractor quietly 83 umbrella harbour")
+            field.second.setText("violet tractor quietly 83 umbrella harbour")
+            self.shot("first-run-passphrase", lambda: wizard)
+        demo = VaultService(WORK / "demo.lscp", use_keychain=False)
+        self.shot("unlock", lambda: self._modeless(UnlockDialog(demo)))
+
+    def _new_audit_with_problems(self, area: object) -> QDialog:
+        dialog = area.new_audit_dialog()  # type: ignore[attr-defined]
+        self._modeless(dialog)
+        if dialog.form is not None:
+            first = dialog.form.first_input()
+            if first is not None and hasattr(first, "setText"):
+                first.setText("Jo Bloggs")
+        dialog.create_audit()
+        return dialog
+
+    def _every_change(self, dialog: QDialog) -> QDialog:
+        tabs = getattr(dialog, "tabs", None)
+        if tabs is not None:
+            tabs.setCurrentIndex(1)
+        return self._modeless(dialog)
 
     @staticmethod
     def _modeless(dialog: QDialog) -> QDialog:

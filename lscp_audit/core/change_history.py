@@ -200,8 +200,7 @@ class _Formatter:
     ) -> ChangeLine:
         plural = "answer" if count == 1 else "answers"
         if record.previous_revision_id:
-            source = f"revision {previous.revision}" if previous is not None else "the previous revision"
-            note = f"{count} {plural} carried over from {source} (not listed as changes)"
+            note = f"{count} {plural} carried over (not listed as changes)"
         else:
             note = f"started with {count} {plural}"
         return replace(line, after=f"{line.after}; {note}")
