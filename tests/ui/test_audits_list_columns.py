@@ -161,3 +161,26 @@ def test_filters_wrap_instead_of_widening_the_window(qtbot: QtBot, audit_service
         > filters.status.mapTo(page, filters.status.rect().topLeft()).y()
     )
     assert all(w.visibleRegion().boundingRect().width() == w.width() for w in (filters.status, filters.date_to))
+
+
+def test_date_filters_take_typed_dates(qtbot: QtBot, audit_service: AuditService) -> None:
+    import datetime as dt
+
+    new_audit(audit_service)
+    page = AuditsPage(audit_service)
+    qtbot.addWidget(page)
+    today = dt.date.today()
+    tomorrow = today + dt.timedelta(days=1)
+    date_from = page.filters.date_from
+    assert date_from.placeholderText() == "Any" and page.proxy.rowCount() == 1
+    qtbot.keyClicks(date_from, tomorrow.strftime("%d/%m/%Y"))
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.no_match)
+    date_from.clear()
+    qtbot.keyClicks(date_from, f"{today.day} {today:%b %Y}")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
+    qtbot.keyClicks(page.filters.date_to, "31/02/2026")  # not a date: ignored, and said so
+    qtbot.keyClick(page.filters.date_to, Qt.Key.Key_Tab)
+    assert page.filters.date_to.error() and "✖" in page.filters.date_to.toolTip()
+    assert page.proxy.rowCount() == 1
+    page.filters.clear()
+    assert date_from.text() == "" and page.filters.current_filter(page._sort[0], True, None).updated_from is None

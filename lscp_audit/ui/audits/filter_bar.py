@@ -4,46 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
 from lscp_audit.ui.display import STATUS_LABELS
 from lscp_audit.ui.flow_layout import FlowLayout
 from lscp_audit.ui.timers import single_shot_timer
+from lscp_audit.ui.widgets.date_input import DateLineEdit
 
-ANY_DATE = QDate(2000, 1, 1)
 SEARCH_DELAY_MS = 200
+ANY = "Any"
 
 
-class FilterDateEdit(QDateEdit):
-    """A date filter that Tab leaves like any field. (QDateEdit uses Tab to step between day,
-    month and year, and while it shows its "Any" text it swallows Tab: keyboard users were
-    stuck.) Left and Right move between the parts of the date."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            event.accept()
-            QWidget.focusNextPrevChild(self, forward)
-            return
-        super().keyPressEvent(event)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
-        return QWidget.focusNextPrevChild(self, forward)
-
-
-def _date_edit(name: str, description: str) -> QDateEdit:
-    edit = FilterDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setMinimumDate(ANY_DATE)
-    edit.setSpecialValueText("Any")
-    edit.setDate(ANY_DATE)
-    edit.setAccessibleName(name)
-    edit.setAccessibleDescription(description)
+def _date_filter(name: str, description: str) -> DateLineEdit:
+    """A typed date ("15/09/2026", "15 Sep 2026"); empty means Any. Tab leaves it like any
+    field; Alt+Down, F4 or the arrow opens a calendar."""
+    edit = DateLineEdit(name, ANY)
+    edit.setAccessibleDescription(description + ". " + edit.accessibleDescription())
+    edit.setClearButtonEnabled(True)
+    arrow = edit.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
+    calendar = edit.addAction(arrow, QLineEdit.ActionPosition.TrailingPosition)
+    calendar.setToolTip("Choose from a calendar (Alt+Down)")
+    calendar.triggered.connect(edit.open_calendar)
     return edit
 
 
@@ -69,10 +62,11 @@ class AuditFilterBarWidget(QWidget):
             self.tr("Agency"), self.tr("Show only audits that involve this agency, or by an auditor from it")
         )
         self.agency.addItem(self.tr("All agencies"), None)
-        self.date_from = _date_edit(self.tr("Changed from"), self.tr("Earliest date of the last change"))
-        self.date_to = _date_edit(self.tr("Changed to"), self.tr("Latest date of the last change"))
+        self.date_from = _date_filter(self.tr("Changed from"), self.tr("Earliest date of the last change"))
+        self.date_to = _date_filter(self.tr("Changed to"), self.tr("Latest date of the last change"))
         self.clear_button = QPushButton(self.tr("C&lear filters"))
         self.clear_button.setAccessibleDescription(self.tr("Show every audit again"))
+        self._dates: tuple[str | None, str | None] = (None, None)
         self._timer = single_shot_timer(self, SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.changed)
         self._layout()
@@ -118,8 +112,18 @@ class AuditFilterBarWidget(QWidget):
         for combo in (self.status, self.template, self.agency):
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
         for edit in (self.date_from, self.date_to):
-            edit.dateChanged.connect(lambda _date: self.changed.emit())
+            edit.edited.connect(self._date_edited)
+            edit.editingFinished.connect(self._date_edited)
         self.clear_button.clicked.connect(self.clear)
+
+    def _date_edited(self) -> None:
+        """Filter once the text is a date again or empty (not on every half-typed character)."""
+        for edit in (self.date_from, self.date_to):
+            edit.setToolTip(("✖ " + edit.error()) if edit.error() else edit.accessibleDescription())
+        current = (self.date_from.iso(), self.date_to.iso())
+        if current != self._dates:
+            self._dates = current
+            self._timer.start()
 
     def set_templates(self, choices: Sequence[tuple[str, str]]) -> None:
         """(id, title) pairs for the template filter."""
@@ -145,8 +149,9 @@ class AuditFilterBarWidget(QWidget):
         self.search.clear()
         for combo in (self.status, self.template, self.agency):
             combo.setCurrentIndex(0)
-        self.date_from.setDate(ANY_DATE)
-        self.date_to.setDate(ANY_DATE)
+        self.date_from.set_date(None)
+        self.date_to.set_date(None)
+        self._dates = (None, None)
         for widget in (self.search, self.status, self.template, self.agency, self.date_from, self.date_to):
             widget.blockSignals(False)
         self.changed.emit()
@@ -161,8 +166,8 @@ class AuditFilterBarWidget(QWidget):
             template_id=self.template.currentData(),
             agency=self.agency.currentData(),
             agency_names=(self.agency.currentText(),) if self.agency.currentData() else (),
-            updated_from=_iso(self.date_from.date()),
-            updated_to=_iso(self.date_to.date(), end_of_day=True),
+            updated_from=self.date_from.iso(),
+            updated_to=_end_of_day(self.date_to.iso()),
             text=self.search.text().strip() or None,
             sort=sort,
             descending=descending,
@@ -170,8 +175,5 @@ class AuditFilterBarWidget(QWidget):
         )
 
 
-def _iso(value: QDate, end_of_day: bool = False) -> str | None:
-    if value == ANY_DATE:
-        return None
-    text = value.toString("yyyy-MM-dd")
-    return text + "~" if end_of_day else text  # "~" sorts after any time of that day
+def _end_of_day(day: str | None) -> str | None:
+    return day + "~" if day else None  # "~" sorts after any time of that day
