@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.ui import ops
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.main_window import MainWindow
@@ -165,6 +166,9 @@ class ShellController(QObject):
             self.window.set_area_page(key, self.locked_page(key))
         self.audits_area = None
         self.settings_page = None
+        # Vault work still running on the worker thread (a page's background load) must end
+        # before the connection closes under it: closing mid-query crashes SQLCipher.
+        ops.wait_for_all()
         try:
             self.session.lock()
         except LscpAuditError as exc:
