@@ -166,7 +166,13 @@ class VaultBackupsMixin:
             lock = self._vault.file_lock
             self._vault.close(release_lock=False)
             return lock
-        return VaultLock(self.path).acquire()
+        lock = VaultLock(self.path).acquire()
+        try:  # an earlier restore that a crash interrupted is finished first, never talked over
+            bk.finish_interrupted_restore(self.path, lock)
+        except BaseException:
+            lock.release()
+            raise
+        return lock
 
     # --- retention --------------------------------------------------------------------------
     @property
