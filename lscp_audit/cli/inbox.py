@@ -281,7 +281,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def _recheck_lines(outcome: Any) -> list[str]:
     lines = [
-        f"Checked {outcome.checked} kept return(s) again: {len(outcome.now_trusted)} left quarantine, "
+        f"Checked {outcome.checked} return(s) again: {len(outcome.now_trusted)} left quarantine, "
         f"{len(outcome.now_quarantined)} moved into quarantine."
     ]
     lines += [f"  {return_id}: not checked: {reason}" for return_id, reason in outcome.not_checked]
@@ -299,7 +299,7 @@ def run_trust(args: argparse.Namespace) -> int:
     with open_vault_from_args(args) as vault:
         inbox = InboxService(vault)
         added = inbox.trust_certificate(pem, args.label, moderator=args.moderator)
-        outcome = inbox.recheck(password=password)
+        outcome = inbox.recheck(password=password, quarantine_only=True)
     kind = "as a QA moderator" if args.moderator else "as a signer"
     _emit([*(f"Trusted {kind}: {cert.label}" for cert in added), *_recheck_lines(outcome)])
     return 0

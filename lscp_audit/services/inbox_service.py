@@ -696,21 +696,23 @@ class InboxService:
                 [f"the fingerprint given does not match the signer's certificate ({fingerprint_text(actual)})"]
             )
         self.trust_certificate(pem, label, moderator=moderator)
-        return self.recheck(password=password)
+        return self.recheck(password=password, quarantine_only=True)
 
     def recheck(
         self,
         *,
         password: str | None = None,
+        quarantine_only: bool = False,
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
     ) -> RecheckResult:
         """Verify every kept PDF again against the current trust lists and record each
         return's new trust state (quarantined returns whose signers are now trusted leave the
-        quarantine). Password-protected returns need `password`; those that cannot be checked
-        keep their state and are listed in `not_checked`."""
+        quarantine). `quarantine_only` checks only quarantined returns: enough after trusting a
+        certificate, since more trust never takes trust away. Password-protected returns need
+        `password`; those that cannot be checked keep their state and are listed in `not_checked`."""
         trust = self._trust()
-        ids = self._vault.imported_returns.ids_with_pdf()
+        ids = self._vault.imported_returns.ids_with_pdf(except_verified=TRUSTED if quarantine_only else None)
         now_trusted: list[str] = []
         now_quarantined: list[str] = []
         not_checked: list[tuple[str, str]] = []

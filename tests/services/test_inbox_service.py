@@ -233,6 +233,12 @@ def test_same_report_from_another_signer_is_a_conflict(inbox: InboxService, audi
     # Signed by the deputy on behalf of the auditor named in the report: both are shown.
     assert held.signed_on_behalf and held.signer == NAMES["turkish"] and held.auditor_name == NAMES["polish"]
     assert "on behalf of" in deputy.note
+    # Trusting the deputy checks only the quarantine again (more trust never takes trust away);
+    # both returns are then trusted and still flagged as a conflict.
+    outcome = inbox.trust_signer(held.id, held.signer_fingerprint)
+    assert (outcome.checked, outcome.now_trusted) == (1, (held.id,))
+    assert inbox.quarantine() == [] and all(e.conflict for e in inbox.list_returns())
+    assert inbox.recheck().checked == 2
 
 
 def test_newer_revision_supersedes_and_both_are_kept(inbox: InboxService, auditor: dict[str, Any]) -> None:

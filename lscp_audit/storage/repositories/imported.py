@@ -178,11 +178,15 @@ class ImportedReturnRepository:
             ).all()
             return self._items(session, rows)
 
-    def ids_with_pdf(self) -> builtins.list[str]:
-        with self._ctx.read() as session:
-            return list(
-                session.scalars(sa.select(ImportedReturnFileRow.return_id).order_by(ImportedReturnFileRow.return_id))
+    def ids_with_pdf(self, *, except_verified: str | None = None) -> builtins.list[str]:
+        """Ids of the returns whose PDF is kept; `except_verified` leaves out those with that status."""
+        query = sa.select(ImportedReturnFileRow.return_id).order_by(ImportedReturnFileRow.return_id)
+        if except_verified is not None:
+            query = query.join(ImportedReturnRow, ImportedReturnRow.id == ImportedReturnFileRow.return_id).where(
+                ImportedReturnRow.verified != except_verified
             )
+        with self._ctx.read() as session:
+            return list(session.scalars(query))
 
     def update_trust(
         self, item_id: str, *, verified: str, trust_problem: str, checked_at: str, signatures: Sequence[ReturnSignature]

@@ -430,7 +430,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
         def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
             added = len(self._inbox.trust_certificate(pem, moderator=moderator))
-            return added, self._inbox.recheck(password=password)
+            return added, self._inbox.recheck(password=password, quarantine_only=True)
 
         BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
 
