@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -182,5 +182,12 @@ class TemplatesPage(QWidget):
         problems = getattr(exc, "problems", None)
         lines = [str(p) for p in problems] if problems else [str(exc)]
         self.problems.setPlainText(self.tr("The template was not imported:") + "\n" + "\n".join(lines))
+        count = len(lines)
+        noun = self.tr("problem") if count == 1 else self.tr("problems")
+        summary = self.tr("Import problems: the template was not imported, %1 %2").replace("%1", str(count))
+        summary = summary.replace("%2", noun)
+        self.problems.setAccessibleName(summary)  # a screen reader says what happened, not a fixed name
         self.problems.setVisible(True)
         self.problems.setFocus()
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.problems, summary + ". " + lines[0]))
