@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,7 @@ class Tour:
                 area.close_editor()
 
     def other_areas(self, window: MainWindow) -> None:
+        self.import_demo_reports(window)
         for key, name in (("inbox", "qa-inbox"), ("templates", "templates"), ("settings", "settings")):
             if self.wanted(name):
                 window.show_area(key)
@@ -156,6 +158,20 @@ class Tour:
                 self.shot("settings-backups")
                 tabs.setCurrentIndex(0)
         window.show_area("audits")
+
+    def import_demo_reports(self, window: MainWindow) -> None:
+        """Fill the QA inbox with the demo vault's own signed reports (what a QA subgroup receives)."""
+        returns = getattr(window.area_page("inbox"), "returns", None)
+        reports = sorted((WORK / "demo-demo-reports").glob("*.pdf"))
+        if returns is None or not reports or not hasattr(returns, "import_files"):
+            return
+        window.show_area("inbox")
+        returns.import_files(reports)
+        for _ in range(600):  # up to a minute: each file is verified
+            settle(0.1)
+            if returns.import_button.isEnabled():
+                break
+        settle(0.5)
 
     def vault_dialogs(self) -> None:
         """The first-run wizard and the unlock dialog, on their own (no vault open)."""
@@ -208,7 +224,12 @@ def main() -> int:
     app = create_application()
     tour = Tour(args.output, set(args.only))
     QTimer.singleShot(0, lambda: (tour.run(), app.quit()))
-    app.exec()
+    try:
+        app.exec()
+    finally:
+        if tour.window is not None:
+            tour.window.shell.shutdown()  # lock the demo vault before its folder goes
+        shutil.rmtree(WORK, ignore_errors=True)
     return 0
 
 
