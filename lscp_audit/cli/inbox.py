@@ -232,9 +232,11 @@ def run_import(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
 
     password = pdf_password(args)
+    results = []
     with open_vault_from_args(args) as vault:
-        results = InboxService(vault).import_files([Path(f) for f in args.files], password=password)
-    _emit(line for r in results for line in result_lines(r))
+        for result in InboxService(vault).iter_import([Path(f) for f in args.files], password=password):
+            results.append(result)
+            _emit(result_lines(result))  # each file's outcome as soon as it is known
     rejected = [r for r in results if not r.ok]
     if rejected:
         raise SignatureInvalid(f"{len(rejected)} of {len(results)} file(s) were not imported")

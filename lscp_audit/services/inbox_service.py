@@ -35,7 +35,7 @@ import hashlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -437,31 +437,43 @@ class InboxService:
         reported as ``skipped``. No file, however broken, stops the others: its failure is its
         result. Each file is stored as soon as it is checked.
         """
+        return list(self.iter_import(paths, password=password, progress=progress, cancel=cancel))
+
+    def iter_import(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        password: str | None = None,
+        progress: Progress = no_progress,
+        cancel: SupportsCancel | None = None,
+    ) -> Iterator[InboxImportResult]:
+        """`import_files` one result at a time, as each file is done (the CLI prints as it goes)."""
         files = [Path(p) for p in paths]
         trust = self._trust()
-        results: list[InboxImportResult] = []
+        done: list[InboxImportResult] = []
         for number, path in enumerate(files):
             try:
                 check(cancel)
             except Cancelled:
-                results += [
-                    InboxImportResult(p, ImportStatus.SKIPPED, "the import was cancelled") for p in files[number:]
-                ]
+                done += [InboxImportResult(p, ImportStatus.SKIPPED, "the import was cancelled") for p in files[number:]]
+                yield from done[number:]
                 break
             progress(100 * number // max(len(files), 1), f"Checking {path.name} ({number + 1} of {len(files)})")
             try:
-                results.append(self._import_one(path, trust, password))
+                result = self._import_one(path, trust, password)
             except VaultError as exc:  # the vault, not the file: keep what was done, stop here
                 log.error("inbox import: the vault failed at file %d of %d", number + 1, len(files))
                 reason = f"not imported: the vault could not store it ({exc}); files before it were imported"
-                results += [InboxImportResult(p, ImportStatus.SKIPPED, reason) for p in files[number:]]
+                done += [InboxImportResult(p, ImportStatus.SKIPPED, reason) for p in files[number:]]
+                yield from done[number:]
                 break
             except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
                 log.error("inbox import: file %d of %d failed: %s", number + 1, len(files), type(exc).__name__)
-                results.append(InboxImportResult(path, ImportStatus.REJECTED, unexpected_reason(exc)))
+                result = InboxImportResult(path, ImportStatus.REJECTED, unexpected_reason(exc))
+            done.append(result)
+            yield result
         progress(100, "Done")
-        _log_summary(results)
-        return results
+        _log_summary(done)
 
     def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
         return verify_pdf_bytes(data, path=path, trust=trust[0], moderator_trust=trust[1], password=password)

@@ -428,3 +428,15 @@ def test_trusting_a_partnership_issued_signer_from_quarantine(inbox: InboxServic
     assert result.quarantined and result.entry is not None
     outcome = inbox.trust_signer(result.entry.id, result.entry.signer_fingerprint)
     assert outcome.now_trusted == (result.entry.id,) and inbox.get(result.entry.id).trusted
+
+
+def test_results_come_one_file_at_a_time(inbox: InboxService, auditor: dict[str, Any], tmp_path: Path) -> None:
+    """The CLI prints each file's outcome as soon as it is known: the first result is there
+    (and stored) before the second file is looked at."""
+    steps: list[str] = []
+    results = inbox.iter_import([auditor["signed"], tmp_path / "missing.pdf"], progress=lambda _p, s: steps.append(s))
+    first = next(results)
+    assert first.status == ImportStatus.IMPORTED and len(inbox.quarantine()) == 1
+    assert len(steps) == 1 and "1 of 2" in steps[0]
+    second = next(results)
+    assert second.status == ImportStatus.REJECTED and list(results) == [] and steps[-1] == "Done"
