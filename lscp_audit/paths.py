@@ -25,16 +25,20 @@ RESOURCES_PACKAGE = "lscp_audit.resources"
 class MissingResource(LscpAuditError):
     """A file the app ships with is not where the installation should have put it."""
 
-    def __init__(self, what: str, path: Path | str) -> None:
+    def __init__(self, what: str, path: Path | str, remedy: str = "reinstall LSCP Audit") -> None:
         self.path = str(path)
-        super().__init__(f"missing shipped {what}: {path} (the installation is incomplete; reinstall LSCP Audit)")
+        super().__init__(f"missing shipped {what}: {path} (the installation is incomplete; {remedy})")
 
 
 def _package_dir(package: str) -> Path:
     try:
         root = resources.files(package)
     except ModuleNotFoundError:
-        raise MissingResource("data package", package) from None
+        # A checkout whose editable install was made before forms/ and resources/ became data
+        # packages: say how to refresh it (the files are not looked for anywhere else).
+        checkout = (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
+        remedy = "in this checkout run: pip install -e . (or make)" if checkout else "reinstall LSCP Audit"
+        raise MissingResource("data package", package, remedy) from None
     if not isinstance(root, Path):  # a zip import: the app needs real files (fonts, icons)
         raise MissingResource("data folder", str(root))
     return root

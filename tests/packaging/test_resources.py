@@ -92,3 +92,18 @@ def test_demo_fails_naming_the_missing_font(tmp_path: Path) -> None:
     assert "missing shipped resource" in result.stderr
     assert "fonts/DejaVuSans.ttf" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_stale_editable_install_is_told_how_to_refresh(tmp_path: Path) -> None:
+    """Without the install's import hook (python -S) the checkout's package has no data packages:
+    the error says to reinstall it in this checkout, and nothing falls back to the folders."""
+    script = (
+        "from lscp_audit import paths\ntry:\n    paths.forms_dir()\nexcept paths.MissingResource as e:\n    print(e)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "missing shipped data package: lscp_audit.forms" in result.stdout
+    assert "in this checkout run: pip install -e ." in result.stdout
