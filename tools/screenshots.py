@@ -81,9 +81,16 @@ class Tour:
         service.unlock(passphrase=demo_data.DEMO_PASSPHRASE)
         window = build_main_window(str(vault_path))
         self.window = window
-        window.shell.install(service, demo=True)
         window.show()
         window.activateWindow()
+        if self.wanted("audits-empty"):
+            empty = VaultService(WORK / "empty.lscp", use_keychain=False)
+            empty.create("a fresh vault for the empty screenshot", use_keychain=False)
+            window.shell.install(empty)
+            window.show_area("audits")
+            self.shot("audits-empty")
+            window.shell.lock()
+        window.shell.install(service, demo=True)
         settle(1.0)
         self.audits(window)
         self.editor(window)
