@@ -200,3 +200,30 @@ def test_cli_output_goes_through_the_sanitiser(tmp_path: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert "\x1b" not in captured.out + captured.err
     assert "\\u001b" in captured.out + captured.err
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        (b'{"summary": "caf\xe9"}', "not UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"days_to_decision": ' + b"9" * 5000 + b"}", "not usable JSON"),
+        (b'{"days_to_decision": ' + b"9" * 30 + b"}", "too large"),
+        (b'{"summary": "\\ud800"}', "lone surrogate"),
+        (b'{"summary": NaN}', "not finite"),
+    ],
+)
+def test_answers_json_problems_are_named(raw: bytes, said: str) -> None:
+    from lscp_audit.cli.audit import parse_json_document
+    from lscp_audit.core.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=said):
+        parse_json_document("answers.json", raw)
+
+
+def test_audit_fill_with_a_bad_answers_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "answers.json"
+    bad.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    code = main(["audit", "fill", "--vault", str(tmp_path / "none.lscp"), "some-audit", "--answers", str(bad)])
+    err = capsys.readouterr().err
+    assert code != 0 and "nested too deeply" in err and "Traceback" not in err
