@@ -37,6 +37,9 @@ def _date_filter(name: str, description: str) -> DateLineEdit:
     calendar = edit.addAction(arrow, QLineEdit.ActionPosition.TrailingPosition)
     calendar.setToolTip("Choose from a calendar (Alt+Down)")
     calendar.triggered.connect(edit.open_calendar)
+    # Room for a date, the clear button and the arrow: no wider, so the filters fit on one line.
+    icon = edit.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("28 Sept 2026") + 2 * icon + 20)
     return edit
 
 
@@ -84,7 +87,7 @@ class AuditFilterBarWidget(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_button)
-        row = FlowLayout()
+        row = FlowLayout(spacing=8)
         row.addWidget(self._labelled((self.tr("&Status:"), self.status)))
         row.addWidget(self._labelled((self.tr("Tem&plate:"), self.template)))
         row.addWidget(self._labelled((self.tr("A&gency:"), self.agency)))
