@@ -155,3 +155,18 @@ def test_tab_goes_through_the_form_then_create_and_cancel(
     assert isinstance(agencies, MultiChoiceInput)
     assert _reference(dialog).editor in stops and agencies.boxes["police"] in stops
     assert stops.index(_reference(dialog).editor) < stops.index(dialog.create_button)
+
+
+def test_a_field_problem_is_part_of_what_a_screen_reader_says(
+    qtbot: QtBot, audit_service: AuditService, template_service: TemplateService
+) -> None:
+    dialog = _dialog(qtbot, audit_service, template_service)
+    editor = _reference(dialog).editor
+    plain = editor.accessibleDescription()
+    qtbot.keyClicks(editor, "bad")
+    dialog.create_audit()
+    assert editor.accessibleDescription().startswith("✖ Not accepted")
+    editor.clear()
+    qtbot.keyClicks(editor, "CS-0412")
+    dialog.run_check()
+    assert editor.accessibleDescription() == plain

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFocusEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
 from lscp_audit.core.templates.model import Question, SubjectField, Template
@@ -67,6 +67,7 @@ class SubjectFormWidget(QWidget):
         self.template = template
         self.inputs: dict[str, QuestionInput] = {}
         self.messages: dict[str, QLabel] = {}
+        self.descriptions: dict[str, str] = {}  # each field's accessible description without a message
         self.edited: set[str] = set()  # fields changed since the form opened
         self.revealed: set[str] = set()  # fields whose messages are shown
         self._owner: dict[QObject, str] = {}
@@ -80,7 +81,8 @@ class SubjectFormWidget(QWidget):
 
     def _add_field(self, form: QFormLayout, spec: SubjectField) -> None:
         editor = make_input(as_question(spec))
-        editor.describe(spec.label, spec.pattern_message or spec.guidance or spec.label)
+        self.descriptions[spec.id] = spec.pattern_message or spec.guidance or spec.label
+        editor.describe(spec.label, self.descriptions[spec.id])
         editor.edited.connect(lambda key=spec.id: self._edited(key))
         for widget in editor.focus_widgets():
             self._owner[widget] = spec.id
@@ -157,10 +159,16 @@ class SubjectFormWidget(QWidget):
             if key in self.revealed and key in self._warnings:
                 lines.append(self.tr("⚠ Check: ") + self._warnings[key])
             text = "\n".join(lines)
-            if label.text() != text:
-                label.setText(text)
-                label.setAccessibleDescription(text)
+            if label.text() == text:
+                continue
+            label.setText(text)
+            label.setAccessibleDescription(text)
             self.inputs[key].setToolTip(text)
+            # The message is part of what a screen reader says for the field, and is announced.
+            for widget in self.inputs[key].focus_widgets():
+                widget.setAccessibleDescription(" ".join(p for p in (text, self.descriptions[key]) if p))
+            if text and QAccessible.isActive():
+                QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(label, text))
 
     def shown_message(self, field_id: str) -> str:
         return self.messages[field_id].text()
