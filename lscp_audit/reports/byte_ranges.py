@@ -29,6 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 MISMATCH = "the signature's byte range does not match the file"
+PADDING_NOTE = (
+    "the zero padding after a signature inside its /Contents was changed; the padding is not covered by "
+    "the signature, so what was signed is unchanged, but this file's bytes differ from the one signed"
+)
 PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 _HEX_GAP = re.compile(rb"<[0-9A-Fa-f]*>")
 _CONTENTS_KEY_AT_END = re.compile(rb"/Contents[\x00\t\n\x0c\r ]*\Z")
@@ -52,6 +56,7 @@ class SignedRange:
     gap_end: int
     end: int
     revision: int  # index of the revision the range ends with (0 = the oldest)
+    padding_changed: bool = False  # non-zero bytes after the CMS object inside /Contents
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,14 @@ class RangeReport:
     whole_file: bool
     tail_note: str | None = None
     unsigned_tail: int = 0  # bytes after the last signed byte (0 when whole_file and no tail)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Plain remarks about bytes no signature covers (they do not make the file fail)."""
+        notes = [self.tail_note] if self.tail_note else []
+        if any(r is not None and r.padding_changed for r in self.ranges):
+            notes.append(PADDING_NOTE)
+        return tuple(notes)
 
     @property
     def ok(self) -> bool:
@@ -139,7 +152,20 @@ def signed_range(data: bytes, reader: Any, sig_field: Any) -> SignedRange:
         raise ByteRangeMismatch("/Contents differs from the hexadecimal string between the signed parts")
     revision = _signed_revision(data, reader, end)
     _check_definition(data, reader, ref, gap_start, revision)
-    return SignedRange(gap_start, gap_end, end, revision)
+    return SignedRange(gap_start, gap_end, end, revision, _padding_changed(contents.original_bytes))
+
+
+def _padding_changed(contents: bytes) -> bool:
+    """Whether the bytes after the DER-encoded CMS object are not all zero. Signers reserve room
+    and pad with zeros; the padding is not covered by the signature, so a change there leaves
+    the signed content as it was (poppler's pdfsig then says "Not total document signed")."""
+    from asn1crypto import parser
+
+    try:
+        _cls, _method, _tag, header, content, _trailer = parser.parse(contents)
+    except ValueError:
+        return False  # pyHanko reports an unreadable CMS object itself
+    return bool(contents[len(header) + len(content) :].strip(b"\x00"))
 
 
 def _byte_range(sig: Any, size: int) -> tuple[int, int, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 from importlib import resources
@@ -27,8 +28,10 @@ MAX_DATA_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_STRING_BYTES = 1024 * 1024
 MAX_NAME_TREE_NODES = 10_000
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+# "[" and "{" become +1, "]" and "}" become -1 (0xFF as a signed byte), for a running depth
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
 class ReportDataError(ValueError):
@@ -131,19 +134,14 @@ def extract_bytes(reader: Any) -> bytes | None:
 def check_shape(raw: bytes) -> None:
     """Refuse, before parsing, JSON nested deeper than `MAX_DEPTH` or with a string longer than
     `MAX_STRING_BYTES` (as encoded). Raises `ReportDataError`."""
-    longest = 0
-    for match in _JSON_STRING.finditer(raw):
-        longest = max(longest, match.end() - match.start() - 2)
+    longest = max(map(len, _JSON_STRING.findall(raw)), default=2) - 2
     if longest > MAX_STRING_BYTES:
         raise ReportDataError(
             f"the report data holds a text of {longest:,} bytes; the most LSCP Audit reads is {MAX_STRING_BYTES:,}"
         )
-    depth = deepest = 0
-    for byte in _JSON_STRING.sub(b'""', raw).translate(None, _NOT_BRACKETS):
-        depth += 1 if byte in (0x5B, 0x7B) else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            raise ReportDataError(f"the report data is nested more than {MAX_DEPTH} levels deep")
+    steps = memoryview(_JSON_STRING.sub(b"", raw).translate(_BRACKET_STEPS, _NOT_BRACKETS)).cast("b")
+    if max(itertools.accumulate(steps), default=0) > MAX_DEPTH:
+        raise ReportDataError(f"the report data is nested more than {MAX_DEPTH} levels deep")
 
 
 @functools.cache
@@ -158,7 +156,45 @@ def schema() -> dict[str, Any]:
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema())
+    return Draft202012Validator(inlined(schema()))
+
+
+def inlined(root: dict[str, Any]) -> dict[str, Any]:
+    """The same schema with its local `$ref`s replaced by the definitions and single `allOf`
+    wrappers merged, which validates a large report about a third faster with `jsonschema`.
+    Only rewrites that keep the meaning exactly are made (a `$ref` with no sibling keywords;
+    an `allOf` whose parts share no keyword but `properties` and `required`, which are
+    unions); anything else is left as written."""
+    definitions = root.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and len(node) == 1 and ref.startswith("#/$defs/") and ref[8:] in definitions:
+            return walk(definitions[ref[8:]])
+        node = {key: walk(value) for key, value in node.items() if key != "$defs" or node is not root}
+        parts = node.get("allOf")
+        if isinstance(parts, list) and all(isinstance(p, dict) and "$ref" not in p for p in parts):
+            merged = {key: value for key, value in node.items() if key != "allOf"}
+            for part in parts:
+                for key, value in part.items():
+                    if key not in merged:
+                        merged[key] = value
+                    elif key == "properties" and set(value).isdisjoint(merged[key]):
+                        merged[key] = {**merged[key], **value}
+                    elif key == "required":
+                        merged[key] = sorted({*merged[key], *value})
+                    else:
+                        return node  # a real conjunction: keep allOf as written
+            return merged
+        return node
+
+    result: dict[str, Any] = walk(root)
+    result.pop("$defs", None)
+    return result
 
 
 def validate(value: Any) -> dict[str, Any]:

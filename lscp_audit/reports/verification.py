@@ -272,7 +272,7 @@ def _verify(
             reports.append(_broken(name, role, problem))
             continue
         reports.append(_check_signature(embedded[index], roots, role, ranges.problems[index], trust_checked))
-    notes = (ranges.tail_note,) if ranges.tail_note else ()
+    notes = ranges.notes
     last = reports[-1]
     intact_reason = _intact_reason(reports) or _structure_problem(reader, reports)
     if intact_reason is None and raw is not None and len(reports) > 1:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from lscp_audit.reports import identity_certs
-from lscp_audit.reports.byte_ranges import MISMATCH
+from lscp_audit.reports.byte_ranges import MISMATCH, PADDING_NOTE
 from lscp_audit.reports.signing import SignerIdentity
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf_bytes
 from tests.reports import forgery, pdf_tools
@@ -138,6 +138,7 @@ def test_regression_padding_digit_is_the_same_signed_report(
     assert before.ok() and after.ok()
     assert after.data_sha256 == before.data_sha256 and after.data == before.data
     assert after.signatures[0].fingerprint == before.signatures[0].fingerprint
+    assert after.notes == (PADDING_NOTE,) and before.notes == ()
 
 
 def test_genuine_countersigned_report_still_passes(
@@ -157,6 +158,18 @@ def test_genuine_countersigned_report_still_passes(
 def test_pdfsig_agrees_on_the_genuine_export(signed_pdf: Path) -> None:
     text = pdf_tools.pdfsig(signed_pdf)
     assert "Signature is Valid." in text and "Total document signed" in text
+
+
+@pytest.mark.parametrize("case", ["literal_contents_override-alone", "json_replaced-alone", "freetext_overlay-alone"])
+def test_pdfsig_also_sees_the_forgery_is_not_wholly_signed(
+    case: str, forged_files: dict[str, bytes], tmp_path: Path
+) -> None:
+    """An independent cross-check: poppler does not accept these as wholly signed either (for
+    the literal /Contents override, unlike pyHanko 0.38 on its own)."""
+    path = tmp_path / f"{case}.pdf"
+    path.write_bytes(forged_files[case])
+    text = pdf_tools.pdfsig(path)
+    assert "Not total document signed" in text and "Total document signed" not in text.replace("Not total", "")
 
 
 # -- through the real CLI process --------------------------------------------------------------

@@ -111,3 +111,33 @@ def test_a_key_the_schema_does_not_name_is_found() -> None:
     data["sections"][0]["questions"][0]["answers"][0]["surprise"] = 1
     schema = embedded_data.schema()
     assert _undeclared(schema, schema, data, "") == [".sections[0].questions[0].answers[0].surprise"]
+
+
+def test_the_faster_inlined_schema_judges_exactly_like_the_published_one(report_data: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    published = Draft202012Validator(embedded_data.schema())
+    fast = Draft202012Validator(embedded_data.inlined(embedded_data.schema()))
+    samples: list[Any] = [copy.deepcopy(report_data), [], "text", {}]
+    for path, bad in [
+        (("template",), "a string"),
+        (("report", "generated_at"), "yesterday"),
+        (("report", "content_hash"), "sha256:XYZ"),
+        (("judgements", "overall", "rule"), 7),
+        (("judgements", "overall", "overridden"), "no"),
+        (("judgements", "sections"), [{"value": "good"}]),
+        (("sections",), [{"id": "s"}]),
+        (("amendment",), {"changes": []}),
+        (("grade_counts", "good"), -1),
+        (("schema_version",), 2),
+    ]:
+        sample = copy.deepcopy(report_data)
+        target = sample
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = bad
+        samples.append(sample)
+    verdicts = [(published.is_valid(s), fast.is_valid(s)) for s in samples]
+    assert verdicts[0] == (True, True)
+    assert all(a == b for a, b in verdicts), verdicts
+    assert sum(not a for a, _b in verdicts) == len(samples) - 1
