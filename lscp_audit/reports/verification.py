@@ -275,7 +275,7 @@ def _verify(
     notes = ranges.notes
     last = reports[-1]
     intact_reason = _intact_reason(reports) or _structure_problem(reader, reports)
-    if intact_reason is None and raw is not None and len(reports) > 1:
+    if intact_reason is None and len(reports) > 1:
         intact_reason = _data_changed_since(reader, embedded[order[0]], raw)
     return VerificationResult(
         path=path,
@@ -293,8 +293,9 @@ def _verify(
 
 
 def _structure_problem(reader: Any, reports: Sequence[SignatureReport]) -> str | None:
-    """LSCP Audit's first signature always certifies the report, and every signature dictionary
-    in the file is in use: otherwise a signature was removed or replaced."""
+    """LSCP Audit's first signature always certifies the report, countersignatures sit only in
+    the QA moderator's field, and every signature an earlier revision held is still in force:
+    otherwise a signature was removed, replaced or added where none belongs."""
     if not reports[0].certifying:
         return NOT_CERTIFIED
     if any(r.certifying for r in reports[1:]):
@@ -355,7 +356,7 @@ def _intact_reason(reports: Sequence[SignatureReport]) -> str | None:
     return None
 
 
-def _data_changed_since(reader: Any, auditor_sig: Any, raw: bytes) -> str | None:
+def _data_changed_since(reader: Any, auditor_sig: Any, raw: bytes | None) -> str | None:
     """With a countersignature, the data in the final file must be the data the auditor signed
     (an independent check beside pyHanko's difference analysis)."""
     try:

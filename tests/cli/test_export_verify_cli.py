@@ -166,3 +166,77 @@ def test_export_also_writes_the_accessible_html_version(
     other = tmp_path / "e.html"
     args = ["export", *_v(vault_path), "a-0001", "--out", str(tmp_path / "e.pdf"), "--encrypt", "--html", str(other)]
     assert main(args) != 0 and not other.exists() and not (tmp_path / "e.pdf").exists()
+
+
+def test_verify_lists_every_signer_and_needs_a_moderator_for_a_countersignature(
+    vault_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lscp_audit.reports.signing import SignerIdentity
+    from tests.reports import forgery
+
+    assert main(["identity", "create", *_v(vault_path), "--name", "Ayşe Yılmaz", "--role", "R", "--agency", "A"]) == 0
+    cert = tmp_path / "auditor.pem"
+    assert main(["identity", "export-cert", *_v(vault_path), "--out", str(cert)]) == 0
+    pdf = tmp_path / "r.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf)]) == 0
+    material = create_self_signed("Moderator Nowak", "QA chair", "Testshire LSCP")
+    moderator = tmp_path / "moderator.pem"
+    moderator.write_text(material.certificate_pem)
+    counter = tmp_path / "countersigned.pdf"
+    identity = SignerIdentity(material, "Moderator Nowak", "QA chair", "Testshire LSCP")
+    counter.write_bytes(forgery.countersign(pdf.read_bytes(), identity))
+    capsys.readouterr()
+
+    assert main(["verify", str(counter), "--trust", str(cert)]) == 2
+    text = capsys.readouterr().out
+    assert "problem:     the countersignature is not from a moderator" in text
+    assert "signer 1:    Ayşe Yılmaz" in text and ", auditor, signed " in text
+    assert "signer 2:    Moderator Nowak (Testshire LSCP), countersigner" in text
+    assert "moderator: NO" in text and text.count("certificate SHA-256 ") == 2
+
+    assert main(["verify", str(counter), "--trust", str(cert), "--moderator", str(moderator), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)[0]
+    assert info["ok"] and info["reasons"] == [] and info["intact_reason"] is None
+    auditor, countersigner = info["signatures"]
+    assert (auditor["role"], auditor["trusted"], auditor["moderator"]) == ("auditor", True, None)
+    assert (countersigner["role"], countersigner["trusted"], countersigner["moderator"]) == (
+        "countersigner",
+        True,
+        True,
+    )
+    assert len(countersigner["fingerprint"]) == 64 and countersigner["organisation"] == "Testshire LSCP"
+    assert info["auditor"] and info["data_sha256"] and info["data_problem"] is None
+
+
+def test_verify_json_gives_the_reason_when_not_intact(
+    vault_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.reports import forgery
+
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    pdf = tmp_path / "r.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf)]) == 0
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(forgery.literal_contents_override(pdf.read_bytes()))
+    capsys.readouterr()
+    assert main(["verify", str(forged), "--json"]) == 2
+    info = json.loads(capsys.readouterr().out)[0]
+    assert info["intact"] is False
+    assert info["intact_reason"].startswith("the signature's byte range does not match the file")
+    assert info["intact_reason"] in info["reasons"]
+
+
+def test_missing_and_wrong_pdf_password_are_told_apart(
+    vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["identity", "create", *_v(vault_path), "--name", "N", "--role", "R", "--agency", "A"]) == 0
+    monkeypatch.setenv("LSCP_AUDIT_PDF_PASSWORD", "twelve chars!")
+    pdf = tmp_path / "enc.pdf"
+    assert main(["export", *_v(vault_path), "a-0001", "--out", str(pdf), "--encrypt"]) == 0
+    monkeypatch.setenv("LSCP_AUDIT_PDF_PASSWORD", "not the password")
+    capsys.readouterr()
+    assert main(["verify", str(pdf)]) == 2
+    assert "the password given does not open this PDF" in capsys.readouterr().out
+    monkeypatch.delenv("LSCP_AUDIT_PDF_PASSWORD")
+    assert main(["verify", str(pdf)]) == 2
+    assert "password-protected and no password was given" in capsys.readouterr().out
