@@ -3,7 +3,7 @@ what to do first."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +39,9 @@ from lscp_audit.ui.audits.table_model import (
 from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.errors import show_error
 
+if TYPE_CHECKING:
+    from lscp_audit.services.audit_service import AuditService
+
 #: Each column is as wide as its header or this sample text, whichever is wider.
 COLUMN_SAMPLES = {
     COL_CASE_REFERENCE: "Eastbrook Housing Asso",
@@ -68,7 +71,7 @@ class AuditsPage(QWidget):
     new_audit_requested = Signal()
     open_requested = Signal(str)
 
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: AuditService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.model = AuditTableModel(self)

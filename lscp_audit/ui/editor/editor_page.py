@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -48,6 +48,9 @@ from lscp_audit.ui.editor.section_stack import SectionStackWidget
 from lscp_audit.ui.editor.visibility import evaluate
 from lscp_audit.ui.errors import show_error
 
+if TYPE_CHECKING:
+    from lscp_audit.services.audit_service import AuditService
+
 log = logging.getLogger(__name__)
 SPLIT_SHARES = (22, 53, 25)  # sections, questions, guidance (% of the width)
 SignHandler = Callable[[QWidget, str], object]
@@ -61,7 +64,11 @@ class EditorPage(QWidget):
     open_requested = Signal(str)  # another revision should be opened instead
 
     def __init__(
-        self, service: Any, audit_id: str, sign_handler: SignHandler | None = None, parent: QWidget | None = None
+        self,
+        service: AuditService,
+        audit_id: str,
+        sign_handler: SignHandler | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service

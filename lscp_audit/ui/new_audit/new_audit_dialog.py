@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -39,6 +39,9 @@ from lscp_audit.ui.new_audit.subject_form import SubjectFormWidget
 from lscp_audit.ui.screen_fit import fit_to_screen
 from lscp_audit.ui.timers import single_shot_timer
 
+if TYPE_CHECKING:
+    from lscp_audit.services.audit_service import AuditService
+
 ChoiceRole = Qt.ItemDataRole.UserRole + 1
 CHECK_DELAY_MS = 250
 
@@ -48,7 +51,7 @@ class NewAuditDialog(QDialog):
 
     def __init__(
         self,
-        service: Any,
+        service: AuditService,
         template_lookup: Callable[[str], Template],
         auditor: Auditor | None = None,
         parent: QWidget | None = None,

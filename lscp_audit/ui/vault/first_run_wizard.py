@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -23,6 +23,9 @@ from lscp_audit.ui import ops
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.vault.passphrase_field import PassphraseField
 from lscp_audit.ui.vault.recovery_key_actions import print_recovery_key, save_recovery_key
+
+if TYPE_CHECKING:
+    from lscp_audit.services.vault_service import VaultService
 
 
 class LocationPage(QWizardPage):
@@ -185,7 +188,7 @@ class ConfirmPage(QWizardPage):
 class FirstRunWizard(QWizard):
     """Creates the vault. Accepted with ``service.is_unlocked`` True, or with `demo_requested`."""
 
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: VaultService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.created: Any = None
