@@ -2,6 +2,11 @@
 
 An application-wide event filter restarts a single-shot timer on input (like KeePassXC's
 ``InactivityTimer``); on timeout it calls ``on_idle`` (usually the window's lock action).
+
+The pre-lock save hook ``before_lock`` runs first: it saves what is pending (answers, and
+unfinished work as drafts) and returns False when something typed could not be written (a full
+disk). Nobody is there to answer a question, so the lock is then postponed and tried again
+every `RETRY_MS` (it keeps saving meanwhile) rather than dropping what was typed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 DEFAULT_MINUTES = 10
+RETRY_MS = 60_000
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.KeyRelease,
@@ -28,12 +34,19 @@ class AutoLock(QObject):
     """Calls `on_idle` once after `minutes` of no input; `minutes=0` switches it off."""
 
     idle_locked = Signal()
+    postponed = Signal()  # `before_lock` could not save everything; trying again later
 
     def __init__(
-        self, on_idle: Callable[[], object], minutes: float = DEFAULT_MINUTES, parent: QObject | None = None
+        self,
+        on_idle: Callable[[], object],
+        minutes: float = DEFAULT_MINUTES,
+        parent: QObject | None = None,
+        *,
+        before_lock: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self._on_idle = on_idle
+        self.before_lock = before_lock
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
@@ -72,6 +85,10 @@ class AutoLock(QObject):
         return False
 
     def _fire(self) -> None:
+        if self.before_lock is not None and not self.before_lock():
+            self._timer.start(min(RETRY_MS, max(self._interval_ms, 1)))
+            self.postponed.emit()
+            return
         self._on_idle()
         self.idle_locked.emit()
 
