@@ -157,5 +157,9 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        shell = getattr(self, "shell", None)
+        if shell is not None and not shell.can_close():  # an answer could not be saved: stay
+            event.ignore()
+            return
         prefs.save_geometry(self)
         super().closeEvent(event)

@@ -152,16 +152,24 @@ class ShellController(QObject):
             return
         minutes = int(self.session.settings.get(AUTOLOCK_KEY))
         if self.idle is None:
-            self.idle = AutoLock(self.lock, minutes, self)
+            self.idle = AutoLock(self.lock, minutes, self, before_lock=self._saved_for_lock)
         else:
             self.idle.set_minutes(minutes)
+
+    def _saved_for_lock(self) -> bool:
+        """Idle auto-lock's pre-lock save: False (lock later) while something typed cannot be written."""
+        return self.audits_area is None or self.audits_area.flush()
+
+    def can_close(self) -> bool:
+        """Before quitting: save, and ask if an answer could not be written (Try again is the default)."""
+        return self.audits_area is None or self.audits_area.confirm_leave(self.window.tr("quit"))
 
     def lock(self) -> None:
         """Save, close every page that shows vault data, lock, and ask to unlock again."""
         if self.session is None:
             return
-        if self.audits_area is not None:
-            self.audits_area.flush()
+        if self.audits_area is not None and not self.audits_area.confirm_leave(self.window.tr("lock the vault")):
+            return
         for key, _title in AREAS:
             self.window.set_area_page(key, self.locked_page(key))
         self.audits_area = None

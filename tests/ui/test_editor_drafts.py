@@ -198,3 +198,53 @@ def test_full_disk_autosave_is_retried_and_not_dropped_without_asking(
     qtbot.waitUntil(lambda: page.header.save_state.accessibleName().startswith("Saved"), timeout=3000)
     assert service.get_audit(audit_id).answer_map()[("q_short", "")].value == "Social worker"
     assert not block(page, "q_short").error_label.isVisibleTo(page)
+
+
+def test_lock_quit_and_auto_lock_do_not_drop_an_answer_the_full_disk_refused(
+    qtbot: QtBot, vault_service: VaultService, template_service: TemplateService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.test_keyboard import open_window
+
+    monkeypatch.setattr("lscp_audit.ui.editor.autosave.RETRY_MS", (100, 100))
+    monkeypatch.setattr("lscp_audit.ui.vault.auto_lock.RETRY_MS", 100)
+    full = {"on": True}
+    real_save = VaultAuditStore.save_answers
+
+    def save_answers(store: VaultAuditStore, audit_id: str, answers: Sequence[Answer], actor: str) -> None:
+        if full["on"] and any(a.question_id == "q_short" for a in answers):
+            raise DiskFull("The change could not be saved: the disk is full.")
+        real_save(store, audit_id, answers, actor)
+
+    monkeypatch.setattr(VaultAuditStore, "save_answers", save_answers)
+    window = open_window(qtbot, vault_service, template_service)
+    session = window.shell.session
+    audit_id = new_audit(session.audits)
+    editor = window.shell.audits_area.open_audit(audit_id)
+    assert editor is not None
+    qtbot.keyClicks(block(editor, "q_short").input.focus_widgets()[0], "Social worker")
+    assert not editor.flush()
+
+    asked: list[str] = []
+
+    def stay(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.defaultButton().text())
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    when_modal(QMessageBox, stay)
+    window.lock_action.trigger()  # Ctrl+L
+    assert asked == ["&Try again"] and window.shell.session is session  # still unlocked, nothing lost
+    when_modal(QMessageBox, stay)
+    window.close()  # quit
+    assert len(asked) == 2 and window.isVisible()
+
+    postponed: list[bool] = []
+    window.shell.idle.postponed.connect(lambda: postponed.append(True))
+    window.shell.idle.set_interval_ms(50)
+    qtbot.waitUntil(lambda: bool(postponed), timeout=3000)  # nobody to ask: the idle lock waits
+    assert window.shell.session is session
+    full["on"] = False  # space freed: the answer is written, then the idle lock goes ahead
+    qtbot.waitUntil(lambda: window.shell.session is None, timeout=3000)
+    vault_service.unlock(passphrase=PASSPHRASE)
+    audits = AuditService.for_vault(vault_service.vault, template_service)
+    assert audits.get_audit(audit_id).answer_map()[("q_short", "")].value == "Social worker"

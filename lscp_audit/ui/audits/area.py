@@ -63,11 +63,13 @@ class AuditsAreaWidget(QStackedWidget):
         return editor
 
     def close_editor(self) -> bool:
-        """Save and close the open editor (if any) and show the list again."""
+        """Save and close the open editor (if any) and show the list again; False when an answer
+        could not be written and the user chose to stay in the audit."""
         if self.editor is None:
             return True
+        if not self.editor.confirm_leave(self.tr("close the audit")):
+            return False
         editor, self.editor = self.editor, None
-        editor.flush()
         self.setCurrentWidget(self.list_page)
         self.removeWidget(editor)
         editor.deleteLater()
@@ -85,3 +87,7 @@ class AuditsAreaWidget(QStackedWidget):
 
     def flush(self) -> bool:
         return self.editor.flush() if self.editor is not None else True
+
+    def confirm_leave(self, action: str) -> bool:
+        """Save the open editor; if a write keeps failing, ask before `action` drops it."""
+        return self.editor.confirm_leave(action) if self.editor is not None else True
