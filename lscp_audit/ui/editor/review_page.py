@@ -91,7 +91,7 @@ class ReviewPageWidget(QWidget):
         for item, note in marked:
             agency = agency_labels.get(item.agency or "", item.agency or "")
             where = f"{item.section_title} — {agency}" if agency else item.section_title
-            row = QListWidgetItem(f"{where}: {item.label}{note}")
+            row = QListWidgetItem(f"{item.label}{note} — {where}")  # the question first: it is what is cut last
             row.setToolTip(row.text())
             row.setData(MissingRole, item)
             self.missing.addItem(row)
