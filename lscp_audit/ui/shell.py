@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui import ops
@@ -44,11 +44,12 @@ class ShellController(QObject):
         self.flow: StartupFlow | None = None
         self.demo_badge: QLabel | None = None
         self.templates: TemplateService | None = None  # None means the app's shipped and user folders
-        self.unlock_button: QPushButton | None = None  # on the locked pages, once start-up has run
 
     # -- pages -----------------------------------------------------------------------------
 
-    def locked_page(self, key: str) -> QWidget:
+    def locked_page(self, key: str, vault_exists: bool | None = None) -> QWidget:
+        """An area's placeholder while no vault is open; after start-up it offers Unlock (or Set up)
+        and Quit. `vault_exists` is None before start-up has run."""
         w = self.window
         texts = {
             "audits": (
@@ -60,15 +61,19 @@ class ShellController(QObject):
                 w.tr("Signed audit reports received from auditors and agencies are checked here."),
             ),
             "templates": (w.tr("Templates"), w.tr("The audit templates available to you.")),
-            "settings": (w.tr("Settings"), w.tr("Vault, auto-lock, reports and backups.")),
+            "settings": (w.tr("Settings"), w.tr("Your identity, auto-lock, reports and backups.")),
         }
         heading, text = texts[key]
         page = EmptyStateWidget(heading, text + " " + w.tr("The vault is locked."))
-        if self.flow is not None:
-            exists = self.flow.make_service().exists()
-            self.unlock_button = page.add_button(w.tr("&Unlock…") if exists else w.tr("&Set up the vault…"), self.start)
+        if vault_exists is not None:
+            page.add_button(w.tr("&Unlock…") if vault_exists else w.tr("&Set up the vault…"), self.start)
             page.add_button(w.tr("&Quit"), w.close)
         return page
+
+    def _show_locked_pages(self) -> None:
+        exists = self.flow.make_service().exists() if self.flow is not None else None
+        for key, _title in AREAS:
+            self.window.set_area_page(key, self.locked_page(key, exists))
 
     def start(self) -> None:
         """Open a vault: the first-run choice or the unlock prompt."""
@@ -83,8 +88,7 @@ class ShellController(QObject):
     def _show_locked(self) -> None:
         """Start-up was cancelled: stay on the locked pages (Unlock… and Quit) instead of quitting."""
         if self.session is None:
-            for key, _title in AREAS:
-                self.window.set_area_page(key, self.locked_page(key))
+            self._show_locked_pages()
             self.window.statusBar().showMessage(self.window.tr("Vault locked"))
 
     def install(self, vault_service: VaultService, demo: bool = False) -> None:
@@ -170,8 +174,7 @@ class ShellController(QObject):
             return
         if self.audits_area is not None and not self.audits_area.confirm_leave(self.window.tr("lock the vault")):
             return
-        for key, _title in AREAS:
-            self.window.set_area_page(key, self.locked_page(key))
+        self._show_locked_pages()
         self.audits_area = None
         self.settings_page = None
         # Vault work still running on the worker thread (a page's background load) must end
