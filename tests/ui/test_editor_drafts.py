@@ -116,6 +116,13 @@ def test_answer_waiting_for_a_warning_reason_is_kept_and_the_warning_stays_above
     assert again.warning_label.isVisibleTo(reopened) and "at least two agencies" in again.warning_label.text()
     assert again.reason_label.isVisibleTo(reopened) and again.reason_label.buddy() is again.reason
 
+    later = EditorPage(audit_service, audit_id)  # opened again: the warning is still above its reason
+    qtbot.addWidget(later)
+    later.show()
+    kept = block(later, "q_number")
+    assert kept.warning_label.isVisibleTo(later) and "at least two agencies" in kept.warning_label.text()
+    assert kept.reason.text() == "Only the police attended; health sent notes."
+
 
 def test_auto_lock_keeps_a_half_written_action_typed_in_an_open_cell(
     qtbot: QtBot, vault_service: VaultService, template_service: TemplateService

@@ -223,6 +223,18 @@ class EditorPage(QWidget):
             if draft is not None and not self.read_only:
                 block.load_draft(draft)
                 self.autosaver.schedule(block.key, partial(self._save_block, block))  # shows what it needs
+            elif (saved := self.answers.get(block.key)) is not None and saved.warning_reason:
+                self._show_saved_warning(block, saved)
+
+    def _show_saved_warning(self, block: QuestionBlock, saved: Answer) -> None:
+        """An answer kept with a reason: show the warning it answers above the reason."""
+        try:
+            check = self.service.check_answer(self.audit_id, block.question.id, saved.value, agency=block.agency)
+        except LscpAuditError:
+            return
+        if check.warning:
+            block.warning = check.warning
+            block.show_saved(True)
 
     def _amendment_reason_typed(self, block: QuestionBlock) -> None:
         self.autosaver.schedule("reason:" + block.key, partial(self._save_amendment_reason, block))
