@@ -114,6 +114,7 @@ class Tour:
         editor = area.open_audit(case.id)
         if editor is None:
             return
+        self._focus_question(editor)
         self.shot("editor")
         editor.focus_guidance()
         self.shot("editor-guidance")
@@ -137,7 +138,9 @@ class Tour:
         if s11 is not None:
             editor = area.open_audit(s11.id)
             if editor is not None:
-                editor.navigator.setCurrentIndex(editor.sections.index(min(2, editor.sections.rowCount() - 1)))
+                editor.navigator.setCurrentIndex(editor.sections.index(min(1, editor.sections.rowCount() - 1)))
+                settle(0.3)
+                self._focus_question(editor, "s1_rating")  # the RAG rating at the end of standard 1
                 self.shot("editor-section11")
                 area.close_editor()
 
@@ -207,6 +210,14 @@ class Tour:
                 first.setText("Jo Bloggs")
         dialog.create_audit()
         return dialog
+
+    @staticmethod
+    def _focus_question(editor: object, key: str | None = None) -> None:
+        """Put the focus in a question of the open section (the first, or `key`)."""
+        for block in editor.stack.blocks():  # type: ignore[attr-defined]
+            if block.isVisible() and (key is None or block.key == key):
+                block.input.focus_widgets()[0].setFocus()
+                return
 
     def _every_change(self, dialog: QDialog) -> QDialog:
         tabs = getattr(dialog, "tabs", None)
