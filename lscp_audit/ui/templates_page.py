@@ -12,11 +12,13 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QStandardIt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeView,
     QVBoxLayout,
@@ -99,11 +101,21 @@ class TemplatesPage(QWidget):
         self.reload()
 
     def _layout(self) -> None:
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.about)
-        right_layout.addWidget(self.outline, 1)
+        # The description scrolls in its own pane above the outline, so a long description or
+        # large text never squeezes the outline away; the divider between them can be moved.
+        self.about_scroll = QScrollArea()
+        self.about_scroll.setWidgetResizable(True)
+        self.about_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.about_scroll.setWidget(self.about)
+        self.about_scroll.setAccessibleName(self.tr("About the template"))
+        self.about_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.about_scroll)
+        right.addWidget(self.outline)
+        right.setChildrenCollapsible(False)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 2)
+        right.setSizes([200, 400])  # a third for the description at first
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(right)
@@ -152,7 +164,11 @@ class TemplatesPage(QWidget):
         )
         self.outline.setModel(outline_model(template))
         self.outline.expandAll()
-        self.outline.header().resizeSection(0, 420)
+        header = self.outline.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # questions wrap, never sideways
+        for column in range(1, header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
