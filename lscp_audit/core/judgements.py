@@ -1,11 +1,14 @@
 """Derive section and overall judgements from graded answers, as the template's rules say.
 
-A template's `judgement_rules` name a scale (``grade``: Outstanding / Good / Requires
-improvement / Inadequate, or ``rag``: Red / Amber / Green), a rule for sections and a rule for
-the overall judgement. Only visible, answered questions count. Each `Judgement` carries the rule
-in plain English (`rule_text`, printed in the report) and how this value came out
-(`explanation`). An auditor may override any judgement, but only with a rationale; the derived
-value is kept next to the override so the report can show both.
+A template's `judgement_rules` name a graded scale (``grade``: Outstanding / Good / Requires
+improvement / Inadequate, ``rag``: Red / Amber / Green, or a scale the template declares), a
+rule for sections and a rule for the overall judgement. Only visible, answered questions count,
+and only on scored levels (``Not applicable`` never counts). Each `Judgement` carries the rule
+in plain English generated from the rule (`rule_text`, shown in the app and printed in the
+report) and how this value came out (`explanation`). An auditor may override any judgement,
+but only with a rationale; the derived value is kept next to the override so the report can
+show both. A judgement is `provisional` while a visible graded question it depends on is still
+unanswered.
 """
 
 from __future__ import annotations
@@ -18,23 +21,27 @@ from typing import Any
 
 from lscp_audit.core.audit import AuditRecord, JudgementOverride
 from lscp_audit.core.errors import ValidationError
-from lscp_audit.core.templates.model import JudgementMethod, JudgementRule, QuestionType, Section, Template
-from lscp_audit.core.templates.scales import SCALE_LABELS, SCALE_SCORES, scale_code_for_score
+from lscp_audit.core.templates.model import (
+    JudgementMethod,
+    JudgementRule,
+    Option,
+    Scale,
+    Section,
+    Template,
+)
+from lscp_audit.core.templates.scales import BUILTIN_SCALES
 from lscp_audit.core.visibility import AnswerInput, Visibility, evaluate_visibility, raw_values
 
 OVERALL = "overall"
-_SCALE_TYPES = {"grade": QuestionType.GRADE, "rag": QuestionType.RAG}
-_SCORE_TEXT = {
-    "grade": "Outstanding 4, Good 3, Requires improvement 2, Inadequate 1",
-    "rag": "Green 3, Amber 2, Red 1",
-}
+AGENCIES_INPUT = "agencies"  # `JudgementInput.source` of the combined agency judgement
 
 
 @dataclass(frozen=True)
 class JudgementInput:
-    """One value a judgement was derived from: a graded answer or a section judgement."""
+    """One value a judgement was derived from: a graded answer, a section judgement, or (with
+    ``agencies: combined``) the agencies' combined judgement (source ``agencies``)."""
 
-    source: str  # question id, or section id when the overall is derived from sections
+    source: str  # question id, section id, or "agencies"
     agency: str | None
     value: str
 
@@ -44,7 +51,8 @@ class Judgement:
     """A derived judgement and, when the auditor overrode it, the override.
 
     `scope` is ``overall`` or a section id; `derived` is the rules' answer (None when there is
-    nothing graded yet); `value` is what counts (the override's value if any).
+    nothing graded yet); `value` is what counts (the override's value if any). `levels` is the
+    scale judged on (its scored levels are what an override may choose).
     """
 
     scope: str
@@ -55,6 +63,17 @@ class Judgement:
     explanation: str
     inputs: tuple[JudgementInput, ...] = ()
     override: JudgementOverride | None = None
+    levels: Scale | None = None
+    provisional: bool = False
+
+    @property
+    def scale_info(self) -> Scale:
+        return self.levels if self.levels is not None else BUILTIN_SCALES[self.scale]
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """The levels this judgement can take, best first (for an override's choice)."""
+        return self.scale_info.scored_options
 
     @property
     def value(self) -> str | None:
@@ -63,11 +82,11 @@ class Judgement:
     @property
     def label(self) -> str:
         """Display label of `value` ('' when there is none)."""
-        return SCALE_LABELS[self.scale].get(self.value or "", "")
+        return self.scale_info.labels.get(self.value or "", "")
 
     @property
     def derived_label(self) -> str:
-        return SCALE_LABELS[self.scale].get(self.derived or "", "")
+        return self.scale_info.labels.get(self.derived or "", "")
 
     @property
     def key(self) -> str:
@@ -92,23 +111,67 @@ class Judgements:
         return {j.key: j for j in self.all()}
 
 
-def describe_rule(rule: JudgementRule, scale: str, inputs_noun: str) -> str:
-    """The rule in plain English (the template's own `description` when it has one)."""
-    if rule.description:
-        return rule.description
-    labels = SCALE_LABELS[scale]
-    if rule.method == JudgementMethod.LOWEST:
-        text = f"The lowest of the {inputs_noun}."
+# -- plain-English rule text ------------------------------------------------------------------
+
+
+def _score_text(scale: Scale) -> str:
+    return ", ".join(f"{scale.labels[code]} {score}" for code, score in scale.scores.items())
+
+
+def _method_text(method: JudgementMethod, rule: JudgementRule, scale: Scale, noun: str) -> str:
+    if method == JudgementMethod.LOWEST:
+        return f"the lowest (worst) of the {noun}"
+    if method == JudgementMethod.BEST_FIT:
+        return (
+            f"the best fit of the {noun}: the middle one when they are put in order from worst to best "
+            "(with an even number, the lower of the two middle ones), so one outlier neither lifts nor sinks it"
+        )
+    rounding = "rounded down" if rule.rounding == "down" else "rounded to the nearest (a half rounds down)"
+    return f"the average of the {noun} ({_score_text(scale)}), {rounding}"
+
+
+def describe_rule(
+    rule: JudgementRule, scale: Scale | str, inputs_noun: str, agencies_noun: str = "", what: str = "The judgement"
+) -> str:
+    """The rule in plain English, generated from the rule's fields (never from free text, so
+    what the app and the report say is always what the engine does).
+
+    `agencies_noun` names the agency judgements when the rule combines them (overall rule).
+    """
+    scale = scale if isinstance(scale, Scale) else BUILTIN_SCALES[scale]
+    labels = scale.labels
+    noun = inputs_noun
+    text = ""
+    if rule.method == JudgementMethod.LIMITING:
+        limit = labels.get(rule.limit_at or scale.worst, rule.limit_at)
+        text = (
+            f"Limiting judgement: if any of the {noun} is {limit}, {what[0].lower()}{what[1:]} is {limit}; "
+            "the auditor may override this only by writing a rationale. "
+            f"Otherwise it is {_method_text(rule.otherwise, rule, scale, noun)}."
+        )
     else:
-        rounding = "rounded down" if rule.rounding == "down" else "rounded to the nearest (a half rounds down)"
-        text = f"The average of the {inputs_noun} ({_SCORE_TEXT[scale]}), {rounding}."
+        text = f"{what} is {_method_text(rule.method, rule, scale, noun)}."
+    if agencies_noun:
+        weight = "once" if rule.agency_weight == 1 else f"{rule.agency_weight} times"
+        text += (
+            f" The {agencies_noun} are first combined into one agencies' judgement "
+            f"({_method_text(rule.agency_method, rule, scale, agencies_noun)}), which counts {weight} "
+            "beside the multi-agency sections, so the agencies' own grades cannot outvote the shared findings."
+        )
     for cap in rule.caps:
-        text += f" If any is {labels.get(cap.if_any, cap.if_any)}, it can be no better than {labels.get(cap.at_most, cap.at_most)}."
+        text += (
+            f" If any is {labels.get(cap.if_any, cap.if_any)}, "
+            f"it can be no better than {labels.get(cap.at_most, cap.at_most)}."
+        )
+    if scale.levels and any(not level.scored for level in scale.levels):
+        unscored = ", ".join(level.label for level in scale.levels if not level.scored)
+        text += f" Answers of {unscored} do not count."
     return text
 
 
 def validate_override(template: Template, override: JudgementOverride) -> None:
-    """Raise ValidationError unless the override names a real scope, a code on the scale and a rationale."""
+    """Raise ValidationError unless the override names a real scope, a scored level of the
+    judgement scale and a rationale."""
     rules = template.judgement_rules
     problems = []
     if rules is None:
@@ -124,7 +187,7 @@ def validate_override(template: Template, override: JudgementOverride) -> None:
                 if override.agency is None
                 else f"'{override.scope}' is not judged per agency, so do not name an agency"
             )
-        if override.value not in SCALE_SCORES[rules.scale]:
+        if override.value not in template.scale(rules.scale).scores:
             problems.append(f"'{override.value}' is not a judgement on the {rules.scale} scale")
     if not override.rationale.strip():
         problems.append("an overridden judgement needs a rationale explaining why")
@@ -132,31 +195,55 @@ def validate_override(template: Template, override: JudgementOverride) -> None:
         raise ValidationError(problems)
 
 
-def derive(rule: JudgementRule, scale: str, inputs: Sequence[JudgementInput]) -> tuple[str | None, str]:
-    """Apply `rule` to `inputs`: the resulting code (None without inputs) and an explanation."""
-    scores = SCALE_SCORES[scale]
-    labels = SCALE_LABELS[scale]
-    if not inputs:
+def _combine(method: JudgementMethod, rule: JudgementRule, scores: Sequence[int]) -> tuple[int, str]:
+    """One score from `scores` by `method` (not limiting), and how (a format string taking the
+    resulting label), for the explanation."""
+    if method == JudgementMethod.LOWEST:
+        return min(scores), f"Lowest of {len(scores)}: {{}}."
+    if method == JudgementMethod.BEST_FIT:
+        ordered = sorted(scores)
+        return ordered[(len(ordered) - 1) // 2], f"Best fit (the middle one) of {len(scores)}: {{}}."
+    mean = sum(scores) / len(scores)
+    score = math.floor(mean) if rule.rounding == "down" else math.ceil(mean - 0.5)
+    return score, f"Average of {len(scores)} is {mean:.2f}, giving {{}}."
+
+
+def derive(
+    rule: JudgementRule, scale: Scale | str, inputs: Sequence[JudgementInput], weights: Sequence[int] = ()
+) -> tuple[str | None, str]:
+    """Apply `rule` to `inputs`: the resulting code (None without inputs) and an explanation.
+
+    `weights` (one per input, default 1) repeats an input that many times before combining.
+    """
+    scale = scale if isinstance(scale, Scale) else BUILTIN_SCALES[scale]
+    scores = scale.scores
+    labels = scale.labels
+    counted = [(i, w) for i, w in zip(inputs, weights or [1] * len(inputs), strict=True) if i.value in scores]
+    if not counted:
         return None, "Nothing has been graded yet."
-    values = [scores[i.value] for i in inputs]
-    if rule.method == JudgementMethod.LOWEST:
-        score = min(values)
-        explanation = f"Lowest of {len(values)}: {labels[scale_code_for_score(scale, score)]}."
+    values = [scores[i.value] for i, w in counted for _ in range(w)]
+    limit_code = rule.limit_at or scale.worst
+    if rule.method == JudgementMethod.LIMITING and any(i.value == limit_code for i, _ in counted):
+        score = scores[limit_code]
+        limiting = next(i for i, _ in counted if i.value == limit_code)
+        where = f"{limiting.source}@{limiting.agency}" if limiting.agency else limiting.source
+        explanation = f"Limited to {labels[limit_code]} because '{where}' is {labels[limit_code]}."
     else:
-        mean = sum(values) / len(values)
-        score = math.floor(mean) if rule.rounding == "down" else math.ceil(mean - 0.5)
-        explanation = f"Average of {len(values)} is {mean:.2f}, giving {labels[scale_code_for_score(scale, score)]}."
+        method = rule.otherwise if rule.method == JudgementMethod.LIMITING else rule.method
+        score, how = _combine(method, rule, values)
+        explanation = how.format(labels[scale.code_for_score(score)])
+        if rule.method == JudgementMethod.LIMITING:
+            explanation = f"Nothing is {labels[limit_code]}; " + explanation[0].lower() + explanation[1:]
     for cap in rule.caps:
         limit = scores.get(cap.at_most)
-        if limit is not None and score > limit and any(i.value == cap.if_any for i in inputs):
+        if limit is not None and score > limit and any(i.value == cap.if_any for i, _ in counted):
             score = limit
             explanation += f" Limited to {labels[cap.at_most]} because one is {labels[cap.if_any]}."
-    return scale_code_for_score(scale, score), explanation
+    return scale.code_for_score(score), explanation
 
 
-def _graded(section: Section, scale: str, rule: JudgementRule) -> list[str]:
-    wanted = _SCALE_TYPES[scale]
-    return [q.id for q in section.questions if q.type == wanted and (not rule.questions or q.id in rule.questions)]
+def _graded(section: Section, scale: Scale, rule: JudgementRule) -> list[str]:
+    return [q.id for q in section.questions if q.scale == scale.id and (not rule.questions or q.id in rule.questions)]
 
 
 def _inputs(
@@ -164,14 +251,20 @@ def _inputs(
     agency: str | None,
     visibility: Visibility,
     raw: Mapping[tuple[str, str], Any],
-    scale: str,
-) -> list[JudgementInput]:
+    scale: Scale,
+) -> tuple[list[JudgementInput], bool]:
+    """Answered graded inputs, and whether a visible graded question is still unanswered."""
     found = []
+    unanswered = False
     for question_id in question_ids:
+        if not visibility.is_visible(question_id, agency):
+            continue
         value = raw.get((question_id, agency or ""))
-        if visibility.is_visible(question_id, agency) and value in SCALE_SCORES[scale]:
+        if value in scale.scores:
             found.append(JudgementInput(question_id, agency, value))
-    return found
+        elif value is None or value == "":
+            unanswered = True
+    return found, unanswered
 
 
 def derive_judgements(
@@ -180,10 +273,13 @@ def derive_judgements(
     subject: Mapping[str, Any] | None = None,
     overrides: Iterable[JudgementOverride] = (),
     today: date | None = None,
+    visibility: Visibility | None = None,
 ) -> Judgements:
     """Section and overall judgements for these answers (empty when the template has no rules).
 
-    Raises ValidationError if an override lacks a rationale or names an unknown scope or code.
+    Pass `visibility` when it is already evaluated for these answers (saves working it out
+    again). Raises ValidationError if an override lacks a rationale or names an unknown scope
+    or code.
     """
     rules = template.judgement_rules
     if rules is None:
@@ -192,15 +288,18 @@ def derive_judgements(
     for override in overrides:
         validate_override(template, override)
         override_map[(override.scope, override.agency)] = override
-    visibility = evaluate_visibility(template, answers, subject, today)
+    if visibility is None:
+        visibility = evaluate_visibility(template, answers, subject, today)
     raw = raw_values(answers)
-    sections = _section_judgements(template, visibility, raw, override_map)
-    overall = _overall(template, sections, visibility, raw, override_map.get((OVERALL, None)))
+    scale = template.scale(rules.scale)
+    sections = _section_judgements(template, scale, visibility, raw, override_map)
+    overall = _overall(template, scale, sections, visibility, raw, override_map.get((OVERALL, None)))
     return Judgements(tuple(sections), overall)
 
 
 def _section_judgements(
     template: Template,
+    scale: Scale,
     visibility: Visibility,
     raw: Mapping[tuple[str, str], Any],
     override_map: Mapping[tuple[str, str | None], JudgementOverride],
@@ -210,22 +309,27 @@ def _section_judgements(
     sections = []
     for section in template.sections:
         rule = rules.rule_for_section(section.id)
-        graded = _graded(section, rules.scale, rule) if rule else []
+        graded = _graded(section, scale, rule) if rule else []
         if rule is None or not graded:
             continue
-        rule_text = describe_rule(rule, rules.scale, "graded answers in this section")
+        rule_text = describe_rule(rule, scale, "graded answers in this section", what="The section's judgement")
         for agency in visibility.agencies if section.per_agency else (None,):
             if not visibility.section_visible(section.id, agency):
                 continue
-            inputs = _inputs(graded, agency, visibility, raw, rules.scale)
-            value, why = derive(rule, rules.scale, inputs)
+            inputs, unanswered = _inputs(graded, agency, visibility, raw, scale)
+            value, why = derive(rule, scale, inputs)
             changed = override_map.get((section.id, agency))
-            sections.append(Judgement(section.id, agency, rules.scale, value, rule_text, why, tuple(inputs), changed))
+            sections.append(
+                Judgement(
+                    section.id, agency, scale.id, value, rule_text, why, tuple(inputs), changed, scale, unanswered
+                )
+            )
     return sections
 
 
 def _overall(
     template: Template,
+    scale: Scale,
     sections: list[Judgement],
     visibility: Visibility,
     raw: Mapping[tuple[str, str], Any],
@@ -235,19 +339,50 @@ def _overall(
     if rules is None or rules.overall is None:
         return None
     rule = rules.overall
+    weights: list[int] = []
+    agencies_noun = ""
     if rules.overall_from == "sections":
-        inputs = [JudgementInput(j.scope, j.agency, j.value) for j in sections if j.value is not None]
-        noun = "section judgements (each agency's counted)"
+        provisional = any(j.provisional for j in sections)
+        if rule.agencies == "combined":
+            shared = [j for j in sections if j.agency is None]
+            agency_judgements = [j for j in sections if j.agency is not None]
+            inputs = [JudgementInput(j.scope, None, j.value) for j in shared if j.value is not None]
+            weights = [1] * len(inputs)
+            agency_inputs = [JudgementInput(j.scope, j.agency, j.value) for j in agency_judgements if j.value]
+            agency_rule = JudgementRule(method=rule.agency_method, rounding=rule.rounding)
+            combined, _ = derive(agency_rule, scale, agency_inputs)
+            if combined is not None:
+                inputs.append(JudgementInput(AGENCIES_INPUT, None, combined))
+                weights.append(rule.agency_weight)
+            noun = "multi-agency section judgements and the agencies' combined judgement"
+            agencies_noun = "agencies' own section judgements"
+        else:
+            inputs = [JudgementInput(j.scope, j.agency, j.value) for j in sections if j.value is not None]
+            noun = "section judgements (each agency's counted)"
     else:
         inputs = []
+        provisional = False
         for section in template.sections:
             agencies = visibility.agencies if section.per_agency else (None,)
             for agency in agencies:
-                inputs += _inputs(_graded(section, rules.scale, rule), agency, visibility, raw, rules.scale)
+                if not visibility.section_visible(section.id, agency):
+                    continue
+                found, unanswered = _inputs(_graded(section, scale, rule), agency, visibility, raw, scale)
+                inputs += found
+                provisional = provisional or unanswered
         noun = "graded answers"
-    value, why = derive(rule, rules.scale, inputs)
+    value, why = derive(rule, scale, inputs, weights)
     return Judgement(
-        OVERALL, None, rules.scale, value, describe_rule(rule, rules.scale, noun), why, tuple(inputs), override
+        OVERALL,
+        None,
+        scale.id,
+        value,
+        describe_rule(rule, scale, noun, agencies_noun, what="The overall judgement"),
+        why,
+        tuple(inputs),
+        override,
+        scale,
+        provisional,
     )
 
 

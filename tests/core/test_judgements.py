@@ -116,10 +116,12 @@ def test_derive_explains_itself() -> None:
 def test_describe_rule() -> None:
     rule = JudgementRule(JudgementMethod.AVERAGE, caps=(Cap("inadequate", "requires_improvement"),))
     assert describe_rule(rule, "grade", "section judgements") == (
-        "The average of the section judgements (Outstanding 4, Good 3, Requires improvement 2, Inadequate 1), "
-        "rounded down. If any is Inadequate, it can be no better than Requires improvement."
+        "The judgement is the average of the section judgements (Outstanding 4, Good 3, Requires improvement 2, "
+        "Inadequate 1), rounded down. If any is Inadequate, it can be no better than Requires improvement."
     )
-    assert describe_rule(JudgementRule(description="Own words."), "grade", "x") == "Own words."
+    # The rule text is always generated from the rule: a stale hand-written description cannot
+    # contradict what the engine does.
+    assert describe_rule(JudgementRule(description="Own words."), "grade", "x") == "The judgement is the lowest (worst) of the x."
 
 
 def test_sections_agencies_and_overall(template: Template) -> None:
@@ -214,4 +216,4 @@ def test_section_11_overall_is_lowest_standard_and_ignores_moderation() -> None:
     }
     result = derive_judgements(template, answers, {"sector": "health"})
     assert result.overall is not None and result.overall.value == "amber"
-    assert result.overall.rule_text.startswith("The overall rating is the lowest of the standard self-ratings")
+    assert result.overall.rule_text.startswith("The overall judgement is the lowest (worst) of the graded answers")

@@ -17,8 +17,10 @@ from lscp_audit.core.templates.model import (
     PER_AGENCY,
     SUBJECT_TYPES,
     Option,
+    Polarity,
     Question,
     QuestionType,
+    Scale,
     Section,
     SubjectField,
     Template,
@@ -27,7 +29,8 @@ from lscp_audit.core.templates.model import (
 from lscp_audit.core.templates.problems import Problems
 from lscp_audit.core.templates.reader import Block, yaml_type_name
 from lscp_audit.core.templates.rules_builder import build_judgement_rules, build_self_tests
-from lscp_audit.core.templates.scales import FIXED_OPTIONS
+from lscp_audit.core.templates.scales import BUILTIN_SCALES, DEFAULT_SCALE_FOR_TYPE, FIXED_OPTIONS
+from lscp_audit.core.templates.scales_builder import build_template_scales
 from lscp_audit.core.templates.yaml_source import MarkedDict, MarkedList
 
 ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -45,6 +48,7 @@ TEMPLATE_KEYS = (
     "attribution",
     "licence",
     "option_lists",
+    "scales",
     "subject",
     "sections",
     "judgement_rules",
@@ -66,7 +70,11 @@ QUESTION_KEYS = (
     "warning",
     "warning_message",
     "options",
+    "scale",
+    "polarity",
 )
+POLARITY_KEYS = tuple(p.value for p in Polarity)
+POLARITY_TYPES = frozenset({QuestionType.YES_NO, QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE})
 OPTION_KEYS = ("code", "label", "description")
 
 
@@ -79,6 +87,7 @@ def build_template(tree: Any, file_name: str, source_text: str, problems: Proble
     top.check_keys(TEMPLATE_KEYS, required=("id", "title", "version", "kind", "sections"))
     _check_format(top)
     lists = _option_lists(top)
+    scales = {**BUILTIN_SCALES, **build_template_scales(top)}
     return Template(
         id=_template_id(top),
         title=top.text("title"),
@@ -89,9 +98,10 @@ def build_template(tree: Any, file_name: str, source_text: str, problems: Proble
         attribution=top.text("attribution"),
         licence=top.text("licence"),
         subject_fields=tuple(_subject_fields(top, lists)),
-        sections=tuple(_sections(top, lists)),
+        sections=tuple(_sections(top, lists, scales)),
         judgement_rules=build_judgement_rules(top),
         self_tests=build_self_tests(top),
+        scales=scales,
         source_text=source_text,
         file_name=file_name,
     )
@@ -165,10 +175,14 @@ def _option_items(owner: Block, key: str, items: Any, line: int | None) -> tuple
 
 
 def _resolve_options(
-    block: Block, kind: QuestionType | None, lists: dict[str, tuple[Option, ...]]
+    block: Block,
+    kind: QuestionType | None,
+    lists: dict[str, tuple[Option, ...]],
+    fixed: tuple[Option, ...] | None = None,
 ) -> tuple[Option, ...]:
     raw = block.data.get("options")
-    fixed = FIXED_OPTIONS.get(kind) if kind else None
+    if fixed is None:
+        fixed = FIXED_OPTIONS.get(kind) if kind else None
     if raw is None:
         if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE):
             block.error(None, f"is a {kind.value} question but has no options")
@@ -269,7 +283,7 @@ def _check_pattern(block: Block, pattern: str) -> None:
         block.error("pattern", f"pattern cannot be used: {problem}")
 
 
-def _sections(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Section]:
+def _sections(top: Block, lists: dict[str, tuple[Option, ...]], scales: dict[str, Scale]) -> list[Section]:
     sections = []
     for data, what in _blocks(top, "sections", "section"):
         block = Block(data, what, top.problems)
@@ -284,7 +298,7 @@ def _sections(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Section]
                 description=block.text("description"),
                 repeat=repeat,
                 relevant=block.optional_text("relevant"),
-                questions=tuple(_questions(block, lists)),
+                questions=tuple(_questions(block, lists, scales)),
                 line=data.line,
                 field_lines=dict(data.key_lines),
             )
@@ -292,7 +306,47 @@ def _sections(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Section]
     return sections
 
 
-def _questions(section: Block, lists: dict[str, tuple[Option, ...]]) -> list[Question]:
+def _question_scale(block: Block, kind: QuestionType | None, scales: dict[str, Scale]) -> Scale | None:
+    """The scale a grade or rag question is answered on; reports a `scale` on other types."""
+    named = block.optional_text("scale")
+    if kind not in DEFAULT_SCALE_FOR_TYPE:
+        if named is not None and kind is not None:
+            block.error("scale", f"has a scale, but a {kind.value} question does not use one; use type grade")
+        return None
+    scale_id = named or DEFAULT_SCALE_FOR_TYPE[kind]
+    if scale_id not in scales:
+        known = ", ".join(sorted(scales))
+        block.error("scale", f"scale '{scale_id}' is not declared; declare it under scales: or use one of: {known}")
+        return None
+    return scales[scale_id]
+
+
+def _polarity(block: Block, kind: QuestionType | None, options: tuple[Option, ...]) -> dict[str, Polarity]:
+    data = block.block("polarity")
+    if data is None:
+        return {}
+    if kind is not None and kind not in POLARITY_TYPES:
+        block.error("polarity", f"has a polarity, but a {kind.value} question cannot declare one")
+        return {}
+    owner = Block(data, f"{block.what} polarity", block.problems)
+    owner.check_keys(POLARITY_KEYS)
+    codes = {o.code for o in options}
+    found: dict[str, Polarity] = {}
+    for polarity in Polarity:
+        for code in owner.text_list(polarity.value):
+            if code not in codes:
+                owner.error(polarity.value, f"{polarity.value} names '{code}', which is not an answer of this question")
+            elif code in found and found[code] != polarity:
+                owner.error(polarity.value, f"puts '{code}' under both {found[code].value} and {polarity.value}")
+            found[code] = polarity
+    if not found:
+        owner.error(None, "must list answer codes under good, concern or neutral")
+    return found
+
+
+def _questions(
+    section: Block, lists: dict[str, tuple[Option, ...]], scales: dict[str, Scale]
+) -> list[Question]:
     questions = []
     for data, what in _blocks(section, "questions", "question"):
         block = Block(data, what, section.problems)
@@ -300,6 +354,8 @@ def _questions(section: Block, lists: dict[str, tuple[Option, ...]]) -> list[Que
         kind = _question_type(block)
         if "required" in data and isinstance(data["required"], str):
             block.error("required", "required must be true or false; use required_if for a condition")
+        scale = _question_scale(block, kind, scales)
+        options = _resolve_options(block, kind, lists, scale.options if scale else None)
         questions.append(
             Question(
                 id=_element_id(block),
@@ -314,7 +370,9 @@ def _questions(section: Block, lists: dict[str, tuple[Option, ...]]) -> list[Que
                 constraint_message=block.text("constraint_message"),
                 warning=block.optional_text("warning"),
                 warning_message=block.text("warning_message"),
-                options=_resolve_options(block, kind, lists),
+                options=options,
+                scale=scale.id if scale else None,
+                polarity=_polarity(block, kind, options),
                 line=data.line,
                 field_lines=dict(data.key_lines),
             )

@@ -68,13 +68,32 @@ class TemplateKind(StrEnum):
 class JudgementMethod(StrEnum):
     """How a judgement is derived from the graded answers (or section judgements) in scope.
 
-    - ``lowest``: the weakest input (a limiting judgement);
-    - ``average``: the mean score (Outstanding 4 ... Inadequate 1; Green 3 ... Red 1), rounded
-      as the rule says (``down`` by default, so a mixed picture is never rounded up).
+    - ``lowest`` (also written ``worst_of``): the weakest input;
+    - ``average``: the mean score (levels score n ... 1, best first), rounded as the rule says
+      (``down`` by default, so a mixed picture is never rounded up);
+    - ``best_fit``: the middle input when all are put in order (the lower of the two middle
+      ones when there is an even number), so one outlier neither lifts nor sinks it;
+    - ``limiting``: if any input is at the limiting level (`JudgementRule.limit_at`, by default
+      the worst level) the judgement is that level; otherwise the `otherwise` method decides.
+    Caps apply after any method.
     """
 
     LOWEST = "lowest"
     AVERAGE = "average"
+    BEST_FIT = "best_fit"
+    LIMITING = "limiting"
+
+
+#: Other spellings accepted in templates for the same method.
+METHOD_ALIASES = {"worst_of": JudgementMethod.LOWEST}
+
+
+class Polarity(StrEnum):
+    """What an answer says about practice: good practice, a concern, or neither."""
+
+    GOOD = "good"
+    CONCERN = "concern"
+    NEUTRAL = "neutral"
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,75 @@ class Option:
     code: str
     label: str
     description: str = ""
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    """One level of a scale. `marker` is a short text-only sign of the level (``RI``, ``G``)
+    printed next to the colour so nothing depends on colour alone; `colour` is ``#RRGGBB``.
+    A level with `scored` false (``Not applicable``) is a valid answer that never counts in a
+    judgement."""
+
+    code: str
+    label: str
+    descriptor: str = ""
+    colour: str = ""
+    marker: str = ""
+    scored: bool = True
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An ordered answer scale, best level first.
+
+    `graded` scales feed judgements (scored levels score n ... 1 in order); narrative scales
+    are answered and reported but never combined. `source` says where the scale came from:
+    ``built-in`` (the fixed ``grade`` and ``rag`` scales of format-1 templates), ``library``
+    (the shared scale file shipped with the app) or ``template``.
+    """
+
+    id: str
+    title: str
+    levels: tuple[ScaleLevel, ...]
+    graded: bool = True
+    source: str = "template"
+    line: int | None = field(default=None, compare=False)
+
+    @cached_property
+    def scores(self) -> dict[str, int]:
+        """Score of each scored level's code, best highest (empty for a narrative scale)."""
+        if not self.graded:
+            return {}
+        scored = [level.code for level in self.levels if level.scored]
+        return {code: len(scored) - index for index, code in enumerate(scored)}
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return {level.code: level.label for level in self.levels}
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every level as an answer option (the descriptor is its help text)."""
+        return tuple(Option(level.code, level.label, level.descriptor) for level in self.levels)
+
+    @property
+    def scored_options(self) -> tuple[Option, ...]:
+        """The levels a judgement (or an override) can take, best first."""
+        return tuple(o for o in self.options if o.code in self.scores)
+
+    def level(self, code: str) -> ScaleLevel | None:
+        return next((level for level in self.levels if level.code == code), None)
+
+    def code_for_score(self, score: int) -> str:
+        for code, value in self.scores.items():
+            if value == score:
+                return code
+        raise ValueError(f"no level of scale '{self.id}' scores {score}")
+
+    @property
+    def worst(self) -> str:
+        """Code of the lowest scored level."""
+        return self.code_for_score(1)
 
 
 @dataclass(frozen=True)
@@ -135,6 +223,11 @@ class Question:
     warning: str | None = None
     warning_message: str = ""
     options: tuple[Option, ...] = ()
+    #: The scale a grade or rag question is answered on (``grade`` / ``rag`` when not named).
+    scale: str | None = None
+    #: Answer code -> polarity, for yes_no and choice questions that declare one (codes not
+    #: listed are neutral); empty when the template declares none.
+    polarity: Mapping[str, Polarity] = field(default_factory=dict, hash=False)
     line: int | None = field(default=None, compare=False)
     #: Line of each field in the YAML file (``{"relevant": 42}``), for messages.
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -151,6 +244,12 @@ class Question:
         """Label of option `code` (the code itself when unknown)."""
         found = self.option(code)
         return found.label if found else code
+
+    def polarity_of(self, code: str) -> Polarity | None:
+        """The declared polarity of answer `code` (None when the question declares none)."""
+        if not self.polarity:
+            return None
+        return self.polarity.get(code, Polarity.NEUTRAL)
 
 
 @dataclass(frozen=True)
@@ -186,22 +285,43 @@ class Cap:
 @dataclass(frozen=True)
 class JudgementRule:
     """How one judgement is derived. `questions` limits the inputs to those question ids (empty:
-    every question of the scale's type in scope); `description` is the plain-English rule shown
-    in the GUI and printed in the report (generated from the fields when omitted)."""
+    every question on the rule's scale in scope).
+
+    The plain-English rule shown in the GUI and printed in the report is generated from these
+    fields (`core.judgements.describe_rule`). `description` is kept for templates written
+    before that: it is still read, and the checker suggests removing it.
+
+    - `limit_at` / `otherwise`: for ``limiting``, the level that limits (default: the worst)
+      and the method used when nothing is at it (default ``best_fit``).
+    - `agencies` (overall rule from sections only): ``each`` counts every agency's section
+      judgement as an input (format-1 behaviour); ``combined`` first combines them with
+      `agency_method` into one agency judgement, counted `agency_weight` times beside the
+      multi-agency (shared) section judgements.
+    """
 
     method: JudgementMethod = JudgementMethod.LOWEST
     rounding: str = "down"  # "down" or "nearest" (half rounds down); average only
     caps: tuple[Cap, ...] = ()
     questions: tuple[str, ...] = ()
     description: str = ""
+    limit_at: str = ""
+    otherwise: JudgementMethod = JudgementMethod.BEST_FIT
+    agencies: str = "each"
+    agency_method: JudgementMethod = JudgementMethod.BEST_FIT
+    agency_weight: int = 1
     line: int | None = field(default=None, compare=False)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_name: str) -> int | None:
+        return self.field_lines.get(field_name, self.line)
 
 
 @dataclass(frozen=True)
 class JudgementRules:
     """Judgement rules declared in a template.
 
-    `scale` is ``grade`` (Outstanding..Inadequate) or ``rag`` (Red/Amber/Green). `section` is
+    `scale` names the graded scale judged on: ``grade`` (Outstanding..Inadequate) or ``rag``
+    (Red/Amber/Green) as in format 1, or a scale the template declares. `section` is
     the default rule for every section holding questions of that type, `section_rules` overrides
     it per section id, and `overall` derives the overall judgement from the section judgements
     (``overall_from: sections``, every agency's judgement counted for per-agency sections) or
@@ -262,6 +382,8 @@ class Template:
     sections: tuple[Section, ...] = ()
     judgement_rules: JudgementRules | None = None
     self_tests: tuple[SelfTest, ...] = ()
+    #: Every scale questions may use: the built-in ``grade`` and ``rag`` plus those declared.
+    scales: Mapping[str, Scale] = field(default_factory=dict)
     source_text: str = field(default="", repr=False)
     content_hash: str = ""
     file_name: str = field(default="", compare=False)
@@ -297,6 +419,23 @@ class Template:
     def section_of(self, question_id: str) -> Section:
         """The section holding question `question_id`; KeyError when there is none."""
         return self._index[question_id][1]
+
+    def scale(self, scale_id: str) -> Scale:
+        """The scale with this id (built-in or declared); KeyError when there is none."""
+        if scale_id in self.scales:
+            return self.scales[scale_id]
+        from lscp_audit.core.templates.scales import BUILTIN_SCALES
+
+        return BUILTIN_SCALES[scale_id]
+
+    @property
+    def judgement_scale(self) -> Scale | None:
+        """The scale the judgements are on (None without judgement rules)."""
+        return self.scale(self.judgement_rules.scale) if self.judgement_rules else None
+
+    def question_scale(self, question: Question) -> Scale | None:
+        """The scale `question` is answered on (None unless it is a grade or rag question)."""
+        return self.scale(question.scale) if question.scale else None
 
     def subject_field(self, field_id: str) -> SubjectField:
         for subject_field in self.subject_fields:

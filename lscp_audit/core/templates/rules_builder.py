@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lscp_audit.core.templates.model import Cap, JudgementMethod, JudgementRule, JudgementRules, SelfTest
+from lscp_audit.core.templates.model import (
+    METHOD_ALIASES,
+    Cap,
+    JudgementMethod,
+    JudgementRule,
+    JudgementRules,
+    SelfTest,
+)
 from lscp_audit.core.templates.reader import Block, yaml_type_name
 from lscp_audit.core.templates.yaml_source import MarkedDict, MarkedList
 
 RULES_KEYS = ("scale", "section", "sections", "overall")
-RULE_KEYS = ("method", "rounding", "caps", "questions", "description")
-OVERALL_KEYS = (*RULE_KEYS, "from")
+RULE_KEYS = ("method", "rounding", "caps", "questions", "description", "limit_at", "otherwise")
+OVERALL_KEYS = (*RULE_KEYS, "from", "agencies", "agency_method", "agency_weight")
 CAP_KEYS = ("if_any", "at_most")
 SELF_TEST_KEYS = (
     "name",
@@ -23,7 +30,8 @@ SELF_TEST_KEYS = (
     "expect_missing",
     "expect_judgements",
 )
-SCALES = ("grade", "rag")
+AGENCY_MODES = ("each", "combined")
+METHOD_NAMES = ", ".join([*(m.value for m in JudgementMethod), *METHOD_ALIASES])
 ROUNDINGS = ("down", "nearest")
 OVERALL_SOURCES = ("sections", "questions")
 
@@ -34,9 +42,7 @@ def build_judgement_rules(top: Block) -> JudgementRules | None:
         return None
     block = Block(data, "judgement_rules", top.problems)
     block.check_keys(RULES_KEYS, required=("scale",))
-    scale = block.text("scale", "grade")
-    if scale not in SCALES:
-        block.error("scale", f"scale '{scale}' is not known; use grade or rag")
+    scale = block.text("scale", "grade")  # checked against the template's scales by the validator
     section_rules: dict[str, JudgementRule] = {}
     per_section = block.block("sections")
     if per_section is not None:
@@ -75,23 +81,57 @@ def _rule(
         return None
     block = Block(data, what, owner.problems)
     block.check_keys(keys, required=("method",))
-    method_text = block.text("method", JudgementMethod.LOWEST.value)
-    try:
-        method = JudgementMethod(method_text)
-    except ValueError:
-        block.error("method", f"method '{method_text}' is not known; use lowest or average")
-        method = JudgementMethod.LOWEST
+    method = _method(block, "method", JudgementMethod.LOWEST)
+    otherwise = _method(block, "otherwise", JudgementMethod.BEST_FIT)
+    if otherwise == JudgementMethod.LIMITING:
+        block.error("otherwise", "otherwise must be lowest, average or best_fit, not limiting")
+    if method != JudgementMethod.LIMITING:
+        for key in ("limit_at", "otherwise"):
+            if key in data:
+                block.error(key, f"{key} is only used with method: limiting")
     rounding = block.text("rounding", "down")
     if rounding not in ROUNDINGS:
         block.error("rounding", f"rounding '{rounding}' is not known; use down or nearest")
+    agencies = block.text("agencies", "each")
+    if agencies not in AGENCY_MODES:
+        block.error("agencies", f"agencies '{agencies}' is not known; use each or combined")
+    if agencies != "combined":
+        for key in ("agency_method", "agency_weight"):
+            if key in data:
+                block.error(key, f"{key} is only used with agencies: combined")
     return JudgementRule(
         method=method,
         rounding=rounding,
         caps=tuple(_caps(block)),
         questions=block.text_list("questions"),
         description=block.text("description"),
+        limit_at=block.text("limit_at"),
+        otherwise=otherwise,
+        agencies=agencies,
+        agency_method=_method(block, "agency_method", JudgementMethod.BEST_FIT),
+        agency_weight=_weight(block),
         line=data.line,
+        field_lines=dict(data.key_lines),
     )
+
+
+def _method(block: Block, key: str, default: JudgementMethod) -> JudgementMethod:
+    text = block.text(key, default.value)
+    if text in METHOD_ALIASES:
+        return METHOD_ALIASES[text]
+    try:
+        return JudgementMethod(text)
+    except ValueError:
+        block.error(key, f"{key} '{text}' is not known; use one of: {METHOD_NAMES}")
+        return default
+
+
+def _weight(block: Block) -> int:
+    value = block.data.get("agency_weight", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
+        block.error("agency_weight", "agency_weight must be a whole number from 1 to 20")
+        return 1
+    return value
 
 
 def _caps(rule: Block) -> list[Cap]:

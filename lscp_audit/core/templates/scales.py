@@ -1,12 +1,16 @@
-"""Fixed answer scales: the codes and labels of the built-in question types.
+"""Answer scales: the built-in ones of format-1 templates and the shipped scale library.
 
-The codes match the JSON value encoding in `lscp_audit.core.audit`. A template may relabel or
-describe these options (for example the Section 11 RAG definitions) but never add codes.
+The codes match the JSON value encoding in `lscp_audit.core.audit`. ``grade`` (Outstanding ...
+Inadequate) and ``rag`` (Red / Amber / Green) are built in: a template written before scales
+could be declared (and every audit frozen with one) uses them, and may relabel or describe
+their options but never add codes. Newer templates declare their scales, inline or by naming a
+scale of the shared library (`scale_library/standard.yaml`, package data), see
+`scales_builder`.
 """
 
 from __future__ import annotations
 
-from lscp_audit.core.templates.model import Option, QuestionType
+from lscp_audit.core.templates.model import Option, QuestionType, Scale, ScaleLevel
 
 YES_NO_OPTIONS: tuple[Option, ...] = (
     Option("yes", "Yes"),
@@ -43,6 +47,31 @@ FIXED_OPTIONS: dict[QuestionType, tuple[Option, ...]] = {
     QuestionType.GRADE: GRADE_OPTIONS,
     QuestionType.RAG: RAG_OPTIONS,
 }
+
+#: Colours and text-only markers of the built-in scales (the same as the library's ofsted_4
+#: and rag_3, so a format-1 audit prints like a new one).
+_GRADE_STYLE = {
+    "outstanding": ("#1b5e20", "O"),
+    "good": ("#2e7d32", "G"),
+    "requires_improvement": ("#b26a00", "RI"),
+    "inadequate": ("#b71c1c", "I"),
+}
+_RAG_STYLE = {"green": ("#2e7d32", "G"), "amber": ("#b26a00", "A"), "red": ("#b71c1c", "R")}
+
+
+def _builtin(scale_id: str, title: str, options: tuple[Option, ...], style: dict[str, tuple[str, str]]) -> Scale:
+    levels = tuple(ScaleLevel(o.code, o.label, "", *style[o.code]) for o in options)
+    return Scale(scale_id, title, levels, graded=True, source="built-in")
+
+
+#: The scales every template can use without declaring them, best level first. Their codes,
+#: labels and order never change: audits frozen with format-1 templates depend on them.
+BUILTIN_SCALES: dict[str, Scale] = {
+    "grade": _builtin("grade", "Grade (Outstanding to Inadequate)", GRADE_OPTIONS, _GRADE_STYLE),
+    "rag": _builtin("rag", "RAG (Green, Amber, Red)", tuple(reversed(RAG_OPTIONS)), _RAG_STYLE),
+}
+#: The scale a grade or rag question uses when it names none.
+DEFAULT_SCALE_FOR_TYPE: dict[QuestionType, str] = {QuestionType.GRADE: "grade", QuestionType.RAG: "rag"}
 
 #: Score of each code on the judgement scales, best highest. Used by judgement rules.
 SCALE_SCORES: dict[str, dict[str, int]] = {

@@ -12,16 +12,16 @@ from lscp_audit.core.templates.model import (
     JudgementRule,
     JudgementRules,
     QuestionType,
+    Scale,
+    Section,
     Template,
     TemplateKind,
 )
-from lscp_audit.core.templates.problems import Problems
-from lscp_audit.core.templates.scales import SCALE_SCORES
+from lscp_audit.core.templates.problems import Problem, Problems
 
 CASE_REFERENCE_FIELD = "case_reference"
 SELF_ASSESSMENT_AGENCY_FIELD = "agency"
 RESERVED_IDS = frozenset({"overall"})
-SCALE_TYPES = {"grade": QuestionType.GRADE, "rag": QuestionType.RAG}
 
 
 def validate_template(template: Template, problems: Problems) -> None:
@@ -92,12 +92,17 @@ def _check_sections(template: Template, problems: Problems) -> None:
 
 
 def _check_rules(template: Template, rules: JudgementRules, problems: Problems) -> None:
-    if rules.scale not in SCALE_TYPES:
-        return  # already reported by the builder
-    scale_type = SCALE_TYPES[rules.scale]
-    graded = [q for q in template.all_questions() if q.type == scale_type]
+    scale = template.scales.get(rules.scale)
+    if scale is None:
+        known = ", ".join(sorted(s.id for s in template.scales.values() if s.graded))
+        problems.add(rules.line, f"judgement_rules scale '{rules.scale}' is not declared; use one of: {known}")
+        return
+    if not scale.graded:
+        problems.add(rules.line, f"judgement_rules scale '{rules.scale}' is a narrative scale; judgements need a graded one")
+        return
+    graded = [q for q in template.all_questions() if q.scale == rules.scale]
     if not graded:
-        problems.add(rules.line, f"judgement_rules use the {rules.scale} scale but no question has type {scale_type}")
+        problems.add(rules.line, f"judgement_rules use the {rules.scale} scale but no question is answered on it")
     section_ids = {s.id for s in template.sections}
     for section_id, section_rule in rules.section_rules.items():
         if section_id not in section_ids:
@@ -109,21 +114,62 @@ def _check_rules(template: Template, rules: JudgementRules, problems: Problems) 
     named += [(f"judgement rule for section '{sid}'", rule) for sid, rule in rules.section_rules.items()]
     for what, maybe_rule in named:
         if maybe_rule is not None:
-            _check_rule(template, rules.scale, what, maybe_rule, problems)
+            _check_rule(template, scale, what, maybe_rule, problems)
+    overall = rules.overall
+    if overall is not None and overall.agencies == "combined" and rules.overall_from != "sections":
+        problems.add(overall.line_of("agencies"), "overall judgement rule agencies: combined needs from: sections")
 
 
-def _check_rule(template: Template, scale: str, what: str, rule: JudgementRule, problems: Problems) -> None:
-    codes = SCALE_SCORES[scale]
+def _check_rule(template: Template, scale: Scale, what: str, rule: JudgementRule, problems: Problems) -> None:
+    codes = scale.scores
     for cap in rule.caps:
         for code in (cap.if_any, cap.at_most):
             if code and code not in codes:
-                problems.add(rule.line, f"{what} cap uses '{code}', which is not on the {scale} scale")
-    scale_type = SCALE_TYPES[scale]
+                problems.add(rule.line_of("caps"), f"{what} cap uses '{code}', which is not a scored level of the {scale.id} scale")
+    if rule.limit_at and rule.limit_at not in codes:
+        problems.add(rule.line_of("limit_at"), f"{what} limit_at '{rule.limit_at}' is not a scored level of the {scale.id} scale")
     for question_id in rule.questions:
         try:
             question = template.question(question_id)
         except KeyError:
-            problems.add(rule.line, f"{what} refers to unknown question '{question_id}'")
+            problems.add(rule.line_of("questions"), f"{what} refers to unknown question '{question_id}'")
             continue
-        if question.type != scale_type:
-            problems.add(rule.line, f"{what} uses question '{question_id}', which is {question.type} not {scale_type}")
+        if question.scale != scale.id:
+            problems.add(
+                rule.line_of("questions"),
+                f"{what} uses question '{question_id}', which is not answered on the {scale.id} scale",
+            )
+
+
+def _graded_section(template: Template, section: Section) -> bool:
+    return any(q.scale and template.scale(q.scale).graded for q in section.questions)
+
+
+def template_warnings(template: Template) -> list[Problem]:
+    """Things worth fixing that do not stop the template being used, as ``FILE:LINE: message``.
+
+    - a yes/no question in a graded section that declares no polarity (so no count of its
+      answers can say whether "Yes" is good practice or a concern);
+    - a judgement rule with a hand-written description (the rule text is generated now).
+    """
+    problems = Problems(template.file_name)
+    for section in template.sections:
+        if not _graded_section(template, section):
+            continue
+        for question in section.questions:
+            if question.type == QuestionType.YES_NO and not question.polarity:
+                problems.add(
+                    question.line,
+                    f"warning: question '{question.id}' is a yes/no question in graded section '{section.id}' "
+                    "but declares no polarity; add polarity: {good: [...], concern: [...]} (or neutral)",
+                )
+    rules = template.judgement_rules
+    if rules is not None:
+        for rule in (rules.section, rules.overall, *rules.section_rules.values()):
+            if rule is not None and rule.description:
+                problems.add(
+                    rule.line_of("description"),
+                    "warning: judgement rule description is no longer shown; the rule text is generated from the rule",
+                )
+    return problems.items
+
