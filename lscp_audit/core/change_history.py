@@ -333,7 +333,7 @@ class _Formatter:
             agency = str(item.get("agency") or "")
             if agency:
                 scope += f" ({agency_label(self.template, agency)})"
-            grade = _judgement_word(str(item.get("value", "")))
+            grade = _judgement_word(str(item.get("value", "")), self.template)
             rationale = str(item.get("rationale") or "")
             lines.append(f"{scope}: {grade}" + (f", because {rationale}" if rationale else ""))
         return "\n".join(lines) or "None"
@@ -366,7 +366,10 @@ def _status(value: Any) -> str:
     return _STATUS_WORDS.get(str(value), str(value or "").replace("_", " ").capitalize())
 
 
-def _judgement_word(code: str) -> str:
+def _judgement_word(code: str, template: Template | None = None) -> str:
+    scale = template.judgement_scale if template is not None else None
+    if scale is not None and code in scale.labels:
+        return scale.labels[code]
     for labels in SCALE_LABELS.values():
         if code in labels:
             return labels[code]

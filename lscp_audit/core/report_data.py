@@ -22,8 +22,7 @@ from typing import Any
 
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.errors import ValidationError
-from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Section, Template
-from lscp_audit.core.templates.scales import GRADE_OPTIONS, RAG_OPTIONS, SCALE_LABELS
+from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Scale, Section, Template
 
 SCHEMA_ID = "lscp-audit/report-data"
 SCHEMA_VERSION = 1
@@ -194,16 +193,38 @@ def _answer_entry(
             "warning_reason": None,
             "relevant": False,
         }
-    return {
+    value = answer.value if answer else None
+    entry = {
         "agency": agency or None,
         "agency_label": agency_label(template, agency) if agency else None,
-        "value": answer.value if answer else None,
-        "display": display_value(question, answer.value if answer else None),
+        "value": value,
+        "display": display_value(question, value),
         "evidence": answer.evidence if answer else "",
         "warning_message": question.warning_message if answer and answer.warning_reason else "",
         "warning_reason": answer.warning_reason if answer else None,
         "relevant": True,
     }
+    if question.polarity:
+        entry["polarity"] = _answer_polarity(question, value)
+    return entry
+
+
+def _answer_polarity(question: Question, value: Any) -> str | None:
+    """good / concern / neutral for a choice answer (for multi_choice: concern if any chosen
+    code is a concern, else good if any is good, else neutral); None when unanswered."""
+    codes = [str(v) for v in value] if isinstance(value, list) else ([] if value in (None, "") else [str(value)])
+    if not codes:
+        return None
+    found = {str(question.polarity_of(code)) for code in codes}
+    return next(p for p in ("concern", "good", "neutral") if p in found or p == "neutral")
+
+
+def _polarity_entry(question: Question) -> dict[str, list[str]]:
+    """The question's declared polarity: answer codes under good, concern and neutral."""
+    entry: dict[str, list[str]] = {"good": [], "concern": [], "neutral": []}
+    for option in question.options:
+        entry[str(question.polarity_of(option.code))].append(option.code)
+    return entry
 
 
 def _question_entry(
@@ -217,13 +238,18 @@ def _question_entry(
             continue
         relevant = _is_visible(inputs, question.id, agency)
         entries.append(_answer_entry(question, answers.get((question.id, agency)), agency, template, relevant))
-    return {
+    entry: dict[str, Any] = {
         "id": question.id,
         "label": question.label,
         "type": str(question.type),
         "relevant": any(e["relevant"] for e in entries),
         "answers": entries,
     }
+    if question.scale:
+        entry["scale"] = question.scale
+    if question.polarity:
+        entry["polarity"] = _polarity_entry(question)
+    return entry
 
 
 def _section_entry(section: Section, audit: AuditRecord, template: Template, inputs: ReportInputs) -> dict[str, Any]:
@@ -239,15 +265,31 @@ def _section_entry(section: Section, audit: AuditRecord, template: Template, inp
     }
 
 
-def _scale(template: Template) -> str:
-    rules = template.judgement_rules
-    return rules.scale if rules else "grade"
+def _scale(template: Template) -> Scale:
+    return template.judgement_scale or template.scale("grade")
 
 
-def _judgement(scope: str, derived: str | None, audit: AuditRecord, scale: str, agency: str | None) -> dict[str, Any]:
+def scale_levels(scale: Scale) -> list[dict[str, Any]]:
+    """The scale's levels as report data, best first (`score` is None for unscored levels)."""
+    return [
+        {
+            "code": level.code,
+            "label": level.label,
+            "score": scale.scores.get(level.code),
+            "colour": level.colour,
+            "marker": level.marker,
+            "descriptor": level.descriptor,
+        }
+        for level in scale.levels
+    ]
+
+
+def _judgement(
+    scope: str, derived: str | None, audit: AuditRecord, scale: Scale, agency: str | None
+) -> dict[str, Any]:
     override = next((o for o in audit.overrides if o.scope == scope and (o.agency or None) == agency), None)
     value = override.value if override else derived
-    labels = SCALE_LABELS.get(scale, {})
+    labels = scale.labels
     return {
         "value": value,
         "label": labels.get(value, value) if value else "Not derived",
@@ -278,15 +320,20 @@ def _judgements(audit: AuditRecord, template: Template, inputs: ReportInputs) ->
             sections.append(entry)
     overall = _judgement("overall", inputs.derived.get("overall"), audit, scale, None)
     overall["rule"] = inputs.rule_descriptions.get("overall", "")
-    return {"scale": scale, "overall": overall, "sections": sections}
+    return {
+        "scale": scale.id,
+        "scale_title": scale.title,
+        "levels": scale_levels(scale),
+        "overall": overall,
+        "sections": sections,
+    }
 
 
-def _grade_counts(sections: list[dict[str, Any]], scale: str) -> dict[str, int]:
-    options = GRADE_OPTIONS if scale == "grade" else RAG_OPTIONS
-    counts = {o.code: 0 for o in options}
+def _grade_counts(sections: list[dict[str, Any]], scale: Scale) -> dict[str, int]:
+    counts = {o.code: 0 for o in scale.options}
     for section in sections:
         for question in section["questions"]:
-            if question["type"] not in ("grade", "rag"):
+            if question.get("scale", question["type"]) != scale.id:
                 continue
             for answer in question["answers"]:
                 if answer["relevant"] and answer["value"] in counts:
@@ -529,7 +576,7 @@ def build_report_data(
         "subject_display": _subject_display(audit, template),
         "agencies": _agencies(audit, template),
         "judgements": judgements,
-        "grade_counts": _grade_counts(sections, judgements["scale"]),
+        "grade_counts": _grade_counts(sections, _scale(template)),
         "key_findings": _key_findings(sections),
         "actions": _actions(audit, template, inputs),
         "sections": sections,

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lscp_audit.core.templates.scales import SCALE_LABELS, SCALE_SCORES
+from lscp_audit.core.templates.scales_builder import report_scale
 from lscp_audit.reports import fonts
-from lscp_audit.reports.layout.styles import INK, JUDGEMENT_COLOURS, MUTED, RULE, rgb
+from lscp_audit.reports.layout.styles import INK, MUTED, RULE, judgement_colour, rgb
 from lscp_audit.reports.narrative import section_name
 
 LABEL_SIZE = 8.5
@@ -73,9 +73,10 @@ def wrap_label(text: str, width: float, font: str = fonts.REGULAR, size: float =
 
 
 def chart_rows(judgements: dict[str, Any], label_width: float) -> list[ChartRow]:
-    scale = str(judgements.get("scale", "grade"))
-    scores = SCALE_SCORES.get(scale, SCALE_SCORES["grade"])
-    labels = SCALE_LABELS.get(scale, {})
+    scale = report_scale(judgements)
+    scores = scale.scores
+    labels = scale.labels
+    levels = judgements.get("levels")
     rows = []
     for entry in judgements.get("sections") or []:
         value = str(entry.get("value"))
@@ -85,7 +86,7 @@ def chart_rows(judgements: dict[str, Any], label_width: float) -> list[ChartRow]
                 tuple(wrap_label(entry_label(entry), label_width)),
                 scores.get(value, 0),
                 word,
-                JUDGEMENT_COLOURS.get(value, MUTED),
+                judgement_colour(value, levels if isinstance(levels, list) else None),
             )
         )
     return rows
@@ -96,8 +97,8 @@ def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    scale = str(judgements.get("scale", "grade"))
-    scores = SCALE_SCORES.get(scale, SCALE_SCORES["grade"])
+    scale = report_scale(judgements)
+    scores = scale.scores
     top = max(scores.values())
     label_width = width * LABEL_SHARE
     rows = chart_rows(judgements, label_width)
@@ -147,6 +148,6 @@ def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
             )
         )
     order = sorted(scores.items(), key=lambda item: item[1])
-    key = "Bar length: " + ", ".join(f"{SCALE_LABELS.get(scale, {}).get(code, code)} {score}" for code, score in order)
+    key = "Bar length: " + ", ".join(f"{scale.labels.get(code, code)} {score}" for code, score in order)
     drawing.add(String(0, 3, key, fontName=fonts.REGULAR, fontSize=KEY_SIZE, fillColor=rgb(MUTED)))
     return drawing

@@ -109,9 +109,9 @@ def _summary(data: dict[str, Any]) -> list[str]:
         out.append(_table("Judgement for each section", ["Section", "Judgement", "Rationale"], rows, row_headers=True))
     counts = data.get("grade_counts") or {}
     if counts:
-        from lscp_audit.core.templates.scales import SCALE_LABELS
+        from lscp_audit.core.templates.scales_builder import report_scale
 
-        labels = SCALE_LABELS.get(str(judgements.get("scale", "grade")), {})
+        labels = report_scale(judgements).labels
         out.append("<h3>Answers by grade</h3>")
         rows = [[_e(labels.get(code, code)), _e(n)] for code, n in counts.items()]
         out.append(_table("Graded answers counted by grade", ["Grade", "Answers"], rows, row_headers=True))

@@ -10,7 +10,8 @@ from collections import Counter
 from typing import Any
 
 from lscp_audit.core.report_data import format_date
-from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, SCALE_LABELS, SCALE_SCORES
+from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
+from lscp_audit.core.templates.scales_builder import report_scale
 
 STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 
@@ -71,7 +72,8 @@ def narrative(data: dict[str, Any]) -> str:
     judgements = data["judgements"]
     overall = judgements["overall"]
     kind = "self-assessment" if self_assessment(data) else "audit"
-    labels = SCALE_LABELS.get(str(judgements.get("scale", "grade")), {})
+    scale = report_scale(judgements)
+    labels = scale.labels
     if overall.get("value"):
         parts = [f"The overall judgement of this {kind} is {overall['label']}"]
         if overall.get("overridden") and overall.get("derived"):
@@ -82,7 +84,7 @@ def narrative(data: dict[str, Any]) -> str:
         parts = [f"No overall judgement was derived for this {kind}."]
     sections = [e for e in judgements.get("sections", []) if e.get("value")]
     if sections:
-        scores = SCALE_SCORES.get(str(judgements.get("scale", "grade")), SCALE_SCORES["grade"])
+        scores = scale.scores
         counts = Counter(e["label"] for e in sections)
         score_of = {e["label"]: scores.get(str(e["value"]), 0) for e in sections}
         spread = _join([f"{n} {label}" for label, n in sorted(counts.items(), key=lambda i: -score_of[i[0]])])

@@ -236,7 +236,7 @@ def test_judgements_rules_and_overrides(service: AuditService) -> None:
     judgements = service.judgements(audit_id)
     assert judgements.overall is not None
     assert judgements.overall.value == "requires_improvement"
-    assert judgements.overall.rule_text == "The lowest of the graded answers."
+    assert judgements.overall.rule_text == "The overall judgement is the lowest (worst) of the graded answers."
     with pytest.raises(AnswerRejected, match="rationale"):
         service.set_override(audit_id, "overall", "good", "   ")
     with pytest.raises(AnswerRejected, match="scale"):

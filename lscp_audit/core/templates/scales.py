@@ -53,10 +53,10 @@ FIXED_OPTIONS: dict[QuestionType, tuple[Option, ...]] = {
 _GRADE_STYLE = {
     "outstanding": ("#1b5e20", "O"),
     "good": ("#2e7d32", "G"),
-    "requires_improvement": ("#b26a00", "RI"),
+    "requires_improvement": ("#9a5700", "RI"),
     "inadequate": ("#b71c1c", "I"),
 }
-_RAG_STYLE = {"green": ("#2e7d32", "G"), "amber": ("#b26a00", "A"), "red": ("#b71c1c", "R")}
+_RAG_STYLE = {"green": ("#2e7d32", "G"), "amber": ("#9a5700", "A"), "red": ("#b71c1c", "R")}
 
 
 def _builtin(scale_id: str, title: str, options: tuple[Option, ...], style: dict[str, tuple[str, str]]) -> Scale:

@@ -149,3 +149,35 @@ def _declared(item: MarkedDict, index: int, problems: Problems) -> Scale | None:
 def all_shipped_scales() -> dict[str, Scale]:
     """Built-in and library scales, by id (for readers of report data from older templates)."""
     return {**BUILTIN_SCALES, **library_scales()}
+
+
+def scale_from_levels(scale_id: str, levels: Any) -> Scale | None:
+    """A `Scale` from the ``levels`` list written into report data (None when malformed)."""
+    if not isinstance(levels, list) or not levels:
+        return None
+    built = []
+    for level in levels:
+        if not isinstance(level, dict) or not isinstance(level.get("code"), str):
+            return None
+        built.append(
+            ScaleLevel(
+                level["code"],
+                str(level.get("label") or level["code"]),
+                str(level.get("descriptor") or ""),
+                str(level.get("colour") or ""),
+                str(level.get("marker") or ""),
+                level.get("score") is not None,
+            )
+        )
+    return Scale(scale_id, scale_id, tuple(built), graded=True, source="report")
+
+
+def report_scale(judgements: Any) -> Scale:
+    """The scale of a report's ``judgements`` data: its own ``levels`` when present (report
+    data from templates that declare scales), else the shipped scale with that id (older data
+    names ``grade`` or ``rag``), else the built-in grade scale."""
+    scale_id = str(judgements.get("scale", "grade")) if isinstance(judgements, dict) else "grade"
+    from_data = scale_from_levels(scale_id, judgements.get("levels")) if isinstance(judgements, dict) else None
+    if from_data is not None:
+        return from_data
+    return all_shipped_scales().get(scale_id, BUILTIN_SCALES["grade"])

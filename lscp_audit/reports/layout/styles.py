@@ -27,6 +27,21 @@ JUDGEMENT_COLOURS: dict[str, tuple[float, float, float]] = {
     "red": (0.72, 0.12, 0.10),
 }
 WHITE = (1.0, 1.0, 1.0)
+
+
+def judgement_colour(code: str, levels: list[dict[str, Any]] | None = None) -> tuple[float, float, float]:
+    """The colour of judgement `code`: the fixed colour for the built-in codes, else the colour
+    the scale's level declares (report data ``judgements.levels``), else muted grey."""
+    if code in JUDGEMENT_COLOURS:
+        return JUDGEMENT_COLOURS[code]
+    for level in levels or []:
+        colour = str(level.get("colour") or "") if level.get("code") == code else ""
+        if len(colour) == 7 and colour.startswith("#"):
+            try:
+                return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+            except ValueError:
+                break
+    return MUTED
 AA_CONTRAST = 4.5
 
 

@@ -8,10 +8,11 @@ from typing import Any
 from reportlab.platypus import Paragraph, Spacer
 
 from lscp_audit.core.report_data import format_date
-from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS, GRADE_OPTIONS, RAG_OPTIONS
+from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
+from lscp_audit.core.templates.scales_builder import report_scale
 from lscp_audit.reports.charts import judgement_chart
 from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, kept_with_start, key_value_table, para
-from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, hex_colour, styles, text
+from lscp_audit.reports.layout.styles import hex_colour, judgement_colour, styles, text
 from lscp_audit.reports.narrative import finding_title, handling_line, narrative, section_name, self_assessment
 
 _STATUS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
@@ -75,7 +76,9 @@ def heading_title(title: str) -> Paragraph:
 
 
 def _judgement_block(overall: dict[str, Any]) -> list[Any]:
-    colour = JUDGEMENT_COLOURS.get(str(overall.get("value")), MUTED)
+    """The overall judgement in its colour; `overall` may carry the scale's ``levels``."""
+    levels = overall.get("levels")
+    colour = judgement_colour(str(overall.get("value")), levels if isinstance(levels, list) else None)
     flow: list[Any] = [
         Paragraph(f'<font color="{hex_colour(colour)}">{text(overall["label"])}</font>', styles()["judgement"])
     ]
@@ -90,8 +93,7 @@ def _judgement_block(overall: dict[str, Any]) -> list[Any]:
 
 
 def _counts_table(data: dict[str, Any], width: float) -> Any:
-    scale = data["judgements"].get("scale", "grade")
-    options = GRADE_OPTIONS if scale == "grade" else RAG_OPTIONS
+    options = report_scale(data["judgements"]).options
     counts = data.get("grade_counts", {})
     row = [para(str(counts.get(o.code, 0)), "cell") for o in options]
     return grid_table([o.label for o in options], [row], [width / len(options)] * len(options))
@@ -168,7 +170,7 @@ def _key_findings(data: dict[str, Any]) -> list[Any]:
 def summary(data: dict[str, Any], width: float) -> list[Any]:
     judgements = data["judgements"]
     flow: list[Any] = [heading("Summary"), para(narrative(data)), Spacer(1, 4)]
-    flow += [heading("Overall judgement", 1), *_judgement_block(judgements["overall"])]
+    flow += [heading("Overall judgement", 1), *_judgement_block({**judgements["overall"], "levels": judgements.get("levels")})]
     chart = judgement_chart(judgements, width)
     if chart is not None:
         flow += [heading("Section judgements", 1), chart]
