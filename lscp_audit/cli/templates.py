@@ -99,6 +99,8 @@ def run_check(args: argparse.Namespace) -> int:
         if template is None:
             failed = True
             continue
+        for warning in service.warnings(template):
+            print(warning)
         count = sum(1 for _ in template.all_questions())
         tests = len(template.self_tests)
         print(f"{name}: ok ({template.id} {template.version}, {count} questions, {tests} self-tests passed)")

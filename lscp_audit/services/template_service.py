@@ -124,6 +124,13 @@ class TemplateService:
         """The template in `path` (None when invalid) and every problem found, self-tests included."""
         return check_template_file(Path(path))
 
+    def warnings(self, template: Template) -> list[Problem]:
+        """Things worth fixing that do not stop `template` being used (``FILE:LINE: warning: ...``),
+        such as a yes/no question in a graded section without a declared polarity."""
+        from lscp_audit.core.templates.validator import template_warnings
+
+        return template_warnings(template)
+
     def check_files(self, files: Iterable[Path | str]) -> list[Problem]:
         """Every problem in the given files (empty when all are valid)."""
         problems: list[Problem] = []
