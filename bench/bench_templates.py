@@ -1,6 +1,6 @@
-"""Template benchmarks: load and validate the shipped templates; visibility on a 500-question
-synthetic template after one answer change (goal: well under 10 ms), each against a baseline
-measured in the same run."""
+"""Template benchmarks: load and validate the shipped templates; visibility, and visibility plus
+judgements, on a 500-question synthetic template after one answer change (goal: under 10 ms),
+each against a baseline measured in the same run."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import random
 from bench.harness import Row, median, time_call
 from lscp_audit import paths
 from lscp_audit.core.expressions import Env, ExprType, RefInfo, compile_expression
+from lscp_audit.core.judgements import derive_judgements
 from lscp_audit.core.templates import check_template_file, load_template_text
 from lscp_audit.core.visibility import evaluate_visibility, find_missing
 
@@ -16,6 +17,19 @@ QUESTIONS = 500
 PER_SECTION = 20
 AGENCIES = ["police", "health", "school"]
 KINDS = ("yes_no", "yes_no", "number", "multi_choice", "short_text")
+GRADES = ("good", "requires_improvement", "outstanding", "good", "inadequate")
+#: The case audits' rule: limiting, best fit otherwise, agencies combined into one input.
+RULES = [
+    "judgement_rules:",
+    "  scale: ofsted_4",
+    "  section: {method: worst_of}",
+    "  overall: {method: limiting, otherwise: best_fit, from: sections, agencies: combined}",
+]
+
+
+def _kind(index: int) -> str:
+    """The last question of each section is a graded one (the section's judgement)."""
+    return "grade" if index % PER_SECTION == PER_SECTION - 1 else KINDS[index % len(KINDS)]
 
 
 def synthetic_template(questions: int = QUESTIONS) -> str:
@@ -27,6 +41,7 @@ def synthetic_template(questions: int = QUESTIONS) -> str:
         "title: Synthetic benchmark template",
         'version: "1"',
         "kind: case_audit",
+        "scales: [{use: ofsted_4}]",
         "subject:",
         "  - {id: case_reference, type: short_text, label: Ref, pattern: '^[A-Z]{2}-\\d{4}-\\d{2}$'}",
         "  - id: agencies",
@@ -43,16 +58,20 @@ def synthetic_template(questions: int = QUESTIONS) -> str:
             if index >= per_agency_start:
                 lines.append("    repeat: per_agency")
             elif section > 0:
-                lines.append(f"    relevant: ${{q{index - 1}}} != 'no'")
+                lines.append(f"    relevant: ${{q{index - 1}}} != 'inadequate'")
             lines.append("    questions:")
         lines += _question(index, per_agency_start)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + RULES) + "\n"
 
 
 def _question(index: int, per_agency_start: int) -> list[str]:
     qid = f"q{index}"
-    kind = KINDS[index % len(KINDS)]
+    kind = _kind(index)
     lines = [f"      - id: {qid}", f"        type: {kind}", f"        label: Question {index}", "        guidance: g"]
+    if kind == "grade":
+        lines.append("        scale: ofsted_4")
+    if kind == "yes_no":
+        lines.append("        polarity: {good: ['yes'], concern: ['no']}")
     if kind == "multi_choice":
         lines.append("        options: [{code: a, label: A}, {code: b, label: B}]")
     if kind == "number":
@@ -63,8 +82,9 @@ def _question(index: int, per_agency_start: int) -> list[str]:
             "yes_no": f"${{{previous}}} != 'no'",
             "number": f"coalesce(${{{previous}}}, 0) < 100",
             "multi_choice": f"not(selected(${{{previous}}}, 'b'))",
+            "grade": f"${{{previous}}} != 'inadequate'",
             "short_text": f"${{{previous}}} != '' or count-selected(${{q{index - 2}}}) > 0",
-        }[KINDS[(index - 1) % len(KINDS)]]
+        }[_kind(index - 1)]
         lines.append(f"        relevant: {condition}")
     return lines
 
@@ -73,7 +93,10 @@ def _answers(template_questions: list[str]) -> dict[tuple[str, str], object]:
     rng = random.Random(7)
     answers: dict[tuple[str, str], object] = {}
     for index, qid in enumerate(template_questions):
-        value = {0: "yes", 1: "partly", 2: rng.randint(0, 50), 3: ["a"], 4: "text"}[index % 5]
+        if _kind(index) == "grade":
+            value: object = GRADES[(index // PER_SECTION) % len(GRADES)]
+        else:
+            value = {0: "yes", 1: "partly", 2: rng.randint(0, 50), 3: ["a"], 4: "text"}[index % 5]
         agencies = AGENCIES if index >= QUESTIONS - PER_SECTION else [""]
         for agency in agencies:
             answers[(qid, agency)] = value
@@ -126,6 +149,24 @@ def run() -> list[Row]:
             median(visibility_times) / max(median(walk_times), 1e-6),
             "well under 10 ms",
             f"{visible} visible; one condition alone {median(single_times) * 1000:.1f} us",
+        )
+    )
+    def one_change_and_judgements() -> None:
+        answers[("q1", "")] = next(toggle)
+        visibility = evaluate_visibility(template, answers, subject)
+        derive_judgements(template, answers, subject, visibility=visibility)
+
+    both_times = time_call(one_change_and_judgements, repeats=41, warmup=3)
+    judged = derive_judgements(template, answers, subject)
+    overall = judged.overall.value if judged.overall else None
+    rows.append(
+        Row(
+            f"visibility + judgements after 1 change, {QUESTIONS} questions",
+            median(both_times),
+            "visibility alone",
+            median(both_times) / max(median(visibility_times), 1e-6),
+            "< 10 ms",
+            f"{len(judged.sections)} section judgements, limiting rule, overall {overall}",
         )
     )
     missing_times = time_call(lambda: find_missing(template, answers, subject), repeats=21, warmup=2)
