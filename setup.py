@@ -10,6 +10,7 @@ DATA_PACKAGES = [
     "lscp_audit.resources",
     "lscp_audit.resources.fonts",
     "lscp_audit.reports.schemas",
+    "lscp_audit.core.templates.scale_library",
 ]
 
 setup(packages=[*find_packages(include=["lscp_audit", "lscp_audit.*"]), *DATA_PACKAGES])

@@ -151,6 +151,7 @@ def run() -> list[Row]:
             f"{visible} visible; one condition alone {median(single_times) * 1000:.1f} us",
         )
     )
+
     def one_change_and_judgements() -> None:
         answers[("q1", "")] = next(toggle)
         visibility = evaluate_visibility(template, answers, subject)

@@ -284,9 +284,7 @@ def scale_levels(scale: Scale) -> list[dict[str, Any]]:
     ]
 
 
-def _judgement(
-    scope: str, derived: str | None, audit: AuditRecord, scale: Scale, agency: str | None
-) -> dict[str, Any]:
+def _judgement(scope: str, derived: str | None, audit: AuditRecord, scale: Scale, agency: str | None) -> dict[str, Any]:
     override = next((o for o in audit.overrides if o.scope == scope and (o.agency or None) == agency), None)
     value = override.value if override else derived
     labels = scale.labels

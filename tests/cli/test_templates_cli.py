@@ -72,7 +72,10 @@ def test_show_outline_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["id"] == "was-not-brought" and data["kind"] == "case_audit"
     question = data["sections"][1]["questions"][0]
     assert question["id"] == "rec_wnb" and question["options"][0] == {"code": "yes", "label": "Yes"}
-    assert data["judgement_rules"]["overall"]["method"] == "average"
+    assert data["judgement_rules"]["overall"]["method"] == "limiting"
+    assert data["judgement_rules"]["overall"]["agencies"] == "combined"
+    assert data["scales"][0]["id"] == "ofsted_4" and data["scales"][0]["levels"][2]["marker"] == "RI"
+    assert question["polarity"] == {"yes": "good", "no": "concern"}
     assert data["self_tests"][0]["name"] == "repeated cancellations prompt the disguised compliance question"
     assert data["self_tests"][0]["answers"]["appt_offered"] == 6
 

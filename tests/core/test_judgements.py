@@ -121,7 +121,10 @@ def test_describe_rule() -> None:
     )
     # The rule text is always generated from the rule: a stale hand-written description cannot
     # contradict what the engine does.
-    assert describe_rule(JudgementRule(description="Own words."), "grade", "x") == "The judgement is the lowest (worst) of the x."
+    assert (
+        describe_rule(JudgementRule(description="Own words."), "grade", "x")
+        == "The judgement is the lowest (worst) of the x."
+    )
 
 
 def test_sections_agencies_and_overall(template: Template) -> None:

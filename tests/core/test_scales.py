@@ -174,7 +174,9 @@ def test_inline_scale_is_used_by_questions_and_rules() -> None:
         ),
         (
             CONTINUUM
-            + _section("      - {id: y, type: yes_no, label: Y, guidance: x, polarity: {good: ['yes'], concern: [maybe]}}\n"),
+            + _section(
+                "      - {id: y, type: yes_no, label: Y, guidance: x, polarity: {good: ['yes'], concern: [maybe]}}\n"
+            ),
             "t.yaml:19: question 'y' polarity concern names 'maybe', which is not an answer of this question",
         ),
         (
@@ -183,7 +185,9 @@ def test_inline_scale_is_used_by_questions_and_rules() -> None:
             "t.yaml:19: question 't' has a polarity, but a short_text question cannot declare one",
         ),
         (
-            CONTINUUM + _section(GRADED) + "judgement_rules:\n  scale: continuum\n  overall: {method: limiting, limit_at: bad}\n",
+            CONTINUUM
+            + _section(GRADED)
+            + "judgement_rules:\n  scale: continuum\n  overall: {method: limiting, limit_at: bad}\n",
             "t.yaml:22: overall judgement rule limit_at 'bad' is not a scored level of the continuum scale",
         ),
         (
@@ -192,7 +196,9 @@ def test_inline_scale_is_used_by_questions_and_rules() -> None:
             "limiting, worst_of",
         ),
         (
-            CONTINUUM + _section(GRADED) + "judgement_rules:\n  scale: continuum\n  overall: {method: lowest, agency_weight: 2}\n",
+            CONTINUUM
+            + _section(GRADED)
+            + "judgement_rules:\n  scale: continuum\n  overall: {method: lowest, agency_weight: 2}\n",
             "t.yaml:22: overall judgement rule agency_weight is only used with agencies: combined",
         ),
         (
@@ -208,7 +214,9 @@ def test_checker_names_file_line_and_field(fragment: str, expected: str) -> None
 
 
 def test_narrative_scale_is_answered_but_never_judged() -> None:
-    narrative = CONTINUUM.replace("    title: Practice continuum\n", "    title: Practice continuum\n    graded: false\n")
+    narrative = CONTINUUM.replace(
+        "    title: Practice continuum\n", "    title: Practice continuum\n    graded: false\n"
+    )
     template = load_template_text(HEAD + narrative + _section(GRADED), "t.yaml")
     scale = template.scale("continuum")
     assert not scale.graded and scale.scores == {} and len(scale.options) == 3

@@ -95,6 +95,10 @@ def test_an_audit_frozen_with_the_old_template_format_reopens_and_reports(tmp_pa
         assert new_data["judgements"]["scale"] == "ofsted_4"
         assert new_data["judgements"]["overall"]["rule"].startswith("Limiting judgement:")
         rec_wnb = next(q for s in new_data["sections"] for q in s["questions"] if q["id"] == "rec_wnb")
-        assert rec_wnb["polarity"] == {"good": ["yes"], "concern": ["no"], "neutral": ["partly", "not_known", "not_applicable"]}
+        assert rec_wnb["polarity"] == {
+            "good": ["yes"],
+            "concern": ["no"],
+            "neutral": ["partly", "not_known", "not_applicable"],
+        }
     finally:
         vault.close()

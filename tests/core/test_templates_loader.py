@@ -177,7 +177,7 @@ def test_case_audits_end_with_findings_learning_judgement_and_actions(path: Path
     assert template.question("action_plan").type is QuestionType.ACTIONS
     assert template.subject_field("case_reference").pattern == r"^[A-Z]{2,4}-\d{4}-\d{2,6}$"
     assert {f.id for f in template.subject_fields} >= {"agencies", "audit_round", "period_start", "age_band"}
-    assert template.judgement_rules is not None and template.judgement_rules.scale == "grade"
+    assert template.judgement_rules is not None and template.judgement_rules.scale == "ofsted_4"
 
 
 def test_domestic_abuse_template_attributes_the_trademark() -> None:

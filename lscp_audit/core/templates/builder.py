@@ -344,9 +344,7 @@ def _polarity(block: Block, kind: QuestionType | None, options: tuple[Option, ..
     return found
 
 
-def _questions(
-    section: Block, lists: dict[str, tuple[Option, ...]], scales: dict[str, Scale]
-) -> list[Question]:
+def _questions(section: Block, lists: dict[str, tuple[Option, ...]], scales: dict[str, Scale]) -> list[Question]:
     questions = []
     for data, what in _blocks(section, "questions", "question"):
         block = Block(data, what, section.problems)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lscp_audit.core.templates.model import (
+    JudgementMethod,
     JudgementRule,
     Option,
     Question,
+    Scale,
     Section,
     SelfTest,
     SubjectField,
@@ -56,8 +58,28 @@ def question_to_dict(question: Question) -> dict[str, Any]:
             "warning": question.warning,
             "warning_message": question.warning_message,
             "options": _options(question.options),
+            "scale": question.scale,
+            "polarity": {code: str(polarity) for code, polarity in question.polarity.items()},
         }
     )
+
+
+def scale_to_dict(scale: Scale) -> dict[str, Any]:
+    """A scale with its levels best first (unscored levels say so)."""
+    levels = [
+        _drop_empty(
+            {
+                "code": level.code,
+                "label": level.label,
+                "descriptor": level.descriptor,
+                "colour": level.colour,
+                "marker": level.marker,
+            }
+        )
+        | ({} if level.scored else {"scored": False})
+        for level in scale.levels
+    ]
+    return {"id": scale.id, "title": scale.title, "graded": scale.graded, "source": scale.source, "levels": levels}
 
 
 def section_to_dict(section: Section) -> dict[str, Any]:
@@ -84,6 +106,11 @@ def _rule(rule: JudgementRule | None) -> dict[str, Any] | None:
             "caps": [{"if_any": c.if_any, "at_most": c.at_most} for c in rule.caps],
             "questions": list(rule.questions),
             "description": rule.description,
+            "limit_at": rule.limit_at if rule.method == JudgementMethod.LIMITING else None,
+            "otherwise": rule.otherwise.value if rule.method == JudgementMethod.LIMITING else None,
+            "agencies": rule.agencies if rule.agencies != "each" else None,
+            "agency_method": rule.agency_method.value if rule.agencies == "combined" else None,
+            "agency_weight": rule.agency_weight if rule.agencies == "combined" else None,
         }
     )
 
@@ -118,6 +145,7 @@ def template_to_dict(template: Template) -> dict[str, Any]:
             "intended_users": template.intended_users,
             "attribution": template.attribution,
             "licence": template.licence,
+            "scales": [scale_to_dict(s) for s in template.scales.values() if s.source != "built-in"],
             "subject": [subject_field_to_dict(f) for f in template.subject_fields],
             "sections": [section_to_dict(s) for s in template.sections],
             "judgement_rules": None

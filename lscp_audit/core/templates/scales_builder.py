@@ -76,7 +76,9 @@ def _levels(block: Block) -> tuple[ScaleLevel, ...]:
         marker = level.text("marker")
         if len(marker) > MAX_MARKER:
             level.error("marker", f"marker '{marker}' must be at most {MAX_MARKER} characters (e.g. RI, G, 3)")
-        levels.append(ScaleLevel(code, level.text("label"), level.text("descriptor"), colour, marker, level.flag("scored", True)))
+        levels.append(
+            ScaleLevel(code, level.text("label"), level.text("descriptor"), colour, marker, level.flag("scored", True))
+        )
     return tuple(levels)
 
 
@@ -116,7 +118,9 @@ def build_template_scales(top: Block) -> dict[str, Scale]:
     items = top.items("scales")
     for index, item in enumerate(items):
         if not isinstance(item, MarkedDict):
-            top.problems.add(items.line_of(index), f"scale {index + 1} must be a block of fields (id and levels, or use)")
+            top.problems.add(
+                items.line_of(index), f"scale {index + 1} must be a block of fields (id and levels, or use)"
+            )
             continue
         scale = _declared(item, index, top.problems)
         if scale is None:
@@ -141,7 +145,9 @@ def _declared(item: MarkedDict, index: int, problems: Problems) -> Scale | None:
         return library.get(wanted)
     scale = build_scale(block, "template")
     if scale is not None and (scale.id in BUILTIN_SCALES or scale.id in library_scales()):
-        block.error("id", f"id '{scale.id}' is the name of a shipped scale; write 'use: {scale.id}' or choose another id")
+        block.error(
+            "id", f"id '{scale.id}' is the name of a shipped scale; write 'use: {scale.id}' or choose another id"
+        )
         return None
     return scale
 

@@ -98,7 +98,9 @@ def _check_rules(template: Template, rules: JudgementRules, problems: Problems) 
         problems.add(rules.line, f"judgement_rules scale '{rules.scale}' is not declared; use one of: {known}")
         return
     if not scale.graded:
-        problems.add(rules.line, f"judgement_rules scale '{rules.scale}' is a narrative scale; judgements need a graded one")
+        problems.add(
+            rules.line, f"judgement_rules scale '{rules.scale}' is a narrative scale; judgements need a graded one"
+        )
         return
     graded = [q for q in template.all_questions() if q.scale == rules.scale]
     if not graded:
@@ -125,9 +127,14 @@ def _check_rule(template: Template, scale: Scale, what: str, rule: JudgementRule
     for cap in rule.caps:
         for code in (cap.if_any, cap.at_most):
             if code and code not in codes:
-                problems.add(rule.line_of("caps"), f"{what} cap uses '{code}', which is not a scored level of the {scale.id} scale")
+                problems.add(
+                    rule.line_of("caps"),
+                    f"{what} cap uses '{code}', which is not a scored level of the {scale.id} scale",
+                )
     if rule.limit_at and rule.limit_at not in codes:
-        problems.add(rule.line_of("limit_at"), f"{what} limit_at '{rule.limit_at}' is not a scored level of the {scale.id} scale")
+        problems.add(
+            rule.line_of("limit_at"), f"{what} limit_at '{rule.limit_at}' is not a scored level of the {scale.id} scale"
+        )
     for question_id in rule.questions:
         try:
             question = template.question(question_id)
@@ -172,4 +179,3 @@ def template_warnings(template: Template) -> list[Problem]:
                     "warning: judgement rule description is no longer shown; the rule text is generated from the rule",
                 )
     return problems.items
-

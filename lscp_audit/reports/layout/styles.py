@@ -42,6 +42,8 @@ def judgement_colour(code: str, levels: list[dict[str, Any]] | None = None) -> t
             except ValueError:
                 break
     return MUTED
+
+
 AA_CONTRAST = 4.5
 
 

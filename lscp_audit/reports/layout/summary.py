@@ -170,7 +170,10 @@ def _key_findings(data: dict[str, Any]) -> list[Any]:
 def summary(data: dict[str, Any], width: float) -> list[Any]:
     judgements = data["judgements"]
     flow: list[Any] = [heading("Summary"), para(narrative(data)), Spacer(1, 4)]
-    flow += [heading("Overall judgement", 1), *_judgement_block({**judgements["overall"], "levels": judgements.get("levels")})]
+    flow += [
+        heading("Overall judgement", 1),
+        *_judgement_block({**judgements["overall"], "levels": judgements.get("levels")}),
+    ]
     chart = judgement_chart(judgements, width)
     if chart is not None:
         flow += [heading("Section judgements", 1), chart]
