@@ -228,6 +228,7 @@ def test_question_type_examples_in_the_docs_are_valid() -> None:
         "  factor_list: [{code: none, label: None}, {code: housing, label: Housing}]\n"
         "  grades: [{code: good, description: Met expectations.}]\n"
         "  rag_definitions: [{code: green, label: Green, description: Fully met.}]\n"
+        "scales: [{use: ofsted_4}]\n"
         "subject:\n  - {id: agency, type: short_text, label: Organisation}\n"
         "sections:\n  - id: s1\n    title: Examples\n    questions:\n"
         "      - {id: offered, type: number, label: Offered, guidance: How many were offered.}\n"
