@@ -44,6 +44,7 @@ INVALID_SIGNATURE = "the signature is not cryptographically valid"
 FORBIDDEN_CHANGE = "changed after signing in a way the certification forbids"
 DATA_CHANGED = "the report data differs from the data the auditor signed"
 REMOVED = "a signature was removed or replaced after signing"
+CHANGED_SINCE_AUDITOR = "the file was changed after the auditor signed, beyond the QA countersignature"
 NOT_CERTIFIED = f"the first signature does not certify the report as LSCP Audit's auditor signature does: {REMOVED}"
 
 
@@ -276,7 +277,9 @@ def _verify(
     last = reports[-1]
     intact_reason = _intact_reason(reports) or _structure_problem(reader, reports)
     if intact_reason is None and len(reports) > 1:
-        intact_reason = _data_changed_since(reader, embedded[order[0]], raw)
+        intact_reason = _data_changed_since(reader, embedded[order[0]], raw) or _changed_since(
+            reader, embedded[order[0]]
+        )
     return VerificationResult(
         path=path,
         signed=True,
@@ -364,6 +367,16 @@ def _data_changed_since(reader: Any, auditor_sig: Any, raw: bytes | None) -> str
     except embedded_data.ReportDataError:
         return DATA_CHANGED
     return None if signed == raw else DATA_CHANGED
+
+
+def _changed_since(reader: Any, auditor_sig: Any) -> str | None:
+    """With a countersignature, nothing but the QA moderator signing its field may have changed
+    since the auditor's revision (independently of pyHanko's difference analysis)."""
+    from lscp_audit.reports.revision_changes import forbidden_changes
+    from lscp_audit.reports.signing import QA_FIELD
+
+    changes = forbidden_changes(reader, auditor_sig.signed_revision, QA_FIELD)
+    return f"{CHANGED_SINCE_AUDITOR}: {changes[0]}" if changes else None
 
 
 def _decrypt(reader: Any, password: str) -> bool:

@@ -22,8 +22,9 @@ FORGED_TEXT = "Overall judgement: Good"
 Writer = Any
 
 
-def countersign(data: bytes, identity: SignerIdentity, field: str = QA_FIELD) -> bytes:
-    """A countersignature in `field` (the empty QA moderator field by default)."""
+def countersign(data: bytes, identity: SignerIdentity, field: str = QA_FIELD, password: str | None = None) -> bytes:
+    """A countersignature in `field` (the empty QA moderator field by default); `password`
+    opens an encrypted report."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -31,6 +32,8 @@ def countersign(data: bytes, identity: SignerIdentity, field: str = QA_FIELD) ->
         field_name=field, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if password:
+        writer.encrypt(password)
     out = signers.PdfSigner(meta, signer=_signer(identity)).sign_pdf(
         writer, existing_fields_only=True, output=io.BytesIO()
     )
