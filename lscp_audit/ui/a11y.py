@@ -1,9 +1,23 @@
-"""Fill in accessible names and descriptions that an embedded page (from another feature) left
-empty, so screen readers never meet an unnamed input on our screens."""
+"""Accessibility helpers: fill in accessible names an embedded page left empty, so screen readers
+never meet an unnamed input on our screens; status labels whose accessible name is their message
+and whose changes are announced; dialog buttons in the order they are shown."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6 import QtGui
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocumentFragment
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 EDITABLE = (QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
 
@@ -28,3 +42,68 @@ def _inside_compound(widget: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+def announce(widget: QWidget, message: str, *, assertive: bool = False) -> None:
+    """Ask the screen reader (if one is listening) to read `message` out now (WCAG 4.1.3).
+    `assertive` interrupts what it is saying: for problems that stop the user."""
+    if not message or not QAccessible.isActive():
+        return
+    event = QAccessibleAnnouncementEvent(widget, message)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
+class StatusLabel(QLabel):
+    """A label showing a status message ("Saved", an unlock problem). Its accessible name is the
+    message itself, so a screen reader reading the label says what happened; `role_name` ("Autosave
+    status") is its description, and its name while it shows nothing. Setting a new message
+    announces it (Qt sends NameChanged as the name changes, plus an announcement event)."""
+
+    def __init__(self, role_name: str, parent: QWidget | None = None, *, assertive: bool = False) -> None:
+        super().__init__(parent)
+        self.role_name = role_name
+        self.assertive = assertive
+        self.setAccessibleName(role_name)
+        self.setAccessibleDescription(role_name)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+        self.set_status(text)
+
+    def clear(self) -> None:
+        self.set_status("")
+
+    def set_status(self, text: str, *, quiet: bool = False) -> None:
+        """Show `text` (rich text allowed where the label's format allows it); `quiet` for passing
+        states ("Saving…") that would only make a screen reader talk over the user."""
+        changed = text != self.text()
+        super().setText(text)
+        spoken = self.plain_text()
+        self.setAccessibleName(spoken or self.role_name)
+        if changed and not quiet:
+            announce(self, spoken, assertive=self.assertive)
+
+    def plain_text(self) -> str:
+        text = self.text()
+        rich = self.textFormat() == Qt.TextFormat.RichText or (
+            self.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text)
+        )
+        return " ".join(QTextDocumentFragment.fromHtml(text).toPlainText().split()) if rich else text
+
+
+def buttons_in_shown_order(box: QDialogButtonBox) -> None:
+    """Make Tab visit `box`'s buttons in the order the platform's button layout shows them (Qt's
+    focus chain follows the order the buttons were added, so Cancel could come before the default
+    action shown first)."""
+    layout = box.layout()
+    if layout is None:
+        return
+    shown: list[QAbstractButton] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        widget = item.widget() if item is not None else None
+        if isinstance(widget, QAbstractButton) and not widget.isHidden():
+            shown.append(widget)
+    for first, second in zip(shown, shown[1:], strict=False):
+        QWidget.setTabOrder(first, second)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from lscp_audit.core.audit import AuditRecord
+from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.display import format_date, status_label
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, SAVING
 
@@ -29,8 +30,7 @@ class EditorHeaderWidget(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
-        self.save_state = QLabel()
-        self.save_state.setAccessibleName(self.tr("Autosave status"))
+        self.save_state = StatusLabel(self.tr("Autosave status"))  # its accessible name is the message
         self.save_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.save_state.setWordWrap(True)
         self.save_state.setTextFormat(Qt.TextFormat.RichText)
@@ -64,8 +64,8 @@ class EditorHeaderWidget(QWidget):
             FAILED: self.tr("Not saved – see %1").replace("%1", where) if where else self.tr("Not saved"),
         }
         text = texts.get(state, "")
-        self.save_state.setText(
-            f'<a href="#attention">{html.escape(text)}</a>' if state == FAILED and where else html.escape(text)
+        self.save_state.set_status(
+            f'<a href="#attention">{html.escape(text)}</a>' if state == FAILED and where else html.escape(text),
+            quiet=state == SAVING,
         )
-        self.save_state.setAccessibleName(text or self.tr("Autosave status"))
         self.save_state.setToolTip(self.tr("Go to that answer") if state == FAILED and where else "")

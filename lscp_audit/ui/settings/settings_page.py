@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.ui.a11y import fill_missing_accessibility
+from lscp_audit.ui.a11y import StatusLabel, fill_missing_accessibility
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.identity.identity_page import IdentityPage
 from lscp_audit.ui.vault.backups_page import BackupsPage
@@ -52,8 +52,7 @@ class SettingsPage(QWidget):
         super().__init__(parent)
         self.settings = settings
         self.fields: dict[str, QSpinBox | QLineEdit] = {}
-        self.status = QLabel()
-        self.status.setAccessibleName(self.tr("Settings status"))
+        self.status = StatusLabel(self.tr("Settings status"))  # its accessible name is the message
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>Settings</h2>")))
         self.tabs = QTabWidget()

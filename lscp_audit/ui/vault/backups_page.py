@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.ui import ops
+from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.vault.change_passphrase_dialog import ChangePassphraseDialog
 
@@ -71,8 +72,8 @@ class BackupsPage(QWidget):
         self.keep = QSpinBox(minimum=1, maximum=100)
         self.keep.setAccessibleName(self.tr("Automatic backups to keep"))
         self.keychain = QCheckBox(self.tr("Unlock automatically with the system keychain"))
-        self.status = QLabel(wordWrap=True)
-        self.status.setAccessibleName(self.tr("Vault status"))
+        self.status = StatusLabel(self.tr("Vault status"))  # its accessible name is the message
+        self.status.setWordWrap(True)
         self.backup_button = QPushButton(self.tr("&Back up now"))
         self.restore_button = QPushButton(self.tr("&Restore selected…"))
         self.check_button = QPushButton(self.tr("&Check vault"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.errors import VaultCorrupt, WrongPassphrase
 from lscp_audit.ui import ops
+from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.errors import show_error
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ class UnlockDialog(QDialog):
         self.use_recovery = QRadioButton(self.tr("&Recovery key"))
         self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName(self.tr("Passphrase or recovery key"))
-        self.error_label = QLabel(wordWrap=True)
+        self.error_label = StatusLabel(self.tr("Unlock problem"), assertive=True)  # read out when it changes
+        self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setAccessibleName(self.tr("Unlock problem"))
         self.restore_button = QPushButton(self.tr("Restore the newest good &backup…"))
         self.restore_button.setVisible(False)
         self.restore_button.clicked.connect(self.restore_latest)
