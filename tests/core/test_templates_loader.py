@@ -273,3 +273,9 @@ def test_self_tests_can_fix_today() -> None:
     ]
     template = load_template_text(text.rsplit("  - {name: bad date", 1)[0], "t.yaml")
     assert template.self_tests[0].today == "2026-11-28"
+
+
+def test_text_that_is_not_valid_unicode_is_a_problem_with_its_line() -> None:
+    template, problems = check_template_text("id: x\ntitle: broken \ud800 here\n", "odd.yaml")
+    assert template is None
+    assert [(p.line, p.message) for p in problems] == [(2, "contains a character that is not valid Unicode text")]

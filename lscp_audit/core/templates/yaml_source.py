@@ -156,6 +156,11 @@ def _flow_depth(text: str) -> tuple[int, int | None]:
 
 def parse_yaml(text: str, file_name: str) -> Any:
     """Parse `text`; TemplateError(file, line, 'is not valid YAML: ...') when it cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: libyaml would fail with a bare UnicodeEncodeError
+        line_no = text.count("\n", 0, exc.start) + 1
+        raise TemplateError(file_name, line_no, "contains a character that is not valid Unicode text") from None
     depth, line = _flow_depth(text)
     if depth > MAX_FLOW_DEPTH:
         raise TemplateError(
