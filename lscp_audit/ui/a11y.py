@@ -5,7 +5,7 @@ and whose changes are announced; dialog buttons in the order they are shown."""
 from __future__ import annotations
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -13,9 +13,12 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDialogButtonBox,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -107,3 +110,52 @@ def buttons_in_shown_order(box: QDialogButtonBox) -> None:
             shown.append(widget)
     for first, second in zip(shown, shown[1:], strict=False):
         QWidget.setTabOrder(first, second)
+
+
+def name_splitter_handles(splitter: QSplitter, *areas: str) -> None:
+    """Name each handle of `splitter` after the two areas it resizes ("Divider between Sections and
+    Questions"); call it once every area has been added. `areas` name the splitter's widgets in order."""
+    for index in range(1, splitter.count()):
+        before = areas[index - 1] if index - 1 < len(areas) else ""
+        after = areas[index] if index < len(areas) else ""
+        name = QCoreApplication.translate("a11y", "Divider between %1 and %2").replace("%1", before)
+        splitter.handle(index).setAccessibleName(name.replace("%2", after) if before and after else name_of_divider())
+
+
+def name_of_divider() -> str:
+    return QCoreApplication.translate("a11y", "Divider")
+
+
+class _FollowVisibility(QObject):
+    """Shows or hides `group` as its only child is shown or hidden."""
+
+    def __init__(self, group: QWidget, child: QWidget) -> None:
+        super().__init__(group)
+        self.group = group
+        child.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ShowToParent:
+            self.group.setVisible(True)
+        elif event.type() == QEvent.Type.HideToParent:
+            self.group.setVisible(False)
+        return False
+
+
+def named_group(name: str, child: QWidget, description: str = "") -> QGroupBox:
+    """An untitled, frameless group around `child` whose accessible name is `name` (and shown or
+    hidden with `child`). For a control whose own accessible name Qt takes from its content: a tab
+    bar is always named after its selected tab, so a screen reader hears "Agencies" from the group
+    as focus enters it, then the tab."""
+    group = QGroupBox()
+    group.setFlat(True)
+    group.setStyleSheet("QGroupBox { border: none; margin: 0; padding: 0; }")
+    group.setAccessibleName(name)
+    if description:
+        group.setAccessibleDescription(description)
+    layout = QVBoxLayout(group)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(child)
+    group.setVisible(not child.isHidden())
+    _FollowVisibility(group, child)
+    return group

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit import APP_NAME
 from lscp_audit.ui import prefs, screen_fit
+from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.about_dialog import AboutDialog
 
 FALLBACK_SHORTCUTS: dict[QKeySequence.StandardKey, str] = {
@@ -62,9 +63,11 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([self.navigation.maximumWidth(), 1000])
+        name_splitter_handles(splitter, self.tr("Areas"), self.tr("the page"))
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.navigation.currentRowChanged.connect(self._show_row)
+        self.menuBar().setAccessibleName(self.tr("Menu bar"))
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.view_menu = self.menuBar().addMenu(self.tr("&View"))

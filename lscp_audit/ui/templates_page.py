@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.errors import LscpAuditError, TemplateError
 from lscp_audit.core.templates.model import Template
+from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.errors import show_error
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class TemplatesPage(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(right)
         splitter.setSizes([300, 700])
+        name_splitter_handles(splitter, self.tr("Templates"), self.tr("the outline"))
         splitter.setChildrenCollapsible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)

@@ -35,6 +35,7 @@ def _date_filter(name: str, description: str) -> DateLineEdit:
     edit.setClearButtonEnabled(True)
     arrow = edit.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
     calendar = edit.addAction(arrow, QLineEdit.ActionPosition.TrailingPosition)
+    calendar.setText(f"{name}: choose from a calendar")  # the arrow button's accessible name
     calendar.setToolTip("Choose from a calendar (Alt+Down)")
     calendar.triggered.connect(edit.open_calendar)
     # Room for a date, the clear button and the arrow: no wider, so the filters fit on one line.

@@ -35,6 +35,7 @@ from lscp_audit.services.audit_types import (
     OpenAudit,
     WarningNotAcknowledged,
 )
+from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.display import judgement_label
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
@@ -135,6 +136,7 @@ class EditorPage(QWidget):
         splitter.addWidget(self.stack)
         splitter.addWidget(self.guidance)
         splitter.setStretchFactor(1, 1)
+        name_splitter_handles(splitter, self.tr("Sections"), self.tr("Questions"), self.tr("Guidance"))
         splitter.setSizes(list(SPLIT_SHARES))  # proportions; set in pixels once the page has a width
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter

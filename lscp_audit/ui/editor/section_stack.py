@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QTabBar, QVBo
 
 from lscp_audit.core.audit import Answer
 from lscp_audit.core.templates.model import Template
+from lscp_audit.ui.a11y import named_group
 from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.section_list_model import section_key
 from lscp_audit.ui.editor.section_page import SectionPageWidget
@@ -45,7 +46,7 @@ class SectionStackWidget(QWidget):
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.agency_tabs)
+        layout.addWidget(named_group(self.tr("Agencies"), self.agency_tabs, self.agency_tabs.accessibleDescription()))
         layout.addWidget(self.stack)
         self.current: tuple[str, str | None] | None = None
         self._switching_tabs = False
@@ -71,6 +72,7 @@ class SectionStackWidget(QWidget):
             page.set_read_only(self.read_only)
             self.pages[key] = page
             self._scrolls[key] = self._wrap(page)
+            self._scrolls[key].setAccessibleName(self.tr("Questions: %1").replace("%1", section.title))
             self.stack.addWidget(self._scrolls[key])
             self.page_created.emit(page)
         return self.pages[key]

@@ -41,6 +41,7 @@ from lscp_audit.services.inbox_service import (
     RecheckResult,
     fingerprint_text,
 )
+from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
 from lscp_audit.ui.inbox.returns_model import (
@@ -243,6 +244,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 2)
+        name_splitter_handles(splitter, self.tr("Returns"), self.tr("Quarantine"), self.tr("Details"))
         body = QWidget()
         layout = _FillLayout(body)
         scroll = QScrollArea()
@@ -332,6 +334,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def _update_buttons(self, *_args: Any) -> None:
         entry = self._current
         self.remove_button.setEnabled(entry is not None)
+        why = self.tr("Select a return in a table first") if entry is None else self.tr("Remove the selected return")
+        self.remove_button.setToolTip(why)  # a disabled button says why
+        self.remove_button.setAccessibleDescription(why)
         self.trust_signer_button.setEnabled(entry is not None and entry.quarantined and bool(entry.signatures))
 
     # --- import ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from lscp_audit.core.audit import Auditor
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.templates.model import Template
 from lscp_audit.services.audit_types import AnswerRejected, SubjectCheck
+from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.new_audit.subject_form import SubjectFormWidget
 from lscp_audit.ui.screen_fit import fit_to_screen
@@ -132,6 +133,7 @@ class NewAuditDialog(QDialog):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([280, 600])
+        name_splitter_handles(splitter, self.tr("Templates"), self.tr("the new audit's details"))
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.errors import VaultCorrupt, WrongPassphrase
 from lscp_audit.ui import ops
-from lscp_audit.ui.a11y import StatusLabel
+from lscp_audit.ui.a11y import StatusLabel, buttons_in_shown_order
 from lscp_audit.ui.errors import show_error
 
 if TYPE_CHECKING:
@@ -46,7 +46,9 @@ class UnlockDialog(QDialog):
         self.path_label = QLabel(self.tr("Vault: {0}").format(service.path), wordWrap=True)
         self.use_passphrase = QRadioButton(self.tr("&Passphrase"))
         self.use_passphrase.setChecked(True)
+        self.use_passphrase.setAccessibleName(self.tr("Unlock with: Passphrase"))
         self.use_recovery = QRadioButton(self.tr("&Recovery key"))
+        self.use_recovery.setAccessibleName(self.tr("Unlock with: Recovery key"))
         self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName(self.tr("Passphrase or recovery key"))
         self.error_label = StatusLabel(self.tr("Unlock problem"), assertive=True)  # read out when it changes
@@ -80,6 +82,7 @@ class UnlockDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        buttons_in_shown_order(self.buttons)  # Tab: Unlock and Cancel as shown (the box lays out anew on show)
         self.secret.setFocus()  # typing goes straight into the passphrase field
         self.activateWindow()
 
