@@ -378,3 +378,15 @@ def test_report_scale_reads_levels_from_data_and_falls_back_for_old_data() -> No
     assert report_scale({"scale": "continuum", "levels": levels}).labels == {"p": "Proficient", "d": "Destructive"}
     assert report_scale({"scale": "rag"}).scores == {"green": 3, "amber": 2, "red": 1}
     assert report_scale({"scale": "ofsted_4"}).labels["requires_improvement"] == "Requires improvement to be good"
+
+
+def test_a_judgement_offers_the_levels_of_its_own_scale_for_an_override() -> None:
+    s11 = _shipped("section-11-self-assessment")
+    judgements = derive_judgements(s11, {("s1_rating", ""): "amber"}, {"sector": "health"})
+    assert judgements.overall is not None
+    assert [o.code for o in judgements.overall.options] == ["green", "amber", "red"]
+    assert judgements.overall.derived_label == "Amber"
+    answers, subject = _da_case()
+    da = derive_judgements(_shipped("domestic-abuse-maca"), answers, subject).overall
+    assert da is not None
+    assert [o.label for o in da.options][2] == "Requires improvement to be good"
