@@ -36,7 +36,6 @@ from lscp_audit.services.audit_types import (
     WarningNotAcknowledged,
 )
 from lscp_audit.ui.a11y import name_splitter_handles
-from lscp_audit.ui.display import judgement_label
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
 from lscp_audit.ui.editor.editor_header import EditorHeaderWidget
@@ -534,10 +533,10 @@ def judgement_text(judgement: Any) -> str:
     """``Section judgement: Good (rule: ...)``, with the override when there is one."""
     if judgement is None:
         return ""
-    derived = judgement_label(judgement.derived) or "not enough answers yet"
+    derived = judgement.derived_label or "not enough answers yet"
     text = f"Section judgement: {derived}. Rule: {judgement.rule_text}"
     if judgement.override is not None:
-        text += f" Overridden to {judgement_label(judgement.override.value)}: {judgement.override.rationale}"
+        text += f" Overridden to {judgement.label}: {judgement.override.rationale}"
     return text
 
 

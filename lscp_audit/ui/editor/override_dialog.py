@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.judgements import Judgement
-from lscp_audit.core.templates.scales import GRADE_OPTIONS, RAG_OPTIONS
-from lscp_audit.ui.display import judgement_label
 
 
 class OverrideDialog(QDialog):
@@ -27,7 +25,7 @@ class OverrideDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Override judgement"))
         self.clear_requested = False
-        derived = judgement_label(view.derived) or self.tr("none yet")
+        derived = view.derived_label or self.tr("none yet")
         intro = QLabel(
             self.tr("<b>%1</b><br>Derived judgement: %2<br>Rule: %3")
             .replace("%1", html.escape(title))
@@ -36,7 +34,7 @@ class OverrideDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.choice = QComboBox()
-        for option in RAG_OPTIONS if view.scale == "rag" else GRADE_OPTIONS:
+        for option in view.options:  # the levels of the scale the template judges on
             self.choice.addItem(option.label, option.code)
         start = view.override.value if view.override is not None else view.derived
         self.choice.setCurrentIndex(max(0, self.choice.findData(start)))  # the derived one when not overridden

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.judgements import Judgement
 from lscp_audit.services.audit_types import AmendedAnswer, MissingAnswer
-from lscp_audit.ui.display import judgement_label
 
 MissingRole = Qt.ItemDataRole.UserRole + 1
 
@@ -131,10 +130,10 @@ class ReviewPageWidget(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        derived = judgement_label(view.derived) or self.tr("Not enough answers yet")
+        derived = view.derived_label or self.tr("Not enough answers yet")
         text = self.tr("Derived: %1. Rule: %2").replace("%1", derived).replace("%2", view.rule_text)
         if view.override is not None:
-            text += self.tr("\nOverridden to %1 because: %2").replace("%1", judgement_label(view.override.value))
+            text += self.tr("\nOverridden to %1 because: %2").replace("%1", view.label)
             text = text.replace("%2", view.override.rationale)
         label = QLabel(text)
         label.setWordWrap(True)
