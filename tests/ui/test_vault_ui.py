@@ -3,6 +3,7 @@ idle auto-lock. Real vault files through `VaultService` with a cheap KDF; ops ru
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,6 +162,8 @@ def test_backups_page(qtbot: QtBot, locked: tuple[VaultService, str], monkeypatc
     before = page.model.rowCount()
     page.backup_button.click()
     assert page.model.rowCount() == before + 1
+    shown = page.model.data(page.model.index(0))
+    assert re.match(r"\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d  \(", shown), shown
     page.check_button.click()
     assert "passed both integrity checks" in page.status.text()
     page.list.setCurrentIndex(page.model.index(0))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.ui import ops
 from lscp_audit.ui.a11y import StatusLabel
+from lscp_audit.ui.display import format_datetime
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.vault.change_passphrase_dialog import ChangePassphraseDialog
 
@@ -53,7 +54,7 @@ class BackupListModel(QAbstractListModel):
         info = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             kind = {"auto": "automatic", "manual": "manual", "premigration": "before upgrade"}.get(info.kind, info.kind)
-            return f"{info.created_at.replace('T', ' ')[:19]}  ({kind}, {info.size // 1024} KB)"
+            return f"{format_datetime(info.created_at) or info.created_at}  ({kind}, {info.size // 1024} KB)"
         if role == BackupRole:
             return info
         return None
@@ -167,7 +168,7 @@ class BackupsPage(QWidget):
             self.tr(
                 "Replace the vault with the backup from {0}? The current vault file is kept beside it, renamed; "
                 "changes made since that backup will not be in the restored vault."
-            ).format(backup.created_at),
+            ).format(format_datetime(backup.created_at) or backup.created_at),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
