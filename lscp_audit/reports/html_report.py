@@ -16,6 +16,7 @@ from typing import Any
 from lscp_audit.core.report_data import NOT_APPLICABLE, format_date
 from lscp_audit.reports.narrative import (
     STATUS_LABELS,
+    cover_rows,
     finding_title,
     handling_line,
     narrative,
@@ -59,25 +60,8 @@ def _table(caption: str, header: list[str], rows: list[list[str]], *, row_header
 
 
 def _cover(data: dict[str, Any]) -> list[str]:
-    template, audit, auditor, report = data["template"], data["audit"], data["auditor"], data["report"]
-    rows = []
-    if report.get("partnership"):
-        rows.append(("Partnership", report["partnership"]))
-    rows += [(r["label"], r["value"]) for r in data.get("subject_display", [])]
-    if data.get("agencies") and not any(r[0].lower().startswith("agenc") for r in rows):
-        rows.append(("Agencies", ", ".join(data["agencies"])))
-    rows += [
-        (
-            "Prepared by" if self_assessment(data) else "Auditor",
-            ", ".join(v for v in (auditor["name"], auditor["role"], auditor["agency"]) if v),
-        ),
-        ("Started", format_date(audit.get("created_at"))),
-        ("Completed", format_date(audit.get("completed_at")) or "Not completed"),
-        ("Revision", str(audit.get("revision", 1))),
-        ("Report id", report["id"]),
-        ("Template", f"{template['id']} version {template['version']}"),
-        ("Protective marking", report["marking"]),
-    ]
+    template, report = data["template"], data["report"]
+    rows = cover_rows(data) + [("Protective marking", report["marking"])]
     kind = "Agency self-assessment report" if self_assessment(data) else "Audit report"
     out = [
         f"<h1>{_e(template['title'])}</h1>",

@@ -40,6 +40,30 @@ def self_assessment(data: dict[str, Any]) -> bool:
     return data["template"].get("kind") == "agency_self_assessment"
 
 
+def cover_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The cover's details, shared by the PDF and the HTML version: the partnership (when known),
+    the subject, who completed it, dates, revision, report id and template."""
+    template, audit, auditor, report = data["template"], data["audit"], data["auditor"], data["report"]
+    rows: list[tuple[str, str]] = []
+    if report.get("partnership"):
+        rows.append(("Partnership", report["partnership"]))
+    rows += [(r["label"], r["value"]) for r in data.get("subject_display", [])]
+    if data.get("agencies") and not any(r[0].lower().startswith("agenc") for r in rows):
+        rows.append(("Agencies", ", ".join(data["agencies"])))
+    rows += [
+        (
+            "Prepared by" if self_assessment(data) else "Auditor",
+            ", ".join(v for v in (auditor["name"], auditor["role"], auditor["agency"]) if v),
+        ),
+        ("Started", format_date(audit.get("created_at"))),
+        ("Completed", format_date(audit.get("completed_at")) or "Not completed"),
+        ("Revision", str(audit.get("revision", 1))),
+        ("Report id", report["id"]),
+        ("Template", f"{template['id']} version {template['version']}"),
+    ]
+    return rows
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

@@ -13,7 +13,14 @@ from lscp_audit.core.templates.scales_builder import report_scale
 from lscp_audit.reports.charts import judgement_chart
 from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, kept_with_start, key_value_table, para
 from lscp_audit.reports.layout.styles import hex_colour, judgement_colour, styles, text
-from lscp_audit.reports.narrative import finding_title, handling_line, narrative, section_name, self_assessment
+from lscp_audit.reports.narrative import (
+    cover_rows,
+    finding_title,
+    handling_line,
+    narrative,
+    section_name,
+    self_assessment,
+)
 
 _STATUS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 MAX_FINDINGS = 10
@@ -31,24 +38,8 @@ def cover(data: dict[str, Any], width: float) -> list[Any]:
     """Template title and version, the partnership (when known), the subject (pseudonymised
     reference, round, period, agencies), who completed it, dates, the report id and the
     protective marking with its handling instruction."""
-    template, audit, auditor, report = data["template"], data["audit"], data["auditor"], data["report"]
-    rows = []
-    if report.get("partnership"):
-        rows.append(("Partnership", report["partnership"]))
-    rows += [(r["label"], r["value"]) for r in data.get("subject_display", [])]
-    if data.get("agencies") and not any(r[0].lower().startswith("agenc") for r in rows):
-        rows.append(("Agencies", ", ".join(data["agencies"])))
-    rows += [
-        (
-            "Prepared by" if self_assessment(data) else "Auditor",
-            ", ".join(v for v in (auditor["name"], auditor["role"], auditor["agency"]) if v),
-        ),
-        ("Started", format_date(audit.get("created_at"))),
-        ("Completed", format_date(audit.get("completed_at")) or "Not completed"),
-        ("Revision", str(audit.get("revision", 1))),
-        ("Report id", report["id"]),
-        ("Template", f"{template['id']} version {template['version']}"),
-    ]
+    template, report = data["template"], data["report"]
+    rows = cover_rows(data)
     flow: list[Any] = [Spacer(1, 18), heading_title(template["title"])]
     subtitle = "Agency self-assessment report" if self_assessment(data) else "Audit report"
     if report.get("partnership"):
