@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The oldest Python the app supports (pyproject.toml requires-python).
 PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run test test-xvfb lint bench reliability screenshots lock lock-check wheel-smoke package clean
+.PHONY: run test test-xvfb test-atspi lint bench reliability screenshots lock lock-check wheel-smoke package clean
 
 # A .venv whose interpreter no longer runs or is older than 3.11 (made by another python3, or
 # its pyenv version was removed) is recreated rather than failing in obscure ways.
@@ -39,6 +39,11 @@ test: $(STAMP)
 # activation and modal dialogs as on a desktop. CI runs this after `make test`.
 test-xvfb: $(STAMP)
 	.ci/with-xserver env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -p no:cacheprovider tests/ui
+
+# The app as a screen reader sees it on the real AT-SPI bus (Xvfb + openbox, a private D-Bus
+# session, /usr/bin/python3 with Debian's python3-pyatspi); about 20 seconds.
+test-atspi: $(STAMP)
+	.ci/with-xserver env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -p no:cacheprovider tests/atspi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lscp_audit tests bench
