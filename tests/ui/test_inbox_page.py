@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
@@ -130,6 +130,11 @@ def test_untrusted_return_goes_to_the_quarantine_with_every_signer(
     # With the results, both lists and the details shown, the page still fits a 1280x720 screen
     # at 1.5x text (about 430 px of height for the page): below its comfortable size it scrolls.
     assert page.minimumSizeHint().height() <= 420
+    # Narrower than its content (large text on a small screen), the tab scrolls sideways rather
+    # than cutting off the trust count and the right-hand columns.
+    scroll = returns.findChild(QScrollArea)
+    assert scroll.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert returns.trust_label.parentWidget() is scroll.widget() and returns.trust_label.isVisibleTo(returns)
 
 
 def test_trust_the_signer_after_seeing_the_fingerprint(qtbot: QtBot, page: InboxPage, auditor: dict[str, Any]) -> None:

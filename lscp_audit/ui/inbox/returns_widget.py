@@ -215,7 +215,6 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         for button in (self.import_button, self.trust_button, self.moderator_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.trust_label)
         filters = QHBoxLayout()
         filters.addWidget(self.filter, 3)
         filters.addWidget(self.password, 2)
@@ -250,13 +249,16 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Sideways scrolling only when the buttons and columns cannot fit (large text on a small
+        # screen); never clipped out of reach.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         layout.addWidget(hint)
         layout.addLayout(buttons)
+        layout.addWidget(self.trust_label)  # its own line: the button row is wide enough with large text
         layout.addWidget(self.summary)
         layout.addWidget(self.results)
         layout.addLayout(filters)
