@@ -29,7 +29,6 @@ from lscp_audit.services.report_service import verify_files
 from lscp_audit.ui import ops
 from lscp_audit.ui.audits.area import AuditsAreaWidget
 from lscp_audit.ui.editor.editor_page import EditorPage
-from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.identity.identity_page import CreateIdentityDialog
 from lscp_audit.ui.inbox_page import InboxPage
 from lscp_audit.ui.main_window import MainWindow
@@ -39,6 +38,7 @@ from lscp_audit.ui.settings.settings_page import SettingsPage
 from lscp_audit.ui.shell import build_main_window
 from lscp_audit.ui.templates_page import TemplatesPage
 from lscp_audit.ui.vault.first_run_wizard import FirstRunWizard
+from tests.ui.keys import focused, press, tab_to_next_question
 from tests.ui.modal import ModalWatch, check, choose_file, when_modal
 
 TEMPLATE = Path(__file__).parent / "templates" / "ui-short.yaml"
@@ -50,16 +50,6 @@ CASE = "CS-2042"
 @pytest.fixture
 def threaded() -> None:
     ops.set_synchronous(False)  # the conftest default is inline; this journey uses the real workers
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
-
-
-def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), key, modifier)
 
 
 def child_named(root: QWidget, kind: type[QLineEdit], name: str) -> QLineEdit:
@@ -161,21 +151,6 @@ def fill_new_audit(qtbot: QtBot, dialog: NewAuditDialog) -> None:
         press(qtbot, Qt.Key.Key_Tab)
     qtbot.keyClicks(focused(), CASE)
     press(qtbot, Qt.Key.Key_Return)
-
-
-def block_of(widget: QWidget | None) -> QuestionBlock | None:
-    while widget is not None and not isinstance(widget, QuestionBlock):
-        widget = widget.parentWidget()
-    return widget
-
-
-def tab_to_next_question(qtbot: QtBot, current: QuestionBlock | None) -> QuestionBlock:
-    for _ in range(40):
-        press(qtbot, Qt.Key.Key_Tab)
-        found = block_of(focused())
-        if found is not None and found is not current:
-            return found
-    raise AssertionError("Tab never reached the next question")
 
 
 def answer_by_keyboard(qtbot: QtBot, window: MainWindow, editor: EditorPage) -> None:

@@ -13,26 +13,10 @@ from lscp_audit.core.audit import AuditStatus
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.ui.editor.editor_page import EditorPage
-from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.main_window import MainWindow
 from lscp_audit.ui.new_audit.new_audit_dialog import NewAuditDialog
 from lscp_audit.ui.shell import build_main_window
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
-
-
-def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), key, modifier)
-
-
-def block_of(widget: QWidget | None) -> QuestionBlock | None:
-    while widget is not None and not isinstance(widget, QuestionBlock):
-        widget = widget.parentWidget()
-    return widget
+from tests.ui.keys import focused, press, tab_to_next_question
 
 
 def open_window(qtbot: QtBot, vault_service: VaultService, template_service: TemplateService) -> MainWindow:
@@ -95,15 +79,6 @@ def confirm_by_keyboard(qtbot: QtBot, log: list[str]) -> None:
     finally:
         if box.isVisible():
             box.reject()
-
-
-def tab_to_next_question(qtbot: QtBot, current: QuestionBlock | None) -> QuestionBlock:
-    for _ in range(30):
-        press(qtbot, Qt.Key.Key_Tab)
-        found = block_of(focused())
-        if found is not None and found is not current:
-            return found
-    raise AssertionError("Tab never reached the next question")
 
 
 def test_keyboard_only_completion(qtbot: QtBot, vault_service: VaultService, template_service: TemplateService) -> None:
