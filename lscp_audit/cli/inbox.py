@@ -27,11 +27,20 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lscp_audit.cli.vault_args import add_vault_arguments, open_vault_from_args
 from lscp_audit.cli.verify import PASSWORD_ENV, pdf_password
 from lscp_audit.core.errors import LscpAuditError, SignatureInvalid, ValidationError
+
+if TYPE_CHECKING:  # the service module loads on first use (start-up stays light)
+    from lscp_audit.services.inbox_service import (
+        InboxEntry,
+        InboxImportResult,
+        InboxListing,
+        RecheckResult,
+        SignerEntry,
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -136,12 +145,12 @@ def _date(value: str) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
-def result_lines(result: Any) -> list[str]:
+def result_lines(result: InboxImportResult) -> list[str]:
     """``FILE: imported (R-XXXX-XXXX, trusted, id ID)``, ``FILE: imported into quarantine (...)``,
     ``FILE: duplicate (...)`` or ``FILE: rejected: reason``, then any note."""
-    if result.status in ("rejected", "skipped"):
-        return [f"{result.path}: {result.status}: {result.reason}"]
     entry = result.entry
+    if not result.ok or entry is None:
+        return [f"{result.path}: {result.status}: {result.reason}"]
     status = "imported into quarantine" if result.quarantined else str(result.status)
     lines = [f"{result.path}: {status} ({entry.report_id}, {entry.verified}, id {entry.id})"]
     if result.status == "duplicate" and result.reason:
@@ -150,7 +159,7 @@ def result_lines(result: Any) -> list[str]:
     return lines
 
 
-def signer_line(signer: Any) -> str:
+def signer_line(signer: SignerEntry) -> str:
     """``auditor's signature: Name (Organisation), SHA-256 ABCD …, signed 28 Nov 2026, trusted``."""
     from lscp_audit.services.inbox_service import fingerprint_text, role_words
 
@@ -166,7 +175,7 @@ def signer_line(signer: Any) -> str:
     return f"{role_words(signer.role)}: {who}, SHA-256 {fingerprint}, signed {_date(signer.signed_at)}, {state}"
 
 
-def entry_lines(entry: Any) -> list[str]:
+def entry_lines(entry: InboxEntry) -> list[str]:
     """One return in the plain listing (dates as ``28 Nov 2026``; no case reference)."""
     overall = f", overall {entry.overall_label}" if entry.overall_label else ""
     lines = [
@@ -195,7 +204,7 @@ def entry_lines(entry: Any) -> list[str]:
     return lines
 
 
-def listing_lines(listing: Any) -> list[str]:
+def listing_lines(listing: InboxListing) -> list[str]:
     if not listing.returns and not listing.quarantine:
         return ["The inbox is empty. Import signed reports with: lscp-audit inbox import FILE.pdf"]
     lines = [f"Trusted returns ({len(listing.returns)})"]
@@ -218,7 +227,7 @@ def listing_lines(listing: Any) -> list[str]:
     return lines
 
 
-def entry_dict(entry: Any) -> dict[str, Any]:
+def entry_dict(entry: InboxEntry) -> dict[str, Any]:
     values = dataclasses.asdict(entry)
     values["quarantined"] = entry.quarantined
     values["judgement_mismatch"] = entry.judgement_mismatch
@@ -281,7 +290,7 @@ def run_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _recheck_lines(outcome: Any) -> list[str]:
+def _recheck_lines(outcome: RecheckResult) -> list[str]:
     lines = [
         f"Checked {outcome.checked} return(s) again: {len(outcome.now_trusted)} left quarantine, "
         f"{len(outcome.now_quarantined)} moved into quarantine."
