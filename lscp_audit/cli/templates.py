@@ -72,6 +72,10 @@ def outline(template: Template) -> str:
     ]
     if template.attribution:
         lines.append(f"Attribution: {template.attribution}")
+    if template.licence:
+        from lscp_audit.core.templates.licences import licence_display
+
+        lines.append(f"Template text licence: {licence_display(template.licence)}")
     lines.append("")
     lines.append("Subject:")
     lines += [f"  {f.id} ({f.type.value}): {f.label}" for f in template.subject_fields]

@@ -22,6 +22,7 @@ from typing import Any
 
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.errors import ValidationError
+from lscp_audit.core.templates.licences import licence_display
 from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Scale, Section, Template
 
 SCHEMA_ID = "lscp-audit/report-data"
@@ -558,6 +559,7 @@ def build_report_data(
             "version": template.version,
             "hash": audit.template_hash or template.content_hash,
             "kind": str(template.kind),
+            "licence": licence_display(template.licence),
         },
         "audit": {
             "id": audit.id,

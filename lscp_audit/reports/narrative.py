@@ -61,6 +61,8 @@ def cover_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("Report id", report["id"]),
         ("Template", f"{template['id']} version {template['version']}"),
     ]
+    if template.get("licence"):
+        rows.append(("Template text licence", template["licence"]))
     return rows
 
 

@@ -43,7 +43,13 @@ class AboutDialog(QDialog):
         licences = QTextBrowser()
         licences.setAccessibleName(self.tr("Third-party licences"))
         rows = "".join(f"<tr><td>{name}</td><td>{lic}</td></tr>" for name, lic in THIRD_PARTY)
-        licences.setHtml(f"<p><b>Licence:</b> GPL-3.0-or-later</p><table cellpadding='3'>{rows}</table>")
+        licences.setHtml(
+            "<p><b>Licence:</b> GPL-3.0-or-later</p>"
+            "<p><b>Shipped audit templates:</b> the template text is under CC BY 4.0 (Creative Commons "
+            "Attribution 4.0 International), separately from the program; see forms/LICENCE for the "
+            "attribution line to use when you reuse it.</p>"
+            f"<table cellpadding='3'>{rows}</table>"
+        )
         layout.addWidget(licences)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError, TemplateError
+from lscp_audit.core.templates.licences import licence_display
 from lscp_audit.core.templates.model import Template
 from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.errors import show_error
@@ -160,6 +161,8 @@ class TemplatesPage(QWidget):
 
     def show_template(self, template: Template) -> None:
         extra = f"<p><small>{html.escape(template.intended_users)}</small></p>" if template.intended_users else ""
+        if template.licence:
+            extra += f"<p><small>{html.escape(self.licence_text(template))}</small></p>"
         self.about.setText(
             f"<h3>{html.escape(template.title)}</h3><p>{html.escape(template.description)}</p>{extra}"
             f"<p><small>Version {html.escape(template.version)} · {sum(1 for _ in template.all_questions())} questions</small></p>"
@@ -171,6 +174,10 @@ class TemplatesPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # questions wrap, never sideways
         for column in range(1, header.count()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def licence_text(self, template: Template) -> str:
+        """``Template text licence: CC BY 4.0 (Creative Commons Attribution 4.0 International)``."""
+        return self.tr("Template text licence: %1").replace("%1", licence_display(template.licence))
 
     def choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(

@@ -61,6 +61,10 @@ def test_wheel_metadata_names_the_licence(wheel: tuple[Path, str]) -> None:
     assert "License-Expression: GPL-3.0-or-later" in text
     licence = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
     assert licence and b"GNU GENERAL PUBLIC LICENSE" in archive.read(licence[0])
+    assert "License-Expression: GPL-3.0-or-later AND CC-BY-4.0" in text  # the templates' text
+    assert "lscp_audit/forms/LICENCE" in archive.namelist()
+    forms_licence = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/forms/LICENCE")]
+    assert forms_licence and b"CC BY 4.0" in archive.read(forms_licence[0])
 
 
 def test_building_raises_no_setuptools_warning(wheel: tuple[Path, str]) -> None:

@@ -48,3 +48,14 @@ def test_settings_page_saves_through_the_service(qtbot: QtBot, vault_service: Va
     page.save("vault.autolock_minutes")
     assert settings.get("report.protective_marking") == "OFFICIAL"
     assert settings.get("vault.autolock_minutes") == 15
+
+
+def test_templates_page_shows_the_template_text_licence(qtbot: QtBot, tmp_path: Path) -> None:
+    from lscp_audit import paths
+
+    page = TemplatesPage(TemplateService(paths.forms_dir(), tmp_path / "user"))
+    qtbot.addWidget(page)
+    for row in range(page.list.count()):
+        page.list.setCurrentRow(row)
+        text = page.about.text()
+        assert "Template text licence: CC BY 4.0 (Creative Commons Attribution 4.0 International)" in text

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from lscp_audit.core.expressions import safe_regex
+from lscp_audit.core.templates.licences import licence_problem
 from lscp_audit.core.templates.model import (
     FORMAT_VERSION,
     OPTION_TYPES,
@@ -96,7 +97,7 @@ def build_template(tree: Any, file_name: str, source_text: str, problems: Proble
         description=top.text("description"),
         intended_users=top.text("intended_users"),
         attribution=top.text("attribution"),
-        licence=top.text("licence"),
+        licence=_licence(top),
         subject_fields=tuple(_subject_fields(top, lists)),
         sections=tuple(_sections(top, lists, scales)),
         judgement_rules=build_judgement_rules(top),
@@ -126,6 +127,14 @@ def _version(top: Block) -> str:
         top.error("version", "version must be text; put it in quotes, e.g. version: '2026.1'")
         return str(value)
     return top.text("version")
+
+
+def _licence(top: Block) -> str:
+    value = top.text("licence")
+    problem = licence_problem(value)
+    if problem is not None:
+        top.error("licence", f"licence {problem}")
+    return value
 
 
 def _kind(top: Block) -> TemplateKind:

@@ -7,6 +7,7 @@ constraint_message``.
 
 from __future__ import annotations
 
+from lscp_audit.core.templates.licences import licence_warning
 from lscp_audit.core.templates.model import (
     AGENCIES_FIELD,
     JudgementRule,
@@ -170,6 +171,9 @@ def template_warnings(template: Template) -> list[Problem]:
                     f"warning: question '{question.id}' is a yes/no question in graded section '{section.id}' "
                     "but declares no polarity; add polarity: {good: [...], concern: [...]} (or neutral)",
                 )
+    warning = licence_warning(template.licence)
+    if warning is not None:
+        problems.add(_top_line(template, "licence"), f"warning: {warning}")
     rules = template.judgement_rules
     if rules is not None:
         for rule in (rules.section, rules.overall, *rules.section_rules.values()):
@@ -179,3 +183,12 @@ def template_warnings(template: Template) -> list[Problem]:
                     "warning: judgement rule description is no longer shown; the rule text is generated from the rule",
                 )
     return problems.items
+
+
+def _top_line(template: Template, key: str) -> int | None:
+    """Line of top-level field `key` in the template's source (None when it is not there)."""
+    prefix = f"{key}:"
+    for number, line in enumerate(template.source_text.splitlines(), start=1):
+        if line.startswith(prefix):
+            return number
+    return None
