@@ -27,6 +27,7 @@ from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.identity import MODERATOR_PURPOSE
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
+from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.report_data import (
     DEFAULT_MARKING,
     ProtectiveMarking,
@@ -238,6 +239,14 @@ class ReportService:
         path = _write(Path(destination), signed.pdf)
         if audit.status == AuditStatus.COMPLETE:
             self._vault.audits.set_status(audit_id, AuditStatus.SIGNED, self._actor)
+        self._log_export(
+            ExportKind.REPORT_PDF,
+            path,
+            audit,
+            signed.report_id,
+            "password (AES-256)" if signed.encrypted else "none",
+            self.marking_for(options).text,
+        )
         log.info("audit %s exported as report %s (%d pages)", audit_id, signed.report_id, signed.page_count)
         progress(100, "Done")
         return ExportResult(
@@ -269,8 +278,28 @@ class ReportService:
         data = self.report_data(audit_id, options)
         page = render_html(data, compact=options.compact, signed_pdf_name=suggested_file_name(audit))
         path = _write(Path(destination), page.encode("utf-8"))
+        self._log_export(
+            ExportKind.REPORT_HTML, path, audit, str(data["report"]["id"]), "none", self.marking_for(options).text
+        )
         log.info("audit %s exported as accessible HTML for report %s", audit_id, data["report"]["id"])
         return path
+
+    def _log_export(
+        self, kind: ExportKind, path: Path, audit: AuditRecord, report_id: str, protection: str, marking: str
+    ) -> None:
+        """Record the export in the vault's export log (where copies went, for data protection)."""
+        self._vault.export_log.record(
+            ExportRecord(
+                kind=kind,
+                file_name=str(path),
+                protection=protection,
+                actor=self._actor,
+                audit_id=audit.id,
+                report_id=report_id,
+                case_reference=str(audit.subject.get("case_reference") or audit.subject.get("agency") or ""),
+                marking=marking,
+            )
+        )
 
     def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
         """Verify PDFs against the certificates trusted in this vault (signers, and its QA

@@ -86,6 +86,10 @@ class VaultBackupsMixin:
             bk.make_backup(self.vault, key, count=self.backup_count, kind="auto")
         except (VaultError, OSError) as exc:
             log.warning("automatic backup failed: %s", type(exc).__name__)
+            return
+        from lscp_audit.services.records_service import expire_stale_backups  # records builds on this module
+
+        expire_stale_backups(self.vault, self.path)
 
     def _pre_migration_backup(self, engine: Any, key: RawKey) -> None:
         folder = bk.backup_dir(self.path)
@@ -185,8 +189,11 @@ class VaultBackupsMixin:
         self.vault.settings.set("vault.retention_days", int(days))
 
     def purge_candidates(self, now: datetime | None = None) -> list[AuditSummary]:
+        """Audits past retention that no legal hold covers (held ones are never offered)."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=self.retention_days)
-        return self.vault.audits.purge_candidates(cutoff.isoformat())
+        found = self.vault.audits.purge_candidates(cutoff.isoformat())
+        held = self.vault.holds.held_audit_ids([s.id for s in found])
+        return [s for s in found if s.id not in held]
 
     def purge(self, audit_ids: list[str], *, confirm: bool = False) -> int:
         """Securely delete the given audits (past retention). `confirm=True` is required."""

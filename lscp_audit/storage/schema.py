@@ -18,6 +18,8 @@ Tables
   reads it; ``imported_return_signatures``: every signature of a return
   (certificate, fingerprint, role, trust); ``imported_return_files``: the original signed PDF.
   ``trusted_certificates.purpose`` is ``signer`` or ``moderator``.
+- ``export_log``: every file that left the vault (kind, file name, protection, who, when);
+  ``legal_holds``: holds on audits, returns, rounds or case references (released, never deleted).
 - ``drafts``: unfinished work behind one answer of a draft audit (JSON payload), deleted with
   the audit.
 """
@@ -196,3 +198,33 @@ class ImportedReturnFileRow(Base):
         String, ForeignKey("imported_returns.id", ondelete="CASCADE"), primary_key=True
     )
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ExportLogRow(Base):
+    __tablename__ = "export_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    exported_at: Mapped[str] = mapped_column(String, index=True)
+    actor: Mapped[str] = mapped_column(String, default="")
+    kind: Mapped[str] = mapped_column(String)
+    audit_id: Mapped[str] = mapped_column(String, default="")
+    report_id: Mapped[str] = mapped_column(String, default="")
+    case_reference: Mapped[str] = mapped_column(String, index=True, default="")
+    file_name: Mapped[str] = mapped_column(String, default="")
+    protection: Mapped[str] = mapped_column(String, default="")
+    marking: Mapped[str] = mapped_column(String, default="")
+
+
+class LegalHoldRow(Base):
+    __tablename__ = "legal_holds"
+    __table_args__ = (Index("ix_legal_holds_target", "target_kind", "target"),)
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    target_kind: Mapped[str] = mapped_column(String)
+    target: Mapped[str] = mapped_column(String)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String, default="")
+    placed_at: Mapped[str] = mapped_column(String)
+    released_at: Mapped[str | None] = mapped_column(String, nullable=True)
+    released_by: Mapped[str | None] = mapped_column(String, nullable=True)
+    release_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

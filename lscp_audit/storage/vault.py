@@ -37,6 +37,7 @@ from lscp_audit.storage.repositories.drafts import DraftRepository
 from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
+from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository
 from lscp_audit.storage.repositories.settings import SettingsRepository
 from lscp_audit.storage.writer import WriteWorker
 
@@ -77,6 +78,8 @@ class Vault:
         self.settings = SettingsRepository(ctx)
         self.imported_returns = ImportedReturnRepository(ctx)
         self.drafts = DraftRepository(ctx)
+        self.export_log = ExportLogRepository(ctx)
+        self.holds = LegalHoldRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

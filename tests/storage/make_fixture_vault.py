@@ -85,6 +85,15 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (),
             )
         )
+    if version >= 6:
+        rows.append(
+            (
+                "INSERT INTO export_log (exported_at, actor, kind, audit_id, report_id, case_reference, file_name,"
+                " protection, marking) VALUES ('2026-01-04T00:00:00+00:00', 'Fixture', 'report_pdf',"
+                " 'fixture-audit-1', 'R-FIXT-0001', 'FIX-001', '/tmp/fixture.pdf', 'none', 'OFFICIAL-SENSITIVE')",
+                (),
+            )
+        )
     return rows
 
 

@@ -25,6 +25,7 @@ from lscp_audit.storage.migrations import (
     v0003_inbox_trust,
     v0004_drafts,
     v0005_inbox_data,
+    v0006_records,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -33,6 +34,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     v0003_inbox_trust,
     v0004_drafts,
     v0005_inbox_data,
+    v0006_records,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

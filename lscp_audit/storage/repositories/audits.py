@@ -33,6 +33,7 @@ from lscp_audit.core.audit_query import AuditFilter, AuditPage, AuditSort
 from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.storage.repositories import history
 from lscp_audit.storage.repositories.context import RepoContext, dumps
+from lscp_audit.storage.repositories.records import held_audits
 from lscp_audit.storage.schema import AnswerRow, AuditRow, HistoryRow
 
 _SUMMARY_COLUMNS = (
@@ -398,6 +399,33 @@ class AuditRepository:
         keep = _still_needed({s.id for s in found}, links)
         return [s for s in found if s.id not in keep]
 
+    def completed_dates(self) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(id, case reference, completed at, subject) of every completed, signed or amended
+        audit, oldest completion first: what the retention plan counts ages from."""
+        done = [str(AuditStatus.COMPLETE), str(AuditStatus.SIGNED), str(AuditStatus.AMENDED)]
+        stmt = (
+            sa.select(AuditRow.id, AuditRow.case_reference, AuditRow.completed_at, AuditRow.subject)
+            .where(AuditRow.status.in_(done), AuditRow.completed_at.is_not(None))
+            .order_by(AuditRow.completed_at)
+        )
+        with self._ctx.read() as session:
+            rows = session.execute(stmt).all()
+        out = []
+        for audit_id, case_reference, completed_at, subject in rows:
+            try:
+                parsed = json.loads(subject or "{}")
+            except ValueError:
+                parsed = {}
+            out.append(
+                (
+                    str(audit_id),
+                    str(case_reference or ""),
+                    str(completed_at),
+                    parsed if isinstance(parsed, dict) else {},
+                )
+            )
+        return out
+
     def purge(self, audit_ids: Iterable[str], actor: str) -> int:
         """Delete audits, their answers and history (secure_delete zeroes the freed pages).
 
@@ -417,6 +445,11 @@ class AuditRepository:
                         f"{len(needed)} audit revision(s) cannot be purged: a later revision that is kept is "
                         "based on them. Purge the later revision too, or keep both."
                     ]
+                )
+            held = held_audits(session, ids)
+            if held:
+                raise ValidationError(
+                    [f"{len(held)} audit(s) are under a legal hold and cannot be purged; release the hold first."]
                 )
             removed = 0
             for audit_id in ids:

@@ -19,9 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lscp_audit.core.errors import NotFound
+from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.core.identity import ImportedReturn, ReturnSignature
+from lscp_audit.storage.repositories import history
 from lscp_audit.storage.repositories.context import RepoContext, dumps
+from lscp_audit.storage.repositories.records import held_returns
 from lscp_audit.storage.schema import (
     ImportedReturnDataRow,
     ImportedReturnFileRow,
@@ -208,12 +210,45 @@ class ImportedReturnRepository:
         self._ctx.writer.run(work)
 
     def delete(self, item_id: str) -> None:
+        """Remove one return (refused while a legal hold covers it)."""
+
         def work(session: Session) -> None:
+            if held_returns(session, [item_id]):
+                raise ValidationError(
+                    ["this return is under a legal hold and cannot be removed; release the hold first"]
+                )
             for table in (ImportedReturnSignatureRow, ImportedReturnFileRow, ImportedReturnDataRow):
                 session.execute(sa.delete(table).where(table.return_id == item_id))
             session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
 
         self._ctx.writer.run(work)
+
+    def purge(self, item_ids: Sequence[str], actor: str) -> int:
+        """Delete returns past retention with their data, signatures and PDFs (``secure_delete``
+        zeroes the freed pages; the WAL is truncated). Refused as a whole if a hold covers any;
+        each purge is recorded in the vault-level history."""
+        ids = list(item_ids)
+        now = self._ctx.clock()
+
+        def work(session: Session) -> int:
+            held = held_returns(session, ids)
+            if held:
+                raise ValidationError(
+                    [f"{len(held)} return(s) are under a legal hold and cannot be purged; release the hold first."]
+                )
+            removed = 0
+            for item_id in ids:
+                if session.get(ImportedReturnRow, item_id) is None:
+                    continue
+                session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
+                history.append(session, history.VAULT_CHAIN, actor, "return_purged", "null", dumps(item_id), now)
+                removed += 1
+            return removed
+
+        removed = int(self._ctx.writer.run(work)) if ids else 0
+        if removed:
+            self._ctx.writer.run(lambda s: s.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return removed
 
     # -- helpers ----------------------------------------------------------------------------------
 
