@@ -10,6 +10,7 @@ names the signed PDF report it accompanies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -189,7 +190,13 @@ def _answer(answer: dict[str, Any] | None) -> str:
     return cell
 
 
-def _section(section: dict[str, Any], compact: bool) -> list[str]:
+def _question(question: dict[str, Any], guidance: Mapping[str, str]) -> str:
+    """The question's label, with the template's guidance for it when known."""
+    hint = guidance.get(str(question.get("id", "")), "")
+    return _e(question["label"]) + (f'<br><span class="muted">Guidance: {_e(hint)}</span>' if hint else "")
+
+
+def _section(section: dict[str, Any], compact: bool, guidance: Mapping[str, str]) -> list[str]:
     if compact and not section["relevant"]:
         return []
     out = [f"<h3>{_e(section['title'])}</h3>"]
@@ -208,17 +215,20 @@ def _section(section: dict[str, Any], compact: bool) -> list[str]:
         rows = []
         for question in questions:
             by_agency = {a["agency"]: a for a in question["answers"]}
-            rows.append([_e(question["label"]), *[_answer(by_agency.get(c)) for c in section["agencies"]]])
+            rows.append([_question(question, guidance), *[_answer(by_agency.get(c)) for c in section["agencies"]]])
     else:
         header = ["Question", "Answer"]
-        rows = [[_e(q["label"]), _answer(q["answers"][0] if q["answers"] else None)] for q in questions]
+        rows = [[_question(q, guidance), _answer(q["answers"][0] if q["answers"] else None)] for q in questions]
     if rows:
         out.append(_table(f"Answers: {section['title']}", header, rows, row_headers=True))
     return out
 
 
-def render_html(data: dict[str, Any], *, compact: bool = False, signed_pdf_name: str = "") -> str:
-    """The report as one self-contained, accessible HTML document (UTF-8 text)."""
+def render_html(
+    data: dict[str, Any], *, compact: bool = False, signed_pdf_name: str = "", guidance: Mapping[str, str] | None = None
+) -> str:
+    """The report as one self-contained, accessible HTML document (UTF-8 text). `guidance`
+    (question id -> the template's guidance) is printed under each question it names."""
     report = data["report"]
     marking = _e(report["marking"])
     parts = [
@@ -241,7 +251,7 @@ def render_html(data: dict[str, Any], *, compact: bool = False, signed_pdf_name:
     if compact:
         parts.append("<p>Compact report: questions that did not apply to this case are left out.</p>")
     for section in data["sections"]:
-        parts += _section(section, compact)
+        parts += _section(section, compact, guidance or {})
     pdf = f" ({_e(signed_pdf_name)})" if signed_pdf_name else ""
     parts += [
         "<h2>Sign-off</h2>",

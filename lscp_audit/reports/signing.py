@@ -69,6 +69,9 @@ class SignOptions:
     data: dict[str, Any] | None = None  # the JSON attachment
     signed_at: dt.datetime | None = None  # the attachment's date; defaults to now
     extra: dict[str, str] = field(default_factory=dict)
+    #: The protective marking for the XMP metadata (``marking``, ``classification``,
+    #: ``descriptor``) of a document without report data (the report's own is used otherwise).
+    marking: dict[str, str] | None = None
 
 
 def format_stamp_time(when: dt.datetime) -> str:
@@ -121,6 +124,8 @@ def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> 
     if options.data is not None:
         embedded_data.attach(writer, options.data, options.signed_at)
         _record_marking(writer, options.data.get("report") or {})
+    elif options.marking:
+        _record_marking(writer, options.marking)
     append_signature_field(
         writer, SigFieldSpec(AUDITOR_FIELD, on_page=placement.page_index, box=_int_box(placement.auditor_box))
     )

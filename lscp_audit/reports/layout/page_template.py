@@ -50,12 +50,26 @@ class TotalPagesCanvas(Canvas):
 
 
 class ReportDocTemplate(BaseDocTemplate):
-    """A4 portrait; every page carries the marking, report id and page numbers."""
+    """A4 (portrait unless `pagesize` says otherwise); every page carries the marking, the
+    document's name and id (``LSCP audit report`` / ``Report R-…`` unless `header` and
+    `id_label` say otherwise) and page numbers."""
 
-    def __init__(self, output: Any, *, marking: str, report_id: str, title: str, subject: str, **kw: Any) -> None:
+    def __init__(
+        self,
+        output: Any,
+        *,
+        marking: str,
+        report_id: str,
+        title: str,
+        subject: str,
+        pagesize: tuple[float, float] = PAGE_SIZE,
+        header: str = "LSCP audit report",
+        id_label: str = "Report",
+        **kw: Any,
+    ) -> None:
         super().__init__(
             output,
-            pagesize=PAGE_SIZE,
+            pagesize=pagesize,
             leftMargin=MARGIN_X,
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
@@ -68,11 +82,13 @@ class ReportDocTemplate(BaseDocTemplate):
         )
         self.marking = marking
         self.report_id = report_id
+        self.header = header
+        self.id_label = id_label
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
     def _decorate(self, canvas: Any, doc: Any) -> None:
-        width, height = PAGE_SIZE
+        width, height = self.pagesize
         canvas.saveState()
         canvas.setFillColorRGB(*MARKING_COLOUR)
         canvas.setFont(fonts.BOLD, 10)
@@ -84,9 +100,9 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.line(MARGIN_X, 15 * mm, width - MARGIN_X, 15 * mm)
         canvas.setFillColorRGB(*MUTED)
         canvas.setFont(fonts.REGULAR, 8)
-        canvas.drawString(MARGIN_X, height - 12 * mm, "LSCP audit report")
-        canvas.drawRightString(width - MARGIN_X, height - 12 * mm, f"Report {self.report_id}")
-        canvas.drawString(MARGIN_X, 9 * mm, f"Report {self.report_id}")
+        canvas.drawString(MARGIN_X, height - 12 * mm, self.header)
+        canvas.drawRightString(width - MARGIN_X, height - 12 * mm, f"{self.id_label} {self.report_id}")
+        canvas.drawString(MARGIN_X, 9 * mm, f"{self.id_label} {self.report_id}")
         prefix = f"Page {canvas.getPageNumber()} of "
         x = width - MARGIN_X - 62
         canvas.drawString(x, 9 * mm, prefix)

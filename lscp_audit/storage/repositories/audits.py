@@ -6,6 +6,8 @@ Public API of `AuditRepository` (reached as ``vault.audits``):
   -> `AuditRecord` (``case_reference`` defaults to ``subject["case_reference"]``, ``agency`` to
   ``record.auditor.agency``)
 - ``get(audit_id)`` -> `AuditRecord` (raises `NotFound`); ``exists(audit_id)`` -> bool
+- ``frozen_template_source(template_id, version, template_hash)`` -> str or None (a template an
+  audit here froze; the QA inbox shows returns on that template with it)
 - ``list_summaries(AuditFilter())`` -> `AuditPage` (filtered, sorted and paged in SQL)
 - ``save_answer(audit_id, answer, actor)`` (autosave: one commit, waits for it);
   ``submit_answer(...)`` -> `Future` (same, without waiting); ``save_answers(audit_id, answers,
@@ -194,6 +196,21 @@ class AuditRepository:
             items = tuple(_to_summary(r) for r in session.execute(stmt))
             total = session.execute(sa.select(sa.func.count()).select_from(AuditRow).where(*conds)).scalar_one()
         return AuditPage(items=items, total=int(total))
+
+    def frozen_template_source(self, template_id: str, version: str, template_hash: str) -> str | None:
+        """The template source an audit in this vault froze for that id, version and hash, or None."""
+        with self._ctx.read() as session:
+            source = session.scalar(
+                sa.select(AuditRow.template_source)
+                .where(
+                    AuditRow.template_id == template_id,
+                    AuditRow.template_version == version,
+                    AuditRow.template_hash == template_hash,
+                    AuditRow.template_source != "",
+                )
+                .limit(1)
+            )
+            return None if source is None else str(source)
 
     def count(self) -> int:
         with self._ctx.read() as session:

@@ -3,7 +3,8 @@
 ``vault.imported_returns``: ``add(item, data, pdf)``, ``get(id)``, ``data(id)`` (the embedded
 report data), ``pdf(id)`` (the original signed PDF, or None for returns imported before the vault
 kept PDFs), ``list()`` (listing columns and signatures only: no JSON, no PDF),
-``find_by_data_hash(h)``, ``find_by_report_id(report_id)``, ``amending(audit_ids)``,
+``find_by_data_hash(h)``, ``find_by_report_id(report_id)``, ``find_by_subject(subject, kind)``,
+``amending(audit_ids)``,
 ``ids_with_pdf()``,
 ``update_trust(id, ...)`` and ``delete(id)`` (signatures and PDF go with it).
 """
@@ -169,6 +170,17 @@ class ImportedReturnRepository:
                 sa.select(ImportedReturnRow)
                 .where(ImportedReturnRow.report_id == report_id)
                 .order_by(ImportedReturnRow.imported_at)
+            ).all()
+            return self._items(session, rows)
+
+    def find_by_subject(self, subject: str, kind: str) -> ReturnList:
+        """Returns of one template kind about one subject (a case reference, or an organisation
+        for self-assessments), oldest first; listing columns only."""
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(ImportedReturnRow)
+                .where(ImportedReturnRow.subject == subject, ImportedReturnRow.kind == kind)
+                .order_by(ImportedReturnRow.imported_at, ImportedReturnRow.id)
             ).all()
             return self._items(session, rows)
 
