@@ -158,6 +158,7 @@ class Tour:
                 tabs.setCurrentIndex(tabs.count() - 1)
                 self.shot("qa-verify")
                 tabs.setCurrentIndex(0)
+        self.return_views(window)
         if self.wanted("settings-general"):
             window.show_area("settings")
             tabs = getattr(window.area_page("settings"), "tabs", None)
@@ -168,6 +169,34 @@ class Tour:
                 self.shot("settings-backups")
                 tabs.setCurrentIndex(0)
         window.show_area("audits")
+
+    def return_views(self, window: MainWindow) -> None:
+        """A quarantined return opened read-only; then, its signer trusted, its case view."""
+        returns = getattr(window.area_page("inbox"), "returns", None)
+        if returns is None or not hasattr(returns, "open_selected") or returns.quarantine_proxy.rowCount() == 0:
+            return
+        window.show_area("inbox")
+        returns.quarantine_table.selectRow(0)
+        self._view_shot(returns, "qa-return-view", returns.open_selected)
+        if self.wanted("qa-case-view"):
+            returns.trust_selected_signer(confirm=False)
+            for _ in range(300):
+                settle(0.1)
+                if returns.proxy.rowCount():
+                    break
+            returns.table.selectRow(0)
+            self._view_shot(returns, "qa-case-view", returns.open_case_view)
+
+    def _view_shot(self, returns: object, name: str, opener: Callable[[], None]) -> None:
+        if not self.wanted(name):
+            return
+        returns.return_view = None  # type: ignore[attr-defined]
+        opener()
+        for _ in range(100):
+            settle(0.1)
+            if returns.return_view is not None:  # type: ignore[attr-defined]
+                break
+        self.shot(name, lambda: returns.return_view)  # type: ignore[attr-defined]
 
     def import_demo_reports(self, window: MainWindow) -> None:
         """Fill the QA inbox with the demo vault's own signed reports (what a QA subgroup receives)."""

@@ -14,7 +14,12 @@
 - ``trust-signer --vault V ID [--signature N] [--moderator] [--fingerprint FP]``: trust the
   certificate a stored return was signed with, after showing its fingerprint (asks to confirm
   on a terminal; otherwise ``--fingerprint`` must repeat it);
-- ``recheck --vault V``: check every kept return again against the current trust lists.
+- ``recheck --vault V``: check every kept return again against the current trust lists;
+- ``save-pdf --vault V ID OUT.pdf``: write the signed PDF the vault keeps for a return, byte for
+  byte (atomically);
+- ``case --vault V CASE_REF [--round R] [--json] [--pdf OUT.pdf]``: the trusted returns for one
+  case side by side (question by question, agency by agency); ``--pdf`` exports it as one PDF
+  signed with this vault's identity.
 Password-protected reports are opened with LSCP_AUDIT_PDF_PASSWORD (or ``--ask-password``).
 """
 
@@ -34,6 +39,7 @@ from lscp_audit.cli.verify import PASSWORD_ENV, pdf_password
 from lscp_audit.core.errors import LscpAuditError, SignatureInvalid, ValidationError
 
 if TYPE_CHECKING:  # the service module loads on first use (start-up stays light)
+    from lscp_audit.core.case_view import CaseView
     from lscp_audit.services.inbox_service import (
         InboxEntry,
         InboxImportResult,
@@ -107,6 +113,27 @@ def register(subparsers: Any) -> None:
     add_vault_arguments(recheck)
     _password_argument(recheck)
     recheck.set_defaults(handler=run_recheck)
+
+    save = commands.add_parser("save-pdf", help="save a copy of the signed PDF the vault keeps for a return")
+    add_vault_arguments(save)
+    save.add_argument("id", metavar="ID", help="the return's id (from 'inbox list')")
+    save.add_argument("output", metavar="OUT.pdf", help="where to write the copy (replaced atomically)")
+    save.set_defaults(handler=run_save_pdf)
+
+    case = commands.add_parser(
+        "case",
+        help="the trusted returns for one case side by side; --pdf exports them as one signed PDF",
+        description="Every trusted return (latest revision) for the case reference, one column per agency: "
+        "each question, each agency's answer and judgements, the shared findings and the actions.",
+    )
+    add_vault_arguments(case)
+    case.add_argument("case_reference", metavar="CASE_REF", help="the case reference the returns name")
+    case.add_argument("--round", default=None, metavar="ROUND", help="only the returns naming this audit round")
+    case.add_argument("--json", action="store_true", help="print the side-by-side view as JSON")
+    case.add_argument("--pdf", default=None, metavar="OUT.pdf", help="export it as one PDF signed with your identity")
+    case.add_argument("--marking", default=None, help="protective marking (default: the vault's setting)")
+    case.add_argument("--identity", default=None, metavar="ID", help="the signing identity (default: yours)")
+    case.set_defaults(handler=run_case)
 
 
 def _password_argument(parser: argparse.ArgumentParser) -> None:
@@ -277,7 +304,12 @@ def run_show(args: argparse.Namespace) -> int:
         _emit(json.dumps(entry_dict(entry), indent=2, ensure_ascii=False).splitlines())
     else:
         where = "quarantine" if entry.quarantined else "trusted returns"
-        _emit([*entry_lines(entry), f"  in: {where}; checked {_date(entry.checked_at)}"])
+        kept = (
+            "kept in the vault"
+            if entry.has_pdf
+            else "not kept (imported by an earlier version; trust cannot be checked again: import the file again)"
+        )
+        _emit([*entry_lines(entry), f"  in: {where}; checked {_date(entry.checked_at)}", f"  signed PDF: {kept}"])
     return 0
 
 
@@ -355,6 +387,78 @@ def run_recheck(args: argparse.Namespace) -> int:
 
     password = pdf_password(args)
     with open_vault_from_args(args) as vault:
-        outcome = InboxService(vault).recheck(password=password)
-    _emit(_recheck_lines(outcome))
+        inbox = InboxService(vault)
+        outcome = inbox.recheck(password=password)
+        listing = inbox.listing(include_superseded=True)
+    lines = _recheck_lines(outcome)
+    without = sum(1 for e in (*listing.returns, *listing.quarantine) if not e.has_pdf)
+    if without:
+        lines.append(
+            f"  {without} return(s) imported by an earlier version have no kept PDF and were not checked; "
+            "import their files again"
+        )
+    _emit(lines)
+    return 0
+
+
+def run_save_pdf(args: argparse.Namespace) -> int:
+    from lscp_audit.services.returns_service import ReturnsService
+
+    with open_vault_from_args(args) as vault:
+        path = ReturnsService(vault).save_pdf_copy(args.id, Path(args.output))
+    _emit([f"Saved the signed PDF of {args.id} to {path}"])
+    return 0
+
+
+def case_lines(view: CaseView) -> list[str]:
+    """The side-by-side view as text: each row, then each agency's answer indented under it."""
+    from lscp_audit.core.report_data import format_date
+
+    lines = [f"Case {view.case_reference}, {view.round or 'round not named'}: {len(view.columns)} return(s)"]
+    lines += [
+        f"  {c.agency}: {c.report_id}, signed by {c.signer} on {format_date(c.signed_at)}, overall {c.overall_label}"
+        for c in view.columns
+    ]
+    lines += [f"  note: {note}" for note in view.notes]
+
+    def row(label: str, cells: tuple[Any, ...]) -> list[str]:
+        out = [f"  {label}"]
+        for column, cell in zip(view.columns, cells, strict=True):
+            text = cell.text.replace("\n", "; ")
+            out.append(f"    {column.agency}: {text}")
+        return out
+
+    lines += ["", "Overall judgement", *row("Overall judgement", view.overall.cells)[1:]]
+    for section in view.sections:
+        lines += ["", section.title]
+        for line in section.rows:
+            lines += row(line.label + (f" — {line.agency_label}" if line.agency_label else ""), line.cells)
+    if view.findings:
+        lines += ["", "Shared findings"]
+        lines += [f"  {f.title}: {f.agency}: {f.text}" for f in view.findings]
+    if view.actions:
+        lines += ["", "Actions"]
+        lines += [f"  {a.agency}: {a.action} ({a.owner}; due {format_date(a.due)}; {a.status})" for a in view.actions]
+    return lines
+
+
+def run_case(args: argparse.Namespace) -> int:
+    from lscp_audit.services.returns_service import ReturnsService
+
+    with open_vault_from_args(args) as vault:
+        returns = ReturnsService(vault)
+        view = returns.case_view(args.case_reference, args.round)
+        exported = None
+        if args.pdf:
+            exported = returns.export_case_pdf(view, Path(args.pdf), identity_id=args.identity, marking=args.marking)
+    if args.json:
+        _emit(json.dumps(dataclasses.asdict(view), indent=2, ensure_ascii=False).splitlines())
+    elif exported is None:
+        _emit(case_lines(view))
+    if exported is not None:
+        print(
+            f"Saved {exported.path}: pack {exported.pack_id}, {exported.page_count} page(s), "
+            f"{exported.returns} return(s), signed by {exported.signer}",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     return 0

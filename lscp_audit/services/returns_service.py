@@ -118,6 +118,11 @@ class ReturnsService:
         self._clock = clock
         self.inbox = InboxService(vault)
 
+    @classmethod
+    def for_inbox(cls, inbox: InboxService, templates: TemplateService | None = None) -> ReturnsService:
+        """The returns service of the vault `inbox` works on."""
+        return cls(inbox._vault, templates)
+
     # -- one return ------------------------------------------------------------------------
 
     def open(self, return_id: str) -> ReturnDocument:

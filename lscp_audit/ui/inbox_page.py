@@ -13,6 +13,7 @@ from lscp_audit.ui.reports.verify_page import VerifyPage
 
 if TYPE_CHECKING:
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.returns_service import ReturnsService
     from lscp_audit.ui.session import AppSession
 
 
@@ -20,12 +21,18 @@ class InboxPage(QWidget):
     """Heading, a short explanation, and two tabs: "Imported returns" (when a vault is open)
     and "Verify a PDF".
 
-    `session` is the open vault's `AppSession`; `inbox` (an `InboxService`) may be given
-    instead, for tests. Without either, only the Verify tab works.
+    `session` is the open vault's `AppSession`; `inbox` (an `InboxService`, with `returns` for
+    opening returns with the installed templates) may be given instead. Without either, only the
+    Verify tab works.
     """
 
     def __init__(
-        self, session: AppSession | None = None, parent: QWidget | None = None, *, inbox: InboxService | None = None
+        self,
+        session: AppSession | None = None,
+        parent: QWidget | None = None,
+        *,
+        inbox: InboxService | None = None,
+        returns: ReturnsService | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -41,7 +48,9 @@ class InboxPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("QA inbox views"))
         inbox = self._inbox_service(session, inbox)
-        self.returns: QWidget = self._returns_widget(inbox)
+        if returns is None and session is not None:
+            returns = session.returns()
+        self.returns: QWidget = self._returns_widget(inbox, returns)
         self.tabs.addTab(self.returns, self.tr("Imported returns"))
         if inbox is None:
             self.verify = VerifyPage()
@@ -60,11 +69,11 @@ class InboxPage(QWidget):
             return session.inbox()
         return inbox
 
-    def _returns_widget(self, inbox: InboxService | None) -> QWidget:
+    def _returns_widget(self, inbox: InboxService | None, returns: ReturnsService | None) -> QWidget:
         if inbox is None:
             return EmptyStateWidget(
                 self.tr("Imported returns"), self.tr("Open the vault to import and list signed returns.")
             )
         from lscp_audit.ui.inbox.returns_widget import ImportedReturnsWidget
 
-        return ImportedReturnsWidget(inbox)
+        return ImportedReturnsWidget(inbox, returns=returns)

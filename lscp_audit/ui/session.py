@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.identity_service import IdentityService
     from lscp_audit.services.inbox_service import InboxService
     from lscp_audit.services.report_service import ReportService
+    from lscp_audit.services.returns_service import ReturnsService
     from lscp_audit.services.settings_service import PersonalDetails, SettingsService
     from lscp_audit.services.template_service import TemplateService
     from lscp_audit.services.vault_service import VaultService
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 class AppSession:
     """The open vault's services: `vault_service` (unlocked), `audits`, `templates`, `settings`,
-    `identities`, and `reports()` / `inbox()` for the report and QA inbox features.
+    `identities`, and `reports()` / `inbox()` / `returns()` for the report and QA inbox features.
 
     `actor` is who the change history records: the user's own name from Settings, else the
     name on their signing identity, else their computer account name.
@@ -88,6 +89,13 @@ class AppSession:
         from lscp_audit.services.inbox_service import InboxService
 
         return InboxService(self.vault_service.vault)
+
+    def returns(self) -> ReturnsService:
+        """Open returns read-only, save copies of their PDFs, and the multi-agency case view
+        (with this session's installed templates)."""
+        from lscp_audit.services.returns_service import ReturnsService
+
+        return ReturnsService(self.vault_service.vault, self.templates)
 
     def template(self, template_id: str) -> Template:
         return self.templates.get(template_id)

@@ -121,7 +121,7 @@ class ShellController(QObject):
 
         self.audits_area = AuditsAreaWidget(session, self.sign_and_export)
         self.window.set_area_page("audits", self.audits_area)
-        self.window.set_area_page("inbox", InboxPage(inbox=session.inbox()))
+        self.window.set_area_page("inbox", InboxPage(inbox=session.inbox(), returns=session.returns()))
         self.window.set_area_page("templates", TemplatesPage(session.templates))
         self.settings_page = SettingsPage(session.settings, vault_service, identities=session.identities)
         self.settings_page.setting_saved.connect(self._setting_saved)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscp_audit.core.case_view import CaseView
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.services.inbox_service import (
     COUNTERSIGNER,
@@ -41,6 +42,7 @@ from lscp_audit.services.inbox_service import (
     RecheckResult,
     fingerprint_text,
 )
+from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.ui.a11y import name_splitter_handles
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
@@ -116,10 +118,14 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     return_removed = Signal(str)
     trust_changed = Signal()
 
-    def __init__(self, inbox: InboxService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, inbox: InboxService, parent: QWidget | None = None, *, returns: ReturnsService | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._inbox = inbox
+        self._returns = returns if returns is not None else ReturnsService.for_inbox(inbox)
+        self.return_view: QWidget | None = None  # the last return or case view opened (tests, screenshots)
         self._current: InboxEntry | None = None
         self.model = ReturnsTableModel(self)
         self.proxy = ReturnsSortProxyModel(self)
@@ -146,6 +152,17 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.trust_signer_button = QPushButton(self.tr("Trust the &signer…"))
         self.trust_signer_button.setToolTip(self.tr("Shows the signer's fingerprint to check before trusting it"))
         self.trust_signer_button.clicked.connect(lambda _checked=False: self.trust_selected_signer())
+        self.recheck_button = QPushButton(self.tr("Re-chec&k trust"))
+        self.recheck_button.setAccessibleDescription(
+            self.tr("Check every kept signed PDF again against the certificates trusted now")
+        )
+        self.recheck_button.clicked.connect(lambda _checked=False: self.recheck_trust())
+        self.open_button = QPushButton(self.tr("Ope&n return…"))
+        self.open_button.clicked.connect(lambda _checked=False: self.open_selected())
+        self.case_button = QPushButton(self.tr("Case vie&w…"))
+        self.case_button.clicked.connect(lambda _checked=False: self.open_case_view())
+        self.save_pdf_button = QPushButton(self.tr("Save a cop&y of the PDF…"))
+        self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_selected_pdf())
         self.trust_label = QLabel()
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password,
@@ -201,6 +218,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         table.setSortingEnabled(True)
         table.sortByColumn(COL_IMPORTED, Qt.SortOrder.DescendingOrder)  # most recently imported first
         table.selectionModel().selectionChanged.connect(lambda *_a, t=table: self._selected_in(t))
+        table.activated.connect(lambda index: self.open_return(index.data(EntryRole)))  # Enter or double-click
         return table
 
     def _lay_out(self) -> None:
@@ -212,9 +230,19 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         )
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.import_button, self.trust_button, self.moderator_button, self.remove_button):
+        for button in (
+            self.import_button,
+            self.trust_button,
+            self.moderator_button,
+            self.recheck_button,
+            self.remove_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        selected = QHBoxLayout()
+        for button in (self.open_button, self.case_button, self.save_pdf_button):
+            selected.addWidget(button)
+        selected.addStretch(1)
         filters = QHBoxLayout()
         filters.addWidget(self.filter, 3)
         filters.addWidget(self.password, 2)
@@ -262,6 +290,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.results)
         layout.addLayout(filters)
+        layout.addLayout(selected)
         layout.addWidget(splitter, 1)
 
     # --- the lists ---------------------------------------------------------------------------
@@ -340,6 +369,31 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.remove_button.setToolTip(why)  # a disabled button says why
         self.remove_button.setAccessibleDescription(why)
         self.trust_signer_button.setEnabled(entry is not None and entry.quarantined and bool(entry.signatures))
+        self._explain(self.open_button, entry is not None, self.tr("Show the selected return's answers (Enter)"))
+        is_case = entry is not None and entry.kind == "case_audit" and entry.trusted and bool(entry.subject)
+        self._explain(
+            self.case_button,
+            is_case,
+            self.tr("The trusted returns for the selected return's case, side by side")
+            if is_case or entry is None
+            else self.tr("Only a trusted case audit return has a multi-agency case view"),
+        )
+        has_pdf = entry is not None and entry.has_pdf
+        self._explain(
+            self.save_pdf_button,
+            has_pdf,
+            self.tr("Save the selected return's signed PDF exactly as it was received")
+            if has_pdf or entry is None
+            else self.tr("The vault does not keep this return's PDF: it was imported by an earlier version"),
+        )
+
+    def _explain(self, button: QPushButton, enabled: bool, why: str) -> None:
+        """Enable `button` when a suitable return is selected; a disabled button says why."""
+        if self._current is None:
+            why = self.tr("Select a return in a table first")
+        button.setEnabled(enabled)
+        button.setToolTip(why)
+        button.setAccessibleDescription(why)
 
     # --- import ------------------------------------------------------------------------------
     def _choose_pdfs(self) -> None:
@@ -495,3 +549,105 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    # --- open, case view, save a copy, re-check ----------------------------------------------
+    def open_selected(self) -> None:
+        if self._current is not None:
+            self.open_return(self._current)
+
+    def open_return(self, entry: InboxEntry | None) -> None:
+        """Load the return off the GUI thread, then show it read-only."""
+        if entry is None:
+            return
+        return_id = entry.id
+
+        def load(_ctx: OpContext) -> ReturnDocument:
+            return self._returns.open(return_id)
+
+        BackgroundOp(parent=self, op=load, success=self._show_return).failure(self._failed).run()
+
+    def _show_return(self, document: ReturnDocument) -> None:
+        from lscp_audit.ui.inbox.return_view import ReturnViewDialog
+
+        dialog = ReturnViewDialog(document, self._returns, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.return_view = dialog
+        dialog.open()
+
+    def open_case_view(self) -> None:
+        """The multi-agency case view of the selected return's case and round."""
+        entry = self._current
+        if entry is None:
+            return
+        return_id = entry.id
+
+        def load(_ctx: OpContext) -> CaseView:
+            return self._returns.case_view_for(return_id)
+
+        BackgroundOp(parent=self, op=load, success=self._show_case).failure(self._failed).run()
+
+    def _show_case(self, view: CaseView) -> None:
+        from lscp_audit.ui.inbox.case_view import CaseViewDialog
+
+        dialog = CaseViewDialog(view, self._returns, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.return_view = dialog
+        dialog.open()
+
+    def save_selected_pdf(self, path: str | None = None) -> None:
+        """Save the selected return's kept signed PDF (asks where unless `path` is given)."""
+        entry = self._current
+        if entry is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save a copy of the signed PDF"),
+                f"lscp-audit-report-{entry.report_id}.pdf",
+                self.tr("PDF files (*.pdf)"),
+            )
+        if not path:
+            return
+        destination, return_id = path, entry.id
+
+        def work(_ctx: OpContext) -> Path:
+            return self._returns.save_pdf_copy(return_id, destination)
+
+        BackgroundOp(parent=self, op=work, success=self._pdf_saved).failure(self._failed).run()
+
+    def _pdf_saved(self, path: Path) -> None:
+        self.summary.setText(self.tr("Saved a copy of the signed PDF as %s.") % path.name)
+
+    def recheck_trust(self) -> None:
+        """Check every kept PDF again against the trust lists (after trusting someone elsewhere,
+        or to confirm), off the GUI thread with progress and Cancel."""
+        password = self.password.text() or None
+        self.recheck_button.setEnabled(False)
+
+        def work(ctx: OpContext) -> RecheckResult:
+            return self._inbox.recheck(password=password, progress=ctx.progress, cancel=ctx.cancel)
+
+        BackgroundOp(parent=self, op=work, success=self._rechecked).failure(self._recheck_failed).with_progress(
+            self.tr("Checking the returns again…")
+        ).run()
+
+    def _rechecked(self, outcome: RecheckResult) -> None:
+        self.recheck_button.setEnabled(True)
+        text = self.tr("Checked %d return(s) again. %s") % (outcome.checked, recheck_text(outcome))
+        without = sum(1 for e in [*self.model.rows(), *self.quarantine_model.rows()] if not e.has_pdf)
+        if without:
+            text += (
+                " "
+                + self.tr(
+                    "%d return(s) imported by an earlier version have no kept PDF and cannot be checked again; "
+                    "import their PDF files again."
+                )
+                % without
+            )
+        self.summary.setText(text)
+        self.refresh()
+        self.trust_changed.emit()
+
+    def _recheck_failed(self, exc: BaseException) -> None:
+        self.recheck_button.setEnabled(True)
+        self._failed(exc)

@@ -1,0 +1,178 @@
+"""The read-only view of one imported return: its answers, findings, judgements and actions (as
+the return's signed data records them), who signed it, whether the vault keeps its PDF, its
+moderation, and a banner when the template version it names is not known here.
+
+Everything is shown from a `ReturnDocument` the inbox loaded off the GUI thread; saving a copy
+of the signed PDF runs there too. Every control is named and reachable with Tab; Esc closes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
+from lscp_audit.ui import screen_fit
+from lscp_audit.ui.a11y import StatusLabel, buttons_in_shown_order, name_splitter_handles
+from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.inbox.returns_model import details_html, template_text
+from lscp_audit.ui.ops import BackgroundOp, OpContext
+
+BANNER_STYLE = "background:#fff5d9; color:#5c3b00; border:1px solid #a86b00; padding:6px;"
+
+
+def suggested_pdf_name(document: ReturnDocument) -> str:
+    """``lscp-audit-report-R-XXXX-XXXX.pdf``: the report id only, never the case reference."""
+    return f"lscp-audit-report-{document.entry.report_id}.pdf"
+
+
+def _browser(name: str, description: str) -> QTextBrowser:
+    browser = QTextBrowser()
+    browser.setOpenLinks(False)
+    browser.setAccessibleName(name)
+    browser.setAccessibleDescription(description)
+    # Read with the keyboard: arrows move a cursor through the text, Shift+arrows select.
+    browser.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return browser
+
+
+class ReturnViewDialog(QDialog):
+    """One return, read-only. `returns` saves the copy of the PDF; `save_path` (tests) replaces
+    the file dialog's answer."""
+
+    def __init__(
+        self,
+        document: ReturnDocument,
+        returns: ReturnsService,
+        parent: QWidget | None = None,
+        *,
+        save_path: Callable[[str], str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._returns = returns
+        self._save_path = save_path or self._ask_save_path
+        entry = document.entry
+        self.setWindowTitle(self.tr("Return %s") % entry.report_id)
+        self.setAccessibleName(self.tr("Return %s, read-only") % entry.report_id)
+        self.heading = QLabel(
+            f"<h2>{html.escape(entry.report_id)}</h2><p>{html.escape(template_text(entry))}"
+            + (self.tr(", revision %d") % entry.revision if entry.revision > 1 else "")
+            + "</p>"
+        )
+        self.heading.setWordWrap(True)
+        self.banner = self._banner(document.template.banner, self.tr("Template warning"))
+        self.pdf_note = self._banner(document.pdf_note, self.tr("Signed PDF not kept"))
+        self.signers = _browser(self.tr("Signers and checks"), self.tr("Who signed the return and what was checked"))
+        self.signers.setHtml(details_html(entry))
+        self.moderation = self._moderation_box(document.moderation)
+        self.content = _browser(
+            self.tr("Return content"),
+            self.tr("The return's answers, findings, judgements and actions, as its signed data records them"),
+        )
+        self.content.setHtml(document.html)
+        self.save_button = QPushButton(self.tr("Save a cop&y of the signed PDF…"))
+        self.save_button.setEnabled(entry.has_pdf)
+        why = (
+            self.tr("Save the signed PDF exactly as it was received")
+            if entry.has_pdf
+            else self.tr("The vault does not keep this return's PDF (imported by an earlier version)")
+        )
+        self.save_button.setToolTip(why)
+        self.save_button.setAccessibleDescription(why)
+        self.save_button.clicked.connect(lambda _checked=False: self.save_copy())
+        self.status = StatusLabel(self.tr("Save status"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons_in_shown_order(self.buttons)
+        self._lay_out()
+        screen_fit.fit_to_screen(self, 900, 700)
+        self.content.setFocus()
+
+    def _banner(self, text: str, name: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setStyleSheet(BANNER_STYLE)
+        label.setAccessibleName(name)
+        label.setAccessibleDescription(text)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reached with Tab, so it is read out
+        label.setVisible(bool(text))
+        return label
+
+    def _moderation_box(self, lines: tuple[str, ...]) -> QGroupBox:
+        """The return's moderation records, one line each (fed by the moderation service)."""
+        box = QGroupBox(self.tr("Moderation"))
+        layout = QVBoxLayout(box)
+        text = "\n".join(lines) if lines else self.tr("No moderation is recorded for this return.")
+        self.moderation_label = QLabel(text)
+        self.moderation_label.setWordWrap(True)
+        self.moderation_label.setAccessibleName(self.tr("Moderation"))
+        self.moderation_label.setAccessibleDescription(text)
+        layout.addWidget(self.moderation_label)
+        return box
+
+    def _lay_out(self) -> None:
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.signers, 1)
+        top_layout.addWidget(self.moderation)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.content)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        name_splitter_handles(splitter, self.tr("Signers"), self.tr("Return content"))
+        layout = QVBoxLayout(self)
+        for widget in (self.heading, self.banner, self.pdf_note):
+            layout.addWidget(widget)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def _ask_save_path(self, suggested: str) -> str:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save a copy of the signed PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
+        return name
+
+    def save_copy(self) -> None:
+        """Ask where, then write the kept PDF there (byte for byte, atomically) off the GUI thread."""
+        name = self._save_path(suggested_pdf_name(self.document))
+        if not name:
+            return
+        return_id = self.document.entry.id
+
+        def work(_ctx: OpContext) -> Path:
+            return self._returns.save_pdf_copy(return_id, name)
+
+        BackgroundOp(parent=self, op=work, success=self._saved).failure(self._failed).run()
+
+    def _saved(self, path: Path) -> None:
+        self.status.setText(self.tr("Saved a copy of the signed PDF as %s.") % path.name)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, LscpAuditError):
+            self.status.setText(self.tr("The copy was not saved: %s") % exc)
+        else:
+            show_error(self, exc)
