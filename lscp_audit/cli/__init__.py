@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "verify",
     "inbox",
+    "records",
 )
 
 
@@ -70,6 +71,7 @@ GROUP_ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "export": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "verify": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "inbox": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
+    "records": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
 }
 
 

@@ -15,13 +15,20 @@ access search (Qt-free).
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from lscp_audit.core.errors import ValidationError
+from lscp_audit import __version__
+from lscp_audit.atomic_files import atomic_write_bytes
+from lscp_audit.core.audit import AuditRecord
+from lscp_audit.core.disclosure import AuditHoldings, ReturnHoldings, build_pack
+from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.records import (
     DEFAULT_RETENTION_DAYS,
     ExportKind,
@@ -36,6 +43,8 @@ from lscp_audit.core.records import (
     audit_hold_keys,
     return_hold_keys,
 )
+from lscp_audit.core.templates.model import Template
+from lscp_audit.reports.disclosure_pdf import render_disclosure_pdf
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.storage import backups as bk
 from lscp_audit.storage.vault import Vault
@@ -49,6 +58,13 @@ BACKUPS_KEY = "records.retention.backups_days"
 LAST_PURGE_KEY = "records.last_purge_at"
 STALE_BACKUPS_KEY = "records.backups_holding_purged"  # backup file names made before a purge
 UPCOMING_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DisclosureFiles:
+    pack_id: str
+    json_path: Path
+    pdf_path: Path
 
 
 @dataclass(frozen=True)
@@ -85,10 +101,21 @@ def _plus_days(iso: str, days: int) -> datetime:
 
 
 class RecordsService:
-    def __init__(self, vault_service: VaultService, actor: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        vault_service: VaultService,
+        actor: str | Callable[[], str],
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`actor` is who the history records, or a function giving it (the app's user can
+        change their name while the service is in use)."""
         self._vs = vault_service
-        self.actor = actor
+        self._actor = actor
         self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def actor(self) -> str:
+        return self._actor() if callable(self._actor) else self._actor
 
     @property
     def _vault(self) -> Vault:
@@ -252,6 +279,81 @@ class RecordsService:
     def export_log(self, case_reference: str | None = None) -> list[ExportRecord]:
         return self._vault.export_log.list(case_reference)
 
+    # --- subject access -----------------------------------------------------------------------
+    def subject_access(self, case_reference: str, terms: Sequence[str] = ()) -> dict[str, Any]:
+        """Everything held about `case_reference` (audits with their history, imported returns
+        with their report data, exports, holds), plus any audit or return whose text mentions one
+        of `terms` (e.g. the agency's own record number), as a disclosure pack's data."""
+        case_reference = case_reference.strip()
+        terms = [t.strip() for t in terms if t.strip()]
+        if not case_reference:
+            raise ValidationError(["Give the case reference to search for."])
+        search = self._vault.subject_search
+        audit_found: dict[str, str] = {i: "case reference" for i in search.audit_ids_for_case(case_reference)}
+        return_found: dict[str, str] = {i: "case reference" for i in search.return_ids_for_case(case_reference)}
+        for term in terms:
+            for audit_id in search.audit_ids_mentioning(term):
+                audit_found.setdefault(audit_id, f'text "{term}"')
+            for return_id in search.return_ids_mentioning(term):
+                return_found.setdefault(return_id, f'text "{term}"')
+        audits = []
+        for audit_id, found_by in audit_found.items():
+            record = self._vault.audits.get(audit_id)
+            audits.append(
+                AuditHoldings(record, _frozen_template(record), self._vault.history.for_audit(audit_id), found_by)
+            )
+        returns = [
+            ReturnHoldings(self._vault.imported_returns.get(i), self._vault.imported_returns.data(i), found_by)
+            for i, found_by in return_found.items()
+        ]
+        references = {case_reference.casefold()} | {
+            str(a.record.subject.get("case_reference", "")).casefold() for a in audits
+        }
+        exports = [
+            e
+            for e in self._vault.export_log.list()
+            if e.case_reference.casefold() in references or e.audit_id in audit_found
+        ]
+        holds = [
+            h
+            for h in self._vault.holds.list()
+            if h.target.casefold() in references or h.target in audit_found or h.target in return_found
+        ]
+        return build_pack(
+            case_reference,
+            terms,
+            audits,
+            returns,
+            exports,
+            holds,
+            generated_by=self.actor or "system",
+            generated_at=_iso(self._clock()),
+            app_version=__version__,
+        )
+
+    def write_disclosure_pack(self, pack: dict[str, Any], folder: Path | str) -> DisclosureFiles:
+        """Write the pack as JSON and PDF into `folder` (atomically; the file names carry a date
+        and a random id, never the case reference) and record both in the export log."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ValidationError([f"{folder} is not a folder"])
+        pack_id = f"DP-{self._clock().strftime('%Y%m%d')}-{secrets.token_hex(4).upper()}"
+        stem = f"disclosure-pack-{pack_id}"
+        pdf = render_disclosure_pdf(pack, pack_id)
+        text = json.dumps({"pack_id": pack_id, **pack}, ensure_ascii=False, indent=2, sort_keys=False)
+        try:
+            json_path = atomic_write_bytes(folder / f"{stem}.json", text.encode("utf-8"))
+            pdf_path = atomic_write_bytes(folder / f"{stem}.pdf", pdf)
+        except OSError as exc:
+            raise LscpAuditError(
+                f"the disclosure pack could not be saved in {folder} ({exc.strerror or type(exc).__name__})"
+            ) from exc
+        case_reference = str(pack["disclosure_pack"]["case_reference"])
+        for path in (json_path, pdf_path):
+            self.record_export(ExportKind.DISCLOSURE_PACK, str(path), case_reference=case_reference, report_id=pack_id)
+        log.info("disclosure pack %s written", pack_id)
+        return DisclosureFiles(pack_id, json_path, pdf_path)
+
 
 def expire_stale_backups(vault: Vault, vault_path: Path, now: datetime | None = None) -> int:
     """Delete backups that existed at a purge (so hold purged records) once they are older than
@@ -269,6 +371,15 @@ def expire_stale_backups(vault: Vault, vault_path: Path, now: datetime | None = 
     if holding - present:
         vault.settings.set(STALE_BACKUPS_KEY, sorted(holding & present))
     return removed
+
+
+def _frozen_template(record: AuditRecord) -> Template | None:
+    from lscp_audit.core.templates.loader import load_template_text
+
+    try:
+        return load_template_text(record.template_source, f"{record.template_id}.yaml", run_tests=False)
+    except LscpAuditError:
+        return None
 
 
 def _delete_backup(info: bk.BackupInfo) -> int:

@@ -37,7 +37,7 @@ from lscp_audit.storage.repositories.drafts import DraftRepository
 from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
-from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository
+from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository, SubjectSearchRepository
 from lscp_audit.storage.repositories.settings import SettingsRepository
 from lscp_audit.storage.writer import WriteWorker
 
@@ -80,6 +80,7 @@ class Vault:
         self.drafts = DraftRepository(ctx)
         self.export_log = ExportLogRepository(ctx)
         self.holds = LegalHoldRepository(ctx)
+        self.subject_search = SubjectSearchRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

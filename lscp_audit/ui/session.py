@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.audit_service import AuditService
     from lscp_audit.services.identity_service import IdentityService
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.records_service import RecordsService
     from lscp_audit.services.report_service import ReportService
     from lscp_audit.services.returns_service import ReturnsService
     from lscp_audit.services.settings_service import PersonalDetails, SettingsService
@@ -84,6 +85,12 @@ class AppSession:
         from lscp_audit.services.report_service import ReportService
 
         return ReportService(self.vault_service.vault, actor=self.actor)
+
+    def records(self) -> RecordsService:
+        """Retention, legal holds, the export log and subject access, recorded as `actor`."""
+        from lscp_audit.services.records_service import RecordsService
+
+        return RecordsService(self.vault_service, lambda: self.actor)
 
     def inbox(self) -> InboxService:
         from lscp_audit.services.inbox_service import InboxService

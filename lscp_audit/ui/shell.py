@@ -123,7 +123,9 @@ class ShellController(QObject):
         self.window.set_area_page("audits", self.audits_area)
         self.window.set_area_page("inbox", InboxPage(inbox=session.inbox(), returns=session.returns()))
         self.window.set_area_page("templates", TemplatesPage(session.templates))
-        self.settings_page = SettingsPage(session.settings, vault_service, identities=session.identities)
+        self.settings_page = SettingsPage(
+            session.settings, vault_service, identities=session.identities, records=session.records()
+        )
         self.settings_page.setting_saved.connect(self._setting_saved)
         if self.settings_page.identity is not None:
             self.settings_page.identity.identities_changed.connect(self._user_changed)

@@ -273,3 +273,56 @@ def test_every_export_appears_in_the_export_log(tmp_path: Path) -> None:
         assert len(vault.export_log.list()) == 3
     finally:
         vault.close()
+
+
+def test_a_disclosure_pack_holds_exactly_its_case_and_nothing_of_another(
+    vs: VaultService, records: RecordsService, tmp_path: Path
+) -> None:
+    import json
+    import subprocess
+
+    from lscp_audit.core.audit import Answer
+
+    _completed(vs, "a-case", "WNB-2026-001", 10)
+    _completed(vs, "b-case", "WNB-2026-002", 10)
+    _completed(vs, "c-mentions", "WNB-2026-003", 10)
+    vault = vs.vault
+    vault.audits.save_answer("a-case", Answer("notes", "A-CANARY answer text", evidence="A-CANARY evidence"), "Ann")
+    vault.audits.save_answer("b-case", Answer("notes", "B-CANARY answer text"), "Bob")
+    vault.audits.save_answer("c-mentions", Answer("notes", "see health record HX-99812 for the letter"), "Cat")
+    _return(vs, "ra", "WNB-2026-001", 5)
+    _return(vs, "rb", "WNB-2026-002", 5)
+    records.record_export(ExportKind.REPORT_PDF, "/exports/a.pdf", audit_id="a-case", case_reference="WNB-2026-001")
+    records.record_export(ExportKind.REPORT_PDF, "/exports/b.pdf", audit_id="b-case", case_reference="WNB-2026-002")
+    records.place_hold(HoldTarget.CASE_REFERENCE, "WNB-2026-002", "B's review")
+    records.place_hold(HoldTarget.AUDIT, "a-case", "A's request")
+
+    pack = records.subject_access("wnb-2026-001", terms=["hx-99812"])
+    text = json.dumps(pack)
+    assert [a["id"] for a in pack["audits"]] == ["a-case", "c-mentions"]
+    assert [a["found_by"] for a in pack["audits"]] == ["case reference", 'text "hx-99812"']
+    assert [r["id"] for r in pack["imported_returns"]] == ["ra"]
+    assert [e["file"] for e in pack["exports"]] == ["/exports/a.pdf"]
+    assert [h["reason"] for h in pack["legal_holds"]] == ["A's request"]
+    assert "A-CANARY evidence" in text and f"{RETURN_CANARY}-ra" in text
+    assert "B-CANARY" not in text and f"{RETURN_CANARY}-rb" not in text and "B's review" not in text
+    answer = next(a for a in pack["audits"][0]["answers"] if a["question_id"] == "notes")
+    assert any("third-party" in r or "other people" in r for r in answer["review"])
+    assert pack["audits"][0]["auditor"]["review"] and pack["disclosure_pack"]["counts"]["audits"] == 2
+
+    out = tmp_path / "dp"
+    out.mkdir()
+    files = records.write_disclosure_pack(pack, out)
+    assert "WNB" not in files.json_path.name and "WNB" not in files.pdf_path.name
+    assert json.loads(files.json_path.read_text(encoding="utf-8"))["pack_id"] == files.pack_id
+    pdf_text = subprocess.run(["pdftotext", "-layout", str(files.pdf_path), "-"], capture_output=True, text=True).stdout
+    assert "wnb-2026-001" in pdf_text and "A-CANARY answer text" in pdf_text and "B-CANARY" not in pdf_text
+    assert "Review:" in pdf_text and "OFFICIAL-SENSITIVE" in pdf_text
+    logged = [e for e in records.export_log() if e.kind == ExportKind.DISCLOSURE_PACK]
+    assert sorted(e.file_name for e in logged) == sorted([str(files.json_path), str(files.pdf_path)])
+    assert subprocess.run(["qpdf", "--check", str(files.pdf_path)], capture_output=True).returncode == 0
+
+
+def test_subject_access_needs_a_case_reference(records: RecordsService) -> None:
+    with pytest.raises(ValidationError, match="case reference"):
+        records.subject_access("  ")

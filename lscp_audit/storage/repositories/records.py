@@ -2,7 +2,8 @@
 
 ``vault.export_log``: ``record(ExportRecord)``, ``list(case_reference=None)``,
 ``purge_before(iso)``. ``vault.holds``: ``place(kind, target, reason, actor)``,
-``release(hold_id, reason, actor)``, ``list(active_only=False)``.
+``release(hold_id, reason, actor)``, ``list(active_only=False)``. ``vault.subject_search``:
+``audit_ids_for_case``, ``return_ids_for_case``, ``audit_ids_mentioning``, ``return_ids_mentioning``.
 
 Placing and releasing a hold are written to the vault-level change history in the same
 transaction (and, for an audit, to that audit's own history), so the hold cannot be added or
@@ -14,6 +15,7 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,7 +32,14 @@ from lscp_audit.core.records import (
 )
 from lscp_audit.storage.repositories import history
 from lscp_audit.storage.repositories.context import RepoContext, dumps
-from lscp_audit.storage.schema import AuditRow, ExportLogRow, ImportedReturnRow, LegalHoldRow
+from lscp_audit.storage.schema import (
+    AnswerRow,
+    AuditRow,
+    ExportLogRow,
+    ImportedReturnDataRow,
+    ImportedReturnRow,
+    LegalHoldRow,
+)
 
 MAX_REASON_CHARS = 2000
 
@@ -244,3 +253,54 @@ def held_returns(session: Session, return_ids: builtins.list[str]) -> set[str]:
         sa.select(ImportedReturnRow.id, ImportedReturnRow.subject).where(ImportedReturnRow.id.in_(return_ids))
     ).all()
     return {str(i) for i, subject in rows if holds.holding_any(*return_hold_keys(i, subject or ""))}
+
+
+class SubjectSearchRepository:
+    """Find everything held about one case reference, and free text that mentions a term (for a
+    subject access request: an agency's own record number typed into an answer is found too).
+    These are full scans: a request is rare and must be complete."""
+
+    def __init__(self, ctx: RepoContext) -> None:
+        self._ctx = ctx
+
+    def audit_ids_for_case(self, case_reference: str) -> builtins.list[str]:
+        stmt = (
+            sa.select(AuditRow.id)
+            .where(sa.func.lower(AuditRow.case_reference) == case_reference.strip().casefold())
+            .order_by(AuditRow.created_at, AuditRow.id)
+        )
+        with self._ctx.read() as session:
+            return [str(i) for i in session.scalars(stmt)]
+
+    def return_ids_for_case(self, case_reference: str) -> builtins.list[str]:
+        stmt = (
+            sa.select(ImportedReturnRow.id)
+            .where(sa.func.lower(ImportedReturnRow.subject) == case_reference.strip().casefold())
+            .order_by(ImportedReturnRow.imported_at, ImportedReturnRow.id)
+        )
+        with self._ctx.read() as session:
+            return [str(i) for i in session.scalars(stmt)]
+
+    def audit_ids_mentioning(self, term: str) -> builtins.list[str]:
+        needle = term.strip().casefold()
+        if not needle:
+            return []
+
+        def has(column: Any) -> Any:
+            return sa.func.instr(sa.func.lower(column), needle) > 0
+
+        answers = sa.select(AnswerRow.audit_id).where(sa.or_(has(AnswerRow.value), has(AnswerRow.evidence)))
+        audits = sa.select(AuditRow.id).where(sa.or_(has(AuditRow.subject), has(AuditRow.title)))
+        with self._ctx.read() as session:
+            found = {str(i) for i in session.scalars(answers)} | {str(i) for i in session.scalars(audits)}
+        return sorted(found)
+
+    def return_ids_mentioning(self, term: str) -> builtins.list[str]:
+        needle = term.strip().casefold()
+        if not needle:
+            return []
+        stmt = sa.select(ImportedReturnDataRow.return_id).where(
+            sa.func.instr(sa.func.lower(ImportedReturnDataRow.audit_json), needle) > 0
+        )
+        with self._ctx.read() as session:
+            return sorted(str(i) for i in session.scalars(stmt))

@@ -24,15 +24,18 @@ from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.a11y import StatusLabel, fill_missing_accessibility
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.identity.identity_page import IdentityPage
+from lscp_audit.ui.records.records_page import RecordsPage
 from lscp_audit.ui.vault.backups_page import BackupsPage
 
 if TYPE_CHECKING:
     from lscp_audit.services.identity_service import IdentityService
+    from lscp_audit.services.records_service import RecordsService
     from lscp_audit.services.settings_service import SettingSpec, SettingsService
     from lscp_audit.services.vault_service import VaultService
 
 #: Settings edited elsewhere: your details on the Identity tab, the backup count beside the backups.
 SHOWN_ELSEWHERE = frozenset({"user.name", "audit.default_role", "audit.default_agency", "vault.backup_count"})
+RETENTION_KEY = "vault.retention_months"
 PERSONAL_SAVED = "user.personal"  # `setting_saved` key when the Identity tab saved your details
 
 
@@ -48,9 +51,12 @@ class SettingsPage(QWidget):
         parent: QWidget | None = None,
         *,
         identities: IdentityService | None = None,
+        records: RecordsService | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
+        # with a Records tab, the audits' retention is set there (in days, beside the other types)
+        self._elsewhere = SHOWN_ELSEWHERE | ({RETENTION_KEY} if records is not None else set())
         self.fields: dict[str, QSpinBox | QLineEdit] = {}
         self.status = StatusLabel(self.tr("Settings status"))  # its accessible name is the message
         layout = QVBoxLayout(self)
@@ -69,7 +75,17 @@ class SettingsPage(QWidget):
             self.backups = BackupsPage(vault_service)
             fill_missing_accessibility(self.backups, self.tr("Backups"))
             self.tabs.addTab(_scrolling(self.backups), self.tr("&Backups"))
+        self.records: RecordsPage | None = None
+        if records is not None:
+            self.records = RecordsPage(records)
+            self.tabs.addTab(_scrolling(self.records), self.tr("&Records"))
+            self.tabs.currentChanged.connect(self._tab_changed)
         self.load()
+
+    def _tab_changed(self, _index: int) -> None:
+        """Show the Records tab's plan as of now (returns may have been imported meanwhile)."""
+        if self.records is not None:
+            self.records.refresh()
 
     def show_identity(self) -> None:
         if self.identity is not None:
@@ -79,7 +95,7 @@ class SettingsPage(QWidget):
         box = QWidget()
         form = QFormLayout(box)
         for spec in self.settings.specs():
-            if spec.key in SHOWN_ELSEWHERE:
+            if spec.key in self._elsewhere:
                 continue
             field = self._field(spec)
             label = QLabel(spec.label + ":")

@@ -1,5 +1,5 @@
-"""Settings section for the vault: backups, integrity check, keychain, passphrase, key rotation and
-the retention purge."""
+"""Settings section for the vault: backups, integrity check, keychain, passphrase and key rotation
+(the retention purge is on the Records tab, `ui/records/records_page.py`)."""
 
 from __future__ import annotations
 
@@ -80,17 +80,12 @@ class BackupsPage(QWidget):
         self.check_button = QPushButton(self.tr("&Check vault"))
         self.passphrase_button = QPushButton(self.tr("Change &passphrase…"))
         self.rotate_button = QPushButton(self.tr("Re-encrypt with a new &key…"))
-        self.purge_button = QPushButton(self.tr("P&urge audits past retention…"))
-        self.purge_button.setAccessibleDescription(
-            self.tr("Permanently delete completed audits older than the retention period, after confirmation")
-        )
         self._layout()
         self.backup_button.clicked.connect(self.back_up_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.check_button.clicked.connect(self.check_vault)
         self.passphrase_button.clicked.connect(self.change_passphrase)
         self.rotate_button.clicked.connect(self.rotate_key)
-        self.purge_button.clicked.connect(self.purge_expired)
         self.keep.editingFinished.connect(self._keep_changed)
         self.keychain.toggled.connect(self._keychain_toggled)
         self.refresh()
@@ -104,7 +99,6 @@ class BackupsPage(QWidget):
         keys = QHBoxLayout()
         keys.addWidget(self.passphrase_button)
         keys.addWidget(self.rotate_button)
-        keys.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Backups are encrypted copies kept beside the vault.")))
         layout.addWidget(self.list)
@@ -117,8 +111,7 @@ class BackupsPage(QWidget):
     def refresh(self) -> None:
         self.model.set_rows(self.service.list_backups())
         unlocked = bool(getattr(self.service, "is_unlocked", False))
-        for widget in (self.backup_button, self.check_button, self.keep, self.keychain, self.rotate_button,
-                       self.purge_button):  # fmt: skip
+        for widget in (self.backup_button, self.check_button, self.keep, self.keychain, self.rotate_button):
             widget.setEnabled(unlocked)
         if unlocked:
             self.keep.setValue(self.service.backup_count)
@@ -186,42 +179,6 @@ class BackupsPage(QWidget):
         )
         if passphrase:
             self._run(lambda: self.service.rotate_key(passphrase=passphrase), self.tr("The vault has a new key."))
-
-    def purge_expired(self) -> None:
-        """List what the retention period allows to be deleted, confirm, then delete it securely."""
-        candidates = self.service.purge_candidates()
-        months = round(self.service.retention_days / (365.25 / 12))
-        if not candidates:
-            self.status.setText(
-                self.tr("No completed audits are older than the retention period ({0} months).").format(months)
-            )
-            return
-        names = "\n".join(f"• {c.case_reference or c.title} ({c.status})" for c in candidates[:10])
-        more = len(candidates) - 10
-        if more > 0:
-            names += "\n" + self.tr("… and {0} more").format(more)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Purge audits past retention"),
-            self.tr(
-                "{0} completed audit(s) are older than the retention period ({1} months). Deleting them cannot be "
-                "undone: their answers, history and revisions are removed from the vault and overwritten. Check "
-                "that no audit is subject to a hold (for example a review or an inquiry) before you continue."
-            ).format(len(candidates), months),
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDetailedText(names)
-        delete = box.addButton(self.tr("&Delete permanently"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is not delete:
-            return
-        ids = [c.id for c in candidates]
-        self._run(
-            lambda: self.tr("{0} audit(s) deleted.").format(self.service.purge(ids, confirm=True)),
-            self.tr("Purge finished."),
-        )
 
     def _ask_passphrase(self, why: str) -> str:
         text, ok = QInputDialog.getText(
