@@ -44,7 +44,6 @@ from lscp_audit.core.records import (
     return_hold_keys,
 )
 from lscp_audit.core.templates.model import Template
-from lscp_audit.reports.disclosure_pdf import render_disclosure_pdf
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.storage import backups as bk
 from lscp_audit.storage.vault import Vault
@@ -334,6 +333,8 @@ class RecordsService:
     def write_disclosure_pack(self, pack: dict[str, Any], folder: Path | str) -> DisclosureFiles:
         """Write the pack as JSON and PDF into `folder` (atomically; the file names carry a date
         and a random id, never the case reference) and record both in the export log."""
+        from lscp_audit.reports.disclosure_pdf import render_disclosure_pdf  # reportlab loads on first use
+
         folder = Path(folder)
         if not folder.is_dir():
             raise ValidationError([f"{folder} is not a folder"])
