@@ -1,4 +1,4 @@
-"""`lscp-audit templates list|show|check|import`: browse and check audit templates."""
+"""`lscp-audit templates list|show|check|import|import-xlsform`: browse, check and import audit templates."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("templates", help="list, show, check and import audit templates")
+    parser = subparsers.add_parser(
+        "templates", help="list, show, check and import audit templates (also from XLSForms)"
+    )
     commands = parser.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", help="list shipped and imported templates")
@@ -32,6 +34,27 @@ def register(subparsers: Any) -> None:
     imported = commands.add_parser("import", help="check a template file and add it to your templates")
     imported.add_argument("file", metavar="FILE", help="template file to import")
     imported.set_defaults(handler=run_import)
+
+    xlsform = commands.add_parser(
+        "import-xlsform",
+        help="convert an XLSForm (ODK / Kobo .xlsx) into a template file",
+        description="Convert an XLSForm into a template file that passes 'templates check'. Every construct "
+        "that cannot be converted (repeats, calculations, locations, media, unsupported functions, ...) is "
+        "listed with its sheet and row, and at the top of the file. Nothing is imported: check the file, "
+        "add guidance where it says so, then run 'lscp-audit templates import FILE'.",
+    )
+    xlsform.add_argument("form", metavar="FORM.xlsx", help="the XLSForm workbook")
+    xlsform.add_argument(
+        "--out", metavar="FILE.yaml", help="where to write the template (default: FORM.yaml beside the form)"
+    )
+    xlsform.add_argument(
+        "--kind",
+        choices=[k.value for k in _kinds()],
+        default="case_audit",
+        help="what the template audits (default: case_audit, which adds a case reference)",
+    )
+    xlsform.add_argument("--force", action="store_true", help="replace FILE.yaml if it exists")
+    xlsform.set_defaults(handler=run_import_xlsform)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -115,6 +138,39 @@ def run_import(args: argparse.Namespace) -> int:
     info = _service().import_template(args.file)
     print(f"Imported template '{info.id}' version {info.version} into {info.path.parent}")
     return 0
+
+
+def run_import_xlsform(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from lscp_audit.core.templates import TemplateKind
+
+    service = _service()
+    form = Path(args.form)
+    target = Path(args.out) if args.out else form.with_suffix(".yaml")
+    conversion = service.convert_xlsform(form, TemplateKind(args.kind))
+    service.save_conversion(conversion, target, overwrite=args.force)
+    sections = len(conversion.template.sections)
+    print(
+        f"Converted {form.name}: {conversion.question_count} questions in {sections} section{'' if sections == 1 else 's'}, "
+        f"written to {target} (passes templates check)."
+    )
+    if conversion.unmapped:
+        print(f"Not converted, or converted differently ({len(conversion.unmapped)}):")
+        for item in conversion.unmapped:
+            print(f"  {item}")
+    else:
+        print("Everything in the form was converted.")
+    for warning in conversion.warnings:
+        print(f"XLSForm warning: {warning}")
+    print(f"Next: review {target}, then: lscp-audit templates import {target}")
+    return 0
+
+
+def _kinds() -> list[Any]:
+    from lscp_audit.core.templates import TemplateKind
+
+    return list(TemplateKind)
 
 
 def _service() -> TemplateService:

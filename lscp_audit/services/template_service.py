@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lscp_audit import paths
 from lscp_audit.atomic_files import atomic_write_text
@@ -21,12 +22,16 @@ from lscp_audit.core.templates import (
     Problem,
     Template,
     TemplateInvalid,
+    TemplateKind,
     check_template_file,
     check_template_text,
     load_template_text,
     template_key,
 )
 from lscp_audit.core.templates.loader import read_template_source
+
+if TYPE_CHECKING:
+    from lscp_audit.services.xlsform_import import XlsformConversion
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +153,10 @@ class TemplateService:
     def import_template(self, path: Path | str) -> TemplateInfo:
         """Validate `path` and copy it into the user templates folder as ``<id>.yaml``."""
         path = Path(path)
-        text = read_template_source(path)
+        return self.import_template_text(read_template_source(path), path)
+
+    def import_template_text(self, text: str, path: Path) -> TemplateInfo:
+        """Validate template `text` (named `path` in messages) and add it as ``<id>.yaml``."""
         template, problems = check_template_text(text, str(path))
         if template is None:
             raise TemplateInvalid(problems)
@@ -157,6 +165,29 @@ class TemplateService:
         atomic_write_text(target, text)
         log.info("imported template %s", template_key(template.id, template.version))
         return _info(template, USER, target)
+
+    def convert_xlsform(self, path: Path | str, kind: TemplateKind = TemplateKind.CASE_AUDIT) -> XlsformConversion:
+        """Convert an XLSForm into template text that passes the checker, listing what was not
+        converted (`XlsformConversion.unmapped`); XlsformError when the file is not a usable XLSForm.
+        Nothing is imported: save the text (`save_conversion`) or import it (`import_template_text`)."""
+        from lscp_audit.services.xlsform_import import convert_xlsform
+
+        conversion = convert_xlsform(Path(path), kind)
+        log.info(
+            "converted an XLSForm: %d questions, %d constructs not converted",
+            conversion.question_count,
+            len(conversion.unmapped),
+        )
+        return conversion
+
+    def save_conversion(self, conversion: XlsformConversion, target: Path | str, overwrite: bool = False) -> Path:
+        """Write the converted template to `target`; refuses to replace a file unless `overwrite`."""
+        target = Path(target)
+        if target.exists() and not overwrite:
+            raise TemplateError(str(target), None, "already exists; choose another file name or allow replacing it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, conversion.text)
+        return target
 
     def _check_import_allowed(self, template: Template, path: Path) -> None:
         for existing, source, _existing_path in self._load_all():

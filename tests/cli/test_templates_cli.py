@@ -107,3 +107,53 @@ def test_import_invalid_prints_every_problem(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().err == (
         f"lscp-audit: error: {path}:21: question 'q2' has no guidance; tell the auditor how to answer it\n"
     )
+
+
+def test_import_xlsform_writes_a_template_that_passes_check(tmp_path: Path) -> None:
+    from tests.xlsforms import small_form
+
+    form = small_form(tmp_path / "home visits.xlsx")
+    result = run_cli("templates", "import-xlsform", str(form))
+    assert result.returncode == 0, result.stdout + result.stderr
+    target = tmp_path / "home visits.yaml"
+    assert result.stdout.splitlines()[:2] == [
+        f"Converted home visits.xlsx: 7 questions in 2 sections, written to {target} (passes templates check).",
+        "Everything in the form was converted.",
+    ]
+    checked = run_cli("templates", "check", str(target))
+    assert checked.returncode == 0 and checked.stdout.endswith(
+        "ok (home-visits 2024.1, 7 questions, 0 self-tests passed)\n"
+    )
+    again = run_cli("templates", "import-xlsform", str(form))
+    assert again.returncode == 1 and f"{target}: already exists" in again.stderr
+    assert run_cli("templates", "import-xlsform", str(form), "--force").returncode == 0
+
+
+def test_import_xlsform_lists_what_it_could_not_convert(tmp_path: Path) -> None:
+    from tests.xlsforms import UNSUPPORTED_ROWS, unsupported_form
+
+    form = unsupported_form(tmp_path / "awkward.xlsx")
+    out = tmp_path / "out" / "awkward-template.yaml"
+    result = run_cli("templates", "import-xlsform", str(form), "--out", str(out), "--kind", "agency_self_assessment")
+    assert result.returncode == 0, result.stderr
+    assert "Not converted, or converted differently (" in result.stdout
+    for row, what in UNSUPPORTED_ROWS.items():
+        assert f"  survey sheet, row {row}: {what}" in result.stdout
+    assert run_cli("templates", "check", str(out)).returncode == 0
+
+
+def test_import_xlsform_refuses_a_malformed_form_naming_sheet_and_row(tmp_path: Path) -> None:
+    from tests.xlsforms import YES_NO, write_xlsform
+
+    form = write_xlsform(
+        tmp_path / "lists.xlsx",
+        [["type", "name", "label"], ["select_one colours", "q1", "Colour"]],
+        [["list_name", "name", "label"], *YES_NO],
+    )
+    result = run_cli("templates", "import-xlsform", str(form))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == (
+        "lscp-audit: error: lists.xlsx: survey sheet, row 2: select_one colours names the choice list 'colours', "
+        "which is not on the choices sheet (its lists: 'yn')\n"
+    )
+    assert not (tmp_path / "lists.yaml").exists()
