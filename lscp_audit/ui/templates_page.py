@@ -1,5 +1,6 @@
-"""Templates: browse the shipped and imported templates, preview one read-only, and import a
-template file (its problems are listed as ``file:line: message``)."""
+"""Templates: browse the shipped and imported templates, preview one read-only, import a
+template file (its problems are listed as ``file:line: message``) or convert an XLSForm into one
+(off the GUI thread; what it cannot convert is listed with sheet and row)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ from PySide6.QtWidgets import (
 from lscp_audit.core.errors import LscpAuditError, TemplateError
 from lscp_audit.core.templates.licences import licence_display
 from lscp_audit.core.templates.model import Template
-from lscp_audit.ui.a11y import name_splitter_handles
+from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles
 from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.ops import BackgroundOp
+from lscp_audit.ui.xlsform_dialog import IMPORT, SAVE, XlsformResultDialog
 
 if TYPE_CHECKING:
     from lscp_audit.services.template_service import TemplateService
+    from lscp_audit.services.xlsform_import import XlsformConversion
 
 InfoRole = Qt.ItemDataRole.UserRole + 1
 TYPE_LABELS = {
@@ -99,6 +103,13 @@ class TemplatesPage(QWidget):
         self.import_button = QPushButton(self.tr("&Import template…"))
         self.import_button.setAccessibleDescription(self.tr("Check a template file and add it to your templates"))
         self.import_button.clicked.connect(self.choose_file)
+        self.xlsform_button = QPushButton(self.tr("Import from &XLSForm…"))
+        self.xlsform_button.setAccessibleDescription(
+            self.tr("Convert an ODK or Kobo XLSForm (.xlsx) into a template, listing what cannot be converted")
+        )
+        self.xlsform_button.clicked.connect(self.choose_xlsform)
+        self.status = StatusLabel(self.tr("Templates status"))
+        self.status.setWordWrap(True)
         self._layout()
         self.reload()
 
@@ -126,11 +137,13 @@ class TemplatesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.xlsform_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>Templates</h2>")))
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.status)
         layout.addWidget(self.problems)
 
     def reload(self) -> None:
@@ -196,21 +209,101 @@ class TemplatesPage(QWidget):
         except LscpAuditError as exc:
             show_error(self, exc)
             return False
+        self._imported(info.id)
+        return True
+
+    def _imported(self, template_id: str) -> None:
         self.problems.setVisible(False)
         self.reload()
         for row in range(self.list.count()):
-            if self.list.item(row).data(InfoRole).id == info.id:
+            if self.list.item(row).data(InfoRole).id == template_id:
                 self.list.setCurrentRow(row)
+
+    # -- XLSForm import ---------------------------------------------------------------------
+
+    def choose_xlsform(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import from XLSForm"), "", self.tr("XLSForms (*.xlsx)")
+        )
+        if name:
+            self.convert_xlsform_file(Path(name))
+
+    def convert_xlsform_file(self, path: Path) -> None:
+        """Convert `path` on a worker thread (a large form takes a moment); then show what came
+        of it (`XlsformResultDialog`) or why it could not be converted."""
+        self.xlsform_button.setEnabled(False)
+        self.status.set_status(self.tr("Converting %1…").replace("%1", path.name), quiet=True)
+        templates = self.templates
+        BackgroundOp(
+            parent=self,
+            op=lambda _context: templates.convert_xlsform(path),
+            success=self._xlsform_converted,
+            serial=False,  # no vault work: keep the vault's worker free
+        ).failure(self._xlsform_failed).with_progress(self.tr("Converting the XLSForm…"), cancellable=False).run()
+
+    def _xlsform_converted(self, conversion: XlsformConversion) -> None:
+        self.xlsform_button.setEnabled(True)
+        self.status.clear()
+        dialog = XlsformResultDialog(conversion, self)
+        dialog.exec()
+        if dialog.choice == IMPORT:
+            self.import_conversion(conversion)
+        elif dialog.choice == SAVE:
+            self.save_conversion(conversion)
+
+    def _xlsform_failed(self, exc: BaseException) -> None:
+        self.xlsform_button.setEnabled(True)
+        self.status.clear()
+        problems = getattr(exc, "problems", None)
+        if not isinstance(exc, LscpAuditError) or not problems:
+            show_error(self, exc)
+            return
+        self._list_problems(self.tr("The XLSForm was not converted:"), [str(p) for p in problems], self.tr("converted"))
+
+    def import_conversion(self, conversion: XlsformConversion) -> bool:
+        """Add the converted template to the user's templates (as ``<id>.yaml``)."""
+        try:
+            info = self.templates.import_template_text(conversion.text, conversion.source.with_suffix(".yaml"))
+        except TemplateError as exc:
+            self.show_problems(exc)
+            return False
+        self._imported(info.id)
+        self.status.set_status(
+            self.tr("Imported “%1” from %2.").replace("%1", info.title).replace("%2", conversion.source.name)
+        )
         return True
+
+    def save_conversion(self, conversion: XlsformConversion) -> Path | None:
+        """Ask where to save the converted template file, and save it there."""
+        suggested = str(conversion.source.with_suffix(".yaml"))
+        name, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save the converted template"), suggested, self.tr("Templates (*.yaml *.yml)")
+        )
+        if not name:
+            return None
+        try:  # the save dialog has already asked before replacing a file
+            target = self.templates.save_conversion(conversion, Path(name), overwrite=True)
+        except (LscpAuditError, OSError) as exc:
+            show_error(self, exc)
+            return None
+        self.status.set_status(
+            self.tr("Saved the template to %1. Review it, then use Import template… to add it.").replace(
+                "%1", str(target)
+            )
+        )
+        return target
 
     def show_problems(self, exc: TemplateError) -> None:
         problems = getattr(exc, "problems", None)
         lines = [str(p) for p in problems] if problems else [str(exc)]
-        self.problems.setPlainText(self.tr("The template was not imported:") + "\n" + "\n".join(lines))
+        self._list_problems(self.tr("The template was not imported:"), lines, self.tr("imported"))
+
+    def _list_problems(self, heading: str, lines: list[str], verb: str) -> None:
+        self.problems.setPlainText(heading + "\n" + "\n".join(lines))
         count = len(lines)
         noun = self.tr("problem") if count == 1 else self.tr("problems")
-        summary = self.tr("Import problems: the template was not imported, %1 %2").replace("%1", str(count))
-        summary = summary.replace("%2", noun)
+        summary = self.tr("Import problems: the template was not %3, %1 %2").replace("%1", str(count))
+        summary = summary.replace("%2", noun).replace("%3", verb)
         self.problems.setAccessibleName(summary)  # a screen reader says what happened, not a fixed name
         self.problems.setVisible(True)
         self.problems.setFocus()
