@@ -17,6 +17,9 @@ from typing import Any
 
 from lscp_audit.cli.audit_format import (
     history_rows,
+    identifier_json,
+    identifier_lines,
+    print_identifiers_refusal,
     print_json,
     print_problems,
     summary_rows,
@@ -31,7 +34,26 @@ def register(subparsers: Any) -> None:
     commands = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     _add_new(commands)
     _add_fill(commands)
-    _simple(commands, "complete", "mark a draft complete (lists missing required answers)", run_complete)
+    complete = _simple(
+        commands, "complete", "mark a draft complete (lists missing answers and likely identifiers)", run_complete
+    )
+    complete.add_argument(
+        "--acknowledge-identifiers",
+        metavar="REASON",
+        help="keep every likely identifier the check lists (see 'audit identifiers'), recording this reason",
+    )
+    identifiers = _simple(
+        commands,
+        "identifiers",
+        "list likely identifiers (NHS numbers, dates of birth, postcodes, ...) in an audit's text",
+        run_identifiers,
+    )
+    identifiers.add_argument("--json", action="store_true", help="print JSON (found text masked)")
+    identifiers.add_argument(
+        "--acknowledge",
+        metavar="REASON",
+        help="keep every unacknowledged one, recording this reason (the text is never changed)",
+    )
     _add_list(commands)
     show = _simple(commands, "show", "show one audit", run_show)
     show.add_argument("--json", action="store_true", help="print the audit as JSON (answers as 'fill' reads them)")
@@ -143,13 +165,32 @@ def run_fill(args: argparse.Namespace) -> int:
 
 def run_complete(args: argparse.Namespace) -> int:
     from lscp_audit.services.audit_types import IncompleteAudit
+    from lscp_audit.services.identifier_checks import IdentifiersNotAcknowledged
 
     with open_vault_from_args(args) as vault:
         try:
-            record = _service(vault, args).complete(args.audit_id)
+            record = _service(vault, args).complete(args.audit_id, acknowledge_identifiers=args.acknowledge_identifiers)
         except IncompleteAudit as exc:
             return print_problems("the audit is not complete", exc.problems)
+        except IdentifiersNotAcknowledged as exc:
+            return print_identifiers_refusal(exc)
     print(f"Audit {record.id} is complete and now read-only. Next: sign and export it.")
+    return 0
+
+
+def run_identifiers(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        service = _service(vault, args)
+        check = (
+            service.acknowledge_identifiers(args.audit_id, args.acknowledge)
+            if args.acknowledge is not None
+            else service.identifier_check(args.audit_id)
+        )
+    if args.json:
+        print_json([identifier_json(hit) for hit in check.hits])
+        return 0
+    for line in identifier_lines(check):
+        print(line)
     return 0
 
 

@@ -6,7 +6,11 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lscp_audit.core.identifier_check import IdentifierCheck, IdentifierHit
+    from lscp_audit.services.identifier_checks import IdentifiersNotAcknowledged
 
 VALIDATION_EXIT = 1
 
@@ -20,6 +24,55 @@ def print_problems(headline: str, problems: Sequence[str]) -> int:
     print(f"lscp-audit: error: {headline}:", file=sys.stderr)
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
+    return VALIDATION_EXIT
+
+
+def identifier_json(hit: IdentifierHit) -> dict[str, Any]:
+    """One likely identifier for ``--json``: where, what kind, the found text masked."""
+    ack = hit.acknowledgement
+    return {
+        "id": hit.id,
+        "kind": str(hit.kind),
+        "kind_label": hit.kind_label,
+        "question_id": hit.question_id,
+        "agency": hit.agency,
+        "where": hit.where,
+        "found": hit.masked_text,
+        "acknowledged": None if ack is None else {"reason": ack.reason, "by": ack.by, "at": ack.at},
+    }
+
+
+def identifier_lines(check: IdentifierCheck) -> list[str]:
+    """The check as lines: one per hit (found text masked: terminals and logs outlive the vault's
+    encryption), then what to do."""
+    if not check.hits:
+        return ["No likely identifiers found."]
+    lines = []
+    for hit in check.hits:
+        state = f"kept: {hit.acknowledgement.reason}" if hit.acknowledgement else "not acknowledged"
+        key = f"{hit.answer_key}: " if hit.answer_key else ""
+        lines.append(f"{key}{hit.kind_label} ({hit.masked_text}) in {hit.where} [{state}]")
+    waiting = len(check.unacknowledged)
+    if waiting:
+        lines.append(
+            f"{waiting} not acknowledged: correct the text (it is never changed for you), "
+            "or keep them with --acknowledge REASON."
+        )
+    return lines
+
+
+def print_identifiers_refusal(exc: IdentifiersNotAcknowledged) -> int:
+    """The listing for a completion or export refused by the identifier check; exit code 1."""
+    count = len(exc.check.unacknowledged)
+    print_problems(
+        f"the audit was not {exc.doing}: {count} likely identifier{'s' if count != 1 else ''} in its text",
+        exc.problems,
+    )
+    print(
+        "  Correct the text (audit fill, or in the app; it is never changed for you), or keep them with "
+        "--acknowledge-identifiers REASON.",
+        file=sys.stderr,
+    )
     return VALIDATION_EXIT
 
 

@@ -1,6 +1,8 @@
 """`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt] [--marking M]`.
 
 Signs the audit's report with the vault's default signing identity and writes it atomically.
+Likely identifiers in the audit's text (`audit identifiers`) must be acknowledged first, or
+with --acknowledge-identifiers REASON; otherwise export refuses and lists them.
 With --encrypt the PDF is protected with AES-256 under a password that is prompted for twice
 (or read from LSCP_AUDIT_PDF_PASSWORD) and never stored.
 """
@@ -44,6 +46,12 @@ def register(subparsers: Any) -> None:
         metavar="WORD",
         help='descriptor after the marking, e.g. PERSONAL ("" for none; default: the vault\'s setting)',
     )
+    parser.add_argument(
+        "--acknowledge-identifiers",
+        metavar="REASON",
+        help="keep every likely identifier in the audit's text not yet acknowledged, recording this reason "
+        "(see 'audit identifiers'); without it export refuses while any is listed",
+    )
     parser.set_defaults(handler=run_export)
 
 
@@ -65,13 +73,20 @@ def run_export(args: argparse.Namespace) -> int:
         location=args.location,
         marking=args.marking,
         descriptor=args.descriptor,
+        acknowledge_identifiers=args.acknowledge_identifiers,
         **({"reason": args.reason} if args.reason else {}),
     )
     if args.html and args.encrypt:
         raise LscpAuditError("the HTML version cannot be password-protected: leave out --html or --encrypt")
+    from lscp_audit.cli.audit_format import print_identifiers_refusal
+    from lscp_audit.services.identifier_checks import IdentifiersNotAcknowledged
+
     with open_vault_from_args(args) as vault:
         service = ReportService(vault, actor="cli")
-        result = service.export(args.audit_id, args.out, options)
+        try:
+            result = service.export(args.audit_id, args.out, options)
+        except IdentifiersNotAcknowledged as exc:
+            return print_identifiers_refusal(exc)
         html = service.export_html(args.audit_id, args.html, options) if args.html else None
     print(f"Signed report {result.report_id} written to {result.path}")
     if html is not None:

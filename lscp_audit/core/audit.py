@@ -14,7 +14,9 @@ Answer values by question type (all JSON-compatible):
 - ``date``: ISO 8601 date string ``YYYY-MM-DD``
 - ``number``: int or float
 - ``actions``: a list of dicts with keys ``action``, ``owner_agency``, ``owner_role``, ``due``
-  (ISO date) and ``status`` (``open``, ``in_progress``, ``complete``)
+  (ISO date) and ``status`` (``open``, ``in_progress``, ``complete``), and optionally
+  ``measure`` (its measure of success) and ``link`` (what it answers: ``section:ID``,
+  ``question:ID``, ``agency:CODE`` or empty); actions saved before these existed read as empty
 
 A question in a section that repeats per agency has one `Answer` per agency (``agency`` set).
 """
@@ -61,6 +63,23 @@ class JudgementOverride:
 
 
 @dataclass(frozen=True)
+class IdentifierAcknowledgement:
+    """A likely identifier (`core.identifiers`) the auditor looked at and kept, with the reason.
+
+    `hit_id` names the hit (its place, kind and text, hashed: the text itself is not kept
+    here); `where` says where it is in words (``answer``, ``evidence``, ``action 2``...)."""
+
+    hit_id: str
+    kind: str
+    reason: str
+    question_id: str | None = None
+    agency: str | None = None
+    where: str = ""
+    by: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True)
 class Auditor:
     name: str = ""
     role: str = ""
@@ -88,6 +107,7 @@ class AuditRecord:
     amendment_reasons: dict[str, str] = field(default_factory=dict)  # answer key "qid" or "qid@agency" -> reason
     answers: tuple[Answer, ...] = ()
     overrides: tuple[JudgementOverride, ...] = ()
+    identifier_acknowledgements: tuple[IdentifierAcknowledgement, ...] = ()
 
     def answer_map(self) -> dict[tuple[str, str], Answer]:
         return {a.key: a for a in self.answers}

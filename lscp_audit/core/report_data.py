@@ -20,8 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lscp_audit.core.actions import action_row, link_label
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.errors import ValidationError
+from lscp_audit.core.identifiers import KIND_LABELS, IdentifierKind
 from lscp_audit.core.templates.licences import licence_display
 from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Scale, Section, Template
 
@@ -354,24 +356,51 @@ def _actions(audit: AuditRecord, template: Template, inputs: ReportInputs) -> li
         section = template.section_of(answer.question_id)
         for item in answer.value:
             if isinstance(item, dict):
+                fields = action_row(item)
+                where = agency_label(template, answer.agency) if answer.agency else None
+                default = f"{section.title} ({where})" if where else section.title
                 rows.append(
                     {
                         "question_id": answer.question_id,
                         "agency": answer.agency,
-                        # What the action answers: the section (a Section 11 standard) and agency.
+                        # Where the action was written: the section (a Section 11 standard) and agency.
                         "section_id": section.id,
                         "section_title": section.title,
                         "question_label": question.label,
-                        "agency_label": agency_label(template, answer.agency) if answer.agency else None,
-                        **{
-                            k: str(item.get(k, "") or "")
-                            for k in ("action", "owner_agency", "owner_role", "due", "status")
-                        },
+                        "agency_label": where,
+                        **fields,
+                        # What it answers: the link chosen, else the section it was written in.
+                        "link_label": link_label(template, fields["link"]) if fields["link"] else default,
                     }
                 )
     order = {s.id: i for i, s in enumerate(template.sections)}
     rows.sort(key=lambda row: order.get(str(row["section_id"]), len(order)))
     return rows
+
+
+def _identifier_check(audit: AuditRecord, template: Template) -> dict[str, Any]:
+    """The likely identifiers the auditor kept, each with where, what kind and why; never the
+    text found (it is in the answer, and need not be repeated)."""
+    kept = []
+    for ack in audit.identifier_acknowledgements:
+        try:
+            kind_label = KIND_LABELS[IdentifierKind(ack.kind)]
+        except ValueError:
+            kind_label = ack.kind
+        kept.append(
+            {
+                "kind": ack.kind,
+                "kind_label": kind_label,
+                "question_id": ack.question_id,
+                "agency": ack.agency,
+                "agency_label": agency_label(template, ack.agency) if ack.agency else None,
+                "where": ack.where,
+                "reason": ack.reason,
+                "by": ack.by,
+                "at": ack.at,
+            }
+        )
+    return {"acknowledged": kept}
 
 
 def _key_findings(sections: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -579,6 +608,7 @@ def build_report_data(
         "grade_counts": _grade_counts(sections, _scale(template)),
         "key_findings": _key_findings(sections),
         "actions": _actions(audit, template, inputs),
+        "identifier_check": _identifier_check(audit, template),
         "sections": sections,
         "amendment": _amendment(audit, previous, template, judgements, previous_inputs),
     }

@@ -16,11 +16,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from lscp_audit.core.actions import LINK_PREFIXES, is_link
 from lscp_audit.core.expressions import Env, is_empty, safe_regex
 from lscp_audit.core.expressions.functions import parse_date
 from lscp_audit.core.templates.logic import TemplateLogic
 from lscp_audit.core.templates.model import CHOICE_TYPES, Question, QuestionType, Template
-from lscp_audit.core.templates.scales import ACTION_FIELDS, ACTION_STATUS_OPTIONS
+from lscp_audit.core.templates.scales import ACTION_FIELDS, ACTION_STATUS_OPTIONS, REQUIRED_ACTION_FIELDS
 
 SHORT_TEXT_MAX = 200
 _STATUS_CODES = tuple(o.code for o in ACTION_STATUS_OPTIONS)
@@ -107,9 +108,14 @@ def _action_row_problems(row: Any) -> list[str]:
     if not isinstance(row, dict) or set(row) - set(ACTION_FIELDS):
         return [f"must have only the fields {', '.join(ACTION_FIELDS)}"]
     problems = []
-    for key in ("action", "owner_agency", "owner_role"):
+    for key in REQUIRED_ACTION_FIELDS:
         if not isinstance(row.get(key), str) or not row[key].strip():
             problems.append(f"needs {key.replace('_', ' ')}")
+    if not isinstance(row.get("measure", ""), str):
+        problems.append("measure (of success) must be text")
+    link = row.get("link", "")
+    if not isinstance(link, str) or (link and not is_link(link)):
+        problems.append(f"link must be empty or one of {', '.join(p + 'ID' for p in LINK_PREFIXES)}")
     if not _is_iso_date(row.get("due")):
         problems.append("needs a due date in the form YYYY-MM-DD")
     if row.get("status", "open") not in _STATUS_CODES:

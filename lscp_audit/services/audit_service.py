@@ -28,9 +28,11 @@ from typing import Any
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
 from lscp_audit.core.change_history import ChangeHistory, readable_history
 from lscp_audit.core.errors import NotFound
+from lscp_audit.core.identifier_check import IdentifierCheck
+from lscp_audit.core.identifiers import NameList
 from lscp_audit.core.judgements import Judgements
 from lscp_audit.core.templates.model import Template
-from lscp_audit.services import answers_io, audit_rules, subject_validation
+from lscp_audit.services import answers_io, audit_rules, identifier_checks, subject_validation
 from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
 from lscp_audit.services.audit_types import (
     AmendedAnswer,
@@ -59,6 +61,8 @@ class AuditService:
         store: the vault's audits repository adapter (`audit_store.AuditStore`); build it with
             `AuditService.for_vault(vault, templates)` in normal use.
         templates: where templates are found by id (shipped and user templates).
+        names: returns the partnership's do-not-use names for the identifier check (read when
+            a check runs, so a change in Settings counts at once).
         actor: who is recorded in the change history (auditor name or ``cli``).
         clock: returns the current UTC time as ISO 8601 text (tests pass a fake clock).
     """
@@ -70,9 +74,11 @@ class AuditService:
         *,
         actor: str = "",
         clock: Callable[[], str] = utc_now,
+        names: Callable[[], NameList] = NameList,
     ) -> None:
         self._store = store
         self._templates = templates
+        self._names = names
         self._flow = AuditWorkflow(store, actor=actor, clock=clock)
 
     @classmethod
@@ -81,7 +87,12 @@ class AuditService:
         user templates when `templates` is None)."""
         from lscp_audit.services.audit_store import VaultAuditStore, default_catalogue
 
-        return cls(VaultAuditStore(vault), templates or default_catalogue(), actor=actor)
+        return cls(
+            VaultAuditStore(vault),
+            templates or default_catalogue(),
+            actor=actor,
+            names=lambda: identifier_checks.do_not_use_names(vault),
+        )
 
     @property
     def actor(self) -> str:
@@ -305,14 +316,39 @@ class AuditService:
         opened = self.open_audit(audit_id)
         return audit_rules.missing(opened.template, opened.record)
 
-    def complete(self, audit_id: str) -> AuditRecord:
+    def complete(self, audit_id: str, *, acknowledge_identifiers: str | None = None) -> AuditRecord:
         """Mark a draft complete (read-only from now on).
 
         Raises `IncompleteAudit` listing missing required answers (and, for an amendment,
-        changed answers without a reason); nothing changes in that case.
+        changed answers without a reason); nothing changes in that case. Then the identifier
+        check runs: likely identifiers not yet acknowledged raise `IdentifiersNotAcknowledged`
+        unless `acknowledge_identifiers` gives the reason to keep them all (nothing is
+        completed then either). The text is never changed.
         """
         opened = self._editable(audit_id)
-        return self._flow.complete(opened.record, opened.template)
+        check = identifier_checks.check_record(opened.record, opened.template, self._names())
+        return self._flow.complete(opened.record, opened.template, check, acknowledge_identifiers)
+
+    # -- identifier check ------------------------------------------------------------------
+
+    def identifier_check(self, audit_id: str) -> IdentifierCheck:
+        """Likely identifiers (NHS numbers, dates of birth, postcodes, phone numbers, e-mail
+        addresses, do-not-use names) in the text the audit's report would print, each with its
+        question, agency and any acknowledgement, in document order."""
+        opened = self.open_audit(audit_id)
+        return identifier_checks.check_record(opened.record, opened.template, self._names())
+
+    def acknowledge_identifiers(
+        self, audit_id: str, reason: str, *, hit_ids: Sequence[str] | None = None
+    ) -> IdentifierCheck:
+        """Keep the hits `hit_ids` (every unacknowledged one when None) with `reason`, recorded in
+        the audit and its change history; returns the check after it. Any status but amended
+        (acknowledging changes no text). `ValidationError` for a blank reason or a hit that is
+        no longer there."""
+        opened = self.open_audit(audit_id)
+        check = identifier_checks.check_record(opened.record, opened.template, self._names())
+        self._flow.acknowledge_identifiers(opened.record, check, reason, hit_ids)
+        return self.identifier_check(audit_id)
 
     # -- amendment and history -------------------------------------------------------------
 

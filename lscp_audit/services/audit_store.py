@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from lscp_audit.core.audit import Answer, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.audit import Answer, AuditRecord, AuditStatus, IdentifierAcknowledgement, JudgementOverride
 from lscp_audit.core.audit_query import AuditFilter, AuditPage
 from lscp_audit.core.history import HistoryEntry
 from lscp_audit.core.templates.model import Template
@@ -58,6 +58,12 @@ class AuditStore(Protocol):
 
     def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
         """Replace the amendment reasons (answer key -> reason)."""
+        ...
+
+    def set_identifier_acknowledgements(
+        self, audit_id: str, acknowledgements: Sequence[IdentifierAcknowledgement], actor: str
+    ) -> None:
+        """Replace the acknowledged likely identifiers (any status: no answer changes)."""
         ...
 
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
@@ -151,6 +157,11 @@ class VaultAuditStore:
 
     def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
         self._vault.audits.set_amendment_reasons(audit_id, reasons, actor)
+
+    def set_identifier_acknowledgements(
+        self, audit_id: str, acknowledgements: Sequence[IdentifierAcknowledgement], actor: str
+    ) -> None:
+        self._vault.audits.set_identifier_acknowledgements(audit_id, list(acknowledgements), actor)
 
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
         return tuple(self._vault.history.for_audit(audit_id))

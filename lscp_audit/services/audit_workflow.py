@@ -16,8 +16,9 @@ from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
 from lscp_audit.core.errors import ValidationError
+from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.templates.model import Template
-from lscp_audit.services import audit_rules
+from lscp_audit.services import audit_rules, identifier_checks
 from lscp_audit.services.audit_store import AuditStore
 from lscp_audit.services.audit_types import (
     AmendedAnswer,
@@ -134,12 +135,23 @@ class AuditWorkflow:
 
     # -- completion ------------------------------------------------------------------------
 
-    def complete(self, record: AuditRecord, template: Template) -> AuditRecord:
+    def complete(
+        self,
+        record: AuditRecord,
+        template: Template,
+        identifiers: IdentifierCheck | None = None,
+        acknowledge_reason: str | None = None,
+    ) -> AuditRecord:
+        """Complete `record`. With `identifiers` (the identifier check of `record`), every hit must
+        be acknowledged, or `acknowledge_reason` acknowledges the rest; otherwise
+        `IdentifiersNotAcknowledged` (after missing answers, which come first)."""
         missing = list(audit_rules.missing(template, record))
         changes = self.amended_answers(record, template)
         unexplained = [a.key for a in changes if not a.reason]
         if missing or unexplained:
             raise IncompleteAudit(missing, unexplained)
+        if identifiers is not None:
+            record = self._settle_identifiers(record, identifiers, acknowledge_reason)
         changed = {a.key for a in changes}
         if set(record.amendment_reasons) - changed:  # drop reasons for answers changed back
             kept = {k: v for k, v in record.amendment_reasons.items() if k in changed}
@@ -150,6 +162,29 @@ class AuditWorkflow:
         done = replace(record, status=AuditStatus.COMPLETE, completed_at=now, updated_at=now)
         log.info("audit %s completed", record.id)
         return done
+
+    def acknowledge_identifiers(
+        self, record: AuditRecord, check: IdentifierCheck, reason: str, hit_ids: Sequence[str] | None = None
+    ) -> AuditRecord:
+        """Record that the auditor keeps the hits `hit_ids` (all unacknowledged ones when None),
+        with `reason`; stale acknowledgements (their text is gone) are dropped."""
+        if record.status == AuditStatus.AMENDED:
+            raise AuditReadOnly(f"Audit {record.id} was amended: check the newest revision instead.")
+        kept = identifier_checks.acknowledged(record, check, reason, hit_ids=hit_ids, by=self._actor, at=self._clock())
+        if kept != record.identifier_acknowledgements:
+            self._store.set_identifier_acknowledgements(record.id, kept, self._actor)
+        log.info("audit %s: %d identifier(s) acknowledged", record.id, len(kept))
+        return replace(record, identifier_acknowledgements=kept)
+
+    def _settle_identifiers(self, record: AuditRecord, check: IdentifierCheck, reason: str | None) -> AuditRecord:
+        if not check.ok:
+            if not (reason and reason.strip()):
+                raise identifier_checks.IdentifiersNotAcknowledged(check, "completed")
+            return self.acknowledge_identifiers(record, check, reason)
+        current = identifier_checks.current_only(record, check)
+        if current.identifier_acknowledgements != record.identifier_acknowledgements:
+            self._store.set_identifier_acknowledgements(record.id, current.identifier_acknowledgements, self._actor)
+        return current
 
     # -- amendment -------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from lscp_audit import __version__
 from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.identity import MODERATOR_PURPOSE
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.records import ExportKind, ExportRecord
@@ -40,6 +41,8 @@ from lscp_audit.core.report_data import (
 from lscp_audit.core.templates.model import Template
 from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
+from lscp_audit.services import identifier_checks
+from lscp_audit.services.audit_workflow import AuditWorkflow
 from lscp_audit.services.identity_service import IdentityService
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,9 @@ class ExportOptions:
     """How to export. `password` (AES-256) is used once and never stored; `marking` and
     `timestamp_url` default to the vault's settings (OFFICIAL-SENSITIVE, no timestamp).
     `marking` is OFFICIAL or OFFICIAL-SENSITIVE (optionally followed by a descriptor) and
-    `descriptor`, when given, replaces the descriptor (``""`` removes it)."""
+    `descriptor`, when given, replaces the descriptor (``""`` removes it). Likely identifiers in
+    the audit's text must be acknowledged before export; `acknowledge_identifiers` gives the
+    reason for every one not yet acknowledged."""
 
     compact: bool = False
     password: str | None = None
@@ -64,6 +69,7 @@ class ExportOptions:
     marking: str | None = None
     descriptor: str | None = None
     timestamp_url: str | None = None
+    acknowledge_identifiers: str | None = None  # reason to keep every likely identifier not yet acknowledged
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,7 @@ class ReportService:
         if audit.status not in EXPORTABLE:
             raise ValidationError(["only a completed audit can be signed and exported; complete it first"])
         signer = self.identities.signer(options.identity_id)
+        self._settle_identifiers(audit, options)
         progress(2, "Preparing the report data")
         data = self.report_data(audit_id, options)
         check(cancel)
@@ -275,6 +282,7 @@ class ReportService:
         audit = self._audit(audit_id)
         if audit.status not in EXPORTABLE:
             raise ValidationError(["only a completed audit can be exported; complete it first"])
+        self._settle_identifiers(audit, options)
         data = self.report_data(audit_id, options)
         page = render_html(data, compact=options.compact, signed_pdf_name=suggested_file_name(audit))
         path = _write(Path(destination), page.encode("utf-8"))
@@ -300,6 +308,39 @@ class ReportService:
                 marking=marking,
             )
         )
+
+    # -- identifier check --------------------------------------------------------------------
+
+    def identifier_check(self, audit_id: str) -> IdentifierCheck:
+        """Likely identifiers in the text the audit's report would print (see
+        `AuditService.identifier_check`); export refuses while any is not acknowledged."""
+        audit = self._audit(audit_id)
+        return identifier_checks.check_record(
+            audit, template_of(audit), identifier_checks.do_not_use_names(self._vault)
+        )
+
+    def acknowledge_identifiers(
+        self, audit_id: str, reason: str, *, hit_ids: Sequence[str] | None = None
+    ) -> IdentifierCheck:
+        """Keep the hits `hit_ids` (all unacknowledged ones when None) with `reason`, recorded in
+        the audit and its change history (the audit's text is not changed)."""
+        self._workflow().acknowledge_identifiers(
+            self._audit(audit_id), self.identifier_check(audit_id), reason, hit_ids
+        )
+        return self.identifier_check(audit_id)
+
+    def _workflow(self) -> AuditWorkflow:
+        from lscp_audit.services.audit_store import VaultAuditStore, utc_now
+
+        return AuditWorkflow(VaultAuditStore(self._vault), actor=self._actor, clock=utc_now)
+
+    def _settle_identifiers(self, audit: AuditRecord, options: ExportOptions) -> None:
+        check = self.identifier_check(audit.id)
+        if check.ok:
+            return
+        if not (options.acknowledge_identifiers and options.acknowledge_identifiers.strip()):
+            raise identifier_checks.IdentifiersNotAcknowledged(check, "exported")
+        self._workflow().acknowledge_identifiers(audit, check, options.acknowledge_identifiers)
 
     def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
         """Verify PDFs against the certificates trusted in this vault (signers, and its QA

@@ -54,6 +54,7 @@ class SettingSpec:
     max_length: int = 200
     stored_key: str = ""  # the vault's own key when it differs from `key`
     stored_per_unit: float = 1.0  # stored value = round(value * stored_per_unit)
+    multiline: bool = False  # a list of lines (one entry a line), not one line of text
 
     @property
     def storage_key(self) -> str:
@@ -96,6 +97,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Leave empty to sign fully offline. When set, signing asks this server for a trusted timestamp.",
         max_length=300,
     ),
+    SettingSpec(
+        "privacy.do_not_use_names", str, "", "Do-not-use names (identifier check)", VAULT,
+        "One name a line: children, family members and others who must never be named in an audit. "
+        "Before an audit is completed or exported its text is checked for these names (any case), "
+        "as well as for NHS numbers, dates of birth, postcodes, phone numbers and e-mail addresses.",
+        max_length=20_000, multiline=True,
+    ),
 )  # fmt: skip
 SPECS: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
 
@@ -112,6 +120,7 @@ class AppSettings:
     backup_count: int
     retention_months: int
     timestamp_url: str
+    do_not_use_names: str
 
     @classmethod
     def defaults(cls) -> AppSettings:
@@ -148,7 +157,7 @@ def coerce(spec: SettingSpec, value: Any) -> Any:
         return number
     if not isinstance(value, str):
         raise ValidationError([f"{spec.label} must be text"])
-    text = " ".join(value.split())
+    text = "\n".join(names_from_text(value)) if spec.multiline else " ".join(value.split())
     if len(text) > spec.max_length:
         raise ValidationError([f"{spec.label} must be at most {spec.max_length} characters"])
     if spec.key == "report.protective_marking" and not text:
@@ -156,6 +165,19 @@ def coerce(spec: SettingSpec, value: Any) -> Any:
     if spec.key == "report.timestamp_url" and text and not text.lower().startswith(("https://", "http://")):
         raise ValidationError([f"{spec.label} must be an http:// or https:// address, or empty"])
     return text
+
+
+def names_from_text(text: str) -> list[str]:
+    """The entries of a one-entry-a-line setting: spaces collapsed, blank lines and repeats
+    (any case) left out, in order."""
+    seen: set[str] = set()
+    names = []
+    for line in text.splitlines():
+        name = " ".join(line.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
 
 
 class SettingsService:

@@ -6,7 +6,7 @@ leave the storage package: repositories convert them to the frozen core dataclas
 
 Tables
 - ``audits``: one row per audit revision. JSON columns: ``subject``, ``amendment_reasons``,
-  ``overrides``. ``case_reference``, ``agency``, ``judgement``, ``status``, ``template_id`` and
+  ``overrides``, ``identifier_acknowledgements``. ``case_reference``, ``agency``, ``judgement``, ``status``, ``template_id`` and
   ``updated_at`` are separate indexed columns so the audits list is filtered in SQL.
 - ``answers``: one row per (audit, question, agency) with ``agency = ''`` when not repeated.
 - ``history``: append-only, hash-chained change log (see ``repositories/history.py``);
@@ -59,6 +59,7 @@ class AuditRow(Base):
     case_reference: Mapped[str] = mapped_column(String, index=True, default="")
     agency: Mapped[str] = mapped_column(String, index=True, default="")
     judgement: Mapped[str | None] = mapped_column(String, index=True, nullable=True)
+    identifier_acknowledgements: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class AnswerRow(Base):

@@ -181,7 +181,7 @@ def test_missing_required_for_a_record(template: Template) -> None:
         (
             "acts",
             [{"action": "x", "colour": "red"}],
-            ["action 1 must have only the fields action, owner_agency, owner_role, due, status"],
+            ["action 1 must have only the fields action, owner_agency, owner_role, due, status, measure, link"],
         ),
     ],
 )

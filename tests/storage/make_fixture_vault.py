@@ -94,6 +94,14 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (),
             )
         )
+    if version >= 7:
+        acknowledgement = {"hit_id": "fixture-hit", "kind": "postcode", "reason": "The team's office", "where": "q1"}
+        rows.append(
+            (
+                "UPDATE audits SET identifier_acknowledgements = ? WHERE id = 'fixture-audit-1'",
+                (json.dumps([acknowledgement]),),
+            )
+        )
     return rows
 
 

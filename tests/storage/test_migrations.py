@@ -40,6 +40,8 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
         if version >= 3:
             assert vault.imported_returns.data("fixture-return") == {"report": {"id": "R-FIXT-0001"}}
             assert vault.imported_returns.get("fixture-return").signatures[0].trusted
+        acknowledged = [(a.hit_id, a.kind, a.reason) for a in record.identifier_acknowledgements]
+        assert acknowledged == ([("fixture-hit", "postcode", "The team's office")] if version >= 7 else [])
         assert vault.integrity_check().ok
 
 

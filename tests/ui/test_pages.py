@@ -59,3 +59,30 @@ def test_templates_page_shows_the_template_text_licence(qtbot: QtBot, tmp_path: 
         page.list.setCurrentRow(row)
         text = page.about.text()
         assert "Template text licence: CC BY 4.0 (Creative Commons Attribution 4.0 International)" in text
+
+
+def test_do_not_use_names_are_edited_one_a_line_and_saved_when_focus_leaves(
+    qtbot: QtBot, vault_service: VaultService
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from lscp_audit.ui.settings.settings_page import ListEdit
+
+    settings = SettingsService(vault_service.vault)
+    page = SettingsPage(settings, vault_service)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(0)
+    names = page.fields["privacy.do_not_use_names"]
+    assert isinstance(names, ListEdit) and names.accessibleName() == "Do-not-use names (identifier check)"
+    names.setFocus()
+    qtbot.waitUntil(names.hasFocus)
+    qtbot.keyClicks(names, "Jayden  Okafor")
+    qtbot.keyClick(names, Qt.Key.Key_Return)
+    qtbot.keyClicks(names, "jayden okafor")
+    qtbot.keyClick(names, Qt.Key.Key_Return)
+    qtbot.keyClicks(names, "Kyla-Mae")
+    qtbot.keyClick(names, Qt.Key.Key_Tab)  # Tab leaves the list (and saves it); Enter made new lines
+    qtbot.waitUntil(lambda: not names.hasFocus())
+    assert settings.get("privacy.do_not_use_names") == "Jayden Okafor\nKyla-Mae"
+    assert names.toPlainText() == "Jayden Okafor\nKyla-Mae"

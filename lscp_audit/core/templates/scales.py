@@ -39,7 +39,10 @@ ACTION_STATUS_OPTIONS: tuple[Option, ...] = (
     Option("complete", "Complete"),
 )
 
-ACTION_FIELDS: tuple[str, ...] = ("action", "owner_agency", "owner_role", "due", "status")
+#: The fields of a SMART action; ``measure`` (the measure of success) and ``link`` (what the action
+#: answers, `core.actions`) came later and are optional, so older actions still load.
+ACTION_FIELDS: tuple[str, ...] = ("action", "owner_agency", "owner_role", "due", "status", "measure", "link")
+REQUIRED_ACTION_FIELDS: tuple[str, ...] = ("action", "owner_agency", "owner_role")
 
 #: Built-in options for the types whose codes are fixed.
 FIXED_OPTIONS: dict[QuestionType, tuple[Option, ...]] = {

@@ -26,6 +26,7 @@ from lscp_audit.storage.migrations import (
     v0004_drafts,
     v0005_inbox_data,
     v0006_records,
+    v0007_identifier_acknowledgements,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -35,6 +36,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     v0004_drafts,
     v0005_inbox_data,
     v0006_records,
+    v0007_identifier_acknowledgements,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

@@ -14,7 +14,7 @@ Public API of `AuditRepository` (reached as ``vault.audits``):
   actor)`` (one commit; an answer whose value is None is deleted)
 - ``delete_answer(audit_id, question_id, agency, actor)``
 - ``set_status(audit_id, status, actor, completed_at=None)``, ``set_overrides(...)``,
-  ``set_judgement(...)``, ``set_amendment_reasons(...)``, ``update_subject(audit_id, subject, actor,
+  ``set_judgement(...)``, ``set_amendment_reasons(...)``, ``set_identifier_acknowledgements(...)``, ``update_subject(audit_id, subject, actor,
   *, title=None, case_reference=None)``
 - ``purge_candidates(completed_before)`` and ``purge(audit_ids, actor)`` (retention, secure delete)
 """
@@ -30,7 +30,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary, JudgementOverride
+from lscp_audit.core.audit import (
+    Answer,
+    Auditor,
+    AuditRecord,
+    AuditStatus,
+    AuditSummary,
+    IdentifierAcknowledgement,
+    JudgementOverride,
+)
 from lscp_audit.core.audit_query import AuditFilter, AuditPage, AuditSort
 from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.storage.repositories import history
@@ -84,6 +92,9 @@ def _to_record(row: AuditRow, answers: Iterable[AnswerRow]) -> AuditRecord:
         amendment_reasons=json.loads(row.amendment_reasons),
         answers=tuple(_to_answer(a) for a in answers),
         overrides=tuple(JudgementOverride(**o) for o in json.loads(row.overrides)),
+        identifier_acknowledgements=tuple(
+            IdentifierAcknowledgement(**a) for a in json.loads(row.identifier_acknowledgements or "[]")
+        ),
     )
 
 
@@ -250,6 +261,7 @@ class AuditRepository:
             previous_revision_id=record.previous_revision_id,
             amendment_reasons=dumps(record.amendment_reasons),
             overrides=dumps([asdict(o) for o in record.overrides]),
+            identifier_acknowledgements=dumps([asdict(a) for a in record.identifier_acknowledgements]),
             case_reference=case_ref,
             agency=agency if agency is not None else record.auditor.agency,
             judgement=judgement,
@@ -376,6 +388,13 @@ class AuditRepository:
     def set_amendment_reasons(self, audit_id: str, reasons: dict[str, str], actor: str) -> None:
         self._set_field(audit_id, actor, "amendment_reasons", dumps(reasons))
 
+    def set_identifier_acknowledgements(
+        self, audit_id: str, acknowledgements: Iterable[IdentifierAcknowledgement], actor: str
+    ) -> None:
+        """Record which likely identifiers the auditor kept, and why (any status but amended:
+        acknowledging changes no answer, so a complete or signed audit takes them too)."""
+        self._set_field(audit_id, actor, "identifier_acknowledgements", dumps([asdict(a) for a in acknowledgements]))
+
     def update_subject(
         self,
         audit_id: str,
@@ -486,7 +505,7 @@ class AuditRepository:
         return removed
 
 
-_JSON_COLUMNS = {"subject", "overrides", "amendment_reasons"}
+_JSON_COLUMNS = {"subject", "overrides", "amendment_reasons", "identifier_acknowledgements"}
 
 
 def _still_needed(chosen: set[str], links: Iterable[Any]) -> set[str]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -39,6 +41,36 @@ RETENTION_KEY = "vault.retention_months"
 PERSONAL_SAVED = "user.personal"  # `setting_saved` key when the Identity tab saved your details
 
 
+class ListEdit(QPlainTextEdit):
+    """A one-entry-a-line setting: saved when focus leaves it (Tab moves on, as in a form; Enter
+    starts a new line)."""
+
+    editing_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        lines = self.fontMetrics().lineSpacing()
+        self.setMinimumHeight(lines * 5)
+        self.setMaximumHeight(lines * 10)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        super().focusOutEvent(event)
+        self.editing_finished.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.editing_finished.emit()  # Ctrl+Enter saves without leaving
+            return
+        super().keyPressEvent(event)
+
+
+SettingField = QSpinBox | QLineEdit | ListEdit
+
+
 class SettingsPage(QWidget):
     """General settings save when a field is left or Enter is pressed; tabs for Identity and Backups."""
 
@@ -57,7 +89,7 @@ class SettingsPage(QWidget):
         self.settings = settings
         # with a Records tab, the audits' retention is set there (in days, beside the other types)
         self._elsewhere = SHOWN_ELSEWHERE | ({RETENTION_KEY} if records is not None else set())
-        self.fields: dict[str, QSpinBox | QLineEdit] = {}
+        self.fields: dict[str, SettingField] = {}
         self.status = StatusLabel(self.tr("Settings status"))  # its accessible name is the message
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>Settings</h2>")))
@@ -112,9 +144,12 @@ class SettingsPage(QWidget):
         form.addRow("", self.status)
         return box
 
-    def _field(self, spec: SettingSpec) -> QSpinBox | QLineEdit:
-        field: QSpinBox | QLineEdit
-        if spec.type is int:
+    def _field(self, spec: SettingSpec) -> SettingField:
+        field: SettingField
+        if spec.multiline:
+            field = ListEdit()
+            field.editing_finished.connect(lambda key=spec.key: self.save(key))
+        elif spec.type is int:
             field = QSpinBox()
             field.setRange(spec.minimum or 0, spec.maximum or 100_000)
             field.setMaximumWidth(field.fontMetrics().horizontalAdvance("0" * 8) + 40)
@@ -133,12 +168,17 @@ class SettingsPage(QWidget):
             value = self.settings.get(key)
             if isinstance(field, QSpinBox):
                 field.setValue(int(value))
+            elif isinstance(field, ListEdit):
+                if field.toPlainText() != str(value):
+                    field.setPlainText(str(value))
             else:
                 field.setText(str(value))
 
     def save(self, key: str) -> None:
         field = self.fields[key]
-        value: Any = field.value() if isinstance(field, QSpinBox) else field.text()
+        value: Any = _value(field)
+        if isinstance(field, ListEdit) and value == str(self.settings.get(key)):
+            return  # focus left without a change
         try:
             stored = self.settings.set(key, value)
         except LscpAuditError as exc:
@@ -147,6 +187,8 @@ class SettingsPage(QWidget):
             return
         if isinstance(field, QLineEdit) and stored != field.text():
             field.setText(str(stored))
+        elif isinstance(field, ListEdit) and stored != field.toPlainText():
+            field.setPlainText(str(stored))
         self.status.setText(self.tr("Saved."))
         self.setting_saved.emit(key)
 
@@ -158,6 +200,12 @@ class SettingsPage(QWidget):
                 show_error(self, exc)
         self.load()
         self.status.setText(self.tr("Settings reset to their defaults."))
+
+
+def _value(field: SettingField) -> Any:
+    if isinstance(field, QSpinBox):
+        return field.value()
+    return field.toPlainText() if isinstance(field, ListEdit) else field.text()
 
 
 def _scrolling(page: QWidget) -> QScrollArea:
