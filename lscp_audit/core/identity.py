@@ -27,6 +27,8 @@ class SigningIdentity:
 
 SIGNER_PURPOSE = "signer"
 MODERATOR_PURPOSE = "moderator"
+#: certificates of the QA subgroup that signed returns may be sealed (encrypted) for, from a partnership pack
+RECIPIENT_PURPOSE = "recipient"
 
 
 @dataclass(frozen=True)

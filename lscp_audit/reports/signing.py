@@ -97,6 +97,12 @@ def _signer(identity: SignerIdentity) -> Any:
     return SimpleSigner(signing_cert=load(identity.material.certificate_pem), signing_key=key, cert_registry=registry)
 
 
+def pyhanko_signer(identity: SignerIdentity) -> Any:
+    """A pyHanko `SimpleSigner` for `identity` (key, certificate and issuing certificates), for
+    signing anything other than a report (partnership packs)."""
+    return _signer(identity)
+
+
 def _prepare(pdf: bytes, placement: FieldPlacement, options: SignOptions) -> Any:
     """A writer holding the report plus attachment and fields, encrypted when asked."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

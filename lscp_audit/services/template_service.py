@@ -10,13 +10,13 @@ and content hash). Audits rebuild their frozen template with `load_frozen`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lscp_audit import paths
-from lscp_audit.atomic_files import atomic_write_text
+from lscp_audit.atomic_files import atomic_write_bytes, atomic_write_text
 from lscp_audit.core.errors import NotFound, TemplateError
 from lscp_audit.core.templates import (
     Problem,
@@ -204,6 +204,52 @@ class TemplateService:
                     f"template '{template.id}' version '{template.version}' is already imported with different "
                     "content; raise the version so existing audits keep theirs",
                 )
+
+    def check_for_install(self, text: str, file_name: str) -> tuple[Template, str]:
+        """Check template `text` (named `file_name` in every problem) as `import_template` would,
+        without writing anything. Returns the template and ``new``, ``update`` (another version
+        of a user template is replaced) or ``same`` (this exact template is already installed).
+        Raises `TemplateInvalid` or `TemplateError` saying why it cannot be installed."""
+        template, problems = check_template_text(text, file_name)
+        if template is None:
+            raise TemplateInvalid(problems)
+        self._check_import_allowed(template, Path(file_name))
+        status = "new"
+        for existing, _source, _path in self._load_all():
+            if existing.id == template.id:
+                status = "same" if existing.content_hash == template.content_hash else "update"
+        return template, status
+
+    def install_texts(self, items: Iterable[tuple[Template, str]]) -> Callable[[], None]:
+        """Write each checked (template, text) into the user templates folder as ``<id>.yaml``
+        (atomically, one file at a time) and return an `undo` that puts every file back as it was
+        (restores the previous text, or removes a file that did not exist). If a write fails, the
+        files already written are put back before the error is raised."""
+        written: list[tuple[Path, bytes | None]] = []
+
+        def undo() -> None:
+            for target, previous in reversed(written):
+                try:
+                    if previous is None:
+                        target.unlink(missing_ok=True)
+                    else:
+                        atomic_write_bytes(target, previous)
+                except OSError:
+                    log.warning("could not put back template file %s", target.name)
+            self._cache.clear()
+
+        try:
+            for template, text in items:
+                target = paths.ensure_private_dir(self.user_dir) / f"{template.id}.yaml"
+                previous = target.read_bytes() if target.exists() else None
+                written.append((target, previous))
+                atomic_write_text(target, text)
+                log.info("installed template %s", template_key(template.id, template.version))
+        except BaseException:
+            undo()
+            raise
+        self._cache.clear()
+        return undo
 
     def load_frozen(self, source_text: str, file_name: str = "<frozen template>") -> Template:
         """Rebuild the template an audit was started with, from its stored source text."""

@@ -9,6 +9,7 @@ single-instance lock (`VaultInUse` if another process has it). Repositories:
   (`TrustedCertificateRepository`), ``vault.settings`` (`SettingsRepository`),
 - ``vault.imported_returns`` (`ImportedReturnRepository`).
 - ``vault.drafts`` (`DraftRepository`): unfinished work behind answers.
+- ``vault.packs`` (`PackRepository`): installed partnership packs and the pinned partnership root.
 
 ``vault.close()`` (= lock) waits for queued writes, closes every connection, releases the lock
 and wipes the key. Opening never writes to a file that fails to open: a wrong key raises
@@ -37,6 +38,7 @@ from lscp_audit.storage.repositories.drafts import DraftRepository
 from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
+from lscp_audit.storage.repositories.packs import PackRepository
 from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository, SubjectSearchRepository
 from lscp_audit.storage.repositories.settings import SettingsRepository
 from lscp_audit.storage.writer import WriteWorker
@@ -81,6 +83,7 @@ class Vault:
         self.export_log = ExportLogRepository(ctx)
         self.holds = LegalHoldRepository(ctx)
         self.subject_search = SubjectSearchRepository(ctx)
+        self.packs = PackRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------
