@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "verify",
     "inbox",
     "records",
+    "pack",
 )
 
 
@@ -72,6 +73,7 @@ GROUP_ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "verify": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "inbox": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "records": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
+    "pack": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
 }
 
 
