@@ -348,7 +348,7 @@ class PackService:
         return found
 
     def inspect_file(self, path: Path | str, **kwargs: Any) -> PackPreview:
-        return self.inspect(_read_pack(Path(path)), source=Path(path).name, **kwargs)
+        return self.inspect(read_pack_file(Path(path)), source=Path(path).name, **kwargs)
 
     def inspect(
         self,
@@ -508,7 +508,7 @@ class PackService:
 
     def install_file(self, path: Path | str, *, accept_fingerprint: str = "", **kwargs: Any) -> PackInstallResult:
         return self.install(
-            _read_pack(Path(path)), source=Path(path).name, accept_fingerprint=accept_fingerprint, **kwargs
+            read_pack_file(Path(path)), source=Path(path).name, accept_fingerprint=accept_fingerprint, **kwargs
         )
 
     def install(
@@ -629,7 +629,8 @@ def _day(value: dt.datetime) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def _read_pack(path: Path) -> bytes:
+def read_pack_file(path: Path) -> bytes:
+    """A pack file's bytes, refusing (without reading it all) a file over the size limit."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -653,4 +654,5 @@ __all__ = [
     "PackRound",
     "PackService",
     "PackTemplate",
+    "read_pack_file",
 ]

@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
     shell: Any
     new_action: QAction
     lock_action: QAction
+    import_pack_action: QAction
     find_action: QAction
     guidance_action: QAction
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.audit_service import AuditService
     from lscp_audit.services.identity_service import IdentityService
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.pack_service import PackService
     from lscp_audit.services.records_service import RecordsService
     from lscp_audit.services.report_service import ReportService
     from lscp_audit.services.returns_service import ReturnsService
@@ -103,6 +104,12 @@ class AppSession:
         from lscp_audit.services.returns_service import ReturnsService
 
         return ReturnsService(self.vault_service.vault, self.templates)
+
+    def packs(self) -> PackService:
+        """Partnership packs: installed into this vault and the session's template folders."""
+        from lscp_audit.services.pack_service import PackService
+
+        return PackService(self.vault_service.vault, self.templates)
 
     def template(self, template_id: str) -> Template:
         return self.templates.get(template_id)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui import ops
@@ -217,6 +218,30 @@ class ShellController(QObject):
             return
         SignExportDialog(self.session.reports(), audit_id, parent, identity_setup=self.set_up_identity).exec()
 
+    def import_pack(self, path: Path | None = None) -> None:
+        """File → Import partnership pack…: check a pack and install it (templates, rounds,
+        profile, certificates); the Templates page shows new templates afterwards."""
+        from lscp_audit.ui.packs.import_dialog import PACK_FILTER, PackImportDialog
+        from lscp_audit.ui.templates_page import TemplatesPage
+
+        if self.session is None:
+            self.window.statusBar().showMessage(self.window.tr("Unlock the vault to import a partnership pack"))
+            return
+        if path is None:
+            name, _filter = QFileDialog.getOpenFileName(
+                self.window, self.window.tr("Import partnership pack"), "", self.window.tr(PACK_FILTER)
+            )
+            if not name:
+                return
+            path = Path(name)
+        dialog = PackImportDialog(self.session.packs(), self.window, path)
+        dialog.exec()
+        if dialog.result_ is not None and dialog.result_.installed:
+            page = self.window.area_page("templates")
+            if isinstance(page, TemplatesPage):
+                page.reload()
+            self.window.statusBar().showMessage(self.window.tr("Partnership pack installed"))
+
     def set_up_identity(self, parent: QWidget) -> None:
         """The Identity page in a dialog (create, import, export the certificate)."""
         from lscp_audit.ui.identity.identity_page import IdentityDialog
@@ -258,6 +283,13 @@ def _add_commands(window: MainWindow, shell: ShellController) -> None:
     )
     window.lock_action = window.add_action(
         window.file_menu, window.tr("&Lock"), shell.lock, "Ctrl+L", before=quit_action
+    )
+    window.import_pack_action = window.add_action(
+        window.file_menu,
+        window.tr("Import partnership &pack…"),
+        shell.import_pack,
+        "Ctrl+Shift+P",
+        before=quit_action,
     )
     window.file_menu.insertSeparator(quit_action)
     window.find_action = window.add_action(

@@ -1,0 +1,1 @@
+"""Partnership pack dialogs (import)."""
