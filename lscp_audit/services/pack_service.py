@@ -547,6 +547,10 @@ class PackService:
         return self._install(preview, pin)
 
     def _install(self, preview: PackPreview, pin: PinnedRoot | None) -> PackInstallResult:
+        # A pack that names sealing recipients names the QA subgroup's *current* ones: they replace
+        # the recipients installed before (old identities keep their private keys, so old returns
+        # still open; new returns are sealed for the current set only).
+        replace_recipients = any(c.role == ROLE_RECIPIENT for c in preview.certificates)
         to_write = [
             (t, text)
             for (t, text), info in zip(preview.template_texts, preview.templates, strict=True)
@@ -562,7 +566,7 @@ class PackService:
                 purpose=PURPOSES[c.role],
             )
             for c in preview.certificates
-            if not c.already_trusted
+            if not c.already_trusted or (replace_recipients and c.role == ROLE_RECIPIENT)
         ]
         record = InstalledPack(
             pack_id=preview.pack_id,
@@ -579,7 +583,11 @@ class PackService:
         undo = self.templates.install_texts(to_write)
         try:
             self._vault.packs.install(
-                record, pin=pin, certificates=new_certs, settings=self._partnership_settings(preview)
+                record,
+                pin=pin,
+                certificates=new_certs,
+                settings=self._partnership_settings(preview),
+                replace_purpose=RECIPIENT_PURPOSE if replace_recipients else None,
             )
         except BaseException:
             undo()
@@ -596,7 +604,7 @@ class PackService:
             installed=True,
             pinned=pin is not None,
             templates_written=tuple(t.id for t, _text in to_write),
-            certificates_added=len(new_certs),
+            certificates_added=sum(1 for c in preview.certificates if not c.already_trusted),
         )
 
     def _partnership_settings(self, preview: PackPreview) -> dict[str, Any]:

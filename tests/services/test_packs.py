@@ -171,6 +171,19 @@ def test_pack_round_trip_first_use_then_pinned(world: dict[str, Any]) -> None:
     assert len(auditor.vault.trusted_certs.list()) == 3
 
 
+def test_a_newer_pack_names_the_current_sealing_recipients(world: dict[str, Any]) -> None:
+    """Recipients from a newer pack replace the earlier ones (members come and go)."""
+    auditor: Party = world["auditor"]
+    lead: Party = world["lead"]
+    auditor.packs.install(world["pack"].read_bytes(), accept_fingerprint=root_fp(world))
+    assert [c.label for c in auditor.identities.recipients()] == ["Testshire QA subgroup"]
+    newcomer = identity_certs.create_self_signed("New QA member", "QA subgroup", "Testshire LSCP")
+    later = lead.packs.build_pack(partnership="Testshire", recipient_pems=[newcomer.certificate_pem])
+    auditor.packs.install(later)
+    assert [c.label for c in auditor.identities.recipients()] == ["New QA member"]
+    assert len(auditor.identities.trusted_pems(SIGNER_PURPOSE)) == 1  # other trust untouched
+
+
 def test_signed_by_a_self_signed_identity_pins_that_certificate(tmp_path: Path) -> None:
     lead, auditor = Party(tmp_path, "lead"), Party(tmp_path, "auditor")
     try:

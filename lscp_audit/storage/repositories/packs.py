@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lscp_audit.core.identity import TrustedCertificate
@@ -90,10 +91,12 @@ class PackRepository:
         certificates: Sequence[TrustedCertificate],
         settings: Mapping[str, Any] | None = None,
         extra: Callable[[Session], None] | None = None,
+        replace_purpose: str | None = None,
     ) -> None:
         """Record `record`, pin `pin` (when given), add `certificates`, set `settings` (key ->
         JSON value) and run `extra(session)`, all in one transaction; an exception anywhere rolls
-        every part back."""
+        every part back. `replace_purpose` first removes every trusted certificate of that purpose
+        (a pack naming the QA subgroup's current sealing recipients replaces the earlier ones)."""
         now = self._ctx.clock()
 
         def work(session: Session) -> None:
@@ -107,6 +110,10 @@ class PackRepository:
                 existing = []
             existing.append(dataclasses.asdict(record))
             _set(session, INSTALLED_KEY, existing, now)
+            if replace_purpose is not None:
+                session.execute(
+                    sa.delete(TrustedCertificateRow).where(TrustedCertificateRow.purpose == replace_purpose)
+                )
             for cert in certificates:
                 session.add(
                     TrustedCertificateRow(
