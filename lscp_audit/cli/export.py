@@ -1,10 +1,12 @@
-"""`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt] [--marking M]`.
+"""`lscp-audit export --vault V AUDIT_ID --out FILE.pdf [--compact|--full] [--encrypt | --for CERT.pem ...] [--marking M]`.
 
 Signs the audit's report with the vault's default signing identity and writes it atomically.
 Likely identifiers in the audit's text (`audit identifiers`) must be acknowledged first, or
 with --acknowledge-identifiers REASON; otherwise export refuses and lists them.
 With --encrypt the PDF is protected with AES-256 under a password that is prompted for twice
-(or read from LSCP_AUDIT_PDF_PASSWORD) and never stored.
+(or read from LSCP_AUDIT_PDF_PASSWORD) and never stored. With --for (repeatable) it is sealed
+instead: encrypted (AES-256) for the holders of the given certificates and the signer, whose
+private keys open it; no password travels.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ def register(subparsers: Any) -> None:
     mode.add_argument("--compact", action="store_true", help="leave out questions that did not apply")
     mode.add_argument("--full", action="store_true", help="show every question (the default)")
     parser.add_argument("--encrypt", action="store_true", help=f"protect the PDF with a password ({PASSWORD_ENV})")
+    parser.add_argument(
+        "--for",
+        dest="seal_for",
+        action="append",
+        default=[],
+        metavar="CERT.pem",
+        help="seal the PDF for this certificate's holder (repeatable; your own certificate is always added; "
+        "not with --encrypt)",
+    )
     parser.add_argument("--reason", help="reason shown in the signature")
     parser.add_argument("--location", default="", help="location shown in the signature")
     parser.add_argument(
@@ -64,10 +75,28 @@ def _password() -> str:
     return value
 
 
+def _certificate(name: str) -> str:
+    from pathlib import Path
+
+    try:
+        text = Path(name).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LscpAuditError(f"cannot read the certificate {name}") from exc
+    if "BEGIN CERTIFICATE" not in text:
+        raise LscpAuditError(f"{name} is not a PEM certificate")
+    return text
+
+
 def run_export(args: argparse.Namespace) -> int:
     from lscp_audit.services.report_service import ExportOptions, ReportService
 
+    if args.seal_for and args.encrypt:
+        raise LscpAuditError("choose --encrypt (a password) or --for (recipients' certificates), not both")
+    if args.html and args.seal_for:
+        raise LscpAuditError("the HTML version cannot be sealed: leave out --html or --for")
+    seal_for = tuple(_certificate(name) for name in args.seal_for)
     options = ExportOptions(
+        seal_for=seal_for,
         compact=bool(args.compact),
         password=_password() if args.encrypt else None,
         location=args.location,
@@ -92,6 +121,8 @@ def run_export(args: argparse.Namespace) -> int:
     if html is not None:
         print(f"Accessible HTML version (not signed) written to {html}")
     print(f"  {result.page_count} pages, {result.size_bytes // 1024} KB, signed by {result.signer}")
-    if result.encrypted:
+    if result.sealed_for:
+        print(f"  sealed (AES-256) for: {', '.join(result.sealed_for)}; only their private keys open it")
+    elif result.encrypted:
         print("  encrypted with AES-256; send the password separately", file=sys.stderr)
     return 0

@@ -45,6 +45,19 @@ def register(subparsers: Any) -> None:
     export.add_argument("--out", required=True, metavar="CERT.pem", help="file to write")
     export.set_defaults(handler=run_export_cert)
 
+    p12 = commands.add_parser(
+        "export-p12",
+        help="write an identity's key and certificate as a password-protected PKCS#12 (to open sealed "
+        "reports in Adobe Acrobat)",
+        description="The private key leaves the vault in this file, protected only by its password "
+        "(LSCP_AUDIT_P12_PASSWORD or a prompt, at least 12 characters). Keep it on an encrypted drive and "
+        "delete copies you no longer need.",
+    )
+    add_vault_arguments(p12)
+    p12.add_argument("--identity", default=None, metavar="ID", help="which identity (default: the default)")
+    p12.add_argument("--out", required=True, metavar="FILE.p12", help="file to write")
+    p12.set_defaults(handler=run_export_p12)
+
     listing = commands.add_parser("list", help="list the signing identities in the vault")
     add_vault_arguments(listing)
     listing.set_defaults(handler=run_list)
@@ -121,6 +134,22 @@ def run_export_cert(args: argparse.Namespace) -> int:
         pem = IdentityService(vault).export_certificate_pem()
     _write(args.out, pem.encode("ascii"))
     print(f"Certificate written to {args.out}")
+    return 0
+
+
+MIN_P12_PASSWORD = 12
+
+
+def run_export_p12(args: argparse.Namespace) -> int:
+    from lscp_audit.services.identity_service import IdentityService
+
+    password = _password("LSCP_AUDIT_P12_PASSWORD", "Password for the PKCS#12 file: ", confirm=True)
+    if len(password) < MIN_P12_PASSWORD:
+        raise LscpAuditError(f"the PKCS#12 password must have at least {MIN_P12_PASSWORD} characters")
+    with open_vault_from_args(args) as vault:
+        data = IdentityService(vault).export_pkcs12(password, args.identity)
+    _write(args.out, data)
+    print(f"Key and certificate written to {args.out} (PKCS#12, protected by its password)")
     return 0
 
 

@@ -1,6 +1,6 @@
-"""`lscp-audit verify FILE.pdf... [--trust CERT.pem ...] [--moderator CERT.pem ...] [--json]`.
+"""`lscp-audit verify FILE.pdf... [--trust CERT.pem ...] [--moderator CERT.pem ...] [--json] [--vault V]`.
 
-Needs no vault. Exit 0 only when every file is signed, intact and wholly covered by its last
+Needs no vault, except to open reports sealed for you (``--vault``: its private keys open them). Exit 0 only when every file is signed, intact and wholly covered by its last
 signature (and, when --trust or --moderator is given, every signer trusted and every
 countersigner a moderator); otherwise exit 2 (`SignatureInvalid`). Each file gets its own
 verdict: one bad file never stops the others. Output piped into `head` and closed early ends
@@ -43,6 +43,16 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per file (a JSON list)")
     parser.add_argument(
+        "--vault",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="open reports sealed for you with the private keys in this vault (and name their recipients)",
+    )
+    parser.add_argument(
+        "--no-keychain", action="store_true", help="with --vault: unlock with the passphrase, not the keychain"
+    )
+    parser.add_argument(
         "--ask-password",
         action="store_true",
         help=f"prompt for the password of encrypted PDFs (or set {PASSWORD_ENV})",
@@ -60,6 +70,19 @@ def _trust_pems(files: list[str]) -> list[str]:
         if "BEGIN CERTIFICATE" not in pems[-1]:
             raise LscpAuditError(f"{name} is not a PEM certificate")
     return pems
+
+
+def _vault_keys(args: argparse.Namespace) -> tuple[list[Any], list[str]]:
+    """With --vault: the vault's private keys (to open sealed reports) and every certificate it
+    knows (to name a sealed report's recipients); the vault is locked again before verifying."""
+    if getattr(args, "vault", None) is None:
+        return [], []
+    from lscp_audit.cli.vault_args import open_vault_from_args
+    from lscp_audit.services.identity_service import IdentityService
+
+    with open_vault_from_args(args) as vault:
+        identities = IdentityService(vault)
+        return list(identities.decryption_keys()), identities.known_certificate_pems()
 
 
 def pdf_password(args: argparse.Namespace) -> str | None:
@@ -117,6 +140,8 @@ def result_dict(result: Any) -> dict[str, Any]:
         "whole_file": result.whole_file,
         "trusted": result.trusted if result.trust_checked else None,
         "encrypted": result.encrypted,
+        "sealed": result.sealed,
+        "sealed_for": list(result.sealed_for),
         "problem": result.problem,
         "notes": list(result.notes),
         "signer": result.signer,
@@ -174,6 +199,8 @@ def describe(result: Any, trust_given: bool) -> str:
             lines.append(
                 f"  auditor:     {result.auditor_name} (signed by {result.signer} on behalf of {result.auditor_name})"
             )
+    if result.sealed and result.signed:
+        lines.append("  sealed:      yes (encrypted for recipient certificates; opened with a key in the vault)")
     for note in result.notes:
         lines.append(f"  note:        {note}")
     if result.data:
@@ -204,14 +231,21 @@ def run_verify(args: argparse.Namespace) -> int:
     trust = _trust_pems(args.trust)
     moderators = _trust_pems(args.moderator)
     password = pdf_password(args)
+    keys, known = _vault_keys(args)
+
+    def check(files: list[str]) -> list[Any]:
+        return verify_files(
+            files, trust_pems=trust, moderator_pems=moderators, password=password, keys=keys, known_pems=known
+        )
+
     results = []
     try:
         if args.json:
-            results = verify_files(args.files, trust_pems=trust, password=password, moderator_pems=moderators)
+            results = check(list(args.files))
             _print(json.dumps([result_dict(r) for r in results], indent=2, ensure_ascii=False))
         else:
             for name in args.files:  # one file at a time, so the first verdicts show at once
-                result = verify_files([name], trust_pems=trust, password=password, moderator_pems=moderators)[0]
+                result = check([name])[0]
                 results.append(result)
                 _print(describe(result, bool(args.trust or args.moderator)))
     except BrokenPipeError:

@@ -70,6 +70,7 @@ def build_signed(
     *,
     compact: bool = False,
     password: str | None = None,
+    seal_for: tuple[str, ...] = (),
     reason: str = DEFAULT_REASON,
     location: str = "",
     timestamp_url: str | None = None,
@@ -96,10 +97,13 @@ def build_signed(
         location=location,
         timestamp_url=timestamp_url,
         password=password,
+        seal_for=seal_for,
         data=data,
         signed_at=signed_at,
     )
     pdf = sign_report(built.pdf, identity, placement, options)
     check(cancel)
     progress(90, "Signed")
-    return SignedReport(pdf=pdf, page_count=built.page_count, report_id=data["report"]["id"], encrypted=bool(password))
+    return SignedReport(
+        pdf=pdf, page_count=built.page_count, report_id=data["report"]["id"], encrypted=bool(password) or bool(seal_for)
+    )

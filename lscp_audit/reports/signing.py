@@ -1,7 +1,8 @@
 """PAdES baseline-B signing of a finished report with pyHanko, fully offline.
 
 One call takes the unsigned PDF from the layout and returns the signed bytes:
-1. optional AES-256 password encryption (applied first; the password is never stored);
+1. optional AES-256 password encryption, or sealing for recipient certificates (PDF public-key
+   encryption, `sealing`), applied first; the password is never stored;
 2. the JSON attachment and two signature fields (the auditor's and an empty one for the QA
    moderator's later countersignature) are added over the boxes the layout reserved, each with
    a `/TU` name for screen readers, and the page is given a structure tab order (`/Tabs /S`);
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.reports import embedded_data
+from lscp_audit.reports import embedded_data, sealing
 from lscp_audit.reports.identity_certs import SigningMaterial, describe_certificate
 
 AUDITOR_FIELD = "AuditorSignature"
@@ -66,6 +67,9 @@ class SignOptions:
     certify: bool = True
     timestamp_url: str | None = None
     password: str | None = None  # AES-256 encryption before signing when set
+    # PEM certificates to seal the report for (PDF public-key encryption, AES-256) before signing;
+    # the signer's own certificate must be one of them (it opens the file to sign it).
+    seal_for: tuple[str, ...] = ()
     data: dict[str, Any] | None = None  # the JSON attachment
     signed_at: dt.datetime | None = None  # the attachment's date; defaults to now
     extra: dict[str, str] = field(default_factory=dict)
@@ -103,17 +107,26 @@ def pyhanko_signer(identity: SignerIdentity) -> Any:
     return _signer(identity)
 
 
-def _prepare(pdf: bytes, placement: FieldPlacement, options: SignOptions) -> Any:
-    """A writer holding the report plus attachment and fields, encrypted when asked."""
+def _prepare(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement, options: SignOptions) -> Any:
+    """A writer holding the report plus attachment and fields, encrypted or sealed when asked."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.pdf_utils.writer import copy_into_new_writer
 
-    if not options.password:
+    if options.password and options.seal_for:
+        raise SigningFailed("a report is either password-protected or sealed for recipients, not both")
+    if not options.password and not options.seal_for:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         _add_parts(writer, placement, options)
         return writer
     fresh = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+    if options.seal_for:
+        # Sealed: the new (encrypted) document is signed as it is written, in one revision; no
+        # second parse of the whole file. The signer must be a recipient (the service sees to it).
+        sealing.seal_writer(fresh, options.seal_for)
+        sealing.check_signer_is_recipient(identity.material.certificate_pem, options.seal_for)
+        _add_parts(fresh, placement, options)
+        return fresh
     fresh.encrypt(options.password, options.password)
     _add_parts(fresh, placement, options)
     buf = io.BytesIO()
@@ -200,7 +213,7 @@ def sign_report(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement,
     )
     timestamper = timestamps.HTTPTimeStamper(options.timestamp_url) if options.timestamp_url else None
     try:
-        writer = _prepare(pdf, placement, options)
+        writer = _prepare(pdf, identity, placement, options)
         # The stamp is already on the page (drawn by the layout); the widget keeps its empty appearance.
         pdf_signer = signers.PdfSigner(
             meta, signer=_signer(identity), timestamper=timestamper, stamp_style=NoOpStampStyle()

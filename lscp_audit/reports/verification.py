@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.reports import byte_ranges, embedded_data
+from lscp_audit.reports import byte_ranges, embedded_data, sealing
 
 AUDITOR = "auditor"
 COUNTERSIGNER = "countersigner"
@@ -98,6 +98,8 @@ class VerificationResult:
     data_problem: str | None = None
     auditor_name: str = ""
     moderators_checked: bool = False
+    sealed: bool = False  # encrypted for recipient certificates (not a password)
+    sealed_for: tuple[str, ...] = ()  # the recipients, when no key here opens it
 
     def ok(self) -> bool:
         """Signed, intact and wholly covered; when trust was checked, every signer trusted and
@@ -172,13 +174,17 @@ def verify_pdf_bytes(
     trust: Sequence[Any] = (),
     password: str | None = None,
     moderator_trust: Sequence[Any] = (),
+    keys: Sequence[sealing.DecryptionKey] = (),
+    known_pems: Sequence[str] = (),
 ) -> VerificationResult:
     """Verify one PDF held in memory. `trust` and `moderator_trust` hold asn1crypto certificates
     (see `load_trust_certificates`): signers must chain to `trust`, countersigners to
-    `moderator_trust`. Never raises for a bad file."""
+    `moderator_trust`. A password-protected PDF opens with `password`; a sealed one with any of
+    `keys` that is a recipient (otherwise the problem names its recipients, using `known_pems`
+    to put names and fingerprints to them). Never raises for a bad file."""
     quiet_pyhanko_logs()
     try:
-        return _verify(data, path, trust, password, moderator_trust)
+        return _verify(data, path, trust, password, moderator_trust, keys, known_pems)
     except RecursionError:
         return VerificationResult(path, problem="the PDF is nested too deeply to read (RecursionError)")
     except MemoryError:
@@ -193,6 +199,8 @@ def verify_pdf(
     trust: Sequence[Any] = (),
     password: str | None = None,
     moderator_trust: Sequence[Any] = (),
+    keys: Sequence[sealing.DecryptionKey] = (),
+    known_pems: Sequence[str] = (),
 ) -> VerificationResult:
     """Verify the PDF file at `path` (see `verify_pdf_bytes`)."""
     try:
@@ -201,7 +209,15 @@ def verify_pdf(
         return VerificationResult(str(path), problem=f"cannot read the file ({exc.strerror or type(exc).__name__})")
     except MemoryError:
         return VerificationResult(str(path), problem="the file is too large to read")
-    return verify_pdf_bytes(data, path=str(path), trust=trust, password=password, moderator_trust=moderator_trust)
+    return verify_pdf_bytes(
+        data,
+        path=str(path),
+        trust=trust,
+        password=password,
+        moderator_trust=moderator_trust,
+        keys=keys,
+        known_pems=known_pems,
+    )
 
 
 @dataclass(frozen=True)
@@ -225,7 +241,13 @@ class _Roots:
 
 
 def _verify(
-    data: bytes, path: str, trust: Sequence[Any], password: str | None, moderator_trust: Sequence[Any]
+    data: bytes,
+    path: str,
+    trust: Sequence[Any],
+    password: str | None,
+    moderator_trust: Sequence[Any],
+    keys: Sequence[sealing.DecryptionKey] = (),
+    known_pems: Sequence[str] = (),
 ) -> VerificationResult:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -235,7 +257,18 @@ def _verify(
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         encrypted = bool(reader.encrypted)
-        if encrypted:
+        sealed = encrypted and sealing.is_sealed(reader)
+        if sealed:
+            if sealing.open_sealed(reader, keys) is None:
+                recipients = sealing.recipients_of(reader)
+                return VerificationResult(
+                    path,
+                    encrypted=True,
+                    sealed=True,
+                    sealed_for=tuple(str(d) for d in sealing.describe_recipients(recipients, known_pems)),
+                    problem=sealing.sealed_message(recipients, known_pems),
+                )
+        elif encrypted:
             if not password:
                 return VerificationResult(path, encrypted=True, problem=NO_PASSWORD)
             if not _decrypt(reader, password):
@@ -246,6 +279,7 @@ def _verify(
     raw, parsed, data_problem = _data(reader)
     common: dict[str, Any] = {
         "encrypted": encrypted,
+        "sealed": sealed,
         "data": parsed,
         "data_sha256": hashlib.sha256(raw).hexdigest() if raw is not None else None,
         "data_problem": data_problem,

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lscp_audit.core.errors import NotFound, ValidationError
-from lscp_audit.core.identity import SIGNER_PURPOSE, SigningIdentity, TrustedCertificate
+from lscp_audit.core.identity import RECIPIENT_PURPOSE, SIGNER_PURPOSE, SigningIdentity, TrustedCertificate
 from lscp_audit.reports import identity_certs as certs
+from lscp_audit.reports.sealing import DecryptionKey
 from lscp_audit.reports.signing import SignerIdentity
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,18 @@ class IdentityService:
         """The identity's certificate followed by any issuing certificates (PEM, no key)."""
         return self._get(identity_id).certificate_pem
 
+    def export_pkcs12(self, password: bytes, identity_id: str | None = None) -> bytes:
+        """The identity's key, certificate and chain as a PKCS#12 file encrypted with `password`
+        (for a PDF reader such as Adobe Acrobat to open reports sealed for it). The key leaves
+        the vault only inside this file."""
+        identity = self._get(identity_id)
+        pems = certs.split_pem_bundle(identity.certificate_pem)
+        if not pems or not identity.private_key_pem:
+            raise ValidationError(["the signing identity has no certificate or key"])
+        material = certs.SigningMaterial(identity.private_key_pem, pems[0], tuple(pems[1:]))
+        log.info("signing identity %s exported as PKCS#12", identity.id)
+        return certs.export_pkcs12(material, password, identity.name or "lscp-audit")
+
     def signer(self, identity_id: str | None = None) -> SignerIdentity:
         """The key material and stamp details the reports layer signs with."""
         identity = self._get(identity_id)
@@ -169,6 +182,27 @@ class IdentityService:
         if not added:
             raise ValidationError(["no certificate was found in the file"])
         return added
+
+    def decryption_keys(self) -> list[DecryptionKey]:
+        """Every identity's certificate and private key, to open reports sealed for any of them
+        (old identities included, so old returns still open)."""
+        keys = []
+        for identity in self._vault.identities.list():
+            pems = certs.split_pem_bundle(identity.certificate_pem)
+            if pems and identity.private_key_pem:
+                keys.append(DecryptionKey(pems[0], identity.private_key_pem, identity.name))
+        return keys
+
+    def recipients(self) -> list[TrustedCertificate]:
+        """Certificates reports may be sealed for (the QA subgroup's, from partnership packs)."""
+        found: list[TrustedCertificate] = self._vault.trusted_certs.list(RECIPIENT_PURPOSE)
+        return found
+
+    def known_certificate_pems(self) -> list[str]:
+        """Every certificate this vault knows (own identities and every trust list), to put names
+        and fingerprints to the recipients of a sealed report."""
+        pems = [p for i in self._vault.identities.list() for p in certs.split_pem_bundle(i.certificate_pem)]
+        return pems + [c.certificate_pem for c in self._vault.trusted_certs.list()]
 
     def trusted_pems(self, purpose: str = SIGNER_PURPOSE) -> list[str]:
         """The PEM certificates trusted for `purpose` (``signer`` by default, or ``moderator``)."""

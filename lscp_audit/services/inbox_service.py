@@ -49,7 +49,8 @@ from lscp_audit.core.identity import (
     TrustedCertificate,
 )
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
-from lscp_audit.reports import page_text
+from lscp_audit.reports import page_text, sealing
+from lscp_audit.reports.sealing import DecryptionKey
 from lscp_audit.reports.verification import (
     NOT_A_MODERATOR,
     NOT_TRUSTED,
@@ -411,6 +412,14 @@ class InboxService:
         self._vault = vault
         self._clock = clock
         self.identities = IdentityService(vault)
+        self._sealing: tuple[list[DecryptionKey], list[str]] | None = None
+
+    def _sealing_keys(self) -> tuple[list[DecryptionKey], list[str]]:
+        """(the vault's private keys to open sealed returns, every certificate it knows to name
+        a sealed return's recipients), read once per import, re-check or verify."""
+        if self._sealing is None:
+            self._sealing = (self.identities.decryption_keys(), self.identities.known_certificate_pems())
+        return self._sealing
 
     # -- trust lists -------------------------------------------------------------------------
 
@@ -450,6 +459,7 @@ class InboxService:
         """`import_files` one result at a time, as each file is done (the CLI prints as it goes)."""
         files = [Path(p) for p in paths]
         trust = self._trust()
+        self._sealing = None
         done: list[InboxImportResult] = []
         for number, path in enumerate(files):
             try:
@@ -476,7 +486,10 @@ class InboxService:
         _log_summary(done)
 
     def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
-        return verify_pdf_bytes(data, path=path, trust=trust[0], moderator_trust=trust[1], password=password)
+        keys, known = self._sealing_keys()
+        return verify_pdf_bytes(
+            data, path=path, trust=trust[0], moderator_trust=trust[1], password=password, keys=keys, known_pems=known
+        )
 
     def _import_one(self, path: Path, trust: tuple[list[Any], list[Any]], password: str | None) -> InboxImportResult:
         data = _read(path)
@@ -498,7 +511,11 @@ class InboxService:
         first = signatures[0] if signatures else None
         signer = first.signer if first else ""
         label = _text(data, "judgements", "overall", "label")
-        check_outcome, printed = self._judgement_check(pdf, label, password)
+        if result.sealed:  # pypdf cannot open certificate encryption: read an in-memory decrypted copy
+            opened = sealing.open_copy(pdf, self._sealing_keys()[0])
+            check_outcome, printed = self._judgement_check(opened, label, None) if opened else ("", "")
+        else:
+            check_outcome, printed = self._judgement_check(pdf, label, password)
         now = self._clock()
         return ImportedReturn(
             id=uuid.uuid4().hex,
@@ -724,6 +741,7 @@ class InboxService:
         certificate, since more trust never takes trust away. Password-protected returns need
         `password`; those that cannot be checked keep their state and are listed in `not_checked`."""
         trust = self._trust()
+        self._sealing = None
         ids = self._vault.imported_returns.ids_with_pdf(except_verified=TRUSTED if quarantine_only else None)
         now_trusted: list[str] = []
         now_quarantined: list[str] = []
@@ -760,6 +778,8 @@ class InboxService:
         if pdf is None:
             return ""
         result: VerificationResult = self._verify(pdf, "", trust, password)
+        if result.sealed and not result.signed:
+            return result.problem or "the PDF is sealed and no key in this vault opens it"
         if result.encrypted and not result.signed:
             return "the PDF is password-protected; give its password to check it again"
         reason = rejection_reason(result)
@@ -785,6 +805,8 @@ class InboxService:
         gets a result that says why; no file stops the others."""
         signers, moderators = self._trust()
         signers = signers + load_trust_certificates(trust_pems)
+        self._sealing = None
+        keys, known = self._sealing_keys()
         results: list[VerificationResult] = []
         for name in files:
             path = Path(name)
@@ -794,7 +816,15 @@ class InboxService:
                 continue
             try:
                 results.append(
-                    verify_pdf_bytes(data, path=str(path), trust=signers, moderator_trust=moderators, password=password)
+                    verify_pdf_bytes(
+                        data,
+                        path=str(path),
+                        trust=signers,
+                        moderator_trust=moderators,
+                        password=password,
+                        keys=keys,
+                        known_pems=known,
+                    )
                 )
             except (Exception, RecursionError, MemoryError) as exc:
                 log.error("verify: a file failed: %s", type(exc).__name__)

@@ -26,7 +26,7 @@ from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.identifier_check import IdentifierCheck
-from lscp_audit.core.identity import MODERATOR_PURPOSE
+from lscp_audit.core.identity import MODERATOR_PURPOSE, TrustedCertificate
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.report_data import (
@@ -39,6 +39,7 @@ from lscp_audit.core.report_data import (
     report_id_for,
 )
 from lscp_audit.core.templates.model import Template
+from lscp_audit.reports.sealing import DecryptionKey
 from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
 from lscp_audit.services import identifier_checks
@@ -70,6 +71,9 @@ class ExportOptions:
     descriptor: str | None = None
     timestamp_url: str | None = None
     acknowledge_identifiers: str | None = None  # reason to keep every likely identifier not yet acknowledged
+    # PEM certificates to seal the report for (PDF public-key encryption, AES-256); the signer's
+    # own certificate is always added, so the auditor can reopen what they sent.
+    seal_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class ExportResult:
     signer: str
     encrypted: bool
     seconds: float
+    sealed_for: tuple[str, ...] = ()  # the recipients' names, when sealed
 
 
 def suggested_file_name(audit: AuditRecord) -> str:
@@ -114,13 +119,48 @@ def verify_files(
     trust_pems: Sequence[str] = (),
     password: str | None = None,
     moderator_pems: Sequence[str] = (),
+    keys: Sequence[DecryptionKey] = (),
+    known_pems: Sequence[str] = (),
 ) -> list[VerificationResult]:
     """Verify each PDF (no vault needed). Trust is judged only against `trust_pems`; a
-    countersignature must chain to `moderator_pems`. One result per file, in order: a bad file
+    countersignature must chain to `moderator_pems`; sealed PDFs open with one of `keys` (and
+    `known_pems` name the recipients when none does). One result per file, in order: a bad file
     gives a failing result, never an exception."""
     trust = load_trust_certificates(trust_pems) if trust_pems else []
     moderators = load_trust_certificates(moderator_pems) if moderator_pems else []
-    return [verify_pdf(f, trust=trust, password=password, moderator_trust=moderators) for f in files]
+    return [
+        verify_pdf(f, trust=trust, password=password, moderator_trust=moderators, keys=keys, known_pems=known_pems)
+        for f in files
+    ]
+
+
+def sealing_recipients(own_pem: str, others: Sequence[str]) -> tuple[str, ...]:
+    """The certificates to seal for: the signer's own first (always), then each of `others` once."""
+    from lscp_audit.reports import identity_certs
+
+    own = identity_certs.split_pem_bundle(own_pem)[0]
+    chosen = {identity_certs.describe_certificate(own).fingerprint_sha256: own}
+    for text in others:
+        pems = identity_certs.split_pem_bundle(text)
+        if not pems:
+            raise ValidationError(["a certificate to seal the report for holds no certificate"])
+        for pem in pems:
+            chosen.setdefault(identity_certs.describe_certificate(pem).fingerprint_sha256, pem)
+    return tuple(chosen.values())
+
+
+def _common_name(pem: str) -> str:
+    from lscp_audit.reports import identity_certs
+
+    return identity_certs.describe_certificate(pem).common_name
+
+
+def _protection(options: ExportOptions, recipients: int) -> str:
+    if options.password:
+        return "password (AES-256)"
+    if recipients:
+        return f"sealed for {recipients} recipient(s) (AES-256)"
+    return "none"
 
 
 class ReportService:
@@ -227,6 +267,9 @@ class ReportService:
             raise ValidationError(["only a completed audit can be signed and exported; complete it first"])
         signer = self.identities.signer(options.identity_id)
         self._settle_identifiers(audit, options)
+        if options.password and options.seal_for:
+            raise ValidationError(["choose a password or recipients to seal the report for, not both"])
+        recipients = sealing_recipients(signer.material.certificate_pem, options.seal_for) if options.seal_for else ()
         progress(2, "Preparing the report data")
         data = self.report_data(audit_id, options)
         check(cancel)
@@ -235,6 +278,7 @@ class ReportService:
             signer,
             compact=options.compact,
             password=options.password,
+            seal_for=recipients,
             reason=options.reason,
             location=options.location,
             timestamp_url=options.timestamp_url or self._setting(TIMESTAMP_URL_KEY, None),
@@ -251,7 +295,7 @@ class ReportService:
             path,
             audit,
             signed.report_id,
-            "password (AES-256)" if signed.encrypted else "none",
+            _protection(options, len(recipients)),
             self.marking_for(options).text,
         )
         log.info("audit %s exported as report %s (%d pages)", audit_id, signed.report_id, signed.page_count)
@@ -264,6 +308,7 @@ class ReportService:
             signer=signer.name,
             encrypted=signed.encrypted,
             seconds=time.perf_counter() - started,
+            sealed_for=tuple(_common_name(p) for p in recipients),
         )
 
     def export_html(self, audit_id: str, destination: Path | str, options: ExportOptions | None = None) -> Path:
@@ -344,13 +389,19 @@ class ReportService:
 
     def verify(self, files: Sequence[Path | str], *, password: str | None = None) -> list[VerificationResult]:
         """Verify PDFs against the certificates trusted in this vault (signers, and its QA
-        moderators for countersignatures)."""
+        moderators for countersignatures); sealed PDFs open with the vault's own private keys."""
         return verify_files(
             files,
             trust_pems=self.identities.trusted_pems(),
             moderator_pems=self.identities.trusted_pems(MODERATOR_PURPOSE),
             password=password,
+            keys=self.identities.decryption_keys(),
+            known_pems=self.identities.known_certificate_pems(),
         )
+
+    def seal_recipients(self) -> list[TrustedCertificate]:
+        """The QA subgroup's certificates that reports may be sealed for (from partnership packs)."""
+        return self.identities.recipients()
 
 
 def _write(destination: Path, data: bytes) -> Path:

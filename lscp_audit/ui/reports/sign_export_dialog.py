@@ -97,12 +97,46 @@ class SignExportDialog(QDialog):
         for field in (self.password, self.password_again):
             field.setEnabled(False)
             self.encrypt.toggled.connect(field.setEnabled)
+        self._build_sealing()
         self.reason = QLineEdit(DEFAULT_REASON)
         self.reason.setAccessibleName(self.tr("Reason shown in the signature"))
         self.destination = QLineEdit(str(directory / self._suggested_name()))
         self.destination.setAccessibleName(self.tr("File to save"))
         self.choose = QPushButton(self.tr("C&hoose…"))
         self.choose.clicked.connect(self._choose_file)
+
+    def _build_sealing(self) -> None:
+        """ "Encrypt for: [the QA subgroup] [me]": sealing for certificates instead of a password.
+        The QA subgroup's certificates come from the installed partnership pack."""
+        self.recipients = self.service.seal_recipients()
+        names = ", ".join(dict.fromkeys(c.label for c in self.recipients))
+        if self.recipients:
+            self.seal_qa = QCheckBox(self.tr("the &QA subgroup (%s)") % names)
+        else:
+            self.seal_qa = QCheckBox(self.tr("the &QA subgroup (no partnership pack with its certificates yet)"))
+            self.seal_qa.setEnabled(False)
+        self.seal_me = QCheckBox(self.tr("&me (so I can open it again)"))
+        self.seal_qa.setAccessibleDescription(
+            self.tr("Only the QA subgroup's private keys (and yours) will open the PDF; no password is sent")
+        )
+        self.seal_me.setAccessibleDescription(self.tr("Your own key always opens what you seal"))
+        self.seal_qa.setAccessibleName(self.tr("Encrypt for the QA subgroup"))
+        self.seal_me.setAccessibleName(self.tr("Encrypt for me"))
+        self.seal_qa.toggled.connect(self._sealing_changed)
+        self.seal_me.toggled.connect(self._sealing_changed)
+        self.encrypt.toggled.connect(self._password_changed)
+
+    def _sealing_changed(self, _on: bool = False) -> None:
+        if self.seal_qa.isChecked():
+            self.seal_me.setChecked(True)  # the auditor's own certificate is always a recipient
+        self.seal_me.setEnabled(not self.seal_qa.isChecked())
+        if self.seal_qa.isChecked() or self.seal_me.isChecked():
+            self.encrypt.setChecked(False)
+
+    def _password_changed(self, on: bool) -> None:
+        if on:
+            self.seal_qa.setChecked(False)
+            self.seal_me.setChecked(False)
 
     def _build_layout(self) -> None:
         form = QFormLayout()
@@ -113,6 +147,10 @@ class SignExportDialog(QDialog):
         form.addRow("", self.encrypt)
         form.addRow("", self.password)
         form.addRow("", self.password_again)
+        sealing = QVBoxLayout()
+        sealing.addWidget(self.seal_qa)
+        sealing.addWidget(self.seal_me)
+        form.addRow(self.tr("Encrypt for:"), sealing)
         form.addRow(self.tr("Reason:"), self.reason)
         row = QHBoxLayout()
         row.addWidget(self.destination, 1)
@@ -211,8 +249,16 @@ class SignExportDialog(QDialog):
                 raise ValidationError([f"the password must have at least {MIN_PASSWORD} characters"])
             if password != self.password_again.text():
                 raise ValidationError(["the two passwords do not match"])
+        seal_for: tuple[str, ...] = ()
+        if self.seal_qa.isChecked() or self.seal_me.isChecked():
+            own = self.service.identities.export_certificate_pem()
+            chosen = [c.certificate_pem for c in self.recipients] if self.seal_qa.isChecked() else []
+            seal_for = (own, *chosen)
         return ExportOptions(
-            compact=self.compact.isChecked(), password=password, reason=self.reason.text().strip() or DEFAULT_REASON
+            compact=self.compact.isChecked(),
+            password=password,
+            reason=self.reason.text().strip() or DEFAULT_REASON,
+            seal_for=seal_for,
         )
 
     def start_export(self) -> None:
@@ -245,7 +291,12 @@ class SignExportDialog(QDialog):
             self.status.setText(self.tr("Export cancelled; nothing was saved."))
             return
         self.export_result = result
-        note = self.tr(" It is encrypted: send the password separately.") if result.encrypted else ""
+        if result.sealed_for:
+            note = self.tr(" It is sealed for %s: only their private keys open it.") % ", ".join(result.sealed_for)
+        elif result.encrypted:
+            note = self.tr(" It is encrypted: send the password separately.")
+        else:
+            note = ""
         self.status.setText(
             self.tr("Signed report %s saved to %s (%d pages, signed by %s).")
             % (result.report_id, result.path, result.page_count, result.signer)
