@@ -25,7 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lscp_audit.core.templates.model import ScaleLevel
 
 AnswerValue = Any  # JSON-compatible: str | int | float | bool | list | dict | None
 
@@ -136,6 +139,14 @@ class AuditSummary:
     revision: int = 1
     organisation: str = ""
     agencies: tuple[str, ...] = ()
+    template_version: str = ""
+    template_hash: str = ""
+    #: The judgement's level on the judgement scale of the template the audit was started with
+    #: (label, colour and text marker), filled in by the audit service; None when not known.
+    judgement_level: ScaleLevel | None = None
+    #: Where the judgement sits on that scale, from 1.0 (the best level) down (the worst level of
+    #: an n-level scale is 1/n), so audits on different scales sort together; None when not known.
+    judgement_rank: float | None = None
 
     @property
     def judgement_is_provisional(self) -> bool:

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary
 from lscp_audit.core.change_history import ChangeHistory, readable_history
-from lscp_audit.core.errors import NotFound
+from lscp_audit.core.errors import LscpAuditError, NotFound
 from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.identifiers import NameList
 from lscp_audit.core.judgements import Judgements
-from lscp_audit.core.templates.model import Template
+from lscp_audit.core.templates.model import Scale, Template
 from lscp_audit.services import answers_io, audit_rules, identifier_checks, subject_validation
 from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
 from lscp_audit.services.audit_types import (
@@ -79,6 +80,7 @@ class AuditService:
         self._store = store
         self._templates = templates
         self._names = names
+        self._scales: dict[tuple[str, str, str], Scale | None] = {}  # judgement scale per frozen template
         self._flow = AuditWorkflow(store, actor=actor, clock=clock)
 
     @classmethod
@@ -108,7 +110,34 @@ class AuditService:
     def list_audits(self, filters: AuditFilter | None = None) -> AuditPage:
         """Audits matching `filters`, filtered, sorted and paged in SQL (default: the first 200,
         newest change first; ``AuditFilter(limit=None)`` returns every match)."""
-        return self._store.list_summaries(filters or AuditFilter())
+        page = self._store.list_summaries(filters or AuditFilter())
+        return replace(page, items=tuple(self._with_judgement_level(summary) for summary in page.items))
+
+    def _with_judgement_level(self, summary: AuditSummary) -> AuditSummary:
+        """`summary` with its judgement's level (label, colour, marker, rank) on the judgement scale
+        of the template it was started with, so a 5-point or Met / Not met scale lists correctly."""
+        if not summary.judgement:
+            return summary
+        scale = self._judgement_scale(summary.template_id, summary.template_version, summary.template_hash)
+        level = scale.level(summary.judgement) if scale is not None else None
+        if scale is None or level is None:
+            return summary
+        score = scale.scores.get(level.code)
+        rank = score / len(scale.scores) if score is not None else None
+        return replace(summary, judgement_level=level, judgement_rank=rank)
+
+    def _judgement_scale(self, template_id: str, version: str, template_hash: str) -> Scale | None:
+        key = (template_id, version, template_hash)
+        if key not in self._scales:
+            scale: Scale | None = None
+            try:
+                source = self._store.frozen_template_source(template_id, version, template_hash)
+                if source:
+                    scale = self._templates.load_frozen(source).judgement_scale
+            except LscpAuditError:  # an unreadable frozen template: the list still shows the code
+                log.warning("could not read the frozen template %s %s for the audits list", template_id, version)
+            self._scales[key] = scale
+        return self._scales[key]
 
     def template_choices(self) -> tuple[TemplateChoice, ...]:
         """Templates an audit can be started from, sorted by title."""

@@ -30,6 +30,10 @@ class AuditStore(Protocol):
         """Matching audits, filtered, sorted and paged in SQL."""
         ...
 
+    def frozen_template_source(self, template_id: str, version: str, template_hash: str) -> str | None:
+        """The template text an audit in the vault was started with, for that id, version and hash."""
+        ...
+
     def get(self, audit_id: str) -> AuditRecord:
         """The whole audit; `NotFound` when there is no such audit."""
         ...
@@ -128,6 +132,10 @@ class VaultAuditStore:
     def list_summaries(self, filters: AuditFilter) -> AuditPage:
         page: AuditPage = self._vault.audits.list_summaries(filters)
         return page
+
+    def frozen_template_source(self, template_id: str, version: str, template_hash: str) -> str | None:
+        source: str | None = self._vault.audits.frozen_template_source(template_id, version, template_hash)
+        return source
 
     def get(self, audit_id: str) -> AuditRecord:
         record: AuditRecord = self._vault.audits.get(audit_id)

@@ -68,8 +68,9 @@ def test_draft_judgement_is_marked_provisional(qtbot: QtBot, audit_service: Audi
     _complete(audit_service, done)
     page = AuditsPage(audit_service)
     qtbot.addWidget(page)
-    assert _by_id(page, draft, COL_JUDGEMENT) == "Requires improvement (provisional)"
-    assert _by_id(page, done, COL_JUDGEMENT) == "Good"
+    # the label and text marker of the template's judgement scale (the built-in grade scale here)
+    assert _by_id(page, draft, COL_JUDGEMENT) == "[RI] Requires improvement (provisional)"
+    assert _by_id(page, done, COL_JUDGEMENT) == "[G] Good"
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data(AuditRole).id == draft)
     index = page.proxy.index(row, COL_JUDGEMENT)
     assert "answers so far" in index.data(Qt.ItemDataRole.ToolTipRole)

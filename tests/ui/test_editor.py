@@ -186,8 +186,8 @@ def test_override_needs_a_rationale(qtbot: QtBot, audit_service: AuditService) -
     audit_service.set_override(page.audit_id, judgement.scope, "good", dialog.rationale(), agency=judgement.agency)
     page.reload()
     page.show_review()
-    assert "Overridden to Good" in " ".join(
-        w.text() for w in page.review.judgements.findChildren(type(page.review.summary))
+    assert "Overridden to Good because: Practice was better" in " ".join(
+        w.accessibleName() for w in page.review.judgements.findChildren(type(page.review.summary))
     )
 
 

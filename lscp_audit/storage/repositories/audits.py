@@ -60,6 +60,8 @@ _SUMMARY_COLUMNS = (
     AuditRow.revision,
     sa.func.json_extract(AuditRow.subject, "$.agency"),
     sa.func.json_extract(AuditRow.subject, "$.agencies"),
+    AuditRow.template_version,
+    AuditRow.template_hash,
 )
 
 
@@ -111,7 +113,7 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 def _to_summary(values: Any) -> AuditSummary:
     (audit_id, case_ref, title, template_id, template_title, agency, auditor, status, judgement, updated) = values[:10]
-    revision, organisation, agencies = values[10:]
+    revision, organisation, agencies, template_version, template_hash = values[10:]
     return AuditSummary(
         id=audit_id,
         case_reference=case_ref,
@@ -126,6 +128,8 @@ def _to_summary(values: Any) -> AuditSummary:
         revision=int(revision or 1),
         organisation=organisation if isinstance(organisation, str) else "",
         agencies=_text_list(agencies),
+        template_version=template_version or "",
+        template_hash=template_hash or "",
     )
 
 

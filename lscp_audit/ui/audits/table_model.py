@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QPixmap
 
 from lscp_audit.core.audit import AuditStatus, AuditSummary
-from lscp_audit.ui.display import format_date, judgement_label, status_label
+from lscp_audit.ui.display import COLOUR_RE, format_date, judgement_label, status_label
 
 COL_CASE_REFERENCE = 0  # the case reference, or the organisation of a self-assessment
 COL_TITLE = 1
@@ -37,15 +37,6 @@ PROVISIONAL_TIP = "Worked out from the answers so far; final when the audit is c
 SortRole = Qt.ItemDataRole.UserRole + 1
 AuditRole = Qt.ItemDataRole.UserRole + 2
 STATUS_ORDER = {"draft": 0, "complete": 1, "signed": 2, "amended": 3}
-JUDGEMENT_ORDER = {
-    "outstanding": 0,
-    "good": 1,
-    "requires_improvement": 2,
-    "inadequate": 3,
-    "green": 0,
-    "amber": 1,
-    "red": 2,
-}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -54,8 +45,26 @@ def _auditor(row: AuditSummary) -> str:
 
 
 def _judgement(row: AuditSummary) -> str:
-    text = judgement_label(row.judgement)
+    """The judgement's label on its template's scale, after the level's text-only marker."""
+    level = row.judgement_level
+    text = level.label if level is not None else judgement_label(row.judgement)
+    if level is not None and level.marker:
+        text = f"[{level.marker}] {text}"
     return f"{text} {PROVISIONAL}" if row.judgement_is_provisional else text
+
+
+_SWATCHES: dict[str, QPixmap] = {}
+
+
+def _swatch(colour: str) -> QPixmap | None:
+    """A small square in the level's colour, beside its marker and label (never alone)."""
+    if not COLOUR_RE.match(colour or ""):
+        return None
+    if colour not in _SWATCHES:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(QColor(colour))
+        _SWATCHES[colour] = pixmap
+    return _SWATCHES[colour]
 
 
 def _display_row(row: AuditSummary, agency_names: Mapping[str, str]) -> tuple[str, ...]:
@@ -75,8 +84,8 @@ def _display_row(row: AuditSummary, agency_names: Mapping[str, str]) -> tuple[st
 def _sort_key(row: AuditSummary, column: int, texts: tuple[str, ...]) -> Any:
     if column == COL_STATUS:
         return STATUS_ORDER.get(str(row.status), 9)
-    if column == COL_JUDGEMENT:
-        return JUDGEMENT_ORDER.get(row.judgement or "", 9)
+    if column == COL_JUDGEMENT:  # best first, then anything without a known level
+        return (0, -row.judgement_rank) if row.judgement_rank is not None else (1, texts[column].casefold())
     if column == COL_UPDATED:
         return row.updated_at
     if column == COL_REVISION:
@@ -161,6 +170,8 @@ class AuditTableModel(QAbstractTableModel):
             return self._accessible_text(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(index.row(), column)
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_JUDGEMENT and row.judgement_level is not None:
+            return _swatch(row.judgement_level.colour)
         if role == Qt.ItemDataRole.FontRole and column == COL_JUDGEMENT and row.judgement_is_provisional:
             font = QFont()
             font.setItalic(True)

@@ -7,6 +7,7 @@ only displayed here. Nothing here logs answer text or case references.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.audit import Answer, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.core.judgements import Judgement
 from lscp_audit.services.audit_types import (
     AnswerRejected,
     FieldProblem,
@@ -36,6 +38,7 @@ from lscp_audit.services.audit_types import (
     WarningNotAcknowledged,
 )
 from lscp_audit.ui.a11y import name_splitter_handles
+from lscp_audit.ui.display import judgement_value_text, level_html
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
 from lscp_audit.ui.editor.editor_header import EditorHeaderWidget
@@ -424,7 +427,8 @@ class EditorPage(QWidget):
             judgement = self.service.judgements(self.audit_id).get(section_id, agency)
         except LscpAuditError:
             return
-        self.stack.page(section_id, agency).show_judgement(judgement_text(judgement))
+        plain, rich = judgement_text(judgement, not self.read_only)
+        self.stack.page(section_id, agency).show_judgement(plain, rich)
 
     def _block(self, key: str) -> QuestionBlock | None:
         key = key.removeprefix("reason:")
@@ -529,15 +533,21 @@ class EditorPage(QWidget):
             self.audit_changed.emit(self.audit_id)
 
 
-def judgement_text(judgement: Any) -> str:
-    """``Section judgement: Good (rule: ...)``, with the override when there is one."""
+def judgement_text(judgement: Judgement | None, draft: bool) -> tuple[str, str]:
+    """``Section judgement: [G] Good. Rule: ...`` as (plain text, rich text), "Provisional" while
+    a draft has unanswered graded questions, and the override when there is one."""
     if judgement is None:
-        return ""
-    derived = judgement.derived_label or "not enough answers yet"
-    text = f"Section judgement: {derived}. Rule: {judgement.rule_text}"
+        return "", ""
+    plain, rich = judgement_value_text(judgement, draft)
+    text = f"Section judgement: {plain}. Rule: {judgement.rule_text}"
+    rich = f"<b>Section judgement:</b> {rich}. Rule: {html.escape(judgement.rule_text)}"
     if judgement.override is not None:
+        level = judgement.scale_info.level(judgement.override.value)
         text += f" Overridden to {judgement.label}: {judgement.override.rationale}"
-    return text
+        rich += (
+            f" <b>Overridden to</b> {level_html(level, judgement.label)}: {html.escape(judgement.override.rationale)}"
+        )
+    return text, rich
 
 
 def _key(answer: Answer) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.judgements import Judgement
 from lscp_audit.services.audit_types import AmendedAnswer, MissingAnswer
+from lscp_audit.ui.display import judgement_value_text, level_html
 
 MissingRole = Qt.ItemDataRole.UserRole + 1
 
@@ -118,7 +119,9 @@ class ReviewPageWidget(QWidget):
             self.summary.setText(self.tr("Every required question is answered. You can complete the audit."))
 
     def show_judgements(self, views: Sequence[tuple[Judgement, str]], read_only: bool) -> None:
-        """`views` pairs each judgement with its title (section title and agency, or Overall)."""
+        """`views` pairs each judgement with its title (section title and agency, or Overall).
+        While the audit is a draft (not `read_only`), a judgement that still depends on an
+        unanswered graded question is shown as Provisional."""
         _clear_form(self.judgements_form)
         for view, title in views:
             label = QLabel(f"<b>{html.escape(title)}</b>")
@@ -130,12 +133,18 @@ class ReviewPageWidget(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        derived = view.derived_label or self.tr("Not enough answers yet")
-        text = self.tr("Derived: %1. Rule: %2").replace("%1", derived).replace("%2", view.rule_text)
+        plain, rich = judgement_value_text(view, draft=not read_only)
+        text = self.tr("Derived: %1. Rule: %2").replace("%1", plain).replace("%2", view.rule_text)
+        rich = self.tr("Derived: %1. Rule: %2").replace("%1", rich).replace("%2", html.escape(view.rule_text))
         if view.override is not None:
+            level = view.scale_info.level(view.override.value)
             text += self.tr("\nOverridden to %1 because: %2").replace("%1", view.label)
             text = text.replace("%2", view.override.rationale)
-        label = QLabel(text)
+            rich += self.tr("<br>Overridden to %1 because: %2").replace("%1", level_html(level, view.label))
+            rich = rich.replace("%2", html.escape(view.override.rationale))
+        label = QLabel(rich)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAccessibleName(f"{title}: {text}")
         label.setWordWrap(True)
         layout.addWidget(label)
         if not read_only:

@@ -55,9 +55,11 @@ class SectionPageWidget(QWidget):
         layout.addWidget(self.judgement)
         layout.addStretch(1)
 
-    def show_judgement(self, text: str) -> None:
-        """The section's derived judgement and the rule behind it (empty: hide)."""
-        self.judgement.setText(text)
+    def show_judgement(self, text: str, rich: str = "") -> None:
+        """The section's derived judgement and the rule behind it (empty: hide). `rich` shows the
+        same with the level's coloured marker; `text` is what a screen reader reads."""
+        self.judgement.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.judgement.setText(rich or text)
         self.judgement.setAccessibleName(text)
         self.judgement.setVisible(bool(text))
 
