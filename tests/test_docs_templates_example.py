@@ -67,7 +67,9 @@ def test_docs_xlsform_converts_as_shown(tmp_path: Path) -> None:
         )
     judgements = derive_judgements(final, {("home_grade", ""): "inadequate", ("voice_grade", ""): "good"}, {}, ())
     assert judgements.overall is not None and judgements.overall.derived == "inadequate"
-    assert judgements.overall.rule_text.startswith("Limiting judgement: if any of the section judgements")
+    rule = judgements.overall.rule_text
+    assert rule.startswith("Limiting judgement: if any of the section judgements is Inadequate, the overall")
+    assert "each agency" not in rule  # the template has no per-agency section
     # the warning the docs quote is the checker's own, at the line of the converted file
     first = str(template_warnings(conversion.template)[0]).replace(str(form.with_suffix(".yaml").name), "")
     assert first.startswith(":41: warning: question 'seen_home'")

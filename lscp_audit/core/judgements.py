@@ -358,7 +358,9 @@ def _overall(
             agencies_noun = "agencies' own section judgements"
         else:
             inputs = [JudgementInput(j.scope, j.agency, j.value) for j in sections if j.value is not None]
-            noun = "section judgements (each agency's counted)"
+            noun = "section judgements"
+            if template.has_per_agency_sections:
+                noun += " (each agency's counted)"
     else:
         inputs = []
         provisional = False
