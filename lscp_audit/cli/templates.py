@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
         "listed with its sheet and row, and at the top of the file. Nothing is imported: check the file, "
         "add guidance where it says so, then run 'lscp-audit templates import FILE'.",
     )
-    xlsform.add_argument("form", metavar="FORM.xlsx", help="the XLSForm workbook")
+    xlsform.add_argument("form", metavar="FORM.xlsx", help="the XLSForm workbook (.xlsx, or the older .xls)")
     xlsform.add_argument(
         "--out", metavar="FILE.yaml", help="where to write the template (default: FORM.yaml beside the form)"
     )

@@ -171,7 +171,7 @@ def _read_workbook(path: Path) -> _Workbook:
     try:
         data = get_xlsform(str(path))
     except PyXFormError as exc:
-        raise XlsformError(name, [f"cannot be read as an XLSForm workbook (.xlsx): {exc}"]) from None
+        raise XlsformError(name, [f"cannot be read as an XLSForm workbook (.xlsx or .xls): {exc}"]) from None
     sheet_names = list(data.sheet_names or [])
     if not data.survey and not data.survey_header:
         present = ", ".join(f"'{s}'" for s in sheet_names) or "none"

@@ -223,7 +223,7 @@ class TemplatesPage(QWidget):
 
     def choose_xlsform(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("Import from XLSForm"), "", self.tr("XLSForms (*.xlsx)")
+            self, self.tr("Import from XLSForm"), "", self.tr("XLSForms (*.xlsx *.xls)")
         )
         if name:
             self.convert_xlsform_file(Path(name))
