@@ -881,7 +881,10 @@ def convert_xlsform(path: Path | str, kind: TemplateKind = TemplateKind.CASE_AUD
     converter = _Converter(book, kind)
     converter.convert()
     if not any(s.questions for s in converter.sections):
-        raise XlsformError(path.name, ["survey sheet: has no question that can be imported (see the list above)"])
+        raise XlsformError(
+            path.name,
+            ["survey sheet: has no question that can be converted", *(str(u) for u in sorted(converter.unmapped))],
+        )
     _keep_descriptions(converter.sections)
     document = _Document(converter, path)
     out_name = path.with_suffix(".yaml").name

@@ -197,3 +197,22 @@ def test_unknown_type_is_listed_and_other_malformed_files_are_refused(tmp_path: 
         convert_xlsform(not_a_workbook)
     with pytest.raises(XlsformError, match="file not found"):
         convert_xlsform(tmp_path / "absent.xlsx")
+
+
+def test_a_form_with_nothing_convertible_says_why(tmp_path: Path) -> None:
+    empty = write_xlsform(tmp_path / "empty.xlsx", [["type", "name", "label"]])
+    with pytest.raises(XlsformError) as caught:
+        convert_xlsform(empty)
+    assert caught.value.problems == ["empty.xlsx: survey sheet: has no question that can be converted"]
+    only = write_xlsform(
+        tmp_path / "only.xlsx",
+        [["type", "name", "label", "calculation"], ["calculate", "c", None, "1"], ["geopoint", "g", "Where"]],
+    )
+    with pytest.raises(XlsformError) as caught:
+        convert_xlsform(only)
+    assert caught.value.problems == [
+        "only.xlsx: survey sheet: has no question that can be converted",
+        "only.xlsx: survey sheet, row 2: calculate 'c': not imported: calculations are not supported; "
+        "conditions that use it are listed too",
+        "only.xlsx: survey sheet, row 3: geopoint 'g': not imported: locations are not recorded in audits",
+    ]
