@@ -4,12 +4,15 @@ and whose changes are announced; dialog buttons in the order they are shown."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
     QDialogButtonBox,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 EDITABLE = (QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
+AreaT = TypeVar("AreaT", bound=QAbstractScrollArea)
 
 
 def fill_missing_accessibility(root: QWidget, fallback_name: str) -> None:
@@ -110,6 +114,35 @@ def buttons_in_shown_order(box: QDialogButtonBox) -> None:
             shown.append(widget)
     for first, second in zip(shown, shown[1:], strict=False):
         QWidget.setTabOrder(first, second)
+
+
+def not_a_tab_stop(area: AreaT) -> AreaT:
+    """A scroll area around controls: Tab goes straight to the controls (the page scrolls to the
+    one with the focus) instead of stopping on the area itself, which a screen reader can only
+    announce as an empty "filler"."""
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return area
+
+
+def tab_order(*widgets: QWidget | None) -> None:
+    """Tab visits `widgets` one after the other (None is left out)."""
+    shown = [w for w in widgets if w is not None]
+    for first, second in zip(shown, shown[1:], strict=False):
+        QWidget.setTabOrder(first, second)
+
+
+def after_in_tab_order(container: QWidget, *widgets: QWidget) -> None:
+    """Move `widgets` in the Tab order to just after the last control inside `container`: for a
+    pane shown to the right of one whose controls are created later (Qt puts a new control at
+    the end of the window's Tab order, after a pane made earlier)."""
+    last: QWidget | None = None
+    node = container.nextInFocusChain()
+    while node is not None and node is not container:
+        if container.isAncestorOf(node) and node.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = node
+        node = node.nextInFocusChain()
+    if last is not None:
+        tab_order(last, *widgets)
 
 
 def name_splitter_handles(splitter: QSplitter, *areas: str) -> None:

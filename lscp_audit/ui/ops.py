@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressBar, QProgressDialog, QWidget
 
 from lscp_audit.core.errors import Cancelled
 from lscp_audit.core.progress import CancelToken  # the one cancel flag every layer checks
@@ -204,7 +204,16 @@ class BackgroundOp(Generic[T]):
         if dialog is not None:
             dialog.close()
             dialog.deleteLater()
+            self._give_back_keyboard(dialog)
         _running.discard(self)
+
+    def _give_back_keyboard(self, dialog: QProgressDialog) -> None:
+        """The window the progress dialog covered gets the keyboard back: a window manager may
+        leave it nowhere when a short-lived dialog closes, and typing would then go astray."""
+        owner = self._parent.window() if self._parent is not None else None
+        active = QApplication.activeWindow()
+        if owner is not None and owner.isVisible() and active in (None, dialog):
+            owner.activateWindow()
 
     def _on_success(self, result: object) -> None:
         self._finish()

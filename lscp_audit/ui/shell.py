@@ -113,6 +113,10 @@ class ShellController(QObject):
         self.window.statusBar().showMessage(message)
         self._watch_idle()
         self.window.show_area("audits")
+        # The unlock dialog or the wizard had the keyboard: give it back to the window (a window
+        # manager may leave it nowhere when the window was never active before).
+        self.window.activateWindow()
+        self.window.raise_()
 
     def _install_pages(self, session: AppSession, vault_service: VaultService) -> None:
         from lscp_audit.ui.audits.area import AuditsAreaWidget

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pyatspi
+from gi.repository import GLib
 
 INTERACTIVE = {
     "push button", "radio button", "check box", "text", "password text", "combo box", "spin button",
@@ -39,10 +40,14 @@ def path_of(node: Any) -> list[int]:
     return list(reversed(steps))
 
 
-def walk(node: Any, out: list[dict[str, Any]], inside: bool = False) -> None:
+def walk(node: Any, out: list[dict[str, Any]], inside: bool = False, path: list[int] | None = None) -> None:
+    """Append every showing node under `node` (itself included) to `out`. Only the first rows of
+    a table or list are read: they show how its items are named, and reading thousands of cells
+    one D-Bus call at a time would take most of the test's minute."""
     try:
         role, state = node.getRoleName(), node.getState()
         name, description = node.name or "", node.description or ""
+        path = path_of(node) if path is None else path
     except Exception:  # a node that went away while walking
         return
     if not state.contains(pyatspi.STATE_SHOWING):
@@ -57,16 +62,21 @@ def walk(node: Any, out: list[dict[str, Any]], inside: bool = False) -> None:
             "role": role,
             "name": name,
             "description": description,
-            "path": path_of(node),
+            "path": path,
             "x": x,
             "y": y,
             "focusable": state.contains(pyatspi.STATE_FOCUSABLE) and state.contains(pyatspi.STATE_ENABLED),
+            "enabled": state.contains(pyatspi.STATE_ENABLED),
+            "checked": state.contains(pyatspi.STATE_CHECKED),
             "interactive": role in INTERACTIVE and not inside,
         }
     )
-    for child in node:
+    limit = 40 if role in ("table", "tree table", "list", "tree") else None
+    for index, child in enumerate(node):
+        if limit is not None and index >= limit:
+            break
         if child is not None:
-            walk(child, out, inside or role in COMPOSITE)
+            walk(child, out, inside or role in COMPOSITE, [*path, index])
 
 
 def focused(node: Any) -> Any:
@@ -102,6 +112,7 @@ def find_app(timeout: float = 30.0) -> Any:
 def active_window(app: Any, role: str, title: str = "", timeout: float = 30.0) -> Any:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
+        check_app()
         for window in app:
             if window is None:
                 continue
@@ -112,88 +123,343 @@ def active_window(app: Any, role: str, title: str = "", timeout: float = 30.0) -
     raise SystemExit(f"no active {role} {title!r}; windows: {[w.name for w in app if w is not None]}")
 
 
-def key(*keys: str) -> None:
-    subprocess.run(["xdotool", "key", "--clearmodifiers", *keys], check=True)
-    time.sleep(0.25)
+class FocusWatch:
+    """The node that last gained the focus, from the bus's focus events (quicker and surer than
+    searching the whole tree after every key press)."""
+
+    def __init__(self) -> None:
+        self.node: Any = None
+        self.count = 0
+        pyatspi.Registry.registerEventListener(self._event, "object:state-changed:focused")
+
+    def _event(self, event: Any) -> None:
+        if event.detail1:
+            self.node = event.source
+            self.count += 1
+
+    @staticmethod
+    def pump(seconds: float) -> None:
+        context = GLib.MainContext.default()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            while context.pending():
+                context.iteration(False)
+            time.sleep(0.01)
+
+    def after(self, count: int, timeout: float = 2.0, settle: float = 0.04) -> Any:
+        """The focused node once a focus event newer than `count` has come and no other follows
+        within `settle` seconds (Qt may move the focus on to a field's inner part); after
+        `timeout` without one, the node focused before."""
+        end = time.monotonic() + timeout
+        while self.count == count and time.monotonic() < end:
+            self.pump(0.02)
+        seen = -1
+        while seen != self.count:
+            seen = self.count
+            self.pump(settle)
+        return self.node
+
+
+WATCH: FocusWatch | None = None
+SLOW: list[str] = []  # keys after which the focus did not move (each cost a full timeout)
+APP: subprocess.Popen[bytes] | None = None
+
+
+def check_app() -> None:
+    if APP is not None and APP.poll() is not None:
+        raise SystemExit(f"LSCP Audit exited (code {APP.returncode}) in the middle of the walk")
+
+
+def closed(app: Any, role: str, title: str, timeout: float = 30.0) -> None:
+    """Wait until no showing `role` window of `app` has `title` in its name."""
+
+    def gone() -> bool:
+        for window in app:
+            try:
+                if (
+                    window is not None
+                    and window.getRoleName() == role
+                    and title in (window.name or "")
+                    and window.getState().contains(pyatspi.STATE_SHOWING)
+                ):
+                    return False
+            except Exception:  # a window that went away
+                continue
+        return True
+
+    wait_for(f"the {title!r} {role} to close", gone, timeout)
+
+
+def close_dialog(app: Any, title: str) -> Any:
+    """Press Esc in the dialog titled `title`, wait until it has gone and the main window has the
+    keyboard again; returns the main window."""
+    assert WATCH is not None
+    count = WATCH.count
+    key("Escape", wait=0.1)
+    closed(app, "dialog", title)
+    frame = active_window(app, "frame", timeout=10)
+    WATCH.after(count, timeout=3)  # the control that opened the dialog has the focus again
+    return frame
+
+
+def key(*keys: str, wait: float = 0.25) -> None:
+    subprocess.run(["xdotool", "key", *keys], check=True)
+    if WATCH is not None:
+        WATCH.pump(wait)
+    else:
+        time.sleep(wait)
+
+
+def press(*keys: str, timeout: float = 3.0) -> None:
+    """Press `keys` and wait until the focus has moved because of them (a page or dialog opening
+    puts the focus in it), or `timeout` seconds."""
+    assert WATCH is not None
+    count, started = WATCH.count, time.monotonic()
+    subprocess.run(["xdotool", "key", *keys], check=True)
+    WATCH.after(count, timeout=timeout)
+    if WATCH.count == count:
+        SLOW.append(f"{'+'.join(keys)}: no focus change in {time.monotonic() - started:.1f} s")
 
 
 def type_text(text: str) -> None:
-    subprocess.run(["xdotool", "type", "--delay", "15", text], check=True)
-    time.sleep(0.2)
+    subprocess.run(["xdotool", "type", "--delay", "8", text], check=True)
+    pause(0.2)
+
+
+def pause(seconds: float) -> None:
+    if WATCH is not None:
+        WATCH.pump(seconds)
+    else:
+        time.sleep(seconds)
+
+
+def focus_path(node: Any) -> list[int] | None:
+    try:
+        return path_of(node) if node is not None else None
+    except Exception:  # gone
+        return None
+
+
+def same_stop(a: list[int] | None, b: list[int] | None) -> bool:
+    """The same control, or a list and its item (the focus event may name either)."""
+    if a is None or b is None:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    return longer[: len(shorter)] == shorter and len(longer) - len(shorter) <= 1
 
 
 def read_screen(window: Any) -> dict[str, Any]:
+    """Every showing node of `window`, then the focused node after each press of Tab, until the
+    focus is back where it started (or Tab was pressed once more than there are controls)."""
+    assert WATCH is not None
+    started = time.monotonic()
     nodes: list[dict[str, Any]] = []
     walk(window, nodes)
     stops = [n for n in nodes if n["interactive"] and n["focusable"]]
-    tabs: list[list[int] | None] = []
-    before: list[int] | None = None
-    for _ in range(len(stops) + 2):
-        now = settled_focus(window, before)
-        tabs.append(now)
-        before = now
-        key("Tab")
-    return {"title": window.name, "nodes": nodes, "tabs": tabs}
+    node = focused(window)
+    tabs: list[list[int] | None] = [focus_path(node)]
+    WATCH.node = node
+    for _ in range(len(stops) + 1):
+        count = WATCH.count
+        subprocess.run(["xdotool", "key", "Tab"], check=True)
+        tabs.append(focus_path(WATCH.after(count)))
+        if same_stop(tabs[-1], tabs[0]):
+            break  # round to where it started: the whole Tab sequence has been seen
+    return {"title": window.name, "nodes": nodes, "tabs": tabs, "seconds": round(time.monotonic() - started, 1)}
 
 
-def settled_focus(window: Any, before: list[int] | None, timeout: float = 3.0) -> list[int] | None:
-    """The focused node's path once it differs from `before` (a busy machine can be slow to move
-    the focus), or whatever has the focus after `timeout`."""
-    end = time.monotonic() + timeout
-    while True:
-        node = focused(window)
-        now = path_of(node) if node is not None else None
-        if (now is not None and now != before) or time.monotonic() > end:
-            return now
-        time.sleep(0.1)
-
-
-def problem_after(window: Any, old: str, timeout: float = 30.0) -> None:
-    """Wait until the unlock problem label has a new name (unlocking takes a few seconds)."""
+def wait_for(what: str, probe: Any, timeout: float = 30.0) -> Any:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        nodes: list[dict[str, Any]] = []
-        walk(window, nodes)
-        if any(n["description"] == "Unlock problem" and n["name"] != old for n in nodes):
-            return
-        time.sleep(0.2)
+        check_app()
+        found = probe()
+        if found:
+            return found
+        pause(0.1)
+    raise SystemExit(f"waited {timeout:.0f} s for {what}")
 
 
-def tab_to(window: Any, role: str) -> None:
-    for _ in range(12):
-        node = focused(window)
-        if node is not None and node.getRoleName() == role:
+def status_labels(window: Any, description: str) -> list[Any]:
+    """The status labels described as `description` ("Autosave status"): a StatusLabel's
+    description says what it is for, its name is the message."""
+    found: list[Any] = []
+
+    def search(node: Any) -> None:
+        try:
+            role, showing = node.getRoleName(), node.getState().contains(pyatspi.STATE_SHOWING)
+        except Exception:
             return
-        key("Tab")
-    raise SystemExit(f"Tab never reached a {role}")
+        if not showing or role in COMPOSITE:
+            return
+        if role == "label" and node.description == description:
+            found.append(node)
+        for child in node:
+            if child is not None:
+                search(child)
+
+    search(window)
+    return found
+
+
+def status_after(window: Any, description: str, old: str, final: Any = None, timeout: float = 30.0) -> str:
+    """The name of the status label described as `description` once it is no longer `old` (and,
+    with `final`, once `final(name)` is true: "Saved" after "Saving…")."""
+    labels = wait_for(f"a {description} label", lambda: status_labels(window, description), 10)
+
+    def changed() -> str:
+        names = [label.name or "" for label in labels]
+        return next((n for n in names if n != old and (final is None or final(n))), "")
+
+    return str(wait_for(f"the {description} label to change from {old!r}", changed, timeout))
+
+
+def in_focus(role: str, name: str = "") -> Any:
+    """The focused node (or the node around it: a table around its cell) with `role` and a name
+    containing `name`, or None."""
+    assert WATCH is not None
+    node = WATCH.node
+    try:
+        while node is not None and node.getRoleName() not in ("frame", "dialog", "application"):
+            if node.getRoleName() == role and name in (node.name or ""):
+                return node
+            node = node.parent
+    except Exception:  # gone
+        return None
+    return None
+
+
+def tab_to(window: Any, role: str, name: str = "", limit: int = 60) -> Any:
+    """Press Tab until a `role` node whose name contains `name` has the focus (or a node inside
+    it: a table's cell)."""
+    assert WATCH is not None
+    if WATCH.node is None:
+        WATCH.node = focused(window)
+    for _ in range(limit):
+        hit = in_focus(role, name)
+        if hit is not None:
+            return hit
+        count = WATCH.count
+        subprocess.run(["xdotool", "key", "Tab"], check=True)
+        WATCH.after(count)
+    raise SystemExit(f"Tab never reached a {role} {name!r}")
+
+
+def open_audit(app: Any, reference: str) -> Any:
+    """Search the Audits page for `reference` and open it with Enter from the table."""
+    assert WATCH is not None
+    frame = active_window(app, "frame")
+    key("ctrl+f", wait=0.1)
+    type_text(reference)
+    pause(0.6)  # the list filters in SQL after a short pause
+    tab_to(frame, "table", "Audits")
+    count = WATCH.count
+    key("Return", wait=0.1)
+    WATCH.after(count, timeout=15)  # the editor puts the focus in the audit
+    wait_for(f"the editor of {reference}", lambda: status_labels(frame, "Autosave status"), 15)
+    return frame
 
 
 def main() -> None:
-    python, vault, passphrase, out = sys.argv[1:5]
+    global WATCH, APP
+    python, vault, passphrase, out, returns_pdf = sys.argv[1:6]
     env = dict(os.environ, QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", QT_QPA_PLATFORM="xcb")
-    command = [python, "-m", "lscp_audit", "gui", "--vault", vault, "--no-keychain", "--quit-after", "120"]
-    app_process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [python, "-m", "lscp_audit", "gui", "--vault", vault, "--no-keychain", "--quit-after", "150"]
+    app_log = Path(out).with_suffix(".app.log")
+    with app_log.open("wb") as log:
+        app_process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    APP = app_process
     report: dict[str, Any] = {}
+    steps: dict[str, float] = {}
+    started = time.monotonic()
+
+    def step(name: str) -> None:
+        steps[name] = round(time.monotonic() - started, 1)
+
     try:
+        WATCH = FocusWatch()
         app = find_app()
         unlock = active_window(app, "dialog", "Unlock")
-        time.sleep(0.5)
+        pause(0.3)
+        step("started")
         report["unlock"] = read_screen(unlock)
         tab_to(unlock, "password text")
         type_text("not the passphrase")
         key("Return")
-        problem_after(unlock, "Unlock problem")
+        status_after(unlock, "Unlock problem", "Unlock problem")
         report["unlock_wrong"] = {"nodes": [], "tabs": []}
         walk(active_window(app, "dialog", "Unlock"), report["unlock_wrong"]["nodes"])
         key("ctrl+a")
         type_text(passphrase)
-        key("Return")
-        time.sleep(1.0)
-        report["audits"] = read_screen(active_window(app, "frame"))
-        key("ctrl+n")
+        key("Return", wait=0.1)
+        closed(app, "dialog", "Unlock")
+        frame = active_window(app, "frame")
+        press("Tab")  # the focus starts in the window's first control
+        step("unlock")
+        report["audits"] = read_screen(frame)
+        press("ctrl+n")
         report["new_audit"] = read_screen(active_window(app, "dialog", "New audit"))
-        key("Escape")
+        close_dialog(app, "New audit")
+        step("audits and new audit")
+
+        # The editor: the first section holds every question type, the second is per agency.
+        frame = open_audit(app, "CS-0412")
+        step("editor opened")
+        report["editor"] = read_screen(frame)
+        before = [label.name for label in status_labels(frame, "Autosave status")]
+        tab_to(frame, "text", "Lead professional")
+        type_text("Team manager")
+        saved = status_after(frame, "Autosave status", before[0], final=lambda name: name.startswith("Saved"))
+        report["autosave"] = {"before": before, "after": saved}
+        step("autosave")
+        tab_to(frame, "list", "Sections")
+        press("Down")
+        report["editor_agency"] = read_screen(frame)
+        press("alt+r")
+        report["review"] = read_screen(frame)
+        press("alt+b")
+        step("editor and review")
+
+        # A completed audit: Review and complete, then Sign and export.
+        frame = open_audit(app, "CS-0101")
+        press("alt+r")
+        report["review_complete"] = read_screen(frame)
+        press("alt+s", timeout=6)
+        report["sign_export"] = read_screen(active_window(app, "dialog", "Sign"))
+        frame = close_dialog(app, "Sign")
+        press("alt+b")
+        step("sign and export")
+
+        # Settings: every tab (Identity is the identity page).
+        press("ctrl+4")
+        report["settings_identity"] = read_screen(frame)  # starts and ends on the tab strip
+        tab_to(frame, "page tab list")
+        press("Right")
+        report["settings_general"] = read_screen(frame)
+        tab_to(frame, "page tab list")
+        press("Right")
+        report["settings_backups"] = read_screen(frame)
+        step("settings")
+
+        # The QA inbox: import a signed return through the file dialog, then read the list.
+        press("ctrl+2")
+        before = [label.name for label in status_labels(frame, "Import status")]
+        press("alt+i")
+        active_window(app, "dialog", "Import signed PDFs")
+        type_text(returns_pdf)
+        key("Return", wait=0.1)
+        closed(app, "dialog", "Import signed PDFs")
+        done = status_after(frame, "Import status", before[0], final=lambda name: "Importing" not in name)
+        report["inbox_import"] = {"before": before, "after": done}
+        pause(0.3)
+        report["inbox"] = read_screen(frame)
+        step("inbox")
+    except BaseException as exc:
+        report["error"] = f"{type(exc).__name__}: {exc}"
+        print(app_log.read_text(errors="replace")[-3000:], file=sys.stderr)  # what the app said
+        raise
     finally:
+        report["steps"] = steps
+        report["slow"] = SLOW
         app_process.terminate()
         try:
             app_process.wait(10)

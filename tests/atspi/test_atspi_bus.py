@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lscp_audit.core.audit import Answer
+from lscp_audit.services.audit_service import AuditService
+from lscp_audit.services.demo_data import generate_answers
+from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.report_service import ReportService
+from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
+from lscp_audit.storage.keyfile import FLOOR_COST, KdfPolicy
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 WALKER = Path(__file__).with_name("bus_walker.py")
@@ -45,30 +54,83 @@ def _missing() -> str:
 pytestmark = pytest.mark.skipif(bool(_missing()), reason=_missing() or "ready")
 
 
+def _seed(home: Path) -> tuple[Path, Path]:
+    """A vault holding two audits of the test template with every question type (a draft, CS-0412,
+    and a completed one, CS-0101), a signing identity, and a signed return of the completed audit
+    to import in the QA inbox. Returns the vault and that PDF."""
+    template_file = Path(__file__).parents[1] / "ui" / "templates" / "ui-all-types.yaml"
+    templates = TemplateService(user_dir=home / "data" / "templates")  # where the app looks under LSCP_AUDIT_HOME
+    templates.import_template(template_file)
+    vault = home / "vault.lscp"
+    # The cheapest key derivation the app accepts (its floor): each unlock costs less of the minute.
+    service = VaultService(vault, use_keychain=False, kdf_policy=KdfPolicy(cost=FLOOR_COST))
+    service.create(PASSPHRASE)
+    try:
+        audits = AuditService.for_vault(service.vault, templates, actor="Alex Example")
+        IdentityService(service.vault).create("Alex Example", "Audit lead", "Example LSCP")
+        subject = {"case_reference": "CS-0101", "agencies": ["police", "health"]}
+        template = audits.template("ui-all-types")
+        answers = generate_answers(random.Random(19), template, subject, "strong")
+        done = audits.new_audit("ui-all-types", subject, answers=answers)
+        audits.complete(done.id)
+        draft = {"case_reference": "CS-0412", "agencies": ["police", "health"]}
+        audits.new_audit("ui-all-types", draft, answers=[Answer("q_yes", "no")])  # "no" shows the follow-up
+        pdf = home / "return.pdf"
+        ReportService(service.vault, actor="Alex Example").export(done.id, pdf)
+    finally:
+        service.lock()
+    return vault, pdf
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("atspi")
-    vault = home / "vault.lscp"
-    service = VaultService(vault, use_keychain=False)
-    service.create(PASSPHRASE)
-    service.lock()
+    started = time.monotonic()
+    vault, pdf = _seed(home)
+    seeded = time.monotonic() - started
     out = home / "report.json"
     env = dict(os.environ, LSCP_AUDIT_HOME=str(home))
-    command = ["dbus-run-session", "--", SYSTEM_PYTHON, str(WALKER), sys.executable, str(vault), PASSPHRASE, str(out)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert out.exists() and done.returncode == 0, done.stderr[-3000:]
-    if os.environ.get("ATSPI_KEEP"):  # a path: keep the walker's report there to look at
+    walker = [SYSTEM_PYTHON, str(WALKER), sys.executable, str(vault), PASSPHRASE, str(out), str(pdf)]
+    done = subprocess.run(["dbus-run-session", "--", *walker], env=env, capture_output=True, text=True, timeout=170)
+    if os.environ.get("ATSPI_KEEP") and out.exists():  # a path: keep the walker's report there to look at
         Path(os.environ["ATSPI_KEEP"]).write_text(out.read_text())
+    assert out.exists() and done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(out.read_text())
+    result["seconds"] = {"seed": round(seeded, 1), "all": round(time.monotonic() - started, 1)}
     return result
 
 
-def unnamed(screen: dict[str, Any]) -> list[dict[str, Any]]:
-    return [n for n in screen["nodes"] if (n["interactive"] or n["focusable"]) and not n["name"].strip()]
+SCREENS = [
+    "unlock",
+    "audits",
+    "new_audit",
+    "editor",
+    "editor_agency",
+    "review",
+    "review_complete",
+    "sign_export",
+    "settings_identity",
+    "settings_general",
+    "settings_backups",
+    "inbox",
+]
+# Containers a screen reader has nothing to say about: the focus should never stop on one.
+SILENT = {"filler", "panel", "scroll pane", "split pane", "layered pane", "unknown", "viewport"}
+
+
+def unnamed(screen: dict[str, Any]) -> list[str]:
+    """Interactive or focusable nodes without a name. A table cell may be blank: its name is the
+    value, and the column header says what it is."""
+    return [
+        f"{n['role']} at {n['path']}"
+        for n in screen["nodes"]
+        if (n["interactive"] or n["focusable"]) and not n["name"].strip() and n["role"] != "table cell"
+    ]
 
 
 def tab_problems(screen: dict[str, Any]) -> list[str]:
-    """Every Tab stop is reached, each once, before the sequence starts again."""
+    """Every Tab stop is reached, each once, before the sequence starts again, and Tab never
+    stops on a container with nothing to say."""
     nodes = {tuple(n["path"]): n for n in screen["nodes"]}
     stops = {tuple(n["path"]) for n in screen["nodes"] if n["interactive"] and n["focusable"]}
     radios = [p for p in stops if nodes[p]["role"] == "radio button"]
@@ -76,24 +138,176 @@ def tab_problems(screen: dict[str, Any]) -> list[str]:
     # Focus on a list item or a cell counts for its list or table.
     stops_hit = [next((p[:i] for i in range(len(p), 0, -1) if p[:i] in stops), p) for p in sequence]
     problems = [f"Tab found no focus {screen['tabs'].count(None)} times"] if None in screen["tabs"] else []
+    for path in dict.fromkeys(stops_hit):
+        node = nodes.get(path)
+        if node is not None and path not in stops and (node["role"] in SILENT or not node["name"].strip()):
+            problems.append(f"Tab stops on a {node['role']} {node['name']!r} with nothing to say at {list(path)}")
     first = stops_hit[0] if stops_hit else None
     cycle = stops_hit[: stops_hit.index(first, 1)] if first is not None and first in stops_hit[1:] else stops_hit
     if len(set(cycle)) != len(cycle):
-        problems.append(f"Tab comes back to an earlier control before the end: {cycle}")
+        problems.append(f"Tab comes back to an earlier control before the end: {[describe(nodes, p) for p in cycle]}")
     groups = {p[:-1] for p in radios}  # one Tab stop per group of radio buttons (arrows move inside)
     for path in sorted(stops - set(radios)):
         if path not in cycle:
-            problems.append(f"Tab never reaches {nodes[path]['role']} {nodes[path]['name']!r}")
+            problems.append(f"Tab never reaches {describe(nodes, path)}")
     for group in groups:
         if not any(p[:-1] == group for p in cycle if nodes.get(p, {}).get("role") == "radio button"):
-            problems.append(f"Tab never reaches the radio buttons under {group}")
+            problems.append(f"Tab never reaches the radio buttons under {list(group)}")
     return problems
 
 
-@pytest.mark.parametrize("screen", ["unlock", "audits", "new_audit"])
+def describe(nodes: dict[tuple[int, ...], dict[str, Any]], path: tuple[int, ...]) -> str:
+    node = nodes.get(path)
+    return f"{node['role']} {node['name']!r}" if node is not None else str(list(path))
+
+
+def tab_sequence(screen: dict[str, Any]) -> list[str]:
+    """The names of the Tab stops in the order Tab visits them (a cell or item counts for its table or list)."""
+    nodes = {tuple(n["path"]): n for n in screen["nodes"]}
+    names = []
+    for path in screen["tabs"]:
+        if path is None:
+            continue
+        at = next(
+            (tuple(path[:i]) for i in range(len(path), 0, -1) if nodes.get(tuple(path[:i]), {}).get("interactive")),
+            tuple(path),
+        )
+        names.append(nodes[at]["name"] if at in nodes else "")
+    return names
+
+
+def choice_problems(screen: dict[str, Any]) -> list[str]:
+    """A radio button or check box that belongs to a group must be named "<question>: <option>",
+    the question being the text of a label on the same screen (so the screen reader says which
+    question the option answers, not only "Yes"). A check box on its own may carry its own name."""
+    labels = {n["name"].removesuffix("(required)").rstrip(" :*") for n in screen["nodes"] if n["role"] == "label"}
+    by_parent: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+    for node in screen["nodes"]:
+        if node["role"] in ("radio button", "check box"):
+            by_parent.setdefault(tuple(node["path"][:-1]), []).append(node)
+    problems = []
+    for siblings in by_parent.values():
+        grouped = [n for n in siblings if n["role"] == "radio button"] or (siblings if len(siblings) > 1 else [])
+        for node in grouped:
+            question, _, option = node["name"].partition(": ")
+            if not (option and question in labels):
+                problems.append(f"{node['role']} {node['name']!r} does not say its question")
+    return problems
+
+
+def disabled_without_reason(screen: dict[str, Any]) -> list[str]:
+    """A disabled control must say (its description, also its tooltip) why it cannot be used."""
+    return [
+        f"{n['role']} {n['name']!r}"
+        for n in screen["nodes"]
+        if n["interactive"] and not n["enabled"] and not n["description"].strip()
+    ]
+
+
+@pytest.mark.parametrize("screen", SCREENS)
 def test_every_control_is_named_and_reached_by_tab(report: dict[str, Any], screen: str) -> None:
     assert unnamed(report[screen]) == []
     assert tab_problems(report[screen]) == []
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_choices_say_their_question_and_disabled_controls_say_why(report: dict[str, Any], screen: str) -> None:
+    assert choice_problems(report[screen]) == []
+    assert disabled_without_reason(report[screen]) == []
+
+
+def test_editor_covers_every_question_type(report: dict[str, Any]) -> None:
+    roles = {n["role"] for n in report["editor"]["nodes"] if n["interactive"]}
+    names = {n["name"] for n in report["editor"]["nodes"] if n["interactive"]}
+    assert {"radio button", "check box", "text", "table", "push button"} <= roles
+    for question in (
+        "Was the referral made within one working day?: Yes",  # yes/no
+        "Why was the referral late?",  # long text, shown by the "no" answer
+        "Who made the referral?: Police",  # choice
+        "Which assessments were completed?: Section 47 enquiry",  # multi-choice
+        "Quality of the initial response: Good",  # grade, with its evidence box
+        "Quality of the initial response: evidence",
+        "Overall risk management: Amber",  # RAG
+        "Lead professional's role",  # short text
+        "Date of the strategy discussion",  # date, with its calendar button
+        "Date of the strategy discussion: choose from a calendar",
+        "Number of agencies at the strategy discussion",  # number
+        "Actions agreed",  # the SMART actions table
+    ):
+        assert question in names
+
+
+def test_editor_tab_order_follows_the_panes(report: dict[str, Any]) -> None:
+    """Sections, then the questions, then the guidance beside them (left to right)."""
+    order = tab_sequence(report["editor"])
+    start = order.index("Sections")
+    order = order[start:] + order[:start]
+    assert order.index("Review and complete") < order.index("Was the referral made within one working day?: No")
+    assert order.index("Actions agreed: remove the selected action") < order.index("Guidance")
+
+
+def test_agency_tabs_sit_in_a_named_group(report: dict[str, Any]) -> None:
+    nodes = {tuple(n["path"]): n for n in report["editor_agency"]["nodes"]}
+    [strip] = [n for n in nodes.values() if n["role"] == "page tab list"]
+    assert nodes[tuple(strip["path"][:-1])]["name"] == "Agencies"
+    assert [n["name"] for n in nodes.values() if n["role"] == "page tab"] == ["Police", "Health"]
+    assert "Answers for: Police" in {n["name"] for n in nodes.values()}
+
+
+@pytest.mark.parametrize("screen", ["audits", "editor", "settings_identity", "inbox"])
+def test_menu_bar_tab_strips_and_dividers_are_named(report: dict[str, Any], screen: str) -> None:
+    nodes = {tuple(n["path"]): n for n in report[screen]["nodes"]}
+    assert [n["name"] for n in nodes.values() if n["role"] == "menu bar"] == ["Menu bar"]
+    dividers = [n["name"] for n in nodes.values() if n["name"].startswith("Divider")]
+    assert "Divider between Areas and the page" in dividers
+    for strip in (n for n in nodes.values() if n["role"] == "page tab list"):
+        assert nodes[tuple(strip["path"][:-1])]["name"], f"the tab strip {strip['name']!r} is in no named group"
+
+
+def test_radio_groups_are_entered_at_the_chosen_option(report: dict[str, Any]) -> None:
+    nodes = {tuple(n["path"]): n for n in report["editor"]["nodes"]}
+    stops = [
+        nodes[tuple(p)] for p in report["editor"]["tabs"] if p and nodes.get(tuple(p), {}).get("role") == "radio button"
+    ]
+    assert "Was the referral made within one working day?: No" in [n["name"] for n in stops]  # the saved answer
+    for stop in stops:
+        group = [n for n in nodes.values() if n["role"] == "radio button" and n["path"][:-1] == stop["path"][:-1]]
+        assert stop["checked"] or not any(n["checked"] for n in group), stop["name"]
+
+
+def test_review_tab_order_follows_the_page(report: dict[str, Any]) -> None:
+    """Missing answers, the judgements' overrides, then Complete, top to bottom."""
+    order = tab_sequence(report["review"])
+    start = order.index("Areas")
+    order = order[start:] + order[:start]
+    assert order.index("Missing answers") < order.index("Override the judgement: The case")
+    assert order.index("Override the judgement: Overall judgement") < order.index("Complete audit")
+    [sign] = [n for n in report["review"]["nodes"] if n["name"] == "Sign and export…"]
+    assert not sign["enabled"] and "complete" in sign["description"].lower()
+
+
+def test_saved_is_read_out(report: dict[str, Any]) -> None:
+    assert report["autosave"]["before"] == ["Autosave status"]
+    assert report["autosave"]["after"].startswith("Saved")
+
+
+def test_inbox_import_message_is_read_out(report: dict[str, Any]) -> None:
+    assert report["inbox_import"]["after"] != report["inbox_import"]["before"][0]
+    assert "quarantine" in report["inbox_import"]["after"] or "imported" in report["inbox_import"]["after"]
+    tables = {n["name"] for n in report["inbox"]["nodes"] if n["role"] == "table"}
+    assert {"Import results", "Quarantine"} <= tables
+    cells = [n["name"] for n in report["inbox"]["nodes"] if n["role"] == "table cell"]
+    assert any("R-" in name for name in cells)  # the imported return is listed
+
+
+def test_every_screen_was_read_in_under_a_minute(report: dict[str, Any]) -> None:
+    """The vault made, the app started, every screen read and Tab pressed through it, the app
+    stopped: under a minute on a machine with a core to spare; a machine busier than its cores
+    gets proportionally longer (the walk mostly waits for the app to move the focus)."""
+    assert "error" not in report
+    assert not report["slow"], report["slow"]  # a key that moved nothing cost a whole timeout
+    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert report["seconds"]["all"] < 60 * busy, (report["seconds"], report["steps"], f"load x{busy:.1f}")
 
 
 def test_unlock_radio_buttons_say_their_group(report: dict[str, Any]) -> None:

@@ -113,8 +113,12 @@ def mnemonic_clashes(root: QWidget) -> list[str]:
     for widget in root.findChildren(QWidget):
         if not widget.isVisibleTo(root):
             continue
+        texts: list[str] = []
         if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
-            text = widget.text()
+            texts.append(widget.text())
+        elif isinstance(widget, QTabBar):  # Alt+letter of a tab switches to it from anywhere on the screen
+            texts += [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+        for text in texts:
             match = re.search(r"&([^&])", text)
             if match:
                 key = match.group(1).lower()
@@ -130,9 +134,14 @@ def test_no_mnemonic_clashes(qtbot: QtBot, vault_service: VaultService, template
     window.shell.templates = template_service
     window.shell.install(vault_service)
     window.show()
-    for key in ("audits", "templates", "settings"):
+    for key in ("audits", "inbox", "templates", "settings"):
         window.show_area(key)
-        assert mnemonic_clashes(window.area_page(key)) == [], key
+        page = window.area_page(key)
+        assert mnemonic_clashes(page) == [], key
+        tabs = getattr(page, "tabs", None)
+        for index in range(tabs.count() if tabs is not None else 0):  # each tab of Settings and the QA inbox
+            tabs.setCurrentIndex(index)
+            assert mnemonic_clashes(page) == [], f"{key}: {tabs.tabText(index)}"
     area = window.shell.audits_area
     editor = area.open_audit(new_audit(area.session.audits))
     assert mnemonic_clashes(editor) == []

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -166,7 +167,13 @@ def test_a_field_problem_is_part_of_what_a_screen_reader_says(
     qtbot.keyClicks(editor, "bad")
     dialog.create_audit()
     assert editor.accessibleDescription().startswith("✖ Not accepted")
+    assert dialog.form is not None
+    line = QAccessible.queryAccessibleInterface(dialog.form.messages["case_reference"])
+    assert line is not None and line.text(QAccessible.Text.Name).startswith(
+        "✖ Not accepted"
+    )  # the message line says it
     editor.clear()
     qtbot.keyClicks(editor, "CS-0412")
     dialog.run_check()
     assert editor.accessibleDescription() == plain
+    assert line.text(QAccessible.Text.Name) == "Case reference: check"  # nothing to say: what the line is for

@@ -37,7 +37,7 @@ from lscp_audit.services.audit_types import (
     OpenAudit,
     WarningNotAcknowledged,
 )
-from lscp_audit.ui.a11y import name_splitter_handles
+from lscp_audit.ui.a11y import after_in_tab_order, name_splitter_handles
 from lscp_audit.ui.display import judgement_value_text, level_html
 from lscp_audit.ui.editor.autosave import FAILED, SAVED, Autosaver
 from lscp_audit.ui.editor.editor_actions import EditorActions
@@ -229,6 +229,11 @@ class EditorPage(QWidget):
                 self.autosaver.schedule(block.key, partial(self._save_block, block))  # shows what it needs
             elif (saved := self.answers.get(block.key)) is not None and saved.warning_reason:
                 self._show_saved_warning(block, saved)
+        self._guidance_last()
+
+    def _guidance_last(self) -> None:
+        """Tab goes from the questions (or the Review page) to the guidance pane on their right."""
+        after_in_tab_order(self.stack, self.guidance.browser, self.guidance.term)
 
     def _show_saved_warning(self, block: QuestionBlock, saved: Answer) -> None:
         """An answer kept with a reason: show the warning it answers above the reason."""
@@ -275,6 +280,7 @@ class EditorPage(QWidget):
         status = self.opened.record.status
         can_amend = status in (AuditStatus.COMPLETE, AuditStatus.SIGNED)
         self.review.set_state(read_only, can_amend, self.sign_handler is not None)
+        self._guidance_last()
 
     def unfinished_answers(self) -> tuple[MissingAnswer, ...]:
         """Answers with unfinished work kept as a draft, in document order."""
@@ -336,7 +342,7 @@ class EditorPage(QWidget):
         self.stack.show_extra_page(self.review)
         self._last_block = None
         self.guidance.show_intro()
-        self.review.complete_button.setFocus() if not self.read_only else self.review.setFocus()
+        self.review.first_control().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def jump_to(self, missing: MissingAnswer) -> None:
         self.go_to_section(missing.section_id, missing.agency)
@@ -347,7 +353,7 @@ class EditorPage(QWidget):
             block.focus_first()
 
     def focus_guidance(self) -> None:
-        self.guidance.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.guidance.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         widget = new

@@ -48,7 +48,8 @@ class GuidancePanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.browser, 3)
         layout.addWidget(self.term, 1)
-        self.setFocusProxy(self.browser)
+        # No focus proxy: Tab would stop on the panel where it was created (before the questions)
+        # and jump to the browser, wherever the editor puts the browser in the Tab order.
         self.browser.installEventFilter(self)
         self.term.installEventFilter(self)
         self.show_intro()

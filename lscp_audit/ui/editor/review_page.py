@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.judgements import Judgement
 from lscp_audit.services.audit_types import AmendedAnswer, MissingAnswer
+from lscp_audit.ui.a11y import tab_order
 from lscp_audit.ui.display import judgement_value_text, level_html
 
 MissingRole = Qt.ItemDataRole.UserRole + 1
@@ -128,6 +129,7 @@ class ReviewPageWidget(QWidget):
             label.setWordWrap(True)
             self.judgements_form.addRow(label, self._judgement_row(view, title, read_only))
         self.judgements.setVisible(bool(views))
+        self._order_tab_stops()
 
     def _judgement_row(self, view: Judgement, title: str, read_only: bool) -> QWidget:
         box = QWidget()
@@ -168,17 +170,47 @@ class ReviewPageWidget(QWidget):
             self.reasons_form.addRow(label, edit)
             self.reason_edits[item.key] = edit
         self.reasons.setVisible(bool(changed))
+        self._order_tab_stops()
+
+    def _order_tab_stops(self) -> None:
+        """Top to bottom as shown: missing answers, reasons, overrides, then the buttons (the rows
+        are made after the buttons, so Qt would put them last)."""
+        overrides = [
+            w
+            for row in range(self.judgements_form.rowCount())
+            if (item := self.judgements_form.itemAt(row, QFormLayout.ItemRole.FieldRole)) is not None
+            and (box := item.widget()) is not None
+            for w in box.findChildren(QPushButton)
+        ]
+        tab_order(
+            self.missing,
+            *self.reason_edits.values(),
+            *overrides,
+            self.complete_button,
+            self.amend_button,
+            self.sign_button,
+        )
+
+    def first_control(self) -> QWidget:
+        """Where the focus goes on arriving: Complete on a draft, otherwise the first thing that can be done."""
+        for widget in (self.complete_button, self.sign_button, self.amend_button, self.missing):
+            if widget.isVisibleTo(self) and widget.isEnabled():
+                return widget
+        return self
 
     def set_state(self, read_only: bool, can_amend: bool, sign_available: bool) -> None:
         self.complete_button.setVisible(not read_only)
         self.amend_button.setVisible(can_amend)
         self.sign_button.setEnabled(read_only and sign_available)
+        what = self.tr("Sign the completed audit and export it as a PDF report")
         if not sign_available:
-            self.sign_button.setToolTip(self.tr("Signing and export arrive with the reports feature"))
+            why = self.tr("Signing and export are not available here")
         elif not read_only:
-            self.sign_button.setToolTip(self.tr("Complete the audit first"))
+            why = self.tr("Complete the audit first; then you can sign and export it")
         else:
-            self.sign_button.setToolTip("")
+            why = ""
+        self.sign_button.setToolTip(why)  # a disabled button says why
+        self.sign_button.setAccessibleDescription(why or what)
 
     def _jump(self, item: QListWidgetItem) -> None:
         self.jump_requested.emit(item.data(MissingRole))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QTabBar, QVBo
 
 from lscp_audit.core.audit import Answer
 from lscp_audit.core.templates.model import Template
-from lscp_audit.ui.a11y import named_group
+from lscp_audit.ui.a11y import named_group, not_a_tab_stop
 from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.section_list_model import section_key
 from lscp_audit.ui.editor.section_page import SectionPageWidget
@@ -82,7 +82,7 @@ class SectionStackWidget(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(widget)
-        return scroll
+        return not_a_tab_stop(scroll)
 
     def show_section(self, section_id: str, agency: str | None) -> SectionPageWidget:
         page = self.page(section_id, agency)

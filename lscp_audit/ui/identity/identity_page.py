@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.display import format_date
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.ops import BackgroundOp, OpContext
@@ -92,8 +93,8 @@ class CreateIdentityDialog(QDialog):
             (self.tr("&Email:"), self.email),
         ):
             form.addRow(label, field)
-        self.error = QLabel(wordWrap=True)
-        self.error.setAccessibleName(self.tr("Problem"))
+        self.error = StatusLabel(self.tr("Problem"), assertive=True)  # its accessible name is the message
+        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020")
         # Parented at once: setDefault() on a button outside the dialog is lost, and Enter would press Cancel.
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -169,7 +170,7 @@ class IdentityPage(QWidget):
         for label, field, name in (
             (self.tr("Your &name:"), self.my_name, self.tr("Your name")),
             (self.tr("Your r&ole:"), self.my_role, self.tr("Your role")),
-            (self.tr("Your a&gency:"), self.my_agency, self.tr("Your agency")),
+            (self.tr("Your &agency:"), self.my_agency, self.tr("Your agency")),
         ):
             field.setAccessibleName(name)
             field.setMaxLength(120)
@@ -186,8 +187,7 @@ class IdentityPage(QWidget):
         form.addRow(hint)
         self.save_button = QPushButton(self.tr("&Save my details"))
         self.save_button.clicked.connect(self.save_personal)
-        self.personal_status = QLabel()
-        self.personal_status.setAccessibleName(self.tr("Your details status"))
+        self.personal_status = StatusLabel(self.tr("Your details status"))  # its accessible name is the message
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.personal_status, 1)
@@ -224,7 +224,7 @@ class IdentityPage(QWidget):
         details.addRow(self.tr("Expires:"), self.expires)
         details.addRow(self.tr("Fingerprint (SHA-256):"), self.fingerprint)
         self.create_button = QPushButton(self.tr("&Create identity…"))
-        self.import_button = QPushButton(self.tr("&Import PKCS#12…"))
+        self.import_button = QPushButton(self.tr("I&mport PKCS#12…"))  # Alt+I: the Identity tab
         self.export_button = QPushButton(self.tr("E&xport certificate…"))
         self.default_button = QPushButton(self.tr("&Use for signing"))
         self.create_button.clicked.connect(self.create_identity)
@@ -238,8 +238,8 @@ class IdentityPage(QWidget):
         for button in (self.create_button, self.import_button, self.export_button, self.default_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.status = QLabel(wordWrap=True)
-        self.status.setAccessibleName(self.tr("Signing identity status"))
+        self.status = StatusLabel(self.tr("Signing identity status"))  # its accessible name is the message
+        self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(box)
         layout.addWidget(intro)

@@ -43,7 +43,7 @@ from lscp_audit.services.inbox_service import (
     fingerprint_text,
 )
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
-from lscp_audit.ui.a11y import name_splitter_handles
+from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
 from lscp_audit.ui.inbox.returns_model import (
@@ -91,6 +91,7 @@ def _table(name: str, description: str) -> QTableView:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     table.verticalHeader().hide()
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells
     table.setAccessibleName(name)
     table.setAccessibleDescription(description)
     return table
@@ -150,7 +151,6 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.remove_button = QPushButton(self.tr("&Remove from inbox…"))
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_selected())
         self.trust_signer_button = QPushButton(self.tr("Trust the &signer…"))
-        self.trust_signer_button.setToolTip(self.tr("Shows the signer's fingerprint to check before trusting it"))
         self.trust_signer_button.clicked.connect(lambda _checked=False: self.trust_selected_signer())
         self.recheck_button = QPushButton(self.tr("Re-chec&k trust"))
         self.recheck_button.setAccessibleDescription(
@@ -204,7 +204,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.results.setModel(self.results_model)
         self.results.setMaximumHeight(170)  # about six files; the returns tables get the rest
         self.results.hide()
-        self.summary = QLabel()
+        self.summary = StatusLabel(self.tr("Import status"))  # its accessible name is the message
         self.summary.setWordWrap(True)
         self._update_buttons()
 
@@ -281,6 +281,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         # screen); never clipped out of reach.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(body)
+        not_a_tab_stop(scroll)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -368,7 +369,14 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         why = self.tr("Select a return in a table first") if entry is None else self.tr("Remove the selected return")
         self.remove_button.setToolTip(why)  # a disabled button says why
         self.remove_button.setAccessibleDescription(why)
-        self.trust_signer_button.setEnabled(entry is not None and entry.quarantined and bool(entry.signatures))
+        can_trust = entry is not None and entry.quarantined and bool(entry.signatures)
+        self._explain(
+            self.trust_signer_button,
+            can_trust,
+            self.tr("Shows the signer's fingerprint to check before trusting it")
+            if can_trust or entry is None
+            else self.tr("Only a return in the quarantine has a signer to trust"),
+        )
         self._explain(self.open_button, entry is not None, self.tr("Show the selected return's answers (Enter)"))
         is_case = entry is not None and entry.kind == "case_audit" and entry.trusted and bool(entry.subject)
         self._explain(

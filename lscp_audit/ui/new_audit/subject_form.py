@@ -96,7 +96,9 @@ class SubjectFormWidget(QWidget):
         if spec.guidance:
             form.addRow("", self._small_label(spec.guidance))
         message = MessageLabel(self._longest_message(spec))
-        message.setAccessibleName(spec.label + self.tr(": check"))
+        role = spec.label + self.tr(": check")  # what the line is for; its name is the message once there is one
+        message.setAccessibleName(role)
+        message.setAccessibleDescription(role)
         form.addRow("", message)
         self.inputs[spec.id] = editor
         self.messages[spec.id] = message
@@ -162,7 +164,7 @@ class SubjectFormWidget(QWidget):
             if label.text() == text:
                 continue
             label.setText(text)
-            label.setAccessibleDescription(text)
+            label.setAccessibleName(" ".join(text.split()) or label.accessibleDescription())
             self.inputs[key].setToolTip(text)
             # The message is part of what a screen reader says for the field, and is announced.
             for widget in self.inputs[key].focus_widgets():

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lscp_audit.core.errors import Cancelled, ValidationError
 from lscp_audit.services.report_service import ExportOptions
+from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.reports.preview import render_first_page
 
@@ -73,7 +74,7 @@ class SignExportDialog(QDialog):
             self.tr("Create a signing identity or import your PKCS#12 file, then come back to this export")
         )
         self.identity_button.clicked.connect(self._set_up_identity)
-        self.status = QLabel()
+        self.status = StatusLabel(self.tr("Export status"))  # its accessible name is the message
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._build_form(directory or Path.home())
@@ -85,6 +86,8 @@ class SignExportDialog(QDialog):
         self.full = QRadioButton(self.tr('&Full: every question, with "not applicable" where it did not apply'))
         self.compact = QRadioButton(self.tr("&Compact: leave out questions that did not apply"))
         self.full.setChecked(True)
+        for option in (self.full, self.compact):  # a screen reader says which choice the option is for
+            option.setAccessibleName(self.tr("Report: %1").replace("%1", option.text().replace("&", "")))
         self.encrypt = QCheckBox(self.tr("&Protect the PDF with a password (AES-256)"))
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password, placeholderText=self.tr("Password (at least 8 characters)")
@@ -95,6 +98,9 @@ class SignExportDialog(QDialog):
         self.password.setAccessibleName(self.tr("PDF password"))
         self.password_again.setAccessibleName(self.tr("Repeat the PDF password"))
         for field in (self.password, self.password_again):
+            why = self.tr("Used when “Protect the PDF with a password” is ticked; at least 8 characters")
+            field.setAccessibleDescription(why)  # also says why the field is disabled
+            field.setToolTip(why)
             field.setEnabled(False)
             self.encrypt.toggled.connect(field.setEnabled)
         self._build_sealing()

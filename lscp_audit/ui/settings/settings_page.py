@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.ui.a11y import StatusLabel, fill_missing_accessibility
+from lscp_audit.ui.a11y import StatusLabel, fill_missing_accessibility, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.identity.identity_page import IdentityPage
 from lscp_audit.ui.records.records_page import RecordsPage
@@ -214,4 +214,4 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
-    return area
+    return not_a_tab_stop(area)

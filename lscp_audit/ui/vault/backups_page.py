@@ -75,7 +75,7 @@ class BackupsPage(QWidget):
         self.keychain = QCheckBox(self.tr("Unlock automatically with the system keychain"))
         self.status = StatusLabel(self.tr("Vault status"))  # its accessible name is the message
         self.status.setWordWrap(True)
-        self.backup_button = QPushButton(self.tr("&Back up now"))
+        self.backup_button = QPushButton(self.tr("Back up &now"))  # Alt+B is the Backups tab
         self.restore_button = QPushButton(self.tr("&Restore selected…"))
         self.check_button = QPushButton(self.tr("&Check vault"))
         self.passphrase_button = QPushButton(self.tr("Change &passphrase…"))

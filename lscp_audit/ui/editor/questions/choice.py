@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QLabel,
@@ -79,6 +80,15 @@ class ChoiceInput(QuestionInput):
         for code, button in self.buttons.items():
             button.setChecked(code == value)
         self.group.setExclusive(True)
+        self._tab_stop_on_choice()
+
+    def _tab_stop_on_choice(self) -> None:
+        """Tab enters the group at the chosen option (the first when none is chosen), as it does
+        after a click; Qt keeps the Tab stop where it was when the answer is loaded."""
+        chosen = self.group.checkedButton() or next(iter(self.buttons.values()), None)
+        for button in self.buttons.values():
+            tab = Qt.FocusPolicy.StrongFocus if button is chosen else Qt.FocusPolicy.ClickFocus
+            button.setFocusPolicy(tab)
 
     def value(self) -> Any:
         checked = self.group.checkedButton()
