@@ -3,12 +3,15 @@
 Run with the system python3 and pyatspi (Debian: python3-pyatspi, at-spi2-core), inside
 `dbus-run-session`, on an X display with a window manager (xdotool presses the keys):
 
-    bus_walker.py APP_PYTHON VAULT PASSPHRASE REPORT_JSON
+    bus_walker.py APP_PYTHON VAULT PASSPHRASE REPORT_JSON RETURN_PDF
 
 It starts the app with accessibility on, and for each screen writes what a screen reader gets:
 every showing node (role, name, description, focusable) and the node focused after each Tab.
 The unlock dialog is read before and after a wrong passphrase (its problem label), then the
-right passphrase is typed and the Audits page and the New audit dialog (Ctrl+N) are read. The checks live in test_atspi_bus.py.
+right passphrase is typed, and the Audits page, the New audit dialog, the editor (a section with
+every question type, a per-agency section), Review and complete, Sign and export, every Settings
+tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
+are read. The checks live in test_atspi_bus.py.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def focused(node: Any) -> Any:
     for child in node:
         hit = focused(child) if child is not None else None
         if hit is not None:
+            if has_focus and not hit.name and hit.getRoleName() in ("filler", "viewport", "panel"):
+                return node  # a text browser's viewport shares its focus: the browser is what is read
             return hit
     return node if has_focus else None
 
@@ -438,6 +443,9 @@ def main() -> None:
         tab_to(frame, "page tab list")
         press("Right")
         report["settings_backups"] = read_screen(frame)
+        tab_to(frame, "page tab list")
+        press("Right")
+        report["settings_records"] = read_screen(frame)
         step("settings")
 
         # The QA inbox: import a signed return through the file dialog, then read the list.
@@ -453,6 +461,20 @@ def main() -> None:
         pause(0.3)
         report["inbox"] = read_screen(frame)
         step("inbox")
+
+        # The imported return, read-only, and its multi-agency case view.
+        tab_to(frame, "table", "Trusted returns")
+        key("space", wait=0.3)  # selects the return the table arrived on
+        press("Return", timeout=6)  # opens it
+        report["return_view"] = read_screen(active_window(app, "dialog", "Return"))
+        frame = close_dialog(app, "Return")
+        press("alt+w", timeout=6)
+        report["case_view"] = read_screen(active_window(app, "dialog", "Case view"))
+        frame = close_dialog(app, "Case view")
+        tab_to(frame, "page tab list")
+        press("Right")
+        report["verify"] = read_screen(frame)
+        step("return and case views, verify")
     except BaseException as exc:
         report["error"] = f"{type(exc).__name__}: {exc}"
         print(app_log.read_text(errors="replace")[-3000:], file=sys.stderr)  # what the app said

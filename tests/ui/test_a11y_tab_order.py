@@ -96,7 +96,7 @@ def test_inbox_tables_let_tab_leave_and_messages_are_named(qtbot: QtBot, vault_s
     qtbot.addWidget(page)
     returns = page.returns
     assert isinstance(returns, ImportedReturnsWidget)
-    for table in (returns.results, returns.table, returns.quarantine_table):
+    for table in (returns.results, returns.table, returns.quarantine_table, page.verify.table):
         assert not table.tabKeyNavigation()  # Tab leaves; arrows move between cells
     assert not returns.trust_signer_button.isEnabled()
     assert "Select a return" in returns.trust_signer_button.accessibleDescription()

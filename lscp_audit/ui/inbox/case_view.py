@@ -168,6 +168,7 @@ class CaseViewDialog(QDialog):
         table.setAccessibleDescription(self.tr("One row per question, one column per agency's return"))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells
         table.setWordWrap(True)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
