@@ -9,8 +9,8 @@ It starts the app with accessibility on, and for each screen writes what a scree
 every showing node (role, name, description, focusable) and the node focused after each Tab.
 The unlock dialog is read before and after a wrong passphrase (its problem label), then the
 right passphrase is typed, and the Audits page, the New audit dialog, the editor (a section with
-every question type, a per-agency section), Review and complete, Sign and export, every Settings
-tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
+every question type, a per-agency section, its change history), Review and complete (and the
+override dialog), Sign and export, Templates, every Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
 are read. The checks live in test_atspi_bus.py.
 """
 
@@ -419,8 +419,15 @@ def main() -> None:
         tab_to(frame, "list", "Sections")
         press("Down")
         report["editor_agency"] = read_screen(frame)
+        press("alt+y", timeout=6)
+        report["history"] = read_screen(active_window(app, "dialog", "Change history"))
+        frame = close_dialog(app, "Change history")
         press("alt+r")
         report["review"] = read_screen(frame)
+        tab_to(frame, "push button", "Override the judgement: The case")
+        press("space", timeout=6)
+        report["override"] = read_screen(active_window(app, "dialog", "Override judgement"))
+        frame = close_dialog(app, "Override judgement")
         press("alt+b")
         step("editor and review")
 
@@ -433,6 +440,9 @@ def main() -> None:
         frame = close_dialog(app, "Sign")
         press("alt+b")
         step("sign and export")
+
+        press("ctrl+3")
+        report["templates"] = read_screen(frame)
 
         # Settings: every tab (Identity is the identity page).
         press("ctrl+4")

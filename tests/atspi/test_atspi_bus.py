@@ -112,9 +112,12 @@ SCREENS = [
     "new_audit",
     "editor",
     "editor_agency",
+    "history",
     "review",
+    "override",
     "review_complete",
     "sign_export",
+    "templates",
     "settings_identity",
     "settings_general",
     "settings_backups",
@@ -150,7 +153,12 @@ def tab_problems(screen: dict[str, Any]) -> list[str]:
     problems = [f"Tab found no focus {screen['tabs'].count(None)} times"] if None in screen["tabs"] else []
     for path in dict.fromkeys(stops_hit):
         node = nodes.get(path)
-        if node is not None and path not in stops and (node["role"] in SILENT or not node["name"].strip()):
+        if node is None or path in stops:
+            continue
+        # A named area of text only (no control inside) is a stop so the keyboard can scroll it;
+        # an area around controls is not (Tab goes to the controls), nor anything unnamed.
+        holds_controls = any(p[: len(path)] == path and p != path for p in stops)
+        if not node["name"].strip() or (node["role"] in SILENT and holds_controls):
             problems.append(f"Tab stops on a {node['role']} {node['name']!r} with nothing to say at {list(path)}")
     first = stops_hit[0] if stops_hit else None
     cycle = stops_hit[: stops_hit.index(first, 1)] if first is not None and first in stops_hit[1:] else stops_hit

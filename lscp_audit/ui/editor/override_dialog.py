@@ -63,6 +63,9 @@ class OverrideDialog(QDialog):
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(self.rationale()))
+        why = "" if ok.isEnabled() else self.tr("Write the rationale first")
+        ok.setToolTip(why)  # a disabled button says why
+        ok.setAccessibleDescription(why or self.tr("Override the derived judgement"))
 
     def _clear(self) -> None:
         self.clear_requested = True
