@@ -236,11 +236,14 @@ class ReportService:
         issuer = describe_certificate(chain[0])
         return issuer.organisation if issuer.common_name.endswith(PARTNERSHIP_ROOT_SUFFIX) else ""
 
-    def preview_pdf(self, audit_id: str, *, compact: bool = False) -> bytes:
-        """The unsigned report (for the first-page preview in the export dialog)."""
+    def preview_pdf(
+        self, audit_id: str, *, compact: bool = False, marking: str | None = None, descriptor: str | None = None
+    ) -> bytes:
+        """The unsigned report (for the first-page preview in the export dialog), with the
+        marking chosen there (default: the vault's setting)."""
         from lscp_audit.reports.pipeline import build_unsigned
 
-        data = self.report_data(audit_id, ExportOptions(compact=compact))
+        data = self.report_data(audit_id, ExportOptions(compact=compact, marking=marking, descriptor=descriptor))
         return bytes(build_unsigned(data, compact=compact).pdf)
 
     def export(

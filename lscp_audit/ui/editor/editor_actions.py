@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.judgements import Judgement
 from lscp_audit.services.audit_types import IncompleteAudit
+from lscp_audit.services.identifier_checks import IdentifiersNotAcknowledged
+from lscp_audit.ui.checks.identifier_dialog import IdentifierDialog
 from lscp_audit.ui.editor.history_dialog import HistoryDialog
 from lscp_audit.ui.editor.override_dialog import OverrideDialog
 from lscp_audit.ui.errors import show_error
@@ -67,12 +71,34 @@ class EditorActions(QObject):
             if exc.unexplained:
                 self._focus_reason(exc.unexplained[0])
             return
+        except IdentifiersNotAcknowledged as exc:
+            if not self.review_identifiers(exc.check):
+                return
+            try:  # every identifier is kept now; the auditor already said yes to completing
+                page.service.complete(page.audit_id)
+            except LscpAuditError as again:
+                show_error(page, again)
+                return
         except LscpAuditError as exc:
             show_error(page, exc)
             return
         page.reload()
         page.show_review()
         page.audit_changed.emit(page.audit_id)
+
+    def review_identifiers(self, check: IdentifierCheck) -> bool:
+        """Show the likely identifiers; True when every one is kept (go on), False when the
+        auditor cancelled or chose to correct one (the editor then moves to its question)."""
+        page = self.page
+
+        def acknowledge(reason: str, hit_ids: Sequence[str] | None) -> IdentifierCheck:
+            return page.service.acknowledge_identifiers(page.audit_id, reason, hit_ids=hit_ids)
+
+        dialog = IdentifierDialog(check, acknowledge, page, doing=page.tr("completed"), can_correct=not page.read_only)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if dialog.go_to is not None and dialog.go_to.question_id:
+            page.jump_to_answer(dialog.go_to.question_id, dialog.go_to.agency)
+        return accepted
 
     def _blockers(self, exc: IncompleteAudit) -> str:
         """What stops completion, by name: missing answers, changed answers without a reason."""

@@ -352,6 +352,20 @@ class EditorPage(QWidget):
             self.stack.scroll_to(block)
             block.focus_first()
 
+    def jump_to_answer(self, question_id: str, agency: str | None = None) -> None:
+        """Show the question `question_id` (of `agency` in a per-agency section) and focus it."""
+        try:
+            section = self.opened.template.section_of(question_id)
+        except KeyError:
+            return
+        self.go_to_section(section.id, agency if section.per_agency else None)
+        page = self.stack.page(section.id, agency if section.per_agency else None)
+        key = f"{question_id}@{agency}" if agency and section.per_agency else question_id
+        block = page.blocks.get(key)
+        if block is not None:
+            self.stack.scroll_to(block)
+            block.focus_first()
+
     def focus_guidance(self) -> None:
         self.guidance.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
 

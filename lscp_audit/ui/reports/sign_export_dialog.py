@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -23,9 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lscp_audit.core.errors import Cancelled, ValidationError
+from lscp_audit.core.errors import Cancelled, LscpAuditError, ValidationError
+from lscp_audit.core.identifier_check import IdentifierCheck
+from lscp_audit.core.report_data import MARKINGS, SUGGESTED_DESCRIPTORS, protective_marking
 from lscp_audit.services.report_service import ExportOptions
 from lscp_audit.ui.a11y import StatusLabel
+from lscp_audit.ui.checks.identifier_dialog import IdentifierDialog
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.reports.preview import render_first_page
 
@@ -34,13 +38,19 @@ if TYPE_CHECKING:
 
 MIN_PASSWORD = 8
 DEFAULT_REASON = "I confirm this audit is complete and accurate"
+NO_DESCRIPTOR = "No descriptor"
 
 
 class SignExportDialog(QDialog):
     """Preview the report's first page, choose options and a file, then sign and export.
 
+    Options: full or compact, the protective marking for this export (OFFICIAL or
+    OFFICIAL-SENSITIVE, optionally with a descriptor; the vault's setting to start with), a
+    password, and the accessible HTML version saved beside the PDF. Before signing, the identifier
+    check runs: likely identifiers not yet kept open *Check for identifiers*, and signing goes on
+    only once each is kept with a reason (a complete audit's text is corrected by amending it).
     The export runs off the GUI thread with a progress dialog and Cancel; `exported` carries the
-    `ExportResult`. Without a signing identity the dialog says so and, when `identity_setup` is
+    `ExportResult` (`html_path` is the HTML version, when saved). Without a signing identity the dialog says so and, when `identity_setup` is
     given, offers to set one up there and then (it opens the Identity page in a dialog).
     """
 
@@ -61,6 +71,7 @@ class SignExportDialog(QDialog):
         self.audit_id = audit_id
         self.identity_setup = identity_setup
         self.export_result: ExportResult | None = None
+        self.html_path: Path | None = None
         self.preview = QLabel(self.tr("Preparing preview…"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setFixedSize(300, 424)
@@ -104,6 +115,15 @@ class SignExportDialog(QDialog):
             field.setEnabled(False)
             self.encrypt.toggled.connect(field.setEnabled)
         self._build_sealing()
+        self._build_marking()
+        self.html = QCheckBox(self.tr("Also save the accessible &HTML version (not signed)"))
+        self.html.setAccessibleDescription(
+            self.tr(
+                "An HTML page with the same content beside the PDF, for screen readers; it cannot be password-protected"
+            )
+        )
+        for box in (self.encrypt, self.seal_qa, self.seal_me):
+            box.toggled.connect(self._protection_changed)
         self.reason = QLineEdit(DEFAULT_REASON)
         self.reason.setAccessibleName(self.tr("Reason shown in the signature"))
         self.destination = QLineEdit(str(directory / self._suggested_name()))
@@ -144,12 +164,69 @@ class SignExportDialog(QDialog):
             self.seal_qa.setChecked(False)
             self.seal_me.setChecked(False)
 
+    def _build_marking(self) -> None:
+        """The marking and descriptor, starting from the vault's setting."""
+        try:
+            default = self.service.marking_for(ExportOptions())
+        except LscpAuditError:  # a setting outside the vocabulary: start from the safer caveat
+            default = protective_marking(MARKINGS[0])
+        self.marking = QComboBox()
+        self.marking.addItems(list(MARKINGS))
+        self.marking.setCurrentText(default.classification)
+        self.marking.setAccessibleName(self.tr("Protective marking"))
+        self.marking.setAccessibleDescription(
+            self.tr("Government Security Classification printed on every page and recorded in the file")
+        )
+        self.descriptor = QComboBox()
+        self.descriptor.setEditable(True)
+        self.descriptor.addItems([NO_DESCRIPTOR, *SUGGESTED_DESCRIPTORS])
+        self.descriptor.setCurrentText(default.descriptor or NO_DESCRIPTOR)
+        self.descriptor.setAccessibleName(self.tr("Descriptor (optional)"))
+        self.descriptor.setAccessibleDescription(
+            self.tr("A word after the marking, such as PERSONAL; choose No descriptor for none")
+        )
+        self.marking.currentTextChanged.connect(self._marking_changed)
+        self.descriptor.currentTextChanged.connect(self._marking_changed)
+
+    def chosen_marking(self) -> tuple[str, str]:
+        """(classification, descriptor) as chosen; raises ValidationError outside the GSC vocabulary."""
+        text = self.descriptor.currentText().strip()
+        descriptor = "" if text in ("", NO_DESCRIPTOR) else text
+        chosen = protective_marking(self.marking.currentText(), descriptor)
+        return chosen.classification, chosen.descriptor
+
+    def _marking_changed(self) -> None:
+        try:
+            self.chosen_marking()
+        except ValidationError as exc:
+            self.status.setText(str(exc))
+            return
+        if self.isVisible():
+            self.load_preview()
+
+    def _protection_changed(self, _on: bool = False) -> None:
+        """An HTML page cannot be password-protected or sealed, so it is not offered then."""
+        protected = self.encrypt.isChecked() or self.seal_qa.isChecked() or self.seal_me.isChecked()
+        if protected:
+            self.html.setChecked(False)
+        self.html.setEnabled(not protected)
+        self.html.setToolTip(
+            self.tr("Not with a password or encryption: an HTML page cannot be protected") if protected else ""
+        )
+
     def _build_layout(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Signed by:"), self.signer)
         form.addRow("", self.identity_button)
         form.addRow(self.tr("Report:"), self.full)
         form.addRow("", self.compact)
+        marking_label = QLabel(self.tr("&Marking:"))
+        marking_label.setBuddy(self.marking)
+        marking_row = QHBoxLayout()
+        marking_row.addWidget(self.marking)
+        marking_row.addWidget(self.descriptor, 1)
+        form.addRow(marking_label, marking_row)
+        form.addRow("", self.html)
         form.addRow("", self.encrypt)
         form.addRow("", self.password)
         form.addRow("", self.password_again)
@@ -214,7 +291,14 @@ class SignExportDialog(QDialog):
         ).run()
 
     def _render_preview(self, _ctx: OpContext) -> bytes | None:
-        return render_first_page(self.service.preview_pdf(self.audit_id, compact=self.compact.isChecked()), dpi=50)
+        try:
+            marking, descriptor = self.chosen_marking()
+        except ValidationError:
+            marking, descriptor = None, None
+        pdf = self.service.preview_pdf(
+            self.audit_id, compact=self.compact.isChecked(), marking=marking, descriptor=descriptor
+        )
+        return render_first_page(pdf, dpi=50)
 
     def _show_preview(self, png: bytes | None) -> None:
         if not png:
@@ -260,12 +344,40 @@ class SignExportDialog(QDialog):
             own = self.service.identities.export_certificate_pem()
             chosen = [c.certificate_pem for c in self.recipients] if self.seal_qa.isChecked() else []
             seal_for = (own, *chosen)
+        marking, descriptor = self.chosen_marking()
         return ExportOptions(
             compact=self.compact.isChecked(),
             password=password,
             reason=self.reason.text().strip() or DEFAULT_REASON,
             seal_for=seal_for,
+            marking=marking,
+            descriptor=descriptor,
         )
+
+    def html_destination(self) -> Path | None:
+        """Where the HTML version goes (beside the PDF), when it is wanted."""
+        if not (self.html.isChecked() and self.html.isEnabled()):
+            return None
+        return Path(self.destination.text()).expanduser().with_suffix(".html")
+
+    def review_identifiers(self) -> bool:
+        """The identifier check before signing: True when nothing is left to keep (go on)."""
+        try:
+            check = self.service.identifier_check(self.audit_id)
+        except LscpAuditError as exc:
+            self.status.setText(self.tr("Not exported: %s") % exc)
+            return False
+        if check.ok:
+            return True
+
+        def acknowledge(reason: str, hit_ids: Sequence[str] | None) -> IdentifierCheck:
+            return self.service.acknowledge_identifiers(self.audit_id, reason, hit_ids=hit_ids)
+
+        dialog = IdentifierDialog(check, acknowledge, self, doing=self.tr("signed and exported"), can_correct=False)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            self.status.setText(self.tr("Not exported: likely identifiers in the text are not yet kept or corrected."))
+            return False
+        return True
 
     def start_export(self) -> None:
         try:
@@ -273,17 +385,22 @@ class SignExportDialog(QDialog):
         except ValidationError as exc:
             self.status.setText(str(exc))
             return
+        if not self.review_identifiers():
+            return
         destination = Path(self.destination.text()).expanduser()
+        html_destination = self.html_destination()
         self.sign_button.setEnabled(False)
         self.status.setText(self.tr("Signing…"))
 
-        def work(ctx: OpContext) -> ExportResult | None:
+        def work(ctx: OpContext) -> tuple[ExportResult, Path | None] | None:
             try:
-                return self.service.export(
+                result = self.service.export(
                     self.audit_id, destination, options, progress=ctx.progress, cancel=ctx.cancel
                 )
             except Cancelled:
                 return None  # reported as "cancelled" on the GUI thread
+            html = self.service.export_html(self.audit_id, html_destination, options) if html_destination else None
+            return result, html
 
         BackgroundOp(parent=self, op=work, success=self._exported).failure(self._failed).with_progress(
             self.tr("Signing and exporting the report…")
@@ -291,18 +408,21 @@ class SignExportDialog(QDialog):
         self.password.clear()
         self.password_again.clear()
 
-    def _exported(self, result: ExportResult | None) -> None:
+    def _exported(self, outcome: tuple[ExportResult, Path | None] | None) -> None:
         self.sign_button.setEnabled(True)
-        if result is None:
+        if outcome is None:
             self.status.setText(self.tr("Export cancelled; nothing was saved."))
             return
-        self.export_result = result
+        result, html = outcome
+        self.export_result, self.html_path = result, html
         if result.sealed_for:
             note = self.tr(" It is sealed for %s: only their private keys open it.") % ", ".join(result.sealed_for)
         elif result.encrypted:
             note = self.tr(" It is encrypted: send the password separately.")
         else:
             note = ""
+        if html is not None:
+            note += " " + self.tr("Accessible HTML version (not signed) saved to %s.") % html
         self.status.setText(
             self.tr("Signed report %s saved to %s (%d pages, signed by %s).")
             % (result.report_id, result.path, result.page_count, result.signer)

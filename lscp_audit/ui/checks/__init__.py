@@ -1,0 +1,1 @@
+"""Checks run before an audit is completed or exported: the likely-identifiers review."""
