@@ -73,12 +73,16 @@ EVIDENCE = (
     "Core group minutes and the child protection plan.",
 )
 ACTIONS = (
-    ("Brief all staff on recording missed appointments as Was Not Brought", "Health", "Named nurse for safeguarding"),
-    ("Add the Operation Encompass notification check to the daily MASH log", "Police", "MASH detective sergeant"),
+    ("Brief all staff on recording missed appointments as Was Not Brought", "Health", "Named nurse for safeguarding",
+     "Nine in ten missed appointments recorded as Was Not Brought in the next audit of 20 records"),
+    ("Add the Operation Encompass notification check to the daily MASH log", "Police", "MASH detective sergeant",
+     "Every notification sent to the school by 9am the next school day, checked monthly for a quarter"),
     ("Run a practice workshop on mapping the perpetrator's pattern of behaviour", "Children's social care",
-     "Principal social worker"),
-    ("Audit six plans for SMART actions and report to the QA subgroup", "LSCP business unit", "QA and audit lead"),
-    ("Remind DSLs how to use the escalation procedure, with a case example", "Education", "Safeguarding in education lead"),
+     "Principal social worker", "Assessments in the next case audit round describe the pattern, not single incidents"),
+    ("Audit six plans for SMART actions and report to the QA subgroup", "The partnership itself", "QA and audit lead",
+     "Five of the six plans have an owner, a date and a measure for every action"),
+    ("Remind DSLs how to use the escalation procedure, with a case example", "Education",
+     "Safeguarding in education lead", "Escalations from schools recorded in the MASH log rise from 2 to at least 6 a term"),
 )  # fmt: skip
 SHORT_TEXT = {
     "round": "2026 round 1 (quarter 1)",
@@ -149,7 +153,7 @@ def evidence_for(rng: random.Random, question: Question) -> str:
 
 
 def actions(rng: random.Random, agencies: Sequence[str]) -> list[dict[str, str]]:
-    """Two or three SMART actions due within a year."""
+    """Two or three SMART actions due within a year, each with its measure of success."""
     chosen = rng.sample(ACTIONS, rng.choice([2, 3]))
     statuses = ("open", "in_progress", "complete")
     return [
@@ -159,8 +163,9 @@ def actions(rng: random.Random, agencies: Sequence[str]) -> list[dict[str, str]]
             "owner_role": role,
             "due": (PERIOD_END + timedelta(days=60 + 45 * n)).isoformat(),
             "status": statuses[n % 3],
+            "measure": measure,
         }
-        for n, (text, agency, role) in enumerate(chosen)
+        for n, (text, agency, role, measure) in enumerate(chosen)
     ]
 
 

@@ -17,6 +17,7 @@ from lscp_audit.services.template_service import TemplateService
 from lscp_audit.ui.editor.editor_page import EditorPage
 from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.questions.actions import ActionsInput
+from lscp_audit.ui.editor.questions.actions_model import COL_ACTION, COL_DUE, COL_OWNER_AGENCY, COL_OWNER_ROLE
 from lscp_audit.ui.editor.questions.choice import ChoiceInput
 from lscp_audit.ui.editor.questions.date_input import DateInput
 from lscp_audit.ui.editor.questions.multi_choice import MultiChoiceInput
@@ -85,10 +86,10 @@ def answer_first_section(page: EditorPage, qtbot: QtBot) -> None:
     assert isinstance(actions, ActionsInput)
     actions.add_action()
     model = actions.model
-    model.setData(model.index(0, 0), "Review the referral pathway")
-    model.setData(model.index(0, 1), "Police")
-    model.setData(model.index(0, 2), "Detective inspector")
-    model.setData(model.index(0, 3), "2027-01-31")
+    model.setData(model.index(0, COL_ACTION), "Review the referral pathway")
+    model.setData(model.index(0, COL_OWNER_AGENCY), "Police")
+    model.setData(model.index(0, COL_OWNER_ROLE), "Detective inspector")
+    model.setData(model.index(0, COL_DUE), "2027-01-31")
 
 
 def check_constraint_and_warning(page: EditorPage, qtbot: QtBot) -> None:

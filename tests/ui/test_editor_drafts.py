@@ -21,7 +21,7 @@ from lscp_audit.services.vault_service import VaultService
 from lscp_audit.ui.editor.editor_page import EditorPage
 from lscp_audit.ui.editor.question_block import QuestionBlock
 from lscp_audit.ui.editor.questions.actions import ActionsInput
-from lscp_audit.ui.editor.questions.actions_model import COL_ACTION, COL_OWNER_ROLE
+from lscp_audit.ui.editor.questions.actions_model import COL_ACTION, COL_DUE, COL_OWNER_AGENCY, COL_OWNER_ROLE
 from lscp_audit.ui.editor.questions.choice import ChoiceInput
 from tests.ui.conftest import PASSPHRASE, new_audit
 
@@ -59,7 +59,7 @@ def test_half_written_action_is_a_draft_with_its_problems_in_plain_words(
     model = actions.model
     model.setData(model.index(0, COL_ACTION), "Review the referral pathway with the MASH")
     model.setData(model.index(0, COL_OWNER_ROLE), "Detective inspector")
-    model.setData(model.index(0, 3), "15/13/2026")  # typed, but not a date
+    model.setData(model.index(0, COL_DUE), "15/13/2026")  # typed, but not a date
     assert page.flush()
     assert ("q_actions", "") not in audit_service.get_audit(audit_id).answer_map()  # not an answer yet
     assert audit_service.drafts(audit_id)["q_actions"]["input"]["rows"][0]["owner_role"] == "Detective inspector"
@@ -81,7 +81,8 @@ def test_a_finished_row_is_saved_and_the_draft_goes(qtbot: QtBot, audit_service:
     qtbot.addWidget(page)
     model = actions_of(page).model
     model.add_action()
-    for column, text in enumerate(("Audit ten referrals", "Police", "Detective inspector", "2027-01-31")):
+    row = ((COL_ACTION, "Audit ten referrals"), (COL_OWNER_AGENCY, "Police"), (COL_OWNER_ROLE, "Detective inspector"))
+    for column, text in (*row, (COL_DUE, "2027-01-31")):
         model.setData(model.index(0, column), text)
         assert page.flush()
     assert audit_service.get_audit(audit_id).answer_map()[("q_actions", "")].value[0]["due"] == "2027-01-31"

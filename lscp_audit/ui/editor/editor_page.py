@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lscp_audit.core.actions import link_choices, owner_choices
 from lscp_audit.core.audit import Answer, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.judgements import Judgement
@@ -112,6 +113,10 @@ class EditorPage(QWidget):
             "agencies": list(agencies),
             "agency_labels": labels,
             "agency_names": [labels.get(a, a) for a in agencies],
+            # SMART actions: any agency of the register (not only those in the case) or the
+            # partnership itself owns one; it answers a section, finding or agency.
+            "action_owners": list(owner_choices(template)),
+            "action_links": [(c.code, c.label) for c in link_choices(template)],
         }
 
     def _make_navigator(self) -> QListView:

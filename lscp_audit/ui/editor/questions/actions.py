@@ -21,22 +21,28 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.templates.model import Question
-from lscp_audit.ui.editor.questions.actions_delegate import ActionsDelegate
+from lscp_audit.ui.editor.questions.actions_delegate import CELL_MARGIN, ActionsDelegate
 from lscp_audit.ui.editor.questions.actions_model import (
     COL_ACTION,
     COL_DUE,
+    COL_LINK,
+    COL_MEASURE,
     COL_OWNER_AGENCY,
     COL_OWNER_ROLE,
     COL_STATUS,
+    SHORT_HEADERS,
     ActionsTableModel,
 )
 from lscp_audit.ui.editor.questions.base import QuestionInput
 
-# Share of the table's width for the owner columns; Due and Status fit their longest text; the
-# Action column takes the rest (at least ACTION_SHARE) and wraps, so it is never cut to "…".
-COLUMN_SHARES = {COL_OWNER_AGENCY: 0.17, COL_OWNER_ROLE: 0.15}
-ACTION_SHARE = 0.36
-MIN_ACTION_CHARS = 26  # below this the table scrolls sideways rather than squeeze the text
+# Share of the table's width for the text columns beside Action; Due and Status fit their text
+# (on two lines when space is short); the Action column takes the rest. Every text column wraps
+# at spaces, and a word too long for its column breaks (`ActionsDelegate`), so nothing is cut
+# off. Below the readable minimums the table scrolls sideways rather than squeeze the text
+# (large text in a narrow pane; a data table may, WCAG 1.4.10).
+COLUMN_SHARES = {COL_MEASURE: 0.19, COL_LINK: 0.14, COL_OWNER_AGENCY: 0.12, COL_OWNER_ROLE: 0.12}
+MIN_CHARS = {COL_ACTION: 12, COL_MEASURE: 9, COL_LINK: 7, COL_OWNER_AGENCY: 7, COL_OWNER_ROLE: 7}
+MIN_ACTION_CHARS = MIN_CHARS[COL_ACTION]
 
 
 class ActionsInput(QuestionInput):
@@ -46,7 +52,8 @@ class ActionsInput(QuestionInput):
         self, question: Question, context: dict[str, Any] | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(question, context, parent)
-        self.model = ActionsTableModel(self)
+        links = [(str(code), str(label)) for code, label in self.context.get("action_links", [])]
+        self.model = ActionsTableModel(self, dict(links))
         self.model.edited.connect(self.edited)
         self.table = self._make_table(question)
         self.problems = QLabel()
@@ -75,8 +82,9 @@ class ActionsInput(QuestionInput):
     def _make_table(self, question: Question) -> QTableView:
         table = QTableView()
         table.setModel(self.model)
-        agencies = [str(a) for a in self.context.get("agency_names", [])]
-        table.setItemDelegate(ActionsDelegate(agencies, table))
+        owners = self.context.get("action_owners") or self.context.get("agency_names", [])
+        links = [(str(code), str(label)) for code, label in self.context.get("action_links", [])]
+        table.setItemDelegate(ActionsDelegate([str(a) for a in owners], table, links))
         table.setAccessibleName(question.label)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         table.setEditTriggers(
@@ -91,12 +99,14 @@ class ActionsInput(QuestionInput):
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns fit
         header = table.horizontalHeader()
         header.setMinimumSectionSize(table.fontMetrics().averageCharWidth() * 6)
-        for column in (COL_OWNER_AGENCY, COL_OWNER_ROLE, COL_DUE, COL_STATUS):
+        for column in (COL_MEASURE, COL_LINK, COL_OWNER_AGENCY, COL_OWNER_ROLE, COL_DUE, COL_STATUS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.viewport().installEventFilter(self)
+        # The row numbers' column widens with the rows (9 -> 10): fit again for the narrower viewport.
+        table.verticalHeader().geometriesChanged.connect(self._fit_columns)
         return table
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
@@ -112,12 +122,21 @@ class ActionsInput(QuestionInput):
         width = table.viewport().width()
         metrics = table.fontMetrics()
         char = metrics.averageCharWidth()
-        pad = char * 2
-        fixed = {
+        pad = char + CELL_MARGIN
+        full = {
             COL_DUE: max(metrics.horizontalAdvance("28 Sept 2026"), metrics.horizontalAdvance("Due")) + pad,
             COL_STATUS: metrics.horizontalAdvance("In progress") + pad,
         }
-        readable = {COL_ACTION: char * MIN_ACTION_CHARS, COL_OWNER_AGENCY: char * 14, COL_OWNER_ROLE: char * 12}
+        tight = {  # one word a line: "28 Sept" / "2026", "In" / "progress"
+            COL_DUE: metrics.horizontalAdvance("28 Sept") + pad,
+            COL_STATUS: max(metrics.horizontalAdvance("progress"), metrics.horizontalAdvance("Status")) + pad,
+        }
+        readable = {  # never narrower than the column's (short) header, which does not wrap
+            column: max(char * chars, metrics.horizontalAdvance(SHORT_HEADERS[column]) + pad)
+            for column, chars in MIN_CHARS.items()
+        }
+        # Due and Status on one line only when the text columns keep room to spare.
+        fixed = full if width >= 1.4 * (sum(readable.values()) + sum(full.values())) else tight
         narrow = width < sum(readable.values()) + sum(fixed.values())
         header.setSectionResizeMode(
             COL_ACTION, QHeaderView.ResizeMode.Interactive if narrow else QHeaderView.ResizeMode.Stretch
@@ -128,10 +147,12 @@ class ActionsInput(QuestionInput):
         if narrow:
             sizes = {**fixed, **readable}
         else:
-            shared = {column: int(width * share) for column, share in COLUMN_SHARES.items()}
-            spare = width * (1 - ACTION_SHARE) - sum(fixed.values())
-            if sum(shared.values()) > spare:  # the owner columns give way to the Action column
-                shared = {column: max(readable[column], int(spare / len(shared))) for column in shared}
+            spare = width - sum(fixed.values()) - readable[COL_ACTION]
+            shared = {column: max(readable[column], int(width * share)) for column, share in COLUMN_SHARES.items()}
+            if sum(shared.values()) > spare:  # the other columns give way to the Action column
+                extra = spare - sum(readable[c] for c in shared)
+                total = sum(COLUMN_SHARES.values())
+                shared = {c: readable[c] + int(extra * COLUMN_SHARES[c] / total) for c in shared}
             sizes = {**fixed, **shared}
         for column, size in sizes.items():
             header.resizeSection(column, size)

@@ -1,4 +1,7 @@
-"""Editable table model of SMART actions: action, owner agency, owner role, due date, status."""
+"""Editable table model of SMART actions: action, measure of success, what it answers, owner
+agency, owner role, due date, status. Measure and link are optional (actions written before they
+existed have neither); a finished action leaves them out of its answer when empty, so an older
+action that is only looked at is not changed."""
 
 from __future__ import annotations
 
@@ -11,30 +14,50 @@ from lscp_audit.ui.display import format_date
 from lscp_audit.ui.widgets.date_text import parse_iso_date, read_date
 
 COL_ACTION = 0
-COL_OWNER_AGENCY = 1
-COL_OWNER_ROLE = 2
-COL_DUE = 3
-COL_STATUS = 4
-HEADERS = ("Action", "Owner agency", "Owner role", "Due", "Status")
-SHORT_HEADERS = ("Action", "Agency", "Role", "Due", "Status")  # shown; HEADERS name them for screen readers
+COL_MEASURE = 1
+COL_LINK = 2
+COL_OWNER_AGENCY = 3
+COL_OWNER_ROLE = 4
+COL_DUE = 5
+COL_STATUS = 6
+#: The action field shown in each column.
+COLUMN_KEYS = ("action", "measure", "link", "owner_agency", "owner_role", "due", "status")
+HEADERS = ("Action", "Measure of success", "Answers", "Owner agency", "Owner role", "Due", "Status")
+SHORT_HEADERS = (
+    "Action",
+    "Measure",
+    "Answers",
+    "Agency",
+    "Role",
+    "Due",
+    "Status",
+)  # shown; HEADERS name them for screen readers
 HEADER_DESCRIPTIONS = (
     "What will be done: specific and measurable",
-    "The agency that owns the action",
+    "How the partnership will know it worked (optional)",
+    "The finding, standard, section or agency the action answers (optional: else its own section)",
+    "The agency that owns the action, or the partnership itself",
     "The role in that agency that owns it",
     "When it is due, e.g. 15/09/2026 (Alt+Down opens a calendar)",
     "Open, in progress or complete",
 )
+OPTIONAL_KEYS = ("measure", "link")
 STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def blank_action() -> dict[str, str]:
-    return {"action": "", "owner_agency": "", "owner_role": "", "due": "", "status": "open"}
+    return {**dict.fromkeys(ACTION_FIELDS, ""), "status": "open"}
 
 
 def is_blank(row: dict[str, str]) -> bool:
     """Nothing typed in the row yet (the status alone does not count)."""
-    return not any(row[key].strip() for key in ("action", "owner_agency", "owner_role", "due"))
+    return not any(row[key].strip() for key in ACTION_FIELDS if key != "status")
+
+
+def as_answer(row: dict[str, str]) -> dict[str, str]:
+    """A finished row as stored: measure and link only when given."""
+    return {k: v for k, v in row.items() if k not in OPTIONAL_KEYS or v.strip()}
 
 
 def row_problems(row: dict[str, str]) -> list[str]:
@@ -60,10 +83,11 @@ class ActionsTableModel(QAbstractTableModel):
 
     edited = Signal()
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, link_labels: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, str]] = []
         self.read_only = False
+        self.link_labels = link_labels or {}  # stored link -> what people read
 
     def set_actions(self, actions: list[dict[str, Any]] | None) -> None:
         self.beginResetModel()
@@ -75,7 +99,7 @@ class ActionsTableModel(QAbstractTableModel):
 
     def complete_actions(self) -> list[dict[str, str]]:
         """The rows that are finished SMART actions (the answer)."""
-        return [dict(row) for row in self._rows if not is_blank(row) and not row_problems(row)]
+        return [as_answer(row) for row in self._rows if not is_blank(row) and not row_problems(row)]
 
     def unfinished_rows(self) -> list[tuple[int, list[str]]]:
         """(row number from 1, what it needs) for every started but unfinished row."""
@@ -109,7 +133,7 @@ class ActionsTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        key = ACTION_FIELDS[index.column()]
+        key = COLUMN_KEYS[index.column()]
         raw = self._rows[index.row()][key]
         if role == Qt.ItemDataRole.EditRole:
             return raw
@@ -120,8 +144,12 @@ class ActionsTableModel(QAbstractTableModel):
                 return format_date(raw) or ("Not set" if role == Qt.ItemDataRole.AccessibleTextRole else "")
             if key == "status":
                 return STATUS_LABELS.get(raw, raw)
+            if key == "link":
+                return self.link_labels.get(raw, raw) or (
+                    "Its own section" if role != Qt.ItemDataRole.DisplayRole else ""
+                )
             return raw
-        if role == Qt.ItemDataRole.ToolTipRole and key == "action":
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("action", "measure"):
             return raw
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -130,7 +158,7 @@ class ActionsTableModel(QAbstractTableModel):
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.read_only:
             return False
-        key = ACTION_FIELDS[index.column()]
+        key = COLUMN_KEYS[index.column()]
         text = "" if value is None else str(value)
         if self._rows[index.row()][key] == text:
             return False
