@@ -116,18 +116,22 @@ def _summary(data: dict[str, Any]) -> list[str]:
 
 
 def _actions(data: dict[str, Any]) -> str:
-    link = "Standard" if self_assessment(data) else "Section"
+    link = "Standard" if self_assessment(data) else "Answers"
     rows = [
         [
             _e(a["action"]),
-            _e(a.get("section_title", "") + (f" ({a['agency_label']})" if a.get("agency_label") else "")),
+            _e(a.get("measure") or "Not given"),
+            _e(
+                a.get("link_label")
+                or a.get("section_title", "") + (f" ({a['agency_label']})" if a.get("agency_label") else "")
+            ),
             _e(", ".join(v for v in (a["owner_agency"], a["owner_role"]) if v)),
             _e(format_date(a["due"])),
             _e(STATUS_LABELS.get(a["status"], a["status"])),
         ]
         for a in data["actions"]
     ]
-    return _table("Actions", ["Action", link, "Owner", "Due", "Status"], rows)
+    return _table("Actions", ["Action", "Measure of success", link, "Owner", "Due", "Status"], rows)
 
 
 def _changes(data: dict[str, Any]) -> list[str]:

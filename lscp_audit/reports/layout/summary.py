@@ -97,6 +97,11 @@ def _short_title(title: str) -> str:
 
 
 def _action_link(action: dict[str, Any], standards: bool) -> str:
+    """What the action answers: the link chosen (a section or standard, a finding, an agency),
+    else the section it was written in (a Section 11 standard by its short title) and agency."""
+    if action.get("link") and action.get("link_label"):
+        label = str(action["link_label"])
+        return _short_title(label) if standards and str(action["link"]).startswith("section:") else label
     title = str(action.get("section_title") or "")
     link = _short_title(title) if standards else title
     if action.get("agency_label"):
@@ -104,15 +109,26 @@ def _action_link(action: dict[str, Any], standards: bool) -> str:
     return link
 
 
+def action_columns(actions: list[dict[str, Any]]) -> bool:
+    """Whether the actions table has an Answers column: when any action names what it answers,
+    or sits in the section it answers (a Section 11 standard); in a case audit's own "Actions"
+    section the column would only repeat "Actions"."""
+    return any(
+        a.get("link") or (a.get("section_title") and "action" not in str(a.get("section_id", "")).lower())
+        for a in actions
+    )
+
+
+NO_MEASURE = "Not given"
+
+
 def _actions_table(data: dict[str, Any], width: float) -> Any:
     actions = data["actions"]
     standards = self_assessment(data)
-    # A link helps only when actions sit in the sections they answer (a Section 11 standard);
-    # in a case audit's own "Actions" section it would just repeat "Actions".
-    linked = any(a.get("section_title") and "action" not in str(a.get("section_id", "")).lower() for a in actions)
+    linked = action_columns(actions)
     rows = []
     for a in actions:
-        row = [para(a["action"], "cell")]
+        row = [para(a["action"], "cell"), para(str(a.get("measure") or NO_MEASURE), "cell")]
         if linked:
             row.append(para(_action_link(a, standards), "cell"))
         row += [
@@ -122,11 +138,11 @@ def _actions_table(data: dict[str, Any], width: float) -> Any:
         ]
         rows.append(row)
     if linked:
-        header = ["Action", "Standard" if standards else "Answers", "Owner", "Due", "Status"]
-        widths = [0.36, 0.2, 0.2, 0.12, 0.12]
+        header = ["Action", "Measure of success", "Standard" if standards else "Answers", "Owner", "Due", "Status"]
+        widths = [0.23, 0.21, 0.15, 0.15, 0.14, 0.12]  # a date and "In progress" on one line
     else:
-        header = ["Action", "Owner", "Due", "Status"]
-        widths = [0.5, 0.25, 0.12, 0.13]
+        header = ["Action", "Measure of success", "Owner", "Due", "Status"]
+        widths = [0.29, 0.26, 0.19, 0.14, 0.12]
     return grid_table(header, rows, [width * w for w in widths])
 
 
