@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from lscp_audit.core.actions import link_label
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.history import HistoryEntry
 from lscp_audit.core.report_data import NOT_ANSWERED, agency_label, display_value, format_date
@@ -280,6 +281,8 @@ class _Formatter:
             ", ".join(p for p in (owner, str(action.get("owner_role") or "")) if p),
             f"due {format_date(str(action['due']))}" if action.get("due") else "",
             next((o.label for o in ACTION_STATUS_OPTIONS if o.code == action.get("status")), ""),
+            f"measure: {action['measure']}" if action.get("measure") else "",
+            f"answers: {link_label(self.template, str(action['link']))}" if action.get("link") else "",
         ]
         extra = "; ".join(d for d in details if d)
         text = str(action.get("action") or "(no action text yet)")

@@ -145,3 +145,23 @@ def test_export_refuses_new_hits_and_records_the_reason_in_the_signed_data(
     assert {k["kind_label"] for k in kept} >= {"Phone number", "Postcode", "Date of birth"}
     assert "07700 900123" not in str(kept) and "ST4 7QB" not in str(kept)
     assert reports.identifier_check(audit_id).ok
+
+
+def test_the_change_history_reads_an_action_s_measure_and_what_it_answers(audits: AuditService) -> None:
+    audit_id = audits.new_audit(MINI, SUBJECT).id
+    action = {
+        "action": "Audit MASH timeliness",
+        "owner_agency": "The partnership itself",
+        "owner_role": "QA lead",
+        "due": "2027-01-31",
+        "status": "open",
+        "measure": "Nine in ten decisions within a day",
+        "link": "section:referral",
+    }
+    audits.save_actions(audit_id, "actions", [action])
+    [line] = [line for line in audits.change_history(audit_id).lines if "SMART actions" in line.what]
+    assert line.after == (
+        "1. Audit MASH timeliness (The partnership itself, QA lead; due 31 Jan 2027; Open; "
+        "measure: Nine in ten decisions within a day; answers: Referral and threshold)"
+    )
+    assert audits.get_audit(audit_id).answer_map()[("actions", "")].value == [action]
