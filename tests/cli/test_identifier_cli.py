@@ -11,12 +11,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lscp_audit import paths
 from lscp_audit.reports.verification import verify_pdf
 from lscp_audit.services.identifier_checks import NAMES_KEY
 from lscp_audit.services.settings_service import SettingsService
 from lscp_audit.services.vault_service import VaultService
-from tests.cli.test_audit_cli import ANSWERS, FIXTURE, PASSPHRASE, SUBJECT, write_answers
+from tests.cli.test_audit_cli import ANSWERS, FIXTURE, PASSPHRASE, SUBJECT, run, vault_path, write_answers
+
+__all__ = ["vault_path"]  # the fixture, shared with the audit command tests
 
 WITH_IDENTIFIERS = {
     **ANSWERS,
@@ -90,3 +94,23 @@ def test_complete_and_export_refuse_until_identifiers_are_acknowledged(tmp_path:
     ]
     listed = cli("audit", "identifiers", audit_id).stdout
     assert "kept: A meeting, not a person" in listed and "kept: Mother's details agreed with the DPO" in listed
+
+
+def test_identifiers_acknowledge_keeps_them_and_completion_then_goes_ahead(
+    capsys: pytest.CaptureFixture[str], vault_path: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "audit", "new", "--vault", str(vault_path), "--template", "test-mini-audit", *SUBJECT)
+    audit_id = out.strip()
+    assert code == 0, err
+    answers = write_answers(tmp_path, WITH_IDENTIFIERS)
+    assert run(capsys, "audit", "fill", "--vault", str(vault_path), audit_id, "--answers", answers)[0] == 0
+    code, out, _ = run(capsys, "audit", "identifiers", "--vault", str(vault_path), audit_id)
+    assert code == 0 and "2 not acknowledged" in out and "[not acknowledged]" in out
+    code, out, _ = run(
+        capsys, "audit", "identifiers", "--vault", str(vault_path), audit_id, "--acknowledge", "Agreed with the DPO"
+    )
+    assert code == 0 and out.count("[kept: Agreed with the DPO]") == 2 and "not acknowledged" not in out
+    code, out, err = run(capsys, "audit", "complete", "--vault", str(vault_path), audit_id)
+    assert code == 0 and "is complete" in out, err
+    code, _, err = run(capsys, "audit", "identifiers", "--vault", str(vault_path), audit_id, "--acknowledge", "  ")
+    assert code == 1 and "give a reason" in err
