@@ -134,6 +134,7 @@ class Tour:
             from lscp_audit.ui.reports.sign_export_dialog import SignExportDialog
 
             self.shot("sign-export", lambda: self._modeless(SignExportDialog(session.reports(), signed.id, window)))
+        self.actions_and_identifiers(window, pages)
         s11 = next((s for s in pages if s.template_id == "section-11-self-assessment" and s.status == "draft"), None)
         if s11 is not None:
             editor = area.open_audit(s11.id)
@@ -143,6 +144,34 @@ class Tour:
                 self._focus_question(editor, "s1_rating")  # the RAG rating at the end of standard 1
                 self.shot("editor-section11")
                 area.close_editor()
+
+    def actions_and_identifiers(self, window: MainWindow, pages: list[object]) -> None:
+        """The SMART actions table of a domestic abuse draft, and Check for identifiers on a
+        fictitious summary that holds a date of birth, a mobile number and a postcode."""
+        if not (self.wanted("editor-actions") or self.wanted("identifier-check")):
+            return
+        from lscp_audit.ui.checks.identifier_dialog import IdentifierDialog
+
+        area, audits = window.shell.audits_area, window.shell.session.audits
+        draft = next((s for s in pages if s.template_id == "domestic-abuse-maca" and s.status == "draft"), None)
+        if draft is None:
+            return
+        audits.save_answer(draft.id, "actions_needed", "yes")
+        summary = "Mother (DOB 22/10/1994) on 07700 900321 lives at LS6 2QT; the strategy meeting on 12/03/2025 agreed a s.47."
+        audits.save_answer(draft.id, "ctx_summary", summary)
+        editor = area.open_audit(draft.id)
+        if editor is None:
+            return
+        editor.jump_to_answer("action_plan")
+        self.shot("editor-actions")
+        check = audits.identifier_check(draft.id)
+        self.shot(
+            "identifier-check",
+            lambda: self._modeless(
+                IdentifierDialog(check, lambda _r, _ids: check, window, doing="completed", can_correct=True)
+            ),
+        )
+        area.close_editor()
 
     def other_areas(self, window: MainWindow) -> None:
         self.import_demo_reports(window)

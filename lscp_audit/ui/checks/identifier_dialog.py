@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.identifier_check import IdentifierCheck, IdentifierHit
 from lscp_audit.ui.a11y import StatusLabel
+from lscp_audit.ui.screen_fit import fit_to_screen
 
 HEADERS = ("Kind", "Where", "Found", "Kept because")
 Acknowledge = Callable[[str, Sequence[str] | None], IdentifierCheck]
@@ -129,7 +130,7 @@ class IdentifierDialog(QDialog):
         layout.addLayout(actions)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.resize(900, 420)
+        fit_to_screen(self, 900, 420)
         self._fill()
 
     # --- content -------------------------------------------------------------------------
