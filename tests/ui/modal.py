@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 POLL_MS = 20
@@ -74,6 +74,12 @@ def choose_file(path: Path) -> Callable[[QFileDialog], None]:
 
     def act(dialog: QFileDialog) -> None:
         dialog.selectFile(str(path))
+        # Qt's own dialog leaves its file-name box alone while the box has the keyboard focus,
+        # so a save dialog that suggested a name would keep it: type the name as a user would.
+        name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+        if name_box is not None and dialog.selectedFiles()[:1] != [str(path)]:
+            dialog.setDirectory(str(path.parent))
+            name_box.setText(path.name)
         dialog.accept()
 
     return act

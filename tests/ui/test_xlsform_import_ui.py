@@ -105,8 +105,8 @@ def test_save_as_writes_the_converted_template(qtbot: QtBot, template_service: T
     page = TemplatesPage(template_service)
     qtbot.addWidget(page)
     before = page.list.count()
-    (tmp_path / "saved").mkdir()
-    target = tmp_path / "saved" / "awkward.yaml"  # the name offered: the form's, as .yaml
+    target = tmp_path / "saved" / "awkward-template.yaml"  # another folder and name than offered
+    target.parent.mkdir()
 
     def save(dialog: XlsformResultDialog) -> None:
         assert len(dialog.listed()) == 20  # every construct, one a row
@@ -114,7 +114,7 @@ def test_save_as_writes_the_converted_template(qtbot: QtBot, template_service: T
 
     result = when_modal(XlsformResultDialog, save)
     files = when_modal(QFileDialog, choose_file(target))
-    page.convert_xlsform_file(unsupported_form(tmp_path / "saved" / "awkward.xlsx"))
+    page.convert_xlsform_file(unsupported_form(tmp_path / "awkward.xlsx"))
     check(result)
     check(files)
     template, problems = check_template_file(target)
