@@ -20,4 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a no-op unless frozen; see packaging/entry_*.py
     sys.exit(main())

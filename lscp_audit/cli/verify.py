@@ -3,8 +3,11 @@
 Needs no vault, except to open reports sealed for you (``--vault``: its private keys open them). Exit 0 only when every file is signed, intact and wholly covered by its last
 signature (and, when --trust or --moderator is given, every signer trusted and every
 countersigner a moderator); otherwise exit 2 (`SignatureInvalid`). Each file gets its own
-verdict: one bad file never stops the others. Output piped into `head` and closed early ends
-quietly.
+verdict: one bad file never stops the others. Many files are verified on every core, and each
+verdict is printed as soon as it is known, in the order the files were given (``--json``
+prints the list one object at a time); nothing is held once printed, so memory stays flat
+however many files there are. Output piped into `head` and closed early ends quietly (and
+stops the verifying).
 """
 
 from __future__ import annotations
@@ -213,11 +216,11 @@ def describe(result: Any, trust_given: bool) -> str:
     return "\n".join(lines)
 
 
-def _print(text: str) -> None:
+def _print(text: str, end: str = "\n") -> None:
     """Print to stdout; when the reader has gone (``verify ... | head``), point stdout at the
     null device so neither this print nor Python's exit flush raises BrokenPipeError."""
     try:
-        print(text, flush=True)
+        print(text, end=end, flush=True)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -225,32 +228,37 @@ def _print(text: str) -> None:
         raise
 
 
+def _json_item(result: Any, first: bool) -> str:
+    """One result as an element of the JSON list printed a piece at a time: ``[`` before the
+    first, ``,`` between, each object indented as ``json.dumps(list, indent=2)`` would."""
+    body = json.dumps(result_dict(result), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return ("[\n  " if first else ",\n  ") + body
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    from lscp_audit.services.report_service import verify_files
+    from lscp_audit.services.report_service import iter_verify_files
 
     trust = _trust_pems(args.trust)
     moderators = _trust_pems(args.moderator)
     password = pdf_password(args)
     keys, known = _vault_keys(args)
-
-    def check(files: list[str]) -> list[Any]:
-        return verify_files(
-            files, trust_pems=trust, moderator_pems=moderators, password=password, keys=keys, known_pems=known
-        )
-
-    results = []
+    trust_given = bool(args.trust or args.moderator)
+    checked = failed = 0
+    results = iter_verify_files(
+        args.files, trust_pems=trust, password=password, moderator_pems=moderators, keys=keys, known_pems=known
+    )
     try:
+        for result in results:  # printed as each is known; only the counts are kept
+            text = _json_item(result, checked == 0) if args.json else describe(result, trust_given)
+            checked += 1
+            failed += 0 if result.ok() else 1
+            _print(text, end="" if args.json else "\n")
         if args.json:
-            results = check(list(args.files))
-            _print(json.dumps([result_dict(r) for r in results], indent=2, ensure_ascii=False))
-        else:
-            for name in args.files:  # one file at a time, so the first verdicts show at once
-                result = check([name])[0]
-                results.append(result)
-                _print(describe(result, bool(args.trust or args.moderator)))
+            _print("[]" if checked == 0 else "\n]")
     except BrokenPipeError:
-        return 2 if any(not r.ok() for r in results) else 0
-    failed = [r for r in results if not r.ok()]
+        return 2 if failed else 0
+    finally:
+        results.close()  # stops the workers when the reader went away
     if failed:
-        raise SignatureInvalid(f"{len(failed)} of {len(results)} file(s) failed verification")
+        raise SignatureInvalid(f"{failed} of {checked} file(s) failed verification")
     return 0

@@ -9,7 +9,9 @@ overall judgement in the data, and flags a mismatch (see docs/qa-inbox.md).
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 HEADING = "overall judgement"
@@ -31,34 +33,39 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def page_lines(pdf: bytes, password: str | None = None, *, max_pages: int = 200) -> list[str]:
-    """The text lines of the first `max_pages` pages, in reading order as pypdf extracts them."""
+def iter_page_lines(pdf: bytes, password: str | None = None, *, max_pages: int = 200) -> Iterator[str]:
+    """The text lines of the first `max_pages` pages, in reading order as pypdf extracts them,
+    one page's text extracted at a time (a reader that stops early pays for no more pages)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf), strict=False)
     if reader.is_encrypted:
         reader.decrypt(password or "")
-    lines: list[str] = []
     for number, page in enumerate(reader.pages):
         if number >= max_pages:
             break
-        lines += (page.extract_text() or "").splitlines()
-    return lines
+        yield from (page.extract_text() or "").splitlines()
+
+
+def page_lines(pdf: bytes, password: str | None = None, *, max_pages: int = 200) -> list[str]:
+    """The text lines of the first `max_pages` pages, in reading order as pypdf extracts them."""
+    return list(iter_page_lines(pdf, password, max_pages=max_pages))
 
 
 def check_overall_judgement(pdf: bytes, label: str, password: str | None = None) -> JudgementCheck:
     """Compare the words printed under the Summary's "Overall judgement" heading (the first one in
     the report) with `label` (the data's overall judgement label). Later headings of that name
     belong to a template's own section of that title, whose next line is an introduction, not a
-    grade, so only the first is read. Raises pypdf's errors for a file it cannot read."""
-    lines = page_lines(pdf, password)
+    grade, so only the first is read, and pages after it are not read at all (text extraction
+    is the slow part of importing a return). Raises pypdf's errors for a file it cannot read."""
+    lines = iter_page_lines(pdf, password)
     expected = _words(label)
-    for number, line in enumerate(lines):
+    for line in lines:
         if _words(line) != HEADING:
             continue
-        following = " ".join(lines[number + 1 : number + 3])  # a long label may wrap onto a second line
-        if expected and _words(following).startswith(expected):
+        after = list(itertools.islice(lines, 2))  # a long label may wrap onto a second line
+        if expected and _words(" ".join(after)).startswith(expected):
             return JudgementCheck(MATCH, label)
-        printed = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        printed = after[0].strip() if after else ""
         return JudgementCheck(MISMATCH, printed or "(nothing)")
     return JudgementCheck(NOT_FOUND, "")

@@ -29,13 +29,17 @@ Logs carry return ids, report ids and counts, never file names, case references 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +64,9 @@ from lscp_audit.reports.verification import (
     verify_pdf_bytes,
 )
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.parallel import ordered_map, worker_count
+from lscp_audit.storage.repositories.context import dumps
+from lscp_audit.storage.repositories.imported import ReturnBatch
 
 log = logging.getLogger(__name__)
 
@@ -405,6 +412,165 @@ def unexpected_reason(exc: BaseException) -> str:
     return "the file could not be checked because of an unexpected error (recorded in the log)"
 
 
+# -- checking one file (runs in a worker process for big imports) --------------------------------
+
+PARALLEL_FROM = 8  # fewer files are checked in this process, each stored as soon as it is checked
+BATCH_FILES = 50  # files stored per commit in a big import ...
+FLUSH_SECONDS = 0.5  # ... or fewer, so results keep coming when checking is slow
+CANCELLED = "the import was cancelled"
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """What a worker needs to check one file: its path, the PEM certificates this vault trusts
+    as signers and as QA moderators, the password for protected PDFs and the vault's private keys
+    for sealed ones (sent through a pipe to a worker as hardened as the app, never written
+    anywhere)."""
+
+    path: str
+    signer_pems: tuple[str, ...] = ()
+    moderator_pems: tuple[str, ...] = ()
+    password: str | None = None
+    keys: tuple[DecryptionKey, ...] = ()  # the vault's private keys, to open sealed returns
+    known_pems: tuple[str, ...] = ()  # certificates that name a sealed return's recipients
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """What checking one file found: `reason` why it cannot be imported, or the return to store
+    (`item`, whose id and import time the store step sets), its report data as canonical JSON
+    text and the exact PDF bytes that were verified."""
+
+    path: str
+    reason: str = ""
+    item: ImportedReturn | None = None
+    data_json: str = ""
+    pdf: bytes = b""
+
+
+@functools.lru_cache(maxsize=4)
+def _trust_roots(signer_pems: tuple[str, ...], moderator_pems: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    """The trust lists parsed once per worker (and per change of the lists)."""
+    return load_trust_certificates(signer_pems), load_trust_certificates(moderator_pems)
+
+
+def check_file(job: CheckJob) -> CheckedFile:
+    """Read one file once and check exactly those bytes: signatures, integrity, report data,
+    trust and the printed judgement (a module-level function, so worker processes can run it).
+    Never raises for a bad file."""
+    data = _read(Path(job.path))
+    if isinstance(data, str):
+        return CheckedFile(job.path, data)
+    try:
+        signers, moderators = _trust_roots(job.signer_pems, job.moderator_pems)
+        result = verify_pdf_bytes(data, path=job.path, trust=signers, moderator_trust=moderators, password=job.password)
+        reason = rejection_reason(result)
+        if reason is not None:
+            return CheckedFile(job.path, reason)
+        item = new_return(data, result, job.password)
+        return CheckedFile(job.path, item=item, data_json=dumps(result.data or {}), pdf=data)
+    except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
+        log.error("inbox import: a file could not be checked: %s", type(exc).__name__)
+        return CheckedFile(job.path, unexpected_reason(exc))
+
+
+def _check_failed(job: CheckJob, exc: BaseException) -> CheckedFile:
+    """The result for a file whose worker process died on it (twice) or raised."""
+    log.error("inbox import: the check of a file stopped: %s", type(exc).__name__)
+    if isinstance(exc, Exception) and not isinstance(exc, BrokenProcessPool):
+        return CheckedFile(job.path, unexpected_reason(exc))
+    return CheckedFile(job.path, "checking the file stopped the checking process (the file may be damaged)")
+
+
+def new_return(
+    pdf: bytes, result: VerificationResult, password: str | None, keys: Sequence[DecryptionKey] = ()
+) -> ImportedReturn:
+    """The return to store for a verified file, from its report data and signatures (the store
+    step sets its id and import time)."""
+    data = result.data or {}  # rejection_reason has made sure it is there
+    signatures = _signatures(result)
+    verified, problem = trust_state(result, signatures)
+    kind = _text(data, "template", "kind")
+    auditor_name = result.auditor_name or _text(data, "auditor", "name")
+    first = signatures[0] if signatures else None
+    signer = first.signer if first else ""
+    label = _text(data, "judgements", "overall", "label")
+    if result.sealed:  # pypdf cannot open certificate encryption: read an in-memory decrypted copy
+        opened = sealing.open_copy(pdf, keys)
+        check_outcome, printed = judgement_check(opened, label, None) if opened else ("", "")
+    else:
+        check_outcome, printed = judgement_check(pdf, label, password)
+    return ImportedReturn(
+        id="",
+        file_hash=file_hash(pdf),
+        report_id=_text(data, "report", "id"),
+        signer=signer,
+        verified=verified,
+        data_hash=_prefixed(result.data_sha256) if result.data_sha256 else "",
+        revision=_revision(data),
+        audit_id=_text(data, "audit", "id"),
+        previous_audit_id=_text(data, "audit", "previous_revision_id"),
+        content_hash=_text(data, "report", "content_hash"),
+        signer_fingerprint=first.fingerprint if first else "",
+        auditor_name=auditor_name,
+        signed_on_behalf=bool(result.signed_on_behalf)
+        or bool(auditor_name and signer and not _same_name(auditor_name, signer)),
+        template_id=_text(data, "template", "id"),
+        template_title=_text(data, "template", "title"),
+        template_version=_text(data, "template", "version"),
+        kind=kind,
+        subject=_text(data, "subject", "agency" if kind == SELF_ASSESSMENT_KIND else "case_reference"),
+        signed_at=(first.signed_at if first else "") or _text(data, "report", "generated_at"),
+        overall_judgement=_text(data, "judgements", "overall", "value"),
+        overall_label=label,
+        page_judgement=printed,
+        judgement_check=check_outcome,
+        trust_problem=problem,
+        signatures=signatures,
+    )
+
+
+def judgement_check(pdf: bytes, label: str, password: str | None) -> tuple[str, str]:
+    """(outcome, printed words) of comparing the pages with the data; empty when not checked."""
+    if not label:
+        return "", ""
+    try:
+        found = page_text.check_overall_judgement(pdf, label, password)
+    except Exception as exc:  # the signature verdict stands; the comparison is extra
+        log.warning("page text could not be read for the judgement check: %s", type(exc).__name__)
+        return "", ""
+    return found.outcome, found.printed
+
+
+def _cancelled(cancel: SupportsCancel) -> bool:
+    try:
+        cancel.raise_if_cancelled()
+    except Cancelled:
+        return True
+    return False
+
+
+def _entry_in(batch: ReturnBatch, item: ImportedReturn, same_report: Sequence[ImportedReturn]) -> InboxEntry:
+    """The inbox row for `item` from inside a batch: `same_report` holds every return with its
+    report id (for conflicts)."""
+    conflict = _conflicts(same_report).get(item.id, "")
+    superseded_by = latest_revision(item, batch.amending) if item.verified == TRUSTED else ""
+    return entry_from_return(item, superseded_by=superseded_by, conflict=conflict)
+
+
+def latest_revision(item: ImportedReturn, amending: Callable[[Sequence[str]], Sequence[ImportedReturn]]) -> str:
+    """The report id of the newest trusted revision amending `item` (through any others), or ""."""
+    chain = [item]
+    seen = {item.audit_id}
+    while chain[-1].audit_id:
+        newer = [i for i in amending([chain[-1].audit_id]) if i.verified == TRUSTED]
+        if not newer or newer[0].audit_id in seen:
+            break
+        chain.append(max(newer, key=lambda i: i.revision))
+        seen.add(chain[-1].audit_id)
+    return chain[-1].report_id if len(chain) > 1 else ""
+
+
 class InboxService:
     """Import, list, trust and remove signed returns in one unlocked vault."""
 
@@ -429,6 +595,12 @@ class InboxService:
         moderators = load_trust_certificates(self.identities.trusted_pems(MODERATOR_PURPOSE))
         return signers, moderators
 
+    def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
+        keys, known = self._sealing_keys()
+        return verify_pdf_bytes(
+            data, path=path, trust=trust[0], moderator_trust=trust[1], password=password, keys=keys, known_pems=known
+        )
+
     # -- importing ---------------------------------------------------------------------------
 
     def import_files(
@@ -438,15 +610,18 @@ class InboxService:
         password: str | None = None,
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
+        workers: int | None = None,
     ) -> list[InboxImportResult]:
         """Verify and import each PDF; one result per path, in order.
 
         `password` opens password-protected reports (used once, never stored). Cancelling
-        stops before the next file: files already imported stay imported, and the rest are
-        reported as ``skipped``. No file, however broken, stops the others: its failure is its
-        result. Each file is stored as soon as it is checked.
+        stops the checking: files already checked are stored, the rest are reported as
+        ``skipped``. No file, however broken, stops the others: its failure is its result.
+        Many files are checked on every core (`workers`, default all; 1 checks them in this
+        process) and stored here, many to a commit; a few files are checked here and each is
+        stored as soon as it is checked.
         """
-        return list(self.iter_import(paths, password=password, progress=progress, cancel=cancel))
+        return list(self.iter_import(paths, password=password, progress=progress, cancel=cancel, workers=workers))
 
     def iter_import(
         self,
@@ -455,114 +630,122 @@ class InboxService:
         password: str | None = None,
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
+        workers: int | None = None,
     ) -> Iterator[InboxImportResult]:
-        """`import_files` one result at a time, as each file is done (the CLI prints as it goes)."""
+        """`import_files` one result at a time, as each file is stored (the CLI prints as it goes)."""
         files = [Path(p) for p in paths]
-        trust = self._trust()
-        self._sealing = None
+        count = worker_count(len(files), workers) if len(files) >= PARALLEL_FROM else 1
+        batch_size = BATCH_FILES if len(files) >= PARALLEL_FROM else 1
+        stream = self._checked(files, password, progress, cancel, count)
         done: list[InboxImportResult] = []
-        for number, path in enumerate(files):
-            try:
-                check(cancel)
-            except Cancelled:
-                done += [InboxImportResult(p, ImportStatus.SKIPPED, "the import was cancelled") for p in files[number:]]
-                yield from done[number:]
-                break
-            progress(100 * number // max(len(files), 1), f"Checking {path.name} ({number + 1} of {len(files)})")
-            try:
-                result = self._import_one(path, trust, password)
-            except VaultError as exc:  # the vault, not the file: keep what was done, stop here
-                log.error("inbox import: the vault failed at file %d of %d", number + 1, len(files))
-                reason = f"not imported: the vault could not store it ({exc}); files before it were imported"
-                done += [InboxImportResult(p, ImportStatus.SKIPPED, reason) for p in files[number:]]
-                yield from done[number:]
-                break
-            except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
-                log.error("inbox import: file %d of %d failed: %s", number + 1, len(files), type(exc).__name__)
-                result = InboxImportResult(path, ImportStatus.REJECTED, unexpected_reason(exc))
-            done.append(result)
-            yield result
+        pending: list[CheckedFile] = []
+        stop = ""  # why the files not yet stored are skipped
+        flushed = time.monotonic()
+        try:
+            while not stop:
+                try:
+                    pending.append(next(stream))
+                except StopIteration:
+                    break
+                except Cancelled:
+                    stop = CANCELLED
+                    break
+                if len(pending) >= batch_size or time.monotonic() - flushed >= FLUSH_SECONDS:
+                    stored, stop = self._store_batch(pending, len(done), len(files))
+                    pending = [] if not stop else pending
+                    flushed = time.monotonic()
+                    done += stored
+                    yield from stored
+                if not stop and cancel is not None and count > 1 and _cancelled(cancel):
+                    stop = CANCELLED
+            stream.close()  # stops the workers (waits only for the files being checked)
+            if pending and stop in ("", CANCELLED):
+                stored, failed = self._store_batch(pending, len(done), len(files))
+                stop = failed or stop
+                done += stored
+                yield from stored
+            skipped = [InboxImportResult(p, ImportStatus.SKIPPED, stop) for p in files[len(done) :]]
+            done += skipped
+            yield from skipped
+        finally:
+            stream.close()
         progress(100, "Done")
         _log_summary(done)
 
-    def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
+    def _checked(
+        self,
+        files: Sequence[Path],
+        password: str | None,
+        progress: Progress,
+        cancel: SupportsCancel | None,
+        workers: int,
+    ) -> Generator[CheckedFile, None, None]:
+        """Each file checked, in order: here (progress before each file, cancel checked before
+        each) or by `workers` processes (progress as each result comes back)."""
+        signers = tuple(self.identities.trusted_pems(SIGNER_PURPOSE))
+        moderators = tuple(self.identities.trusted_pems(MODERATOR_PURPOSE))
+        self._sealing = None
         keys, known = self._sealing_keys()
-        return verify_pdf_bytes(
-            data, path=path, trust=trust[0], moderator_trust=trust[1], password=password, keys=keys, known_pems=known
-        )
+        total = len(files)
 
-    def _import_one(self, path: Path, trust: tuple[list[Any], list[Any]], password: str | None) -> InboxImportResult:
-        data = _read(path)
-        if isinstance(data, str):
-            return InboxImportResult(path, ImportStatus.REJECTED, data)
-        result: VerificationResult = self._verify(data, str(path), trust, password)
-        reason = rejection_reason(result)
-        if reason is not None:
-            return InboxImportResult(path, ImportStatus.REJECTED, reason)
-        item = self._new_return(data, result, password)
-        return self._file(path, item, result.data or {}, data)
+        def job(path: Path) -> CheckJob:
+            return CheckJob(str(path), signers, moderators, password, tuple(keys), tuple(known))
 
-    def _new_return(self, pdf: bytes, result: VerificationResult, password: str | None) -> ImportedReturn:
-        data = result.data or {}  # rejection_reason has made sure it is there
-        signatures = _signatures(result)
-        verified, problem = trust_state(result, signatures)
-        kind = _text(data, "template", "kind")
-        auditor_name = result.auditor_name or _text(data, "auditor", "name")
-        first = signatures[0] if signatures else None
-        signer = first.signer if first else ""
-        label = _text(data, "judgements", "overall", "label")
-        if result.sealed:  # pypdf cannot open certificate encryption: read an in-memory decrypted copy
-            opened = sealing.open_copy(pdf, self._sealing_keys()[0])
-            check_outcome, printed = self._judgement_check(opened, label, None) if opened else ("", "")
-        else:
-            check_outcome, printed = self._judgement_check(pdf, label, password)
-        now = self._clock()
-        return ImportedReturn(
-            id=uuid.uuid4().hex,
-            file_hash=file_hash(pdf),
-            report_id=_text(data, "report", "id"),
-            signer=signer,
-            verified=verified,
-            imported_at=now,
-            data_hash=_prefixed(result.data_sha256) if result.data_sha256 else "",
-            revision=_revision(data),
-            audit_id=_text(data, "audit", "id"),
-            previous_audit_id=_text(data, "audit", "previous_revision_id"),
-            content_hash=_text(data, "report", "content_hash"),
-            signer_fingerprint=first.fingerprint if first else "",
-            auditor_name=auditor_name,
-            signed_on_behalf=bool(result.signed_on_behalf)
-            or bool(auditor_name and signer and not _same_name(auditor_name, signer)),
-            template_id=_text(data, "template", "id"),
-            template_title=_text(data, "template", "title"),
-            template_version=_text(data, "template", "version"),
-            kind=kind,
-            subject=_text(data, "subject", "agency" if kind == SELF_ASSESSMENT_KIND else "case_reference"),
-            signed_at=(first.signed_at if first else "") or _text(data, "report", "generated_at"),
-            overall_judgement=_text(data, "judgements", "overall", "value"),
-            overall_label=label,
-            page_judgement=printed,
-            judgement_check=check_outcome,
-            trust_problem=problem,
-            checked_at=now,
-            signatures=signatures,
-        )
-
-    @staticmethod
-    def _judgement_check(pdf: bytes, label: str, password: str | None) -> tuple[str, str]:
-        """(outcome, printed words) of comparing the pages with the data; empty when not checked."""
-        if not label:
-            return "", ""
+        if workers <= 1:
+            for number, path in enumerate(files):
+                check(cancel)
+                progress(100 * number // max(total, 1), f"Checking {path.name} ({number + 1} of {total})")
+                yield check_file(job(path))
+            return
+        jobs = (job(path) for path in files)
+        progress(0, f"Checking {total} files on {workers} cores")
+        results = ordered_map(check_file, jobs, workers=workers, on_error=_check_failed)
         try:
-            found = page_text.check_overall_judgement(pdf, label, password)
-        except Exception as exc:  # the signature verdict stands; the comparison is extra
-            log.warning("page text could not be read for the judgement check: %s", type(exc).__name__)
-            return "", ""
-        return found.outcome, found.printed
+            for number, checked in enumerate(results, start=1):
+                progress(100 * number // max(total, 1), f"Checked {number} of {total}")
+                yield checked
+        finally:
+            results.close()
 
-    def _file(self, path: Path, item: ImportedReturn, data: dict[str, Any], pdf: bytes) -> InboxImportResult:
-        """Store `item`, unless the inbox already holds what was signed (see the module docs)."""
-        same = [r for r in self._vault.imported_returns.find_by_report_id(item.report_id)]
+    def _store_batch(
+        self, checked: Sequence[CheckedFile], before: int, total: int
+    ) -> tuple[list[InboxImportResult], str]:
+        """Store `checked` in one transaction: (the results, "") or, when the vault fails,
+        ([], the reason every file not stored is skipped). A file whose store step fails for
+        any other reason is rejected with the reason and the others are stored."""
+        if all(c.item is None for c in checked):
+            return [InboxImportResult(Path(c.path), ImportStatus.REJECTED, c.reason) for c in checked], ""
+        repository = self._vault.imported_returns
+        try:
+            try:
+                return repository.in_one_transaction(lambda batch: [self._store(batch, c) for c in checked]), ""
+            except VaultError:
+                raise
+            except (Exception, RecursionError, MemoryError):
+                if len(checked) == 1:
+                    raise
+                log.error("inbox import: a batch of %d failed; storing its files one at a time", len(checked))
+                results: list[InboxImportResult] = []
+                for one in checked:  # only the file that fails is rejected
+                    results += self._store_batch([one], before + len(results), total)[0]
+                return results, ""
+        except VaultError as exc:  # the vault, not the file: keep what was done, stop here
+            log.error("inbox import: the vault failed at file %d of %d", before + 1, total)
+            return [], f"not imported: the vault could not store it ({exc}); files before it were imported"
+        except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
+            log.error("inbox import: file %d of %d failed: %s", before + 1, total, type(exc).__name__)
+            return [InboxImportResult(Path(checked[0].path), ImportStatus.REJECTED, unexpected_reason(exc))], ""
+
+    def _store(self, batch: ReturnBatch, checked: CheckedFile) -> InboxImportResult:
+        """The per-file store step (inside the batch's transaction): a rejected file stays out;
+        otherwise the return is stored unless the inbox already holds what was signed (see the
+        module docs)."""
+        path = Path(checked.path)
+        if checked.item is None:
+            return InboxImportResult(path, ImportStatus.REJECTED, checked.reason)
+        now = self._clock()
+        item = dataclasses.replace(checked.item, id=uuid.uuid4().hex, imported_at=now, checked_at=now)
+        same = batch.find_by_report_id(item.report_id)
         replaced: list[ImportedReturn] = []
         conflicts: list[ImportedReturn] = []
         for old in same:
@@ -575,15 +758,17 @@ class InboxService:
                 if extra and item.verified == TRUSTED:
                     replaced.append(old)
                 elif not extra:
-                    return self._duplicate(path, old, "this report is already in the inbox (the same signed report)")
+                    reason = "this report is already in the inbox (the same signed report)"
+                    return InboxImportResult(path, ImportStatus.DUPLICATE, reason, _entry_in(batch, old, same))
             else:
                 conflicts.append(old)
         for old in replaced:
-            self._vault.imported_returns.delete(old.id)
-        stored = self._vault.imported_returns.add(item, data, pdf)
+            batch.delete(old.id)
+        stored = batch.add(item, checked.data_json, checked.pdf)
         log.info("return %s imported (report %s, %s)", stored.id, stored.report_id, stored.verified)
         notes = self._notes(stored, replaced, conflicts)
-        entry = self.get(stored.id)
+        kept = [old for old in same if old not in replaced] + [stored]
+        entry = _entry_in(batch, stored, kept)
         return InboxImportResult(path, ImportStatus.IMPORTED, entry=entry, note="; ".join(notes))
 
     @staticmethod
@@ -609,9 +794,6 @@ class InboxService:
                 f"{stored.overall_label!r}"
             )
         return notes
-
-    def _duplicate(self, path: Path, existing: ImportedReturn, reason: str) -> InboxImportResult:
-        return InboxImportResult(path, ImportStatus.DUPLICATE, reason, self.get(existing.id))
 
     # -- the list ----------------------------------------------------------------------------
 
@@ -645,20 +827,9 @@ class InboxService:
         item = self._vault.imported_returns.get(return_id)
         items = self._vault.imported_returns.find_by_report_id(item.report_id)
         conflict = _conflicts(items).get(item.id, "")
-        superseded_by = self._latest_revision(item) if item.verified == TRUSTED else ""
+        amending = self._vault.imported_returns.amending
+        superseded_by = latest_revision(item, amending) if item.verified == TRUSTED else ""
         return entry_from_return(item, superseded_by=superseded_by, conflict=conflict)
-
-    def _latest_revision(self, item: ImportedReturn) -> str:
-        """The report id of the newest trusted revision amending `item` (through any others), or ""."""
-        chain = [item]
-        seen = {item.audit_id}
-        while chain[-1].audit_id:
-            newer = [i for i in self._vault.imported_returns.amending([chain[-1].audit_id]) if i.verified == TRUSTED]
-            if not newer or newer[0].audit_id in seen:
-                break
-            chain.append(max(newer, key=lambda i: i.revision))
-            seen.add(chain[-1].audit_id)
-        return chain[-1].report_id if len(chain) > 1 else ""
 
     def report_data(self, return_id: str) -> dict[str, Any]:
         """The embedded report data of one return (see docs/report-data-schema.md)."""

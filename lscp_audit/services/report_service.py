@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from lscp_audit.reports.verification import VerificationResult, load_trust_certi
 from lscp_audit.services import identifier_checks
 from lscp_audit.services.audit_workflow import AuditWorkflow
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.parallel import ordered_map, worker_count
 
 log = logging.getLogger(__name__)
 EXPORTABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
@@ -161,6 +162,59 @@ def _protection(options: ExportOptions, recipients: int) -> str:
     if recipients:
         return f"sealed for {recipients} recipient(s) (AES-256)"
     return "none"
+
+
+@dataclass(frozen=True)
+class VerifyJob:
+    """One file to verify in a worker process, with the trust material (PEM text) and password."""
+
+    path: str
+    trust_pems: tuple[str, ...] = ()
+    moderator_pems: tuple[str, ...] = ()
+    password: str | None = None
+    keys: tuple[DecryptionKey, ...] = ()
+    known_pems: tuple[str, ...] = ()
+
+
+def verify_job(job: VerifyJob) -> VerificationResult:
+    """`verify_files` for one file (module level, so worker processes can run it)."""
+    return verify_files(
+        [job.path],
+        trust_pems=job.trust_pems,
+        password=job.password,
+        moderator_pems=job.moderator_pems,
+        keys=job.keys,
+        known_pems=job.known_pems,
+    )[0]
+
+
+def _verify_failed(job: VerifyJob, exc: BaseException) -> VerificationResult:
+    log.error("verify: the check of a file stopped: %s", type(exc).__name__)
+    return VerificationResult(job.path, problem="checking the file stopped the checking process (it may be damaged)")
+
+
+VERIFY_PARALLEL_FROM = 8  # fewer files are verified in this process
+
+
+def iter_verify_files(
+    files: Sequence[Path | str],
+    *,
+    trust_pems: Sequence[str] = (),
+    password: str | None = None,
+    moderator_pems: Sequence[str] = (),
+    keys: Sequence[DecryptionKey] = (),
+    known_pems: Sequence[str] = (),
+    workers: int | None = None,
+) -> Generator[VerificationResult, None, None]:
+    """`verify_files` one result at a time, in order, as each is known; many files are verified
+    on every core (`workers`, default all). Nothing is kept once it is handed on, so memory does
+    not grow with the number of files. Close the iterator to stop early."""
+    count = worker_count(len(files), workers) if len(files) >= VERIFY_PARALLEL_FROM else 1
+    jobs = (
+        VerifyJob(str(f), tuple(trust_pems), tuple(moderator_pems), password, tuple(keys), tuple(known_pems))
+        for f in files
+    )
+    return ordered_map(verify_job, jobs, workers=count, on_error=_verify_failed)
 
 
 class ReportService:

@@ -7,15 +7,22 @@ kept PDFs), ``list()`` (listing columns and signatures only: no JSON, no PDF),
 ``amending(audit_ids)``,
 ``ids_with_pdf()``,
 ``update_trust(id, ...)`` and ``delete(id)`` (signatures and PDF go with it).
+
+``in_one_transaction(work)`` runs ``work(batch)`` on the vault's writer with one `ReturnBatch`
+(find by report id, returns amending an audit, add, delete) over a single session, committed
+once at the end or not at all: the inbox stores many files per commit that way, and each
+file's duplicate check sees the files stored before it in the same batch. Nothing here reads
+a return's JSON data or PDF except ``data(id)`` and ``pdf(id)``.
 """
 
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -105,6 +112,82 @@ def _to_item(row: ImportedReturnRow, signatures: Sequence[ReturnSignature], has_
 
 
 ReturnList = list[ImportedReturn]  # the method named `list` hides the builtin inside the class
+T = TypeVar("T")
+
+
+def _add_rows(session: Session, item: ImportedReturn, data_json: str, pdf: bytes | None) -> None:
+    values: dict[str, Any] = {name: getattr(item, name) for name in _LISTED}
+    session.add(ImportedReturnRow(id=item.id, signed_on_behalf=int(item.signed_on_behalf), **values))
+    session.flush()
+    session.add(ImportedReturnDataRow(return_id=item.id, audit_json=data_json))
+    session.add_all(_signature_row(item.id, sig) for sig in item.signatures)
+    if pdf is not None:
+        session.add(ImportedReturnFileRow(return_id=item.id, pdf=pdf))
+
+
+def _delete_rows(session: Session, item_id: str) -> None:
+    if held_returns(session, [item_id]):
+        raise ValidationError(["this return is under a legal hold and cannot be removed; release the hold first"])
+    for table in (ImportedReturnSignatureRow, ImportedReturnFileRow, ImportedReturnDataRow):
+        session.execute(sa.delete(table).where(table.return_id == item_id))
+    session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
+
+
+def _by_report_id(session: Session, report_id: str) -> ReturnList:
+    rows = session.scalars(
+        sa.select(ImportedReturnRow)
+        .where(ImportedReturnRow.report_id == report_id)
+        .order_by(ImportedReturnRow.imported_at)
+    ).all()
+    return _items(session, rows)
+
+
+def _amending(session: Session, audit_ids: Sequence[str]) -> ReturnList:
+    rows = session.scalars(
+        sa.select(ImportedReturnRow).where(ImportedReturnRow.previous_audit_id.in_(builtins.list(audit_ids)))
+    ).all()
+    return _items(session, rows)
+
+
+def _items(session: Session, rows: Sequence[ImportedReturnRow], *, every: bool = False) -> ReturnList:
+    """Rows with their signatures and whether a PDF is kept (two queries for any number of rows)."""
+    ids = [r.id for r in rows]
+    signatures: dict[str, builtins.list[ReturnSignature]] = defaultdict(builtins.list)
+    sig_query = sa.select(ImportedReturnSignatureRow)
+    file_query = sa.select(ImportedReturnFileRow.return_id)
+    if not every:
+        sig_query = sig_query.where(ImportedReturnSignatureRow.return_id.in_(ids))
+        file_query = file_query.where(ImportedReturnFileRow.return_id.in_(ids))
+    for sig_row in session.scalars(sig_query):
+        signatures[sig_row.return_id].append(_signature(sig_row))
+    with_pdf = set(session.scalars(file_query))
+    return [_to_item(r, signatures.get(r.id, ()), r.id in with_pdf) for r in rows]
+
+
+class ReturnBatch:
+    """Reads and writes of imported returns inside one write transaction (see the module notes).
+    Only valid inside the `in_one_transaction` call that made it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find_by_report_id(self, report_id: str) -> ReturnList:
+        """Returns with this report id, oldest import first (indexed; no JSON or PDF read)."""
+        return _by_report_id(self._session, report_id)
+
+    def amending(self, audit_ids: Sequence[str]) -> ReturnList:
+        """Returns whose data names one of `audit_ids` as the revision it amends."""
+        return _amending(self._session, audit_ids)
+
+    def add(self, item: ImportedReturn, data_json: str, pdf: bytes | None) -> ImportedReturn:
+        """Store a return with its report data (as canonical JSON text, see `dumps`), its
+        signatures and (when given) its signed PDF; returns it as stored."""
+        _add_rows(self._session, item, data_json, pdf)
+        return dataclasses.replace(item, has_pdf=pdf is not None)
+
+    def delete(self, item_id: str) -> None:
+        _delete_rows(self._session, item_id)
+        self._session.flush()
 
 
 class ImportedReturnRepository:
@@ -114,27 +197,21 @@ class ImportedReturnRepository:
     def add(self, item: ImportedReturn, data: dict[str, Any], pdf: bytes | None = None) -> ImportedReturn:
         """Store a return with its report data, signatures and (when given) its signed PDF."""
         at = item.imported_at or self._ctx.clock()
-        values: dict[str, Any] = {name: getattr(item, name) for name in _LISTED}
-        values["imported_at"] = at
-        values["checked_at"] = item.checked_at or at
-
-        def work(session: Session) -> None:
-            session.add(ImportedReturnRow(id=item.id, signed_on_behalf=int(item.signed_on_behalf), **values))
-            session.flush()
-            session.add(ImportedReturnDataRow(return_id=item.id, audit_json=dumps(data)))
-            session.add_all(_signature_row(item.id, sig) for sig in item.signatures)
-            if pdf is not None:
-                session.add(ImportedReturnFileRow(return_id=item.id, pdf=pdf))
-
-        self._ctx.writer.run(work)
+        item = dataclasses.replace(item, imported_at=at, checked_at=item.checked_at or at)
+        self._ctx.writer.run(lambda session: _add_rows(session, item, dumps(data), pdf))
         return self.get(item.id)
+
+    def in_one_transaction(self, work: Callable[[ReturnBatch], T]) -> T:
+        """Run `work` with a `ReturnBatch` on the writer; everything it stores is committed
+        together when it returns, and nothing is when it raises."""
+        return self._ctx.writer.run(lambda session: work(ReturnBatch(session)))
 
     def get(self, item_id: str) -> ImportedReturn:
         with self._ctx.read() as session:
             row = session.get(ImportedReturnRow, item_id)
             if row is None:
                 raise NotFound(f"No imported return with id {item_id} is in the vault.")
-            return self._items(session, [row])[0]
+            return _items(session, [row])[0]
 
     def data(self, item_id: str) -> dict[str, Any]:
         with self._ctx.read() as session:
@@ -159,19 +236,14 @@ class ImportedReturnRepository:
             rows = session.scalars(
                 sa.select(ImportedReturnRow).order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
             ).all()
-            return self._items(session, rows, every=True)
+            return _items(session, rows, every=True)
 
     def find_by_data_hash(self, data_hash: str) -> ImportedReturn | None:
         return self._first(ImportedReturnRow.data_hash == data_hash)
 
     def find_by_report_id(self, report_id: str) -> ReturnList:
         with self._ctx.read() as session:
-            rows = session.scalars(
-                sa.select(ImportedReturnRow)
-                .where(ImportedReturnRow.report_id == report_id)
-                .order_by(ImportedReturnRow.imported_at)
-            ).all()
-            return self._items(session, rows)
+            return _by_report_id(session, report_id)
 
     def find_by_subject(self, subject: str, kind: str) -> ReturnList:
         """Returns of one template kind about one subject (a case reference, or an organisation
@@ -187,10 +259,7 @@ class ImportedReturnRepository:
     def amending(self, audit_ids: Sequence[str]) -> ReturnList:
         """Returns whose data names one of `audit_ids` as the revision it amends."""
         with self._ctx.read() as session:
-            rows = session.scalars(
-                sa.select(ImportedReturnRow).where(ImportedReturnRow.previous_audit_id.in_(builtins.list(audit_ids)))
-            ).all()
-            return self._items(session, rows)
+            return _amending(session, audit_ids)
 
     def ids_with_pdf(self, *, except_verified: str | None = None) -> builtins.list[str]:
         """Ids of the returns whose PDF is kept; `except_verified` leaves out those with that status."""
@@ -223,17 +292,7 @@ class ImportedReturnRepository:
 
     def delete(self, item_id: str) -> None:
         """Remove one return (refused while a legal hold covers it)."""
-
-        def work(session: Session) -> None:
-            if held_returns(session, [item_id]):
-                raise ValidationError(
-                    ["this return is under a legal hold and cannot be removed; release the hold first"]
-                )
-            for table in (ImportedReturnSignatureRow, ImportedReturnFileRow, ImportedReturnDataRow):
-                session.execute(sa.delete(table).where(table.return_id == item_id))
-            session.execute(sa.delete(ImportedReturnRow).where(ImportedReturnRow.id == item_id))
-
-        self._ctx.writer.run(work)
+        self._ctx.writer.run(lambda session: _delete_rows(session, item_id))
 
     def purge(self, item_ids: Sequence[str], actor: str) -> int:
         """Delete returns past retention with their data, signatures and PDFs (``secure_delete``
@@ -267,19 +326,4 @@ class ImportedReturnRepository:
     def _first(self, condition: Any) -> ImportedReturn | None:
         with self._ctx.read() as session:
             row = session.scalars(sa.select(ImportedReturnRow).where(condition).limit(1)).first()
-            return self._items(session, [row])[0] if row is not None else None
-
-    @staticmethod
-    def _items(session: Session, rows: Sequence[ImportedReturnRow], *, every: bool = False) -> ReturnList:
-        """Rows with their signatures and whether a PDF is kept (two queries for any number of rows)."""
-        ids = [r.id for r in rows]
-        signatures: dict[str, builtins.list[ReturnSignature]] = defaultdict(list)
-        sig_query = sa.select(ImportedReturnSignatureRow)
-        file_query = sa.select(ImportedReturnFileRow.return_id)
-        if not every:
-            sig_query = sig_query.where(ImportedReturnSignatureRow.return_id.in_(ids))
-            file_query = file_query.where(ImportedReturnFileRow.return_id.in_(ids))
-        for sig_row in session.scalars(sig_query):
-            signatures[sig_row.return_id].append(_signature(sig_row))
-        with_pdf = set(session.scalars(file_query))
-        return [_to_item(r, signatures.get(r.id, ()), r.id in with_pdf) for r in rows]
+            return _items(session, [row])[0] if row is not None else None
