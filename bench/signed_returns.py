@@ -5,13 +5,18 @@ Each return is a completed, fictitious multi-agency case audit of a shipped temp
 domestic abuse MACA) with answers from the demo generator (seeded by its number, so answers,
 judgements and case references differ), laid out, given its report data and signed by one
 auditor certificate, exactly as `ReportService.export` does after reading the audit. They are
-made on every core (the layout is the slow part: about 0.15 s each).
+made on every core (the layout is the slow part: about 0.15 s each). The auditors'
+certificates are written to ``trust.pem`` beside them (blank-line separated).
+
+Set LSCP_BENCH_RETURNS to a folder to keep them between runs (made there when it holds fewer
+than asked for); they are fictitious, so nothing confidential is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import random
 import tempfile
 from dataclasses import dataclass, replace
@@ -106,8 +111,16 @@ def signed_returns(count: int) -> ReturnSet:
     from lscp_audit.reports import identity_certs
     from lscp_audit.services.parallel import ordered_map, worker_count
 
+    kept = os.environ.get("LSCP_BENCH_RETURNS")
+    if kept and (Path(kept) / "trust.pem").is_file():
+        existing = sorted(Path(kept).glob("return-*.pdf"))
+        if len(existing) >= count:
+            pems = tuple(p for p in (Path(kept) / "trust.pem").read_text(encoding="ascii").split("\n\n") if p.strip())
+            _made[count] = ReturnSet(Path(kept), tuple(existing[:count]), pems)
+            return _made[count]
     materials = [identity_certs.create_self_signed(*auditor) for auditor in AUDITORS]
-    folder = Path(tempfile.mkdtemp(prefix="lscp-bench-returns-"))
+    folder = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="lscp-bench-returns-"))
+    folder.mkdir(parents=True, exist_ok=True)
     jobs = []
     for n in range(count):
         material = materials[n % len(materials)]
@@ -117,5 +130,7 @@ def signed_returns(count: int) -> ReturnSet:
         raise RuntimeError(f"return {job.number} could not be made") from exc
 
     made = tuple(Path(p) for p in ordered_map(make_one, jobs, workers=worker_count(count), on_error=failed))
-    _made[count] = ReturnSet(folder, made, tuple(m.certificate_pem for m in materials))
+    pems = tuple(m.certificate_pem.strip() + "\n" for m in materials)
+    (folder / "trust.pem").write_text("\n".join(pems), encoding="ascii")
+    _made[count] = ReturnSet(folder, made, pems)
     return _made[count]

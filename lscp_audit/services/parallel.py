@@ -6,7 +6,9 @@ JSON Schema check hold the GIL, so threads would run them one at a time. Workers
 processes started with ``spawn`` on every platform: a forked child would inherit a copy of the
 parent's memory (the unlocked vault's key, the GUI's threads); a spawned one starts clean and
 receives only what it is sent, through a pipe (nothing is written to temporary files). Each
-worker switches core dumps off before it does anything else (see `lscp_audit.hardening`).
+worker switches core dumps off before it does anything else (see `lscp_audit.hardening`) and
+runs at a lower priority (niceness 10 on POSIX), so a GUI thread in the parent process always
+gets the CPU it needs to keep redrawing while every core is busy checking files.
 
 Only a few inputs are in flight at a time (`AHEAD` per worker), so memory stays flat however
 many inputs there are, and stopping early (the caller closes the iterator, e.g. on Cancel)
@@ -52,10 +54,18 @@ def worker_count(inputs: int, requested: int | None = None) -> int:
     return max(1, min(wanted, inputs))
 
 
+WORKER_NICENESS = 10  # workers yield the CPU to the app's own GUI thread and to the user's other work
+
+
 def _start_worker() -> None:
     from lscp_audit.hardening import disable_core_dumps
 
     disable_core_dumps()
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:  # not allowed here: run at the normal priority
+            pass
 
 
 class _Slot(Generic[J, R]):

@@ -4,6 +4,7 @@ with a sort role per column, and the plain-text descriptions the inbox shows for
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -144,15 +145,32 @@ def details_html(entry: InboxEntry) -> str:
 
 
 class ReturnsTableModel(RowTableModel[InboxEntry]):
-    """Rows are `InboxEntry` DTOs; `set_rows` replaces them all. `EntryRole` gives the entry."""
+    """Rows are `InboxEntry` DTOs; `set_rows` replaces them all. `EntryRole` gives the entry.
+    Each row's texts are worked out once, when the rows are set (a view asks for them many
+    times: sizing columns, sorting, filtering)."""
 
     headers = HEADERS
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._shown: dict[str, tuple[str, ...]] = {}
+
+    def set_rows(self, rows: Iterable[InboxEntry]) -> None:
+        rows = list(rows)
+        self._shown = {entry.id: display_row(entry) for entry in rows}
+        super().set_rows(rows)
+
+    def _texts(self, entry: InboxEntry) -> tuple[str, ...]:
+        found = self._shown.get(entry.id)
+        return found if found is not None else display_row(entry)
+
     def cell(self, entry: InboxEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return display_row(entry)[column]
+            return self._texts(entry)[column]
         if role == SortRole:
-            return sort_key(entry, column)
+            if column in (COL_SIGNED, COL_IMPORTED):
+                return sort_key(entry, column)
+            return self._texts(entry)[column].casefold()
         if column == COL_VERIFIED:
             return self._verified_data(entry, role)
         if column == COL_FLAGS and role == Qt.ItemDataRole.ForegroundRole:

@@ -83,12 +83,16 @@ def recheck_text(outcome: RecheckResult) -> str:
     return ("; ".join(parts) or "No return changed") + "."
 
 
+ROWS_MEASURED = 100  # columns fit the first rows' texts: measuring every one of 1,000 rows stalls the GUI
+
+
 def _table(name: str, description: str) -> QTableView:
     table = QTableView()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setResizeContentsPrecision(ROWS_MEASURED)
     table.horizontalHeader().setStretchLastSection(True)
     table.verticalHeader().hide()
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells

@@ -1,0 +1,67 @@
+"""One timed inbox import in a process of its own, so its peak memory is its own.
+
+``python -m bench.inbox_run FOLDER COUNT WORKERS`` makes a new vault (random raw key) in a
+temporary folder, trusts the certificates in FOLDER/trust.pem, imports the first COUNT
+``return-*.pdf`` of FOLDER with `InboxService.import_files(..., workers=WORKERS)` and prints one
+JSON object: seconds, outcome counts, the listing and duplicate-check times at COUNT stored
+returns, and peak RSS of this process and of its worker processes (MiB).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.storage.engine import RawKey
+    from lscp_audit.storage.vault import Vault
+
+    folder, count, workers = Path(argv[0]), int(argv[1]), int(argv[2])
+    files = sorted(folder.glob("return-*.pdf"))[:count]
+    with tempfile.TemporaryDirectory() as work:
+        vault = Vault.create(Path(work) / "qa.lscp", RawKey.generate(), vault_id="bench", memory_security=False)
+        try:
+            inbox = InboxService(vault)
+            for pem in (folder / "trust.pem").read_text(encoding="ascii").split("\n\n"):
+                if pem.strip():
+                    inbox.trust_certificate(pem)
+            start = time.perf_counter()
+            results = inbox.import_files(files, workers=workers)
+            seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            listing = inbox.listing()
+            list_ms = (time.perf_counter() - start) * 1000
+            start = time.perf_counter()
+            [again] = inbox.import_files(files[:1], workers=1)
+            duplicate_ms = (time.perf_counter() - start) * 1000
+        finally:
+            vault.close()
+    statuses: dict[str, int] = {}
+    for result in results:
+        statuses[str(result.status)] = statuses.get(str(result.status), 0) + 1
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss is bytes on macOS, KiB on Linux
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "statuses": statuses,
+                "trusted": len(listing.returns),
+                "list_ms": list_ms,
+                "duplicate_ms": duplicate_ms,
+                "duplicate": str(again.status),
+                "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
+                "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
