@@ -254,7 +254,7 @@ class ImportedReturnRepository:
                 .where(ImportedReturnRow.subject == subject, ImportedReturnRow.kind == kind)
                 .order_by(ImportedReturnRow.imported_at, ImportedReturnRow.id)
             ).all()
-            return self._items(session, rows)
+            return _items(session, rows)
 
     def amending(self, audit_ids: Sequence[str]) -> ReturnList:
         """Returns whose data names one of `audit_ids` as the revision it amends."""
