@@ -611,6 +611,7 @@ class InboxService:
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
         workers: int | None = None,
+        yield_cpu: bool = False,
     ) -> list[InboxImportResult]:
         """Verify and import each PDF; one result per path, in order.
 
@@ -619,9 +620,14 @@ class InboxService:
         ``skipped``. No file, however broken, stops the others: its failure is its result.
         Many files are checked on every core (`workers`, default all; 1 checks them in this
         process) and stored here, many to a commit; a few files are checked here and each is
-        stored as soon as it is checked.
+        stored as soon as it is checked. `yield_cpu` runs the worker processes at a lower
+        priority (the app does, to keep its window responsive).
         """
-        return list(self.iter_import(paths, password=password, progress=progress, cancel=cancel, workers=workers))
+        return list(
+            self.iter_import(
+                paths, password=password, progress=progress, cancel=cancel, workers=workers, yield_cpu=yield_cpu
+            )
+        )
 
     def iter_import(
         self,
@@ -631,12 +637,13 @@ class InboxService:
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
         workers: int | None = None,
+        yield_cpu: bool = False,
     ) -> Iterator[InboxImportResult]:
         """`import_files` one result at a time, as each file is stored (the CLI prints as it goes)."""
         files = [Path(p) for p in paths]
         count = worker_count(len(files), workers) if len(files) >= PARALLEL_FROM else 1
         batch_size = BATCH_FILES if len(files) >= PARALLEL_FROM else 1
-        stream = self._checked(files, password, progress, cancel, count)
+        stream = self._checked(files, password, progress, cancel, count, yield_cpu)
         done: list[InboxImportResult] = []
         pending: list[CheckedFile] = []
         stop = ""  # why the files not yet stored are skipped
@@ -679,6 +686,7 @@ class InboxService:
         progress: Progress,
         cancel: SupportsCancel | None,
         workers: int,
+        yield_cpu: bool = False,
     ) -> Generator[CheckedFile, None, None]:
         """Each file checked, in order: here (progress before each file, cancel checked before
         each) or by `workers` processes (progress as each result comes back)."""
@@ -699,7 +707,7 @@ class InboxService:
             return
         jobs = (job(path) for path in files)
         progress(0, f"Checking {total} files on {workers} cores")
-        results = ordered_map(check_file, jobs, workers=workers, on_error=_check_failed)
+        results = ordered_map(check_file, jobs, workers=workers, on_error=_check_failed, lower_priority=yield_cpu)
         try:
             for number, checked in enumerate(results, start=1):
                 progress(100 * number // max(total, 1), f"Checked {number} of {total}")

@@ -6,9 +6,10 @@ JSON Schema check hold the GIL, so threads would run them one at a time. Workers
 processes started with ``spawn`` on every platform: a forked child would inherit a copy of the
 parent's memory (the unlocked vault's key, the GUI's threads); a spawned one starts clean and
 receives only what it is sent, through a pipe (nothing is written to temporary files). Each
-worker switches core dumps off before it does anything else (see `lscp_audit.hardening`) and
-runs at a lower priority (niceness 10 on POSIX), so a GUI thread in the parent process always
-gets the CPU it needs to keep redrawing while every core is busy checking files.
+worker switches core dumps off before it does anything else (see `lscp_audit.hardening`). With
+`lower_priority` (the app does this) workers run at niceness 10 on POSIX, so the GUI thread in
+the parent process gets the CPU it needs to keep redrawing while every core is busy checking
+files; the command line leaves them at normal priority, to finish as soon as possible.
 
 Only a few inputs are in flight at a time (`AHEAD` per worker), so memory stays flat however
 many inputs there are, and stopping early (the caller closes the iterator, e.g. on Cancel)
@@ -57,11 +58,11 @@ def worker_count(inputs: int, requested: int | None = None) -> int:
 WORKER_NICENESS = 10  # workers yield the CPU to the app's own GUI thread and to the user's other work
 
 
-def _start_worker() -> None:
+def _start_worker(lower_priority: bool) -> None:
     from lscp_audit.hardening import disable_core_dumps
 
     disable_core_dumps()
-    if hasattr(os, "nice"):
+    if lower_priority and hasattr(os, "nice"):
         try:
             os.nice(WORKER_NICENESS)
         except OSError:  # not allowed here: run at the normal priority
@@ -85,6 +86,7 @@ def ordered_map(
     *,
     workers: int,
     on_error: Callable[[J, BaseException], R],
+    lower_priority: bool = False,
 ) -> Generator[R, None, None]:
     """``fn(job)`` for every job, in order, computed by `workers` processes (inline, one at a
     time, when `workers` is 1). `fn` must be a module-level function and jobs and results
@@ -97,19 +99,24 @@ def ordered_map(
             except Exception as exc:  # noqa: BLE001 - the caller decides what a failure means
                 yield on_error(job, exc)
         return
-    yield from _Pool(fn, workers, on_error).run(iter(jobs))
+    yield from _Pool(fn, workers, on_error, lower_priority).run(iter(jobs))
 
 
 class _Pool(Generic[J, R]):
-    def __init__(self, fn: Callable[[J], R], workers: int, on_error: Callable[[J, BaseException], R]) -> None:
+    def __init__(
+        self, fn: Callable[[J], R], workers: int, on_error: Callable[[J, BaseException], R], lower_priority: bool
+    ) -> None:
         self._fn = fn
         self._workers = workers
         self._on_error = on_error
-        self._executor = self._new_executor()
+        self._lower = lower_priority
+        self._executor = self._new_executor(workers)
 
-    def _new_executor(self) -> ProcessPoolExecutor:
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self._workers, mp_context=context, initializer=_start_worker)
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(self._lower,)
+        )
 
     def run(self, jobs: Iterator[J]) -> Iterator[R]:
         pending: deque[_Slot[J, R]] = deque()
@@ -141,8 +148,7 @@ class _Pool(Generic[J, R]):
         """Run `job` by itself in a fresh worker: its result, or `on_error`'s when it kills that
         worker too."""
         log.error("a worker process stopped unexpectedly; checking its input again on its own")
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker) as single:
+        with self._new_executor(1) as single:
             try:
                 return single.submit(self._fn, job).result()
             except Exception as exc:  # noqa: BLE001 - BrokenProcessPool or fn raised
@@ -151,7 +157,7 @@ class _Pool(Generic[J, R]):
     def _restart(self, pending: deque[_Slot[J, R]]) -> None:
         """Start a new pool and resubmit whatever was in flight and not finished."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-        self._executor = self._new_executor()
+        self._executor = self._new_executor(self._workers)
         for number, slot in enumerate(pending):
             future = slot.future
             finished = future.done() and not future.cancelled() and future.exception() is None

@@ -104,6 +104,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "as well as for NHS numbers, dates of birth, postcodes, phone numbers and e-mail addresses.",
         max_length=20_000, multiline=True,
     ),
+    SettingSpec(
+        "inbox.watch_folder", str, "", "Watch folder for returns (optional)", VAULT,
+        "Signed returns saved into this folder (for example a synced OneDrive or SharePoint folder, or a "
+        "network share) are checked and imported while the app is open; files are never moved or deleted. "
+        "Leave empty to switch it off.",
+        max_length=1000,
+    ),
 )  # fmt: skip
 SPECS: dict[str, SettingSpec] = {s.key: s for s in SETTINGS}
 
@@ -121,6 +128,7 @@ class AppSettings:
     retention_months: int
     timestamp_url: str
     do_not_use_names: str
+    watch_folder: str
 
     @classmethod
     def defaults(cls) -> AppSettings:
@@ -157,6 +165,8 @@ def coerce(spec: SettingSpec, value: Any) -> Any:
         return number
     if not isinstance(value, str):
         raise ValidationError([f"{spec.label} must be text"])
+    if spec.key == WATCH_FOLDER_KEY:
+        return _folder(spec, value.strip())
     text = "\n".join(names_from_text(value)) if spec.multiline else " ".join(value.split())
     if len(text) > spec.max_length:
         raise ValidationError([f"{spec.label} must be at most {spec.max_length} characters"])
@@ -178,6 +188,23 @@ def names_from_text(text: str) -> list[str]:
             seen.add(name.casefold())
             names.append(name)
     return names
+
+
+WATCH_FOLDER_KEY = "inbox.watch_folder"
+
+
+def _folder(spec: SettingSpec, text: str) -> str:
+    """A folder path kept as typed (spaces inside it matter); empty switches the feature off."""
+    if not text:
+        return ""
+    if len(text) > spec.max_length:
+        raise ValidationError([f"{spec.label} must be at most {spec.max_length} characters"])
+    folder = Path(text).expanduser()
+    if not folder.is_absolute():
+        raise ValidationError([f"{spec.label} must be a full path (for example /home/you/Returns or C:\\Returns)"])
+    if not folder.is_dir():
+        raise ValidationError([f"{spec.label}: there is no folder at {text}"])
+    return str(folder)
 
 
 class SettingsService:

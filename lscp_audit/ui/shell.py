@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.template_service import TemplateService
     from lscp_audit.services.vault_service import VaultService
     from lscp_audit.ui.audits.area import AuditsAreaWidget
+    from lscp_audit.ui.inbox_page import InboxPage
     from lscp_audit.ui.session import AppSession
     from lscp_audit.ui.settings.settings_page import SettingsPage
     from lscp_audit.ui.startup import StartupFlow
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 AUTOLOCK_KEY = "vault.autolock_minutes"
+WATCH_FOLDER_KEY = "inbox.watch_folder"
 AREAS = (("audits", "&Audits"), ("inbox", "&QA inbox"), ("templates", "&Templates"), ("settings", "&Settings"))
 
 
@@ -41,6 +43,7 @@ class ShellController(QObject):
         self.session: AppSession | None = None
         self.audits_area: AuditsAreaWidget | None = None
         self.settings_page: SettingsPage | None = None
+        self.inbox_page: InboxPage | None = None
         self.idle: AutoLock | None = None
         self.flow: StartupFlow | None = None
         self.demo_badge: QLabel | None = None
@@ -126,7 +129,9 @@ class ShellController(QObject):
 
         self.audits_area = AuditsAreaWidget(session, self.sign_and_export)
         self.window.set_area_page("audits", self.audits_area)
-        self.window.set_area_page("inbox", InboxPage(inbox=session.inbox(), returns=session.returns()))
+        self.inbox_page = InboxPage(inbox=session.inbox(), returns=session.returns())
+        self.window.set_area_page("inbox", self.inbox_page)
+        self._watch_folder()
         self.window.set_area_page("templates", TemplatesPage(session.templates))
         self.settings_page = SettingsPage(
             session.settings, vault_service, identities=session.identities, records=session.records()
@@ -141,8 +146,22 @@ class ShellController(QObject):
 
         if key == AUTOLOCK_KEY:
             self._watch_idle()
+        elif key == WATCH_FOLDER_KEY:
+            self._watch_folder()
         elif key == PERSONAL_SAVED:
             self._user_changed()
+
+    def _watch_folder(self, *, stop: bool = False) -> None:
+        """Start, move or stop the QA inbox's watch folder as the setting says (off when empty)."""
+        from pathlib import Path
+
+        from lscp_audit.ui.inbox import ImportedReturnsWidget
+
+        page = self.inbox_page
+        if self.session is None or page is None or not isinstance(page.returns, ImportedReturnsWidget):
+            return
+        folder = "" if stop else str(self.session.settings.get(WATCH_FOLDER_KEY) or "")
+        page.returns.watch_folder(Path(folder) if folder else None)
 
     def _user_changed(self) -> None:
         """The user's name may have changed: later changes are recorded under the new name."""
@@ -181,9 +200,12 @@ class ShellController(QObject):
             return
         if self.audits_area is not None and not self.audits_area.confirm_leave(self.window.tr("lock the vault")):
             return
+        if self.inbox_page is not None:  # stop watching before the vault locks
+            self._watch_folder(stop=True)
         self._show_locked_pages()
         self.audits_area = None
         self.settings_page = None
+        self.inbox_page = None
         # Vault work still running on the worker thread (a page's background load) must end
         # before the connection closes under it: closing mid-query crashes SQLCipher.
         ops.wait_for_all()

@@ -74,5 +74,17 @@ def test_workers_switch_core_dumps_off() -> None:
     assert set(ordered_map(dumpable, range(4), workers=2, on_error=lambda n, e: -1)) == {0}
 
 
+def niceness(_n: int) -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priorities")
+def test_workers_can_yield_the_cpu_to_the_app() -> None:
+    mine = os.nice(0)
+    assert set(ordered_map(niceness, range(2), workers=2, on_error=lambda n, e: -1)) == {mine}
+    lower = set(ordered_map(niceness, range(2), workers=2, on_error=lambda n, e: -1, lower_priority=True))
+    assert lower == {min(19, mine + 10)}
+
+
 def test_worker_count() -> None:
     assert worker_count(1) == 1 and worker_count(100, 3) == 3 and worker_count(2, 8) == 2 and worker_count(0) == 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -43,6 +44,7 @@ from lscp_audit.services.inbox_service import (
     fingerprint_text,
 )
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
+from lscp_audit.services.watch_folder import FileVersion
 from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
@@ -54,6 +56,7 @@ from lscp_audit.ui.inbox.returns_model import (
     ReturnsTableModel,
     details_html,
 )
+from lscp_audit.ui.inbox.watch_folder import SETTLE_MS, FolderWatcher
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.pdf_drop import PdfDropMixin
 
@@ -132,6 +135,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self._returns = returns if returns is not None else ReturnsService.for_inbox(inbox)
         self.return_view: QWidget | None = None  # the last return or case view opened (tests, screenshots)
         self._current: InboxEntry | None = None
+        self.watcher: FolderWatcher | None = None  # the watch folder, when the setting is on
+        self._watch_queue: list[tuple[Path, FileVersion]] = []
+        self._watch_importing = False
         self.model = ReturnsTableModel(self)
         self.proxy = ReturnsSortProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -424,7 +430,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.summary.setText(self.tr("Importing %d file(s)…") % len(paths))
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            return self._inbox.import_files(paths, password=password, progress=ctx.progress, cancel=ctx.cancel)
+            return self._inbox.import_files(
+                paths, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True
+            )
 
         BackgroundOp(parent=self, op=work, success=self._imported).failure(self._failed).with_progress(
             self.tr("Importing signed PDFs…")
@@ -437,6 +445,69 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.summary.setText(summary_text(results))
         self.refresh()
         self.files_imported.emit(results)
+
+    # --- the watch folder --------------------------------------------------------------------
+    def watch_folder(self, folder: Path | None, *, settle_ms: int = SETTLE_MS) -> None:
+        """Import returns saved into `folder` while the app is open (None stops watching). Each
+        file is imported once it has settled (not while it is still being written), with the
+        same checks as any import; what happened is shown here, in the window's status bar and
+        announced to screen readers. Files are never moved or deleted."""
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.deleteLater()
+            self.watcher = None
+        if folder is None:
+            return
+        self.watcher = FolderWatcher(folder, self, settle_ms=settle_ms)
+        self.watcher.ready.connect(self._watched_files)
+
+    def _watched_files(self, found: list[tuple[Path, FileVersion]]) -> None:
+        self._watch_queue += found
+        if not self._watch_importing:
+            self._import_watched()
+
+    def _import_watched(self) -> None:
+        batch, self._watch_queue = self._watch_queue, []
+        if not batch:
+            return
+        self._watch_importing = True
+        watcher = self.watcher
+        paths = [path for path, _version in batch]
+
+        def work(ctx: OpContext) -> list[InboxImportResult]:
+            return self._inbox.import_files(paths, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True)
+
+        def done(results: list[InboxImportResult]) -> None:
+            self._watch_importing = False
+            standing = [
+                result
+                for result, (_path, version) in zip(results, batch, strict=True)
+                if watcher is None or watcher.finished(result.path, version)
+            ]
+            if standing:
+                self._watch_imported(standing)
+            self._import_watched()  # what arrived meanwhile
+
+        def failed(exc: BaseException) -> None:
+            self._watch_importing = False
+            self._announce(self.tr("Watch folder: the returns could not be imported (%s).") % exc)
+
+        BackgroundOp(parent=self, op=work, success=done).failure(failed).run()
+
+    def _watch_imported(self, results: list[InboxImportResult]) -> None:
+        self.results_model.set_rows(results)
+        self.results.setVisible(True)
+        self._announce(self.tr("Watch folder: %s") % summary_text(results))
+        self.refresh()
+        self.files_imported.emit(results)
+
+    def _announce(self, text: str) -> None:
+        """Show `text` in the summary line (a status label: screen readers are told) and in the
+        window's status bar."""
+        self.summary.setText(text)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 30_000)
 
     def _failed(self, exc: BaseException) -> None:
         """Expected failures are explained in the summary line; anything else gets the error dialog."""

@@ -1,0 +1,173 @@
+"""The QA inbox's watch folder (pytest-qt, real vault, real signed PDFs written into a temporary
+folder): a return is imported once it has settled (never half-written), with the same checks and
+a notification in the status bar; a copy is found to be a duplicate, not imported twice; a file
+that fails is reported and left where it is; the setting is off by default and must name a
+folder. The settling rules themselves are tested with a clock the test moves."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.core.errors import ValidationError
+from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult, InboxService
+from lscp_audit.services.settings_service import SettingsService
+from lscp_audit.services.watch_folder import SettleTracker
+from lscp_audit.ui.inbox import ImportedReturnsWidget
+from tests.reports.sample_audit import make_vault
+from tests.services.signed_returns import SignedReturns, make_signed_returns
+
+SETTLE_MS = 300
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> SignedReturns:
+    return make_signed_returns(tmp_path_factory.mktemp("watched-returns"), 2)
+
+
+@pytest.fixture()
+def app(qtbot: QtBot, tmp_path: Path, made: SignedReturns) -> Iterator[tuple[QMainWindow, ImportedReturnsWidget, Path]]:
+    vault = make_vault(tmp_path / "qa.lscp")
+    inbox = InboxService(vault)
+    inbox.trust_certificate(made.pem)
+    window = QMainWindow()
+    widget = ImportedReturnsWidget(inbox)
+    window.setCentralWidget(widget)
+    qtbot.addWidget(window)
+    folder = tmp_path / "OneDrive - Testshire LSCP" / "Returns"
+    folder.mkdir(parents=True)
+    widget.watch_folder(folder, settle_ms=SETTLE_MS)
+    yield window, widget, folder
+    widget.watch_folder(None)
+    vault.close()
+
+
+def _next_import(qtbot: QtBot, widget: ImportedReturnsWidget, timeout: int = 20_000) -> list[InboxImportResult]:
+    with qtbot.waitSignal(widget.files_imported, timeout=timeout) as blocker:
+        pass
+    results: list[InboxImportResult] = blocker.args[0]
+    return results
+
+
+def test_a_return_is_imported_once_written_and_a_copy_is_a_duplicate(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns
+) -> None:
+    window, widget, folder = app
+    imported: list[list[InboxImportResult]] = []
+    widget.files_imported.connect(imported.append)
+    data = made.files[0].read_bytes()
+    target = folder / "Return from Health.pdf"
+    with target.open("wb") as out:  # a sync client writing the file in two goes
+        out.write(data[: len(data) // 2])
+        out.flush()
+        qtbot.wait(SETTLE_MS // 3)
+        assert imported == []  # still being written: not looked at yet
+        out.write(data[len(data) // 2 :])
+    qtbot.waitUntil(lambda: len(imported) == 1, timeout=20_000)
+    [result] = imported[0]
+    assert result.path == target and result.status == ImportStatus.IMPORTED and result.entry is not None
+    assert result.entry.trusted
+    assert widget.summary.text() == "Watch folder: 1 imported."
+    assert window.statusBar().currentMessage() == "Watch folder: 1 imported."
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 1)
+    # The same return saved again under another name is found to be in the inbox already.
+    shutil.copyfile(made.files[0], folder / "Return from Health (1).pdf")
+    qtbot.waitUntil(lambda: len(imported) == 2, timeout=20_000)
+    [again] = imported[1]
+    assert again.status == ImportStatus.DUPLICATE and widget.summary.text() == "Watch folder: 1 already in the inbox."
+    # Each file is handled once: nothing is imported again while the files stay as they are.
+    qtbot.wait(SETTLE_MS * 4)
+    assert len(imported) == 2 and widget.model.rowCount() == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["Return from Health (1).pdf", "Return from Health.pdf"]
+
+
+def test_a_file_that_fails_is_reported_and_left_in_place(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns
+) -> None:
+    window, widget, folder = app
+    (folder / "notes.txt").write_text("not a return", encoding="utf-8")
+    (folder / "~$lock.pdf").write_bytes(b"office lock file")
+    junk = folder / "scan.pdf"
+    junk.write_bytes(b"%PDF-1.7 a scanned letter, not signed")
+    shutil.copyfile(made.other_signer, folder / "from another signer.pdf")
+    results = _next_import(qtbot, widget)
+    by_name = {r.path.name: r for r in results}
+    assert sorted(by_name) == ["from another signer.pdf", "scan.pdf"]  # text and lock files are ignored
+    assert by_name["scan.pdf"].status == ImportStatus.REJECTED and by_name["scan.pdf"].reason
+    assert by_name["from another signer.pdf"].quarantined
+    expected = "Watch folder: 1 into quarantine (signer not trusted), 1 not imported."
+    assert widget.summary.text() == expected and window.statusBar().currentMessage() == expected
+    assert junk.read_bytes() == b"%PDF-1.7 a scanned letter, not signed"  # reported, never deleted
+    assert widget.results_model.rowCount() == 2
+
+
+def test_watching_stops(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns
+) -> None:
+    _window, widget, folder = app
+    widget.watch_folder(None)
+    imported: list[Any] = []
+    widget.files_imported.connect(imported.append)
+    shutil.copyfile(made.files[1], folder / "late.pdf")
+    qtbot.wait(SETTLE_MS * 4)
+    assert imported == [] and widget.watcher is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_settling_and_a_file_that_changes_while_it_is_imported(tmp_path: Path) -> None:
+    clock = Clock()
+    tracker = SettleTracker(tmp_path, settle_seconds=2.0, clock=clock)
+    growing = tmp_path / "return.pdf"
+    growing.write_bytes(b"%PDF-1.7 part")
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    assert tracker.scan() == [] and tracker.waiting()
+    clock.now += 1.0
+    with growing.open("ab") as out:
+        out.write(b" and more")
+    assert tracker.scan() == []  # it changed: the clock starts again
+    clock.now += 1.5
+    assert tracker.scan() == []  # not settled for 2 s yet
+    clock.now += 0.6
+    [(path, version)] = tracker.scan()  # the empty file never counts as settled
+    assert path == growing and version.size == len(b"%PDF-1.7 part and more")
+    assert tracker.scan() == []  # handed over once
+    # The file changed again while it was being imported: its outcome does not stand, and it is
+    # handed over again once it has settled.
+    with growing.open("ab") as out:
+        out.write(b" - the rest")
+    assert not tracker.finished(growing, version)
+    assert tracker.scan() == []
+    clock.now += 2.5
+    [(path, later)] = tracker.scan()
+    assert later != version and tracker.finished(growing, later)
+    clock.now += 10
+    assert tracker.scan() == []
+
+
+def test_the_setting_is_off_by_default_and_names_a_folder(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path / "settings.lscp")
+    try:
+        settings = SettingsService(vault, config_path=tmp_path / "settings.json")
+        assert settings.get("inbox.watch_folder") == "" and settings.values().watch_folder == ""
+        for wrong in ("Returns", str(tmp_path / "missing")):
+            with pytest.raises(ValidationError):
+                settings.set("inbox.watch_folder", wrong)
+        spaced = tmp_path / "OneDrive - LSCP  QA"
+        spaced.mkdir()
+        assert settings.set("inbox.watch_folder", f" {spaced} ") == str(spaced)  # spaces inside are kept
+        assert settings.set("inbox.watch_folder", "") == ""
+    finally:
+        vault.close()
