@@ -3,18 +3,26 @@
 ``python -m bench.inbox_run FOLDER COUNT WORKERS`` makes a new vault (random raw key) in a
 temporary folder, trusts the certificates in FOLDER/trust.pem, imports the first COUNT
 ``return-*.pdf`` of FOLDER with `InboxService.import_files(..., workers=WORKERS)` and prints one
-JSON object: seconds, outcome counts, the listing and duplicate-check times at COUNT stored
+JSON object: seconds, CPU seconds of this process and of its workers during the import, the
+load average after it, outcome counts, the listing and duplicate-check times at COUNT stored
 returns, and peak RSS of this process and of its worker processes (MiB).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished worker processes."""
+    mine, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime, workers.ru_utime + workers.ru_stime
 
 
 def main(argv: list[str]) -> int:
@@ -31,15 +39,25 @@ def main(argv: list[str]) -> int:
             for pem in (folder / "trust.pem").read_text(encoding="ascii").split("\n\n"):
                 if pem.strip():
                     inbox.trust_certificate(pem)
+            before = _cpu()
             start = time.perf_counter()
             results = inbox.import_files(files, workers=workers)
             seconds = time.perf_counter() - start
+            main_cpu, worker_cpu = (after - was for after, was in zip(_cpu(), before, strict=True))
             start = time.perf_counter()
             listing = inbox.listing()
             list_ms = (time.perf_counter() - start) * 1000
+            inbox.import_files(files[:1], workers=1)  # loads the checking code into this process
             start = time.perf_counter()
             [again] = inbox.import_files(files[:1], workers=1)
             duplicate_ms = (time.perf_counter() - start) * 1000
+            assert again.entry is not None
+            lookups = []
+            for _ in range(20):
+                start = time.perf_counter()
+                vault.imported_returns.find_by_report_id(again.entry.report_id)
+                lookups.append((time.perf_counter() - start) * 1000)
+            lookup_ms = sorted(lookups)[len(lookups) // 2]
         finally:
             vault.close()
     statuses: dict[str, int] = {}
@@ -54,7 +72,11 @@ def main(argv: list[str]) -> int:
                 "trusted": len(listing.returns),
                 "list_ms": list_ms,
                 "duplicate_ms": duplicate_ms,
+                "lookup_ms": lookup_ms,
                 "duplicate": str(again.status),
+                "main_cpu_s": main_cpu,
+                "worker_cpu_s": worker_cpu,
+                "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
                 "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
                 "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale,
             }

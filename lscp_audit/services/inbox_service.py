@@ -463,11 +463,19 @@ def check_file(job: CheckJob) -> CheckedFile:
         return CheckedFile(job.path, data)
     try:
         signers, moderators = _trust_roots(job.signer_pems, job.moderator_pems)
-        result = verify_pdf_bytes(data, path=job.path, trust=signers, moderator_trust=moderators, password=job.password)
+        result = verify_pdf_bytes(
+            data,
+            path=job.path,
+            trust=signers,
+            moderator_trust=moderators,
+            password=job.password,
+            keys=job.keys,
+            known_pems=job.known_pems,
+        )
         reason = rejection_reason(result)
         if reason is not None:
             return CheckedFile(job.path, reason)
-        item = new_return(data, result, job.password)
+        item = new_return(data, result, job.password, job.keys)
         return CheckedFile(job.path, item=item, data_json=dumps(result.data or {}), pdf=data)
     except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
         log.error("inbox import: a file could not be checked: %s", type(exc).__name__)

@@ -20,6 +20,7 @@ from tests.reports.sample_audit import make_vault
 from tests.services.signed_returns import make_signed_returns
 
 DISTINCT = 10
+PARALLEL_FILES = 9  # above the point where worker processes are used
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +181,39 @@ def test_import_list_and_duplicate_check_never_read_stored_json_or_pdfs(
         assert "audit_json" not in statement and "imported_return_files.pdf" not in statement, statement
     # The duplicate check is by indexed report id, never a scan of every return.
     assert any("WHERE imported_returns.report_id = " in s for s in reads)
+
+
+def test_sealed_returns_open_in_the_worker_processes(tmp_path: Path, returns: dict[str, Any]) -> None:
+    """Returns sealed for the QA subgroup's certificate open in the workers with the vault's key
+    (sent through the pipe, as the trust lists are): the same stored results as checking here."""
+    from lscp_audit.services.identity_service import IdentityService
+    from lscp_audit.services.report_service import ExportOptions, ReportService
+    from tests.reports.sample_audit import NAMES, stored_audit, yaml_template
+
+    qa_vaults = [make_vault(tmp_path / "qa.lscp")]
+    auditor = make_vault(tmp_path / "sealing-auditor.lscp")
+    try:
+        identities = IdentityService(qa_vaults[0])
+        identities.create("Quinn Adebayo", "QA subgroup member", "Testshire LSCP")
+        qa_pem = identities.export_certificate_pem()
+        base = stored_audit(yaml_template())
+        for n in range(PARALLEL_FILES):
+            auditor.audits.create(dataclasses.replace(base, id=f"s-{n:04d}"), "test", template_title="Neglect audit")
+        IdentityService(auditor).create(NAMES["polish"], "DSL", "Testshire Council")
+        reports = ReportService(auditor, actor="test")
+        sealed = [
+            reports.export(f"s-{n:04d}", tmp_path / f"sealed-{n}.pdf", ExportOptions(seal_for=(qa_pem,))).path
+            for n in range(PARALLEL_FILES)
+        ]
+        inbox = InboxService(qa_vaults[0])
+        inbox.trust_certificate(reports.identities.export_certificate_pem())
+        here = [_outcome(r) for r in inbox.import_files(sealed[:3], workers=1)]
+        results = inbox.import_files(sealed, workers=2)
+        assert {r.status for r in results[3:]} == {ImportStatus.IMPORTED}
+        assert all(r.entry is not None and r.entry.trusted for r in results[3:])
+        assert {r.entry.judgement_check for r in results[3:] if r.entry} == {"match"}  # the pages were read too
+        assert [o[:2] for o in here] == [(p, ImportStatus.IMPORTED) for p in sealed[:3]]
+        assert [r.status for r in results[:3]] == [ImportStatus.DUPLICATE] * 3
+    finally:
+        for vault in (*qa_vaults, auditor):
+            vault.close()
