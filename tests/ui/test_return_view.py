@@ -23,6 +23,7 @@ from lscp_audit.services.vault_service import VaultService
 from lscp_audit.ui.inbox import ImportedReturnsWidget
 from lscp_audit.ui.inbox.case_view import CaseViewDialog
 from lscp_audit.ui.inbox.return_view import ReturnViewDialog
+from lscp_audit.ui.inbox.returns_model import COL_FLAGS
 from lscp_audit.ui.inbox_page import InboxPage
 from lscp_audit.ui.main_window import MainWindow
 from lscp_audit.ui.shell import build_main_window
@@ -88,6 +89,19 @@ def _open_first_by_keyboard(qtbot: QtBot, widget: ImportedReturnsWidget, table_n
     return dialog
 
 
+def _tab_reaches(qtbot: QtBot, dialog: QWidget, start: QWidget, targets: list[QWidget]) -> bool:
+    """From `start`, pressing Tab reaches every one of `targets` (no control keeps the focus)."""
+    start.setFocus()
+    qtbot.waitUntil(lambda: start.hasFocus())
+    seen: list[QWidget] = []
+    for _ in range(20):
+        current = QApplication.focusWidget()
+        assert current is not None
+        qtbot.keyClick(current, Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    return all(target in seen for target in targets)
+
+
 def _activate(qtbot: QtBot, dialog: QWidget) -> None:
     """Make the new dialog the active window, as the window manager does when it opens."""
     dialog.activateWindow()
@@ -114,6 +128,7 @@ def test_enter_opens_the_return_with_its_answers(
     assert report_id in dialog.signers.toPlainText() and "SHA-256 fingerprint" in dialog.signers.toPlainText()
     assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
     assert dialog.save_button.isEnabled() and dialog.windowTitle() == f"Return {report_id}"
+    assert _tab_reaches(qtbot, dialog, dialog.content, [dialog.save_button, dialog.signers])
     # Save a copy through the real file dialog: the kept PDF, byte for byte.
     out = tmp_path / "copy of the return.pdf"
     watch = when_modal(QFileDialog, choose_file(out))
@@ -187,6 +202,7 @@ def test_case_view_side_by_side_and_signed_export(
     assert model.index(0, 0).data() == "Overall judgement"
     assert AGENCY_RETURNS[0][4] in dialog.findings.toPlainText()
     assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
+    assert _tab_reaches(qtbot, dialog, dialog.table, [dialog.findings, dialog.export_button])
     out = tmp_path / "case-discussion.pdf"
     watch = when_modal(QFileDialog, choose_file(out))
     qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
@@ -195,3 +211,26 @@ def test_case_view_side_by_side_and_signed_export(
     [result] = verify_files([out], trust_pems=[pem])
     assert result.ok() and result.trusted and result.signer == "Priya Shah"
     assert dialog.export_button.isEnabled() and "Refresh neglect toolkit training" in dialog.findings.toPlainText()
+
+
+def test_a_return_without_a_kept_pdf_says_so(qtbot: QtBot, window: MainWindow, case: CaseReturns) -> None:
+    widget = _inbox(qtbot, window)
+    _import(widget, case)
+    session = window.shell.session
+    assert session is not None
+    with session.vault_service.vault.engine.begin() as connection:  # as an earlier version left it
+        connection.exec_driver_sql("DELETE FROM imported_return_files")
+    widget.refresh()
+    widget.table.selectRow(0)
+    assert not widget.save_pdf_button.isEnabled() and "earlier version" in widget.save_pdf_button.toolTip()
+    assert "Signed PDF not kept" in widget.proxy.index(0, COL_FLAGS).data()
+    assert "The signed PDF is not kept in the vault" in widget.details.toPlainText()
+    dialog = _open_first_by_keyboard(qtbot, widget)
+    assert dialog.pdf_note.isVisible() and "not kept in the vault" in dialog.pdf_note.text()
+    assert not dialog.save_button.isEnabled() and CANARY in dialog.content.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    _activate(qtbot, window)
+    qtbot.keyClick(widget, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Checked 0 return(s) again" in widget.summary.text())
+    assert "3 return(s) imported by an earlier version have no kept PDF" in widget.summary.text()

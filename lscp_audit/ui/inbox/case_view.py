@@ -146,6 +146,7 @@ class CaseViewDialog(QDialog):
         self.findings.setAccessibleName(self.tr("Shared findings and actions"))
         self.findings.setAccessibleDescription(self.tr("Every agency's key findings and actions for this case"))
         self.findings.setHtml(findings_html(view))
+        self.findings.setTabChangesFocus(True)
         self.export_button = QPushButton(self.tr("E&xport as a signed PDF…"))
         self.export_button.setAccessibleDescription(
             self.tr("One PDF of this case view for the case discussion, signed with your identity")
@@ -170,6 +171,7 @@ class CaseViewDialog(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells
         table.setWordWrap(True)
+        table.setTabKeyNavigation(False)  # arrows move between cells; Tab moves on to the findings
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -47,6 +47,7 @@ def _browser(name: str, description: str) -> QTextBrowser:
     browser.setOpenLinks(False)
     browser.setAccessibleName(name)
     browser.setAccessibleDescription(description)
+    browser.setTabChangesFocus(True)  # Tab moves on to the next control instead of staying in the text
     # Read with the keyboard: arrows move a cursor through the text, Shift+arrows select.
     browser.setTextInteractionFlags(
         Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard

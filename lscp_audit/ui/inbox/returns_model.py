@@ -72,6 +72,8 @@ def flags(entry: InboxEntry) -> list[str]:
         found.append(f"Superseded by {entry.superseded_by}")
     if not entry.signatures:
         found.append("Signers not recorded (import again)")
+    elif not entry.has_pdf:
+        found.append("Signed PDF not kept (import again)")
     return found
 
 
@@ -130,6 +132,11 @@ def details_html(entry: InboxEntry) -> str:
         parts.append(f"{e(signer_summary(signer))}<br>SHA-256 fingerprint: <tt>{e(fingerprint)}</tt>")
     if not entry.signatures:
         parts.append("The signers were not recorded (imported by an earlier version). Import the file again.")
+    if not entry.has_pdf:
+        parts.append(
+            "<b>The signed PDF is not kept in the vault</b> (imported by an earlier version): its trust cannot be "
+            "checked again and no copy can be saved. Import the file again to keep it."
+        )
     if entry.quarantined:
         parts.append(f"<b>In quarantine:</b> {e(entry.trust_problem or 'a signer is not trusted')}.")
     if entry.conflict:
