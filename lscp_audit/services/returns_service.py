@@ -268,12 +268,20 @@ class ReturnsService:
         return self.case_view(entry.subject, round_of(self.inbox.report_data(return_id)))
 
     def case_marking(self, view: CaseView, marking: str | None = None) -> ProtectiveMarking:
-        """The pack's marking: `marking`, else the vault's setting; never lower than any return's."""
+        """The pack's marking: `marking`, else the vault's setting; never lower than any return's,
+        and with the descriptor every return carries (``PERSONAL``) when none is chosen."""
         chosen = parse_marking(marking or self._setting(MARKING_KEY, DEFAULT_MARKING))
-        if chosen.classification == "OFFICIAL" and any(
-            c.marking.startswith("OFFICIAL-SENSITIVE") for c in view.columns
-        ):
+        theirs = []
+        for column in view.columns:
+            try:
+                theirs.append(parse_marking(column.marking))
+            except ValidationError:
+                theirs.append(ProtectiveMarking("OFFICIAL-SENSITIVE"))  # unreadable: the cautious choice
+        if chosen.classification == "OFFICIAL" and any(m.classification == "OFFICIAL-SENSITIVE" for m in theirs):
             chosen = ProtectiveMarking("OFFICIAL-SENSITIVE", chosen.descriptor)
+        shared = {m.descriptor for m in theirs}
+        if not chosen.descriptor and len(shared) == 1 and "" not in shared:
+            chosen = ProtectiveMarking(chosen.classification, shared.pop())  # every return carries it
         return chosen
 
     def _setting(self, key: str, default: str) -> str:

@@ -6,6 +6,7 @@ verifier, pdfsig and qpdf."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,31 @@ def test_case_pdf_marking_is_never_lower_than_a_return(qa_vault: Any, case: Case
     view = returns.case_view(CANARY)
     assert returns.case_marking(view, "OFFICIAL").text == "OFFICIAL-SENSITIVE"
     assert returns.case_marking(view, "OFFICIAL-SENSITIVE PERSONAL").text == "OFFICIAL-SENSITIVE PERSONAL"
+    personal = dataclasses.replace(
+        view, columns=tuple(dataclasses.replace(c, marking="OFFICIAL-SENSITIVE PERSONAL") for c in view.columns)
+    )
+    assert returns.case_marking(personal, "OFFICIAL").text == "OFFICIAL-SENSITIVE PERSONAL"
+
+
+def test_listing_never_reads_a_kept_pdf(qa_vault: Any, case: CaseReturns, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    returns = ReturnsService(qa_vault, _templates(tmp_path))
+    _trusting(returns.inbox, case)
+    returns.inbox.import_files(list(case.pdfs))
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(qa_vault.engine, "before_cursor_execute", record)
+    try:
+        listing = returns.inbox.listing()
+        view = returns.case_view(CANARY)
+    finally:
+        event.remove(qa_vault.engine, "before_cursor_execute", record)
+    assert len(listing.returns) == 3 and all(e.has_pdf for e in listing.returns) and len(view.columns) == 3
+    assert statements and not [s for s in statements if "imported_return_files.pdf" in s]
 
 
 def test_save_refuses_a_kept_pdf_that_no_longer_matches(qa_vault: Any, case: CaseReturns, tmp_path: Path) -> None:
