@@ -8,12 +8,12 @@ a signed PDF that verifies."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
@@ -29,7 +29,7 @@ from lscp_audit.ui.main_window import MainWindow
 from lscp_audit.ui.shell import build_main_window
 from tests.reports.sample_audit import CANARY, FIXTURE
 from tests.services.case_returns import AGENCY_RETURNS, CaseReturns, make_case_returns
-from tests.ui.modal import choose_file, when_modal
+from tests.ui.modal import when_modal
 from tests.ui.test_accessibility import mnemonic_clashes, unnamed_inputs
 
 DATE = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
@@ -89,6 +89,19 @@ def _open_first_by_keyboard(qtbot: QtBot, widget: ImportedReturnsWidget, table_n
     return dialog
 
 
+def save_as(path: Path) -> Callable[[QFileDialog], None]:
+    """Answer the real Save dialog as a user does: type the whole path into its file name box and
+    accept (selecting a file can race the dialog's folder listing)."""
+
+    def act(dialog: QFileDialog) -> None:
+        name_box = dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name_box is not None
+        name_box.setText(str(path))
+        dialog.accept()
+
+    return act
+
+
 def _tab_reaches(qtbot: QtBot, dialog: QWidget, start: QWidget, targets: list[QWidget]) -> bool:
     """From `start`, pressing Tab reaches every one of `targets` (no control keeps the focus)."""
     start.setFocus()
@@ -131,7 +144,7 @@ def test_enter_opens_the_return_with_its_answers(
     assert _tab_reaches(qtbot, dialog, dialog.content, [dialog.save_button, dialog.signers])
     # Save a copy through the real file dialog: the kept PDF, byte for byte.
     out = tmp_path / "copy of the return.pdf"
-    watch = when_modal(QFileDialog, choose_file(out))
+    watch = when_modal(QFileDialog, save_as(out))
     qtbot.keyClick(dialog, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: watch.acted and "Saved a copy" in dialog.status.text(), timeout=20_000)
     assert out.read_bytes() == case.pdfs[case.report_ids.index(report_id)].read_bytes()
@@ -204,7 +217,7 @@ def test_case_view_side_by_side_and_signed_export(
     assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
     assert _tab_reaches(qtbot, dialog, dialog.table, [dialog.findings, dialog.export_button])
     out = tmp_path / "case-discussion.pdf"
-    watch = when_modal(QFileDialog, choose_file(out))
+    watch = when_modal(QFileDialog, save_as(out))
     qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: watch.acted and "Saved case-discussion.pdf" in dialog.status.text(), timeout=30_000)
     pem = IdentityService(session.vault_service.vault).export_certificate_pem()
