@@ -60,6 +60,11 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Demo vault created at {path}: {result.audits} fictitious audits ({counts}).")
     if result.reports_dir:
         print(f"Signed demo reports: {result.reports_dir}")
+    if result.inbox_returns:
+        print(
+            f"QA inbox: {result.inbox_returns} signed returns from {len(demo_data.INBOX_AUDITORS)} agencies in "
+            f"{len(demo_data.INBOX_ROUNDS)} rounds, their signers trusted."
+        )
     if passphrase == demo_data.DEMO_PASSPHRASE:
         print(f"Passphrase: {demo_data.DEMO_PASSPHRASE}")
     return 0

@@ -5,7 +5,9 @@ title bar) and adds, for every available template, audits at each status: a draf
 through, complete audits of differing quality (one with a judgement override), a signed audit
 (its PDF written next to the vault when a signing identity can be made), and an amended audit
 with its second revision carrying amendment reasons. Everything goes through `AuditService`,
-so demo audits obey the same validation as real ones. `build_demo_vault(path)` creates a new
+so demo audits obey the same validation as real ones. With signing, the QA inbox gets six
+returns of the domestic abuse case audit, two rounds from each of three agencies' fictitious
+auditors, signed with their own certificates, which the vault trusts (none in quarantine). `build_demo_vault(path)` creates a new
 vault for them. Long work reports progress and honours a `CancelToken` (style R4).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,13 +55,25 @@ AUDITORS = (
 )
 
 
+#: The QA inbox's returns: (round, agency auditor index) for each; case audits of `INBOX_TEMPLATE`.
+INBOX_TEMPLATE = "domestic-abuse-maca"
+INBOX_ROUNDS = ("2026 round 1 (quarter 1)", "2026 round 2 (quarter 2)")
+INBOX_AUDITORS = (
+    Auditor("Demo Health Auditor", "Named nurse for safeguarding", "Riverside Community Health NHS Trust (demo)"),
+    Auditor("Demo Police Auditor", "Detective sergeant, MASH", "Westshire Police (demo)"),
+    Auditor("Demo Social Care Auditor", "Practice manager", "Westshire Children's Services (demo)"),
+)
+
+
 @dataclass(frozen=True)
 class DemoResult:
-    """What the demo vault holds: audit count by status, and where signed PDFs were written."""
+    """What the demo vault holds: audit count by status, where signed PDFs were written, and how
+    many returns its QA inbox holds (all from trusted demo auditors)."""
 
     by_status: dict[str, int] = field(default_factory=dict)
     templates: tuple[str, ...] = ()
     reports_dir: Path | None = None
+    inbox_returns: int = 0
 
     @property
     def audits(self) -> int:
@@ -122,9 +137,66 @@ def populate_demo(
             step = t_index * len(PLAN) + p_index
             progress(int(100 * step / max(steps, 1)), f"Adding demo audits: {choice.title}")
             builder.add(choice.id, status, profile, number=step + 1)
+    returns = 0
+    if reports_dir is not None and any(c.id == INBOX_TEMPLATE for c in choices):
+        check(cancel)
+        progress(95, "Adding returns to the QA inbox")
+        returns = _fill_inbox(vault, service, random.Random(seed + 1), reports_dir / "returns")
     progress(100, "Demo vault ready")
-    log.info("demo vault populated with %d audits", sum(builder.counts.values()))
-    return DemoResult(dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used)
+    log.info("demo vault populated with %d audits and %d returns", sum(builder.counts.values()), returns)
+    return DemoResult(dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used, returns)
+
+
+def _fill_inbox(vault: Any, service: AuditService, rng: random.Random, folder: Path) -> int:
+    """Returns from three agencies' (fictitious) auditors in two rounds, signed with their own
+    certificates, written to `folder` and imported into the QA inbox, their certificates trusted
+    first (all trusted, none in quarantine). Returns how many were imported."""
+    import datetime as dt
+
+    from lscp_audit.core.report_data import build_report_data
+    from lscp_audit.reports import identity_certs
+    from lscp_audit.reports.pipeline import build_signed
+    from lscp_audit.reports.signing import SignerIdentity
+    from lscp_audit.services.inbox_service import ImportStatus, InboxService
+    from lscp_audit.services.report_service import report_inputs
+
+    template = service.template(INBOX_TEMPLATE)
+    inbox = InboxService(vault)
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    for index, auditor in enumerate(INBOX_AUDITORS):
+        material = identity_certs.create_self_signed(auditor.name, auditor.role, auditor.agency)
+        inbox.trust_certificate(material.certificate_pem, f"{auditor.name} (demo)")
+        signer = SignerIdentity(material, auditor.name, auditor.role, auditor.agency)
+        for round_number, round_name in enumerate(INBOX_ROUNDS):
+            number = 900 + 10 * round_number + index
+            subject = demo_content.subject_for(rng, template, number)
+            subject["audit_round"] = round_name
+            profile = ("strong", "mixed", "weak")[(index + round_number) % 3]
+            record = AuditRecord(
+                id=f"demo-return-{number}",
+                template_id=template.id,
+                template_version=template.version,
+                template_hash=template.content_hash,
+                template_source=template.source_text,
+                subject=subject,
+                status=AuditStatus.COMPLETE,
+                auditor=auditor,
+                created_at=f"2026-0{3 + 3 * round_number}-02T10:00:00Z",
+                completed_at=f"2026-0{3 + 3 * round_number}-20T16:00:00Z",
+                answers=tuple(generate_answers(rng, template, subject, profile)),
+            )
+            when = dt.datetime(2026, 3 + 3 * round_number, 21, 9 + index, tzinfo=dt.UTC)
+            data = build_report_data(record, template, generated_at=when, inputs=report_inputs(record, template))
+            agency = re.sub(r"[^A-Za-z0-9]+", "-", auditor.agency.split(" (")[0]).strip("-").lower()
+            path = folder / f"round-{round_number + 1}-{agency}.pdf"  # never the case reference in a name
+            path.write_bytes(build_signed(data, signer, signed_at=when).pdf)
+            files.append(path)
+    results = inbox.import_files(files)
+    imported = [r for r in results if r.status == ImportStatus.IMPORTED and not r.quarantined]
+    if len(imported) != len(files):
+        log.warning("demo inbox: %d of %d returns imported as trusted", len(imported), len(files))
+    return len(imported)
 
 
 class _DemoBuilder:

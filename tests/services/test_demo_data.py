@@ -135,3 +135,21 @@ def test_build_refuses_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(VaultError):
         demo_data.build_demo_vault(path)
     assert path.read_bytes() == b"not a vault"
+
+
+def test_the_qa_inbox_holds_trusted_returns_from_three_agencies_in_two_rounds(
+    demo: tuple[Any, demo_data.DemoResult, AuditService],
+) -> None:
+    from lscp_audit.services.inbox_service import InboxService
+
+    vault, result, _service = demo
+    inbox = InboxService(vault)
+    listing = inbox.listing()
+    assert result.inbox_returns == 6 and len(listing.returns) == 6 and listing.quarantine == ()
+    assert {e.signer for e in listing.returns} == {a.name for a in demo_data.INBOX_AUDITORS}
+    assert all(e.trusted and e.judgement_check == "match" and e.has_pdf for e in listing.returns)
+    rounds = {inbox.report_data(e.id)["subject"]["audit_round"] for e in listing.returns}
+    assert rounds == set(demo_data.INBOX_ROUNDS)
+    assert inbox.trusted_count() == 3
+    assert len({e.subject for e in listing.returns}) == 6  # six cases, none named (pseudonymised references)
+    assert all(not looks_like_name(e.subject) for e in listing.returns)
