@@ -3,14 +3,15 @@
 Run with the system python3 and pyatspi (Debian: python3-pyatspi, at-spi2-core), inside
 `dbus-run-session`, on an X display with a window manager (xdotool presses the keys):
 
-    bus_walker.py APP_PYTHON VAULT PASSPHRASE REPORT_JSON RETURN_PDF
+    bus_walker.py APP_PYTHON VAULT PASSPHRASE REPORT_JSON RETURN_PDF PACK
 
 It starts the app with accessibility on, and for each screen writes what a screen reader gets:
 every showing node (role, name, description, focusable) and the node focused after each Tab.
 The unlock dialog is read before and after a wrong passphrase (its problem label), then the
 right passphrase is typed, and the Audits page, the New audit dialog, the editor (a section with
 every question type, a per-agency section, its change history), Review and complete (and the
-override dialog), Sign and export, Templates, every Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
+override dialog), Sign and export, Templates, a partnership pack checked for import, every
+Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
 are read. The checks live in test_atspi_bus.py.
 """
 
@@ -318,6 +319,21 @@ def status_after(window: Any, description: str, old: str, final: Any = None, tim
     return str(wait_for(f"the {description} label to change from {old!r}", changed, timeout))
 
 
+def pack_dialog(app: Any) -> Any:
+    """The partnership pack dialog once its pack has been checked (the fingerprint box shows)."""
+    for window in app:
+        try:
+            if window is None or "Import partnership pack" not in (window.name or ""):
+                continue
+            for child in window:
+                if child is not None and (child.name or "").startswith("I have checked this fingerprint"):
+                    if child.getState().contains(pyatspi.STATE_SHOWING):
+                        return window
+        except Exception:  # a window that went away
+            continue
+    return None
+
+
 def in_focus(role: str, name: str = "") -> Any:
     """The focused node (or the node around it: a table around its cell) with `role` and a name
     containing `name`, or None."""
@@ -366,7 +382,7 @@ def open_audit(app: Any, reference: str) -> Any:
 
 def main() -> None:
     global WATCH, APP
-    python, vault, passphrase, out, returns_pdf = sys.argv[1:6]
+    python, vault, passphrase, out, returns_pdf, pack = sys.argv[1:7]
     env = dict(os.environ, QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", QT_QPA_PLATFORM="xcb")
     command = [python, "-m", "lscp_audit", "gui", "--vault", vault, "--no-keychain", "--quit-after", "150"]
     app_log = Path(out).with_suffix(".app.log")
@@ -443,6 +459,12 @@ def main() -> None:
 
         press("ctrl+3")
         report["templates"] = read_screen(frame)
+        press("ctrl+shift+p", timeout=6)  # File → Import partnership pack…: the file dialog first
+        active_window(app, "dialog", "Import partnership pack")
+        type_text(pack)
+        key("Return", wait=0.1)
+        report["pack_import"] = read_screen(wait_for("the pack checked", lambda: pack_dialog(app), 30))
+        frame = close_dialog(app, "Import partnership pack")
 
         # Settings: every tab (Identity is the identity page).
         press("ctrl+4")

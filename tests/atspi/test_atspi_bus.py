@@ -29,17 +29,21 @@ from typing import Any
 import pytest
 
 from lscp_audit.core.audit import Answer
+from lscp_audit.reports import identity_certs
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.demo_data import generate_answers
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import InboxService
+from lscp_audit.services.pack_service import PackService
 from lscp_audit.services.report_service import ReportService
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.storage.keyfile import FLOOR_COST, KdfPolicy
+from tests.services.conftest import make_vault
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 WALKER = Path(__file__).with_name("bus_walker.py")
+MINI_TEMPLATE = Path(__file__).parents[1] / "services" / "fixtures" / "mini_audit.yaml"
 PASSPHRASE = "quiet harbour 2031 meadow lamp"
 
 
@@ -88,15 +92,36 @@ def _seed(home: Path) -> tuple[Path, Path]:
     return vault, pdf
 
 
+def _pack(home: Path) -> Path:
+    """A partnership pack exported by a QA lead's vault (its identity issued by the partnership root)."""
+    root = identity_certs.create_partnership_ca("Testshire")
+    lead_templates = home / "lead-templates"
+    lead_templates.mkdir()
+    shutil.copy(MINI_TEMPLATE, lead_templates / "test-mini-audit.yaml")
+    lead = make_vault(home / "lead.lscp")
+    try:
+        IdentityService(lead).create("Testshire QA lead", "QA lead", "Testshire LSCP", issuer=root)
+        packs = PackService(lead, TemplateService(shipped_dir=home / "none", user_dir=lead_templates))
+        return packs.export_pack(
+            home / "autumn.lscppack",
+            partnership="Testshire Safeguarding Children Partnership",
+            rounds=[{"id": "r1", "title": "Neglect MACA autumn", "template_id": "test-mini-audit"}],
+            profile={"name": "Testshire Safeguarding Children Partnership"},
+        )
+    finally:
+        lead.close()
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("atspi")
     started = time.monotonic()
     vault, pdf = _seed(home)
+    pack = _pack(home)
     seeded = time.monotonic() - started
     out = home / "report.json"
     env = dict(os.environ, LSCP_AUDIT_HOME=str(home))
-    walker = [SYSTEM_PYTHON, str(WALKER), sys.executable, str(vault), PASSPHRASE, str(out), str(pdf)]
+    walker = [SYSTEM_PYTHON, str(WALKER), sys.executable, str(vault), PASSPHRASE, str(out), str(pdf), str(pack)]
     done = subprocess.run(["dbus-run-session", "--", *walker], env=env, capture_output=True, text=True, timeout=170)
     if os.environ.get("ATSPI_KEEP") and out.exists():  # a path: keep the walker's report there to look at
         Path(os.environ["ATSPI_KEEP"]).write_text(out.read_text())
@@ -118,6 +143,7 @@ SCREENS = [
     "review_complete",
     "sign_export",
     "templates",
+    "pack_import",
     "settings_identity",
     "settings_general",
     "settings_backups",

@@ -141,7 +141,7 @@ class PackImportDialog(QDialog):
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.install_button.clicked.connect(lambda _checked=False: self.install())
         self.close_button.clicked.connect(self.reject)
-        self.install_button.setEnabled(False)
+        self._update_buttons()  # disabled, saying why, until a pack has been checked
         buttons_in_shown_order(self.buttons)
 
         layout = QVBoxLayout(self)
@@ -217,6 +217,17 @@ class PackImportDialog(QDialog):
         if ready and preview is not None and preview.first_use:
             ready = self.confirm.isChecked()
         self.install_button.setEnabled(bool(ready))
+        why = ""  # a disabled button says why
+        if preview is None:
+            why = self.tr("Choose a pack file first; it is checked before anything is installed")
+        elif preview.already_installed:
+            why = self.tr("This pack is already installed")
+        elif self.result_ is not None:
+            why = self.tr("The pack has been installed")
+        elif not ready:
+            why = self.tr("Tick that you have checked the fingerprint with the QA subgroup first")
+        self.install_button.setToolTip(why)
+        self.install_button.setAccessibleDescription(why or self.tr("Install the pack's contents in this vault"))
 
     def install(self) -> None:
         preview, data = self.preview, self._data
