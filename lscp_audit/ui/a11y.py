@@ -116,6 +116,15 @@ def buttons_in_shown_order(box: QDialogButtonBox) -> None:
         QWidget.setTabOrder(first, second)
 
 
+def name_typing_field(combo: QComboBox) -> None:
+    """Give an editable combo box's typing field the combo's name and description (a screen
+    reader that lands in the field would otherwise meet an unnamed text box)."""
+    line = combo.lineEdit()
+    if line is not None:
+        line.setAccessibleName(combo.accessibleName())
+        line.setAccessibleDescription(combo.accessibleDescription())
+
+
 def not_a_tab_stop(area: AreaT) -> AreaT:
     """A scroll area around controls: Tab goes straight to the controls (the page scrolls to the
     one with the focus) instead of stopping on the area itself, which a screen reader can only

@@ -28,7 +28,7 @@ from lscp_audit.core.errors import Cancelled, LscpAuditError, ValidationError
 from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.report_data import MARKINGS, SUGGESTED_DESCRIPTORS, protective_marking
 from lscp_audit.services.report_service import ExportOptions
-from lscp_audit.ui.a11y import StatusLabel
+from lscp_audit.ui.a11y import StatusLabel, name_typing_field
 from lscp_audit.ui.checks.identifier_dialog import IdentifierDialog
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.reports.preview import render_first_page
@@ -185,6 +185,7 @@ class SignExportDialog(QDialog):
         self.descriptor.setAccessibleDescription(
             self.tr("A word after the marking, such as PERSONAL; choose No descriptor for none")
         )
+        name_typing_field(self.descriptor)
         self.marking.currentTextChanged.connect(self._marking_changed)
         self.descriptor.currentTextChanged.connect(self._marking_changed)
 

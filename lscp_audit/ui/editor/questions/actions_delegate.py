@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
+from lscp_audit.ui.a11y import name_typing_field
 from lscp_audit.ui.editor.questions.actions_model import COL_DUE, COL_LINK, COL_OWNER_AGENCY, COL_STATUS, HEADERS
 from lscp_audit.ui.widgets.date_input import DateLineEdit
 from lscp_audit.ui.widgets.date_text import parse_iso_date
@@ -72,6 +73,8 @@ class ActionsDelegate(QStyledItemDelegate):
             editor = super().createEditor(parent, option, index)
         editor.setAccessibleName(HEADERS[column])
         editor.setAccessibleDescription(f"Edit the {HEADERS[column].lower()} of action {index.row() + 1}")
+        if isinstance(editor, QComboBox):
+            name_typing_field(editor)
         return editor
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
