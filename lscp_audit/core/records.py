@@ -76,6 +76,7 @@ class ExportKind(StrEnum):
     RETURN_COPY = "return_copy"
     CASE_VIEW_PDF = "case_view_pdf"
     DISCLOSURE_PACK = "disclosure_pack"
+    ANALYSIS = "analysis"
     OTHER = "other"
 
 
@@ -86,6 +87,7 @@ EXPORT_KIND_LABELS: dict[ExportKind, str] = {
     ExportKind.RETURN_COPY: "Copy of an imported return",
     ExportKind.CASE_VIEW_PDF: "Multi-agency case view (PDF)",
     ExportKind.DISCLOSURE_PACK: "Subject access disclosure pack",
+    ExportKind.ANALYSIS: "Partnership analysis (XLSX or CSV)",
     ExportKind.OTHER: "Other export",
 }
 

@@ -223,6 +223,21 @@ class ImportedReturnRepository:
             loaded: dict[str, Any] = json.loads(text)
             return loaded
 
+    def data_for(self, item_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The report data of many returns at once (return id -> data); ids not found are left out."""
+        wanted = builtins.list(item_ids)
+        found: dict[str, dict[str, Any]] = {}
+        with self._ctx.read() as session:
+            for start in range(0, len(wanted), 500):
+                rows = session.execute(
+                    sa.select(ImportedReturnDataRow.return_id, ImportedReturnDataRow.audit_json).where(
+                        ImportedReturnDataRow.return_id.in_(wanted[start : start + 500])
+                    )
+                ).all()
+                for return_id, text in rows:
+                    found[return_id] = json.loads(text)
+        return found
+
     def pdf(self, item_id: str) -> bytes | None:
         with self._ctx.read() as session:
             blob = session.scalar(

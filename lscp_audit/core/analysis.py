@@ -1,0 +1,962 @@
+"""Partnership analysis: what the trusted returns say, as plain figures (pure functions).
+
+Everything here is computed from the returns' embedded report data (docs/report-data-schema.md),
+never from the PDFs or the templates, so a return on an older template version still counts.
+The service (`services.analysis_service`) decides which returns go in: trusted returns, latest
+revision of each audit only. Quarantined and superseded returns never reach these functions.
+
+- `round_info` is the one place that reads a return's round, phase, locality and returning
+  agency (the ``round`` object of the report data, else the subject's ``audit_round``).
+- `analyse` gives, for the returns a `AnalysisFilter` keeps: per question the distribution of
+  answers (n and %) and, where the template declares a polarity, the share of answers that are
+  good practice and the share that are a concern; the section judgements, overall judgements
+  and graded answers per agency; the Section 11 matrix; the findings grouped by section and
+  theme; the action register.
+- `compare` puts two groups (two rounds, or two localities) side by side, with the n behind
+  every figure and the difference in percentage points. It makes no claim of significance.
+- `suppress` hides small numbers (1 to 4) in aggregate outputs, with complementary suppression
+  so a hidden count cannot be worked out from the total and the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "fewer than 5"
+WENT_WELL = "What went well"
+TO_IMPROVE = "What needs to improve"
+OTHER_FINDINGS = "Other findings"
+SELF_ASSESSMENT_KIND = "agency_self_assessment"
+#: The section of the Section 11 template the partnership fills in itself (not a standard).
+MODERATION_SECTION = "moderation"
+DONE_STATUSES = frozenset({"complete", "completed", "done", "closed"})
+CHOICE_TYPES = frozenset({"yes_no", "single_choice", "grade", "rag"})
+MULTI_CHOICE = "multi_choice"
+NOT_RATED = "Not rated"
+
+_WELL_WORDS = ("strength", "went well", "good practice", "positive", "well")
+_IMPROVE_WORDS = ("improve", "concern", "gap", "weakness", "priorit", "risk", "learning")
+
+#: The moderated ratings of a return: standard (section) id, or "overall", to a rating code.
+ModeratedRatings = Callable[[str], Mapping[str, str]]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or isinstance(value, dict | list) else str(value).strip()
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+# -- what each return is ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """The audit round, phase, locality and returning agency a return names ("" when none)."""
+
+    id: str = ""
+    title: str = ""
+    phase: str = ""
+    locality: str = ""
+    locality_label: str = ""
+    agency: str = ""
+    agency_label: str = ""
+
+    @property
+    def label(self) -> str:
+        """The round as people read it: its title, else its id."""
+        return self.title or self.id
+
+    @property
+    def locality_name(self) -> str:
+        return self.locality_label or self.locality
+
+
+def round_info(data: Mapping[str, Any]) -> RoundInfo:
+    """The round and locality a return names: the report data's ``round`` object (partnership
+    rounds), else the subject's ``audit_round`` and ``locality`` (returns made before rounds)."""
+    found = data.get("round")
+    if isinstance(found, dict):
+        return RoundInfo(
+            id=_text(found.get("id")),
+            title=_text(found.get("title")),
+            phase=_text(found.get("phase")),
+            locality=_text(found.get("locality")),
+            locality_label=_text(found.get("locality_label")),
+            agency=_text(found.get("agency")),
+            agency_label=_text(found.get("agency_label")),
+        )
+    subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
+    assert isinstance(subject, dict)
+    named = _text(subject.get("audit_round"))
+    return RoundInfo(id=named, title=named, phase=_text(subject.get("phase")), locality=_text(subject.get("locality")))
+
+
+@dataclass(frozen=True)
+class AnalysisReturn:
+    """One trusted, latest-revision return going into the analysis: listing details and data."""
+
+    return_id: str
+    report_id: str
+    signer: str
+    signed_at: str
+    data: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def template_id(self) -> str:
+        return _text(_get(self.data, "template", "id"))
+
+    @property
+    def template_title(self) -> str:
+        return _text(_get(self.data, "template", "title")) or self.template_id
+
+    @property
+    def kind(self) -> str:
+        return _text(_get(self.data, "template", "kind"))
+
+    @property
+    def round(self) -> RoundInfo:
+        return round_info(self.data)
+
+    @property
+    def agency(self) -> str:
+        """Who the return speaks for: the round's returning agency, the organisation a
+        self-assessment names, the auditor's agency, else the auditor or the signer."""
+        info = self.round
+        if info.agency_label or info.agency:
+            return info.agency_label or info.agency
+        if self.kind == SELF_ASSESSMENT_KIND:
+            organisation = _text(_get(self.data, "subject", "agency"))
+            if organisation:
+                return organisation
+        return (
+            _text(_get(self.data, "auditor", "agency"))
+            or _text(_get(self.data, "auditor", "name"))
+            or self.signer
+            or self.report_id
+        )
+
+    @property
+    def signed_date(self) -> str:
+        """The signing date (ISO ``YYYY-MM-DD``), "" when unknown."""
+        return self.signed_at[:10]
+
+    @property
+    def case_reference(self) -> str:
+        return _text(_get(self.data, "subject", "case_reference"))
+
+    @property
+    def overall(self) -> tuple[str, str]:
+        """The overall judgement's code and label ("" when none)."""
+        return _text(_get(self.data, "judgements", "overall", "value")), _text(
+            _get(self.data, "judgements", "overall", "label")
+        )
+
+
+@dataclass(frozen=True)
+class AnalysisFilter:
+    """Which returns count. Empty fields do not filter. `rounds` match a round's id or title,
+    `locality` a locality's code or name, `agency` the return's agency (case-insensitive);
+    `signed_from` / `signed_to` are inclusive ISO dates of the auditor's signature."""
+
+    template_id: str = ""
+    rounds: tuple[str, ...] = ()
+    phase: str = ""
+    locality: str = ""
+    agency: str = ""
+    signed_from: str = ""
+    signed_to: str = ""
+
+    def matches(self, item: AnalysisReturn) -> bool:
+        if self.template_id and item.template_id != self.template_id:
+            return False
+        info = item.round
+        if self.rounds and not ({info.id, info.title} & set(self.rounds)):
+            return False
+        if self.phase and info.phase.casefold() != self.phase.casefold():
+            return False
+        if self.locality and self.locality.casefold() not in {info.locality.casefold(), info.locality_label.casefold()}:
+            return False
+        if self.agency and self.agency.casefold() not in {item.agency.casefold(), info.agency.casefold()}:
+            return False
+        day = item.signed_date
+        if self.signed_from and (not day or day < self.signed_from):
+            return False
+        return not (self.signed_to and (not day or day > self.signed_to))
+
+    def describe(self) -> str:
+        """The filter in words, for output headers ("All trusted returns" when empty)."""
+        parts = []
+        if self.template_id:
+            parts.append(f"template {self.template_id}")
+        if self.rounds:
+            parts.append("round " + " or ".join(self.rounds))
+        if self.phase:
+            parts.append(f"phase {self.phase}")
+        if self.locality:
+            parts.append(f"locality {self.locality}")
+        if self.agency:
+            parts.append(f"agency {self.agency}")
+        if self.signed_from or self.signed_to:
+            parts.append(f"signed {self.signed_from or '…'} to {self.signed_to or '…'}")
+        return "; ".join(parts) if parts else "All trusted returns"
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    """One answer code (or judgement level) in a distribution. `percent` is of the n."""
+
+    code: str
+    label: str
+    count: int
+    percent: float | None
+    polarity: str = ""
+
+
+def _percent(count: int, n: int) -> float | None:
+    return round(100.0 * count / n, 1) if n else None
+
+
+@dataclass(frozen=True)
+class QuestionDistribution:
+    """The answers to one question across the returns. `n` counts answers given (an answer per
+    agency in a per-agency section), not-applicable and unanswered ones left out. For a
+    multi-choice question each code's percent is of the n people answering, so they can add up
+    to more than 100. `good` and `concern` count the answers whose declared polarity is good
+    practice / a concern (None when the template declares no polarity for the question)."""
+
+    template_id: str
+    section_id: str
+    section_title: str
+    question_id: str
+    label: str
+    type: str
+    n: int
+    counts: tuple[Count, ...]
+    good: int | None = None
+    concern: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.template_id}/{self.section_id}/{self.question_id}"
+
+    @property
+    def good_percent(self) -> float | None:
+        return None if self.good is None else _percent(self.good, self.n)
+
+    @property
+    def concern_percent(self) -> float | None:
+        return None if self.concern is None else _percent(self.concern, self.n)
+
+
+@dataclass(frozen=True)
+class GradeDistribution:
+    """Judgements or graded answers on one scale: `key` is what it is about (a section id, an
+    agency or ``overall``), `title` its name; `n` the judgements counted."""
+
+    template_id: str
+    key: str
+    title: str
+    scale: str
+    n: int
+    counts: tuple[Count, ...]
+
+
+@dataclass(frozen=True)
+class S11Cell:
+    standard_id: str
+    self_code: str
+    self_label: str
+    moderated_code: str = ""
+    moderated_label: str = ""
+
+
+@dataclass(frozen=True)
+class S11Row:
+    organisation: str
+    round: str
+    report_id: str
+    return_id: str
+    cells: tuple[S11Cell, ...]
+    overall: S11Cell
+
+
+@dataclass(frozen=True)
+class S11Matrix:
+    """Organisations × standards of the Section 11 self-assessments: each standard's
+    self-rating (the standard's judgement in the return) and, when a moderation record gives
+    one, the moderated rating. `levels` are the rating scale's (code, label, colour), best first."""
+
+    standards: tuple[tuple[str, str], ...]
+    rows: tuple[S11Row, ...]
+    levels: tuple[tuple[str, str, str], ...] = ()
+    moderation_available: bool = False
+
+    def label(self, code: str) -> str:
+        return next((label for c, label, _ in self.levels if c == code), code) if code else NOT_RATED
+
+    def colour(self, code: str) -> str:
+        return next((colour for c, _, colour in self.levels if c == code), "")
+
+
+@dataclass(frozen=True)
+class Finding:
+    section: str
+    theme: str
+    question: str
+    agency: str
+    text: str
+    report_id: str
+    case_reference: str = ""
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    action: str
+    measure: str
+    owner: str
+    due: str
+    status: str
+    overdue: bool
+    agency: str
+    section: str
+    report_id: str
+    return_id: str
+    case_reference: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    """One return as the returns sheet lists it (codes and labels)."""
+
+    return_id: str
+    report_id: str
+    template_id: str
+    template_title: str
+    template_version: str
+    agency: str
+    round_id: str
+    round_title: str
+    phase: str
+    locality: str
+    signed_date: str
+    overall_code: str
+    overall_label: str
+    case_reference: str
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer in long format (an answer per agency in a per-agency section)."""
+
+    report_id: str
+    agency: str
+    template_id: str
+    section_id: str
+    question_id: str
+    question: str
+    about_agency: str
+    code: str
+    label: str
+    polarity: str
+
+
+@dataclass(frozen=True)
+class CodebookRow:
+    template_id: str
+    question_id: str
+    question: str
+    type: str
+    code: str
+    label: str
+    polarity: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every figure for the returns one filter keeps (`n_returns` of them)."""
+
+    filter: AnalysisFilter
+    n_returns: int
+    returns: tuple[ReturnRow, ...]
+    questions: tuple[QuestionDistribution, ...]
+    sections: tuple[GradeDistribution, ...]
+    overall: tuple[GradeDistribution, ...]
+    agency_overall: tuple[GradeDistribution, ...]
+    agency_grades: tuple[GradeDistribution, ...]
+    s11: S11Matrix
+    findings: tuple[Finding, ...]
+    actions: tuple[ActionEntry, ...]
+    answers: tuple[AnswerRow, ...]
+    codebook: tuple[CodebookRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+# -- computing -------------------------------------------------------------------------------
+
+
+def _levels(data: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    levels = _get(data, "judgements", "levels")
+    found = []
+    for level in levels if isinstance(levels, list) else []:
+        if isinstance(level, dict) and _text(level.get("code")):
+            found.append((_text(level.get("code")), _text(level.get("label")), _text(level.get("colour"))))
+    return found
+
+
+class _Tally:
+    """Counts per code, with labels and the order codes should be shown in."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.labels: dict[str, str] = {}
+        self.polarity: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self.n = 0
+
+    def know(self, code: str, label: str = "", polarity: str = "") -> None:
+        if code not in self.counts:
+            self.order.append(code)
+            self.counts[code] = 0
+        if label and not self.labels.get(code):
+            self.labels[code] = label
+        if polarity and not self.polarity.get(code):
+            self.polarity[code] = polarity
+
+    def add(self, code: str, label: str = "") -> None:
+        self.know(code, label)
+        self.counts[code] += 1
+
+    def result(self) -> tuple[Count, ...]:
+        return tuple(
+            Count(
+                c, self.labels.get(c) or c, self.counts[c], _percent(self.counts[c], self.n), self.polarity.get(c, "")
+            )
+            for c in self.order
+        )
+
+
+@dataclass
+class _QuestionPlan:
+    template_id: str
+    section_id: str
+    section_title: str
+    question_id: str
+    label: str
+    type: str
+    tally: _Tally
+    declared: bool = False
+    good: int = 0
+    concern: int = 0
+
+
+def _question_plans(items: Sequence[AnalysisReturn]) -> list[_QuestionPlan]:
+    plans: dict[tuple[str, str, str], _QuestionPlan] = {}
+    for item in items:
+        levels = _levels(item.data)
+        judged_scale = _text(_get(item.data, "judgements", "scale"))
+        for section in _get(item.data, "sections") or []:
+            section_id = _text(section.get("id"))
+            for question in section.get("questions") or []:
+                kind = _text(question.get("type"))
+                if kind not in CHOICE_TYPES and kind != MULTI_CHOICE:
+                    continue
+                key = (item.template_id, section_id, _text(question.get("id")))
+                plan = plans.get(key)
+                if plan is None:
+                    plan = plans[key] = _QuestionPlan(
+                        *key[:2], _text(section.get("title")), key[2], _text(question.get("label")), kind, _Tally()
+                    )
+                    scale = _text(question.get("scale")) or (kind if kind in ("grade", "rag") else "")
+                    if scale and scale == judged_scale:
+                        for code, label, _ in levels:
+                            plan.tally.know(code, label)
+                _count_question(plan, question)
+    return list(plans.values())
+
+
+def _count_question(plan: _QuestionPlan, question: Mapping[str, Any]) -> None:
+    """Add one return's answers to `question` (one per agency in a per-agency section)."""
+    polarity = question.get("polarity")
+    if isinstance(polarity, dict):
+        plan.declared = True
+        for which in ("good", "concern", "neutral"):
+            for code in polarity.get(which) or []:
+                plan.tally.know(str(code), polarity=which)
+    for answer in question.get("answers") or []:
+        value = answer.get("value")
+        if not answer.get("relevant", True) or value in (None, "", []):
+            continue
+        plan.tally.n += 1
+        display = _text(answer.get("display"))
+        if isinstance(value, list):
+            for code in value:
+                plan.tally.add(str(code), display if len(value) == 1 else "")
+        else:
+            plan.tally.add(str(value), display)
+        if plan.declared:
+            said = answer.get("polarity")
+            plan.good += said == "good"
+            plan.concern += said == "concern"
+
+
+def _distribution(plan: _QuestionPlan) -> QuestionDistribution:
+    return QuestionDistribution(
+        template_id=plan.template_id,
+        section_id=plan.section_id,
+        section_title=plan.section_title,
+        question_id=plan.question_id,
+        label=plan.label,
+        type=plan.type,
+        n=plan.tally.n,
+        counts=plan.tally.result(),
+        good=plan.good if plan.declared else None,
+        concern=plan.concern if plan.declared else None,
+    )
+
+
+def _grade_tallies(
+    items: Sequence[AnalysisReturn],
+) -> tuple[dict[tuple[str, str], tuple[str, str, _Tally]], ...]:
+    """(sections, overall, agency overall, agency graded answers): (template, key) -> (title, scale, tally)."""
+    sections: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
+    overall: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
+    agency_overall: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
+    agency_grades: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
+
+    def slot(
+        table: dict[tuple[str, str], tuple[str, str, _Tally]], item: AnalysisReturn, key: str, title: str
+    ) -> _Tally:
+        found = table.get((item.template_id, key))
+        if found is None:
+            tally = _Tally()
+            for code, label, _ in _levels(item.data):
+                tally.know(code, label)
+            found = table[(item.template_id, key)] = (title, _text(_get(item.data, "judgements", "scale")), tally)
+        return found[2]
+
+    for item in items:
+        for entry in _get(item.data, "judgements", "sections") or []:
+            code = _text(entry.get("value"))
+            tally = slot(sections, item, _text(entry.get("section_id")), _text(entry.get("title")))
+            if code:
+                tally.n += 1
+                tally.add(code, _text(entry.get("label")))
+        code, label = item.overall
+        for table, key, title in (
+            (overall, "overall", item.template_title),
+            (agency_overall, item.agency, item.agency),
+        ):
+            tally = slot(table, item, key, title)
+            if code:
+                tally.n += 1
+                tally.add(code, label)
+        tally = slot(agency_grades, item, item.agency, item.agency)
+        counts = _get(item.data, "grade_counts")
+        for level, number in counts.items() if isinstance(counts, dict) else []:
+            if isinstance(number, int) and number > 0:
+                tally.know(str(level))
+                tally.counts[str(level)] += number
+                tally.n += number
+    return sections, overall, agency_overall, agency_grades
+
+
+def _grades(
+    table: dict[tuple[str, str], tuple[str, str, _Tally]], *, sort: bool = False
+) -> tuple[GradeDistribution, ...]:
+    keys = sorted(table, key=lambda k: (k[0], k[1].casefold())) if sort else list(table)
+    return tuple(
+        GradeDistribution(template, key, table[(template, key)][0], table[(template, key)][1], tally.n, tally.result())
+        for template, key in keys
+        for tally in [table[(template, key)][2]]
+    )
+
+
+def s11_matrix(items: Sequence[AnalysisReturn], moderated: ModeratedRatings | None = None) -> S11Matrix:
+    """The Section 11 matrix of the self-assessment returns among `items`, organisations in
+    alphabetical order (then round). A standard is a section the return judges, except the
+    partnership's own moderation section."""
+    chosen = [i for i in items if i.kind == SELF_ASSESSMENT_KIND]
+    standards: dict[str, str] = {}
+    levels: list[tuple[str, str, str]] = []
+    rows: list[S11Row] = []
+    for item in chosen:
+        for level in _levels(item.data):
+            if level[0] not in {c for c, _, _ in levels}:
+                levels.append(level)
+        ratings: dict[str, tuple[str, str]] = {}
+        for entry in _get(item.data, "judgements", "sections") or []:
+            section_id = _text(entry.get("section_id"))
+            if section_id == MODERATION_SECTION or entry.get("agency"):
+                continue
+            standards.setdefault(section_id, _text(entry.get("title")))
+            ratings[section_id] = (_text(entry.get("value")), _text(entry.get("label")))
+        given = dict(moderated(item.return_id)) if moderated is not None else {}
+        cells = {sid: S11Cell(sid, *ratings[sid]) for sid in ratings}
+        rows.append(
+            S11Row(
+                organisation=item.agency,
+                round=item.round.label,
+                report_id=item.report_id,
+                return_id=item.return_id,
+                cells=tuple(cells.values()),
+                overall=S11Cell("overall", *item.overall),
+            )
+        )
+        if given:
+            rows[-1] = _with_moderation(rows[-1], given)
+    ordered = tuple(sorted(rows, key=lambda r: (r.organisation.casefold(), r.round, r.report_id)))
+    labels = {c: label for c, label, _ in levels}
+    full = tuple(_full_row(r, tuple(standards), labels) for r in ordered)
+    return S11Matrix(tuple(standards.items()), full, tuple(levels), moderated is not None)
+
+
+def _with_moderation(row: S11Row, given: Mapping[str, str]) -> S11Row:
+    cells = tuple(
+        S11Cell(c.standard_id, c.self_code, c.self_label, given.get(c.standard_id, ""), "") for c in row.cells
+    )
+    overall = S11Cell("overall", row.overall.self_code, row.overall.self_label, given.get("overall", ""), "")
+    return S11Row(row.organisation, row.round, row.report_id, row.return_id, cells, overall)
+
+
+def _full_row(row: S11Row, standards: tuple[str, ...], labels: Mapping[str, str]) -> S11Row:
+    """Every standard in the matrix's order (`Not rated` where the return has none), with labels."""
+    by_id = {c.standard_id: c for c in row.cells}
+
+    def done(cell: S11Cell) -> S11Cell:
+        return S11Cell(
+            cell.standard_id,
+            cell.self_code,
+            cell.self_label or (labels.get(cell.self_code, cell.self_code) if cell.self_code else NOT_RATED),
+            cell.moderated_code,
+            labels.get(cell.moderated_code, cell.moderated_code) if cell.moderated_code else "",
+        )
+
+    cells = tuple(done(by_id.get(s, S11Cell(s, "", ""))) for s in standards)
+    return S11Row(row.organisation, row.round, row.report_id, row.return_id, cells, done(row.overall))
+
+
+def finding_theme(question_id: str, question_label: str, section_title: str = "") -> str:
+    """``What went well`` or ``What needs to improve`` by the words of the question (then its
+    section); else ``Other findings``."""
+    for text in (f"{question_id} {question_label}", section_title):
+        lowered = text.replace("_", " ").casefold()
+        if any(w in lowered for w in _IMPROVE_WORDS):
+            return TO_IMPROVE
+        if any(w in lowered for w in _WELL_WORDS):
+            return WENT_WELL
+    return OTHER_FINDINGS
+
+
+def _findings(items: Sequence[AnalysisReturn]) -> list[Finding]:
+    found = []
+    for item in items:
+        for entry in _get(item.data, "key_findings") or []:
+            section = _text(entry.get("section_title"))
+            question = _text(entry.get("question_label")) or _text(entry.get("label"))
+            found.append(
+                Finding(
+                    section=section,
+                    theme=finding_theme(_text(entry.get("question_id")), question, section),
+                    question=question,
+                    agency=_text(entry.get("agency_label")) or item.agency,
+                    text=_text(entry.get("text")),
+                    report_id=item.report_id,
+                    case_reference=item.case_reference,
+                )
+            )
+    themes = (WENT_WELL, TO_IMPROVE, OTHER_FINDINGS)
+    sections: dict[str, int] = {}
+    for f in found:
+        sections.setdefault(f.section, len(sections))
+    return sorted(found, key=lambda f: (sections[f.section], themes.index(f.theme)))
+
+
+def _actions(items: Sequence[AnalysisReturn], today: dt.date) -> list[ActionEntry]:
+    found = []
+    for item in items:
+        for entry in _get(item.data, "actions") or []:
+            due = _text(entry.get("due"))
+            status = _text(entry.get("status"))
+            try:
+                late = bool(due) and dt.date.fromisoformat(due) < today and status.casefold() not in DONE_STATUSES
+            except ValueError:
+                late = False
+            owner = ", ".join(v for v in (_text(entry.get("owner_agency")), _text(entry.get("owner_role"))) if v)
+            found.append(
+                ActionEntry(
+                    action=_text(entry.get("action")),
+                    measure=_text(entry.get("measure")),
+                    owner=owner,
+                    due=due,
+                    status=status,
+                    overdue=late,
+                    agency=item.agency,
+                    section=_text(entry.get("link_label")) or _text(entry.get("section_title")),
+                    report_id=item.report_id,
+                    return_id=item.return_id,
+                    case_reference=item.case_reference,
+                )
+            )
+    return sorted(found, key=lambda a: (a.due or "9999", a.agency.casefold(), a.report_id))
+
+
+def _return_row(item: AnalysisReturn) -> ReturnRow:
+    info = item.round
+    code, label = item.overall
+    return ReturnRow(
+        return_id=item.return_id,
+        report_id=item.report_id,
+        template_id=item.template_id,
+        template_title=item.template_title,
+        template_version=_text(_get(item.data, "template", "version")),
+        agency=item.agency,
+        round_id=info.id,
+        round_title=info.label,
+        phase=info.phase,
+        locality=info.locality_name,
+        signed_date=item.signed_date,
+        overall_code=code,
+        overall_label=label,
+        case_reference=item.case_reference,
+    )
+
+
+def _answers(items: Sequence[AnalysisReturn]) -> list[AnswerRow]:
+    rows = []
+    for item in items:
+        for section in _get(item.data, "sections") or []:
+            for question in section.get("questions") or []:
+                kind = _text(question.get("type"))
+                if kind not in CHOICE_TYPES and kind != MULTI_CHOICE:
+                    continue
+                for answer in question.get("answers") or []:
+                    value = answer.get("value")
+                    if not answer.get("relevant", True) or value in (None, "", []):
+                        continue
+                    code = ";".join(str(v) for v in value) if isinstance(value, list) else str(value)
+                    rows.append(
+                        AnswerRow(
+                            report_id=item.report_id,
+                            agency=item.agency,
+                            template_id=item.template_id,
+                            section_id=_text(section.get("id")),
+                            question_id=_text(question.get("id")),
+                            question=_text(question.get("label")),
+                            about_agency=_text(answer.get("agency_label")),
+                            code=code,
+                            label=_text(answer.get("display")),
+                            polarity=_text(answer.get("polarity")),
+                        )
+                    )
+    return rows
+
+
+def _codebook(questions: Iterable[QuestionDistribution]) -> list[CodebookRow]:
+    return [
+        CodebookRow(q.template_id, q.question_id, q.label, q.type, c.code, c.label, c.polarity)
+        for q in questions
+        for c in q.counts
+    ]
+
+
+def _ordered(items: Iterable[AnalysisReturn]) -> list[AnalysisReturn]:
+    return sorted(items, key=lambda i: (i.signed_at, i.report_id, i.return_id))
+
+
+def analyse(
+    items: Iterable[AnalysisReturn],
+    analysis_filter: AnalysisFilter | None = None,
+    *,
+    today: dt.date,
+    moderated: ModeratedRatings | None = None,
+) -> Analysis:
+    """Every figure for the returns among `items` that `analysis_filter` keeps (`items` must
+    already be trusted, latest revisions only). `today` decides which actions are overdue."""
+    chosen = analysis_filter or AnalysisFilter()
+    kept = _ordered(i for i in items if chosen.matches(i))
+    questions = tuple(_distribution(p) for p in _question_plans(kept))
+    sections, overall, agency_overall, agency_grades = _grade_tallies(kept)
+    matrix = s11_matrix(kept, moderated)
+    notes = []
+    if matrix.rows and not matrix.moderation_available:
+        notes.append("No moderation records are available, so the moderated ratings are left empty.")
+    templates = {i.template_id for i in kept}
+    if len(templates) > 1:
+        notes.append(
+            f"The returns use {len(templates)} templates; each question and judgement is counted within its template."
+        )
+    return Analysis(
+        filter=chosen,
+        n_returns=len(kept),
+        returns=tuple(_return_row(i) for i in kept),
+        questions=questions,
+        sections=_grades(sections),
+        overall=_grades(overall),
+        agency_overall=_grades(agency_overall, sort=True),
+        agency_grades=_grades(agency_grades, sort=True),
+        s11=matrix,
+        findings=tuple(_findings(kept)),
+        actions=tuple(_actions(kept, today)),
+        answers=tuple(_answers(kept)),
+        codebook=tuple(_codebook(questions)),
+        notes=tuple(notes),
+    )
+
+
+# -- comparisons -----------------------------------------------------------------------------
+
+ROUND = "round"
+LOCALITY = "locality"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One figure for both groups: `what` is the question (or judgement) and `answer` the code's
+    label, or ``Good practice`` / ``Concern`` for a question's declared polarity. Percentages
+    are of each group's own n; `difference` is B minus A in percentage points (None when either
+    group has no n)."""
+
+    what: str
+    answer: str
+    a_count: int
+    a_n: int
+    b_count: int
+    b_n: int
+
+    @property
+    def a_percent(self) -> float | None:
+        return _percent(self.a_count, self.a_n)
+
+    @property
+    def b_percent(self) -> float | None:
+        return _percent(self.b_count, self.b_n)
+
+    @property
+    def difference(self) -> float | None:
+        a, b = self.a_percent, self.b_percent
+        return None if a is None or b is None else round(b - a, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    dimension: str
+    a: str
+    b: str
+    a_returns: int
+    b_returns: int
+    rows: tuple[ComparisonRow, ...]
+
+
+def _group_filter(base: AnalysisFilter, dimension: str, value: str) -> AnalysisFilter:
+    from dataclasses import replace
+
+    if dimension == ROUND:
+        return replace(base, rounds=(value,))
+    if dimension == LOCALITY:
+        return replace(base, locality=value)
+    raise ValueError(f"cannot compare by {dimension!r}: choose round or locality")
+
+
+def compare(
+    items: Sequence[AnalysisReturn],
+    base: AnalysisFilter,
+    dimension: str,
+    a: str,
+    b: str,
+    *,
+    today: dt.date,
+) -> Comparison:
+    """Two groups side by side (two rounds, or two localities) under the same other filters."""
+    first = analyse(items, _group_filter(base, dimension, a), today=today)
+    second = analyse(items, _group_filter(base, dimension, b), today=today)
+    rows: list[ComparisonRow] = []
+
+    def pair(what: str, left: Sequence[Count], ln: int, right: Sequence[Count], rn: int) -> None:
+        by_code = {c.code: c for c in right}
+        seen = set()
+        for c in left:
+            other = by_code.get(c.code)
+            rows.append(ComparisonRow(what, c.label, c.count, ln, other.count if other else 0, rn))
+            seen.add(c.code)
+        for c in right:
+            if c.code not in seen:
+                rows.append(ComparisonRow(what, c.label, 0, ln, c.count, rn))
+
+    overall_b = {g.template_id: g for g in second.overall}
+    for g in first.overall:
+        other = overall_b.get(g.template_id)
+        pair(f"Overall judgement ({g.title})", g.counts, g.n, other.counts if other else (), other.n if other else 0)
+    questions_b = {q.key: q for q in second.questions}
+    for q in first.questions:
+        other_q = questions_b.get(q.key)
+        if q.good is not None:
+            rows.append(
+                ComparisonRow(
+                    q.label,
+                    "Good practice",
+                    q.good,
+                    q.n,
+                    (other_q.good or 0) if other_q else 0,
+                    other_q.n if other_q else 0,
+                )
+            )
+            rows.append(
+                ComparisonRow(
+                    q.label,
+                    "Concern",
+                    q.concern or 0,
+                    q.n,
+                    (other_q.concern or 0) if other_q else 0,
+                    other_q.n if other_q else 0,
+                )
+            )
+        pair(q.label, q.counts, q.n, other_q.counts if other_q else (), other_q.n if other_q else 0)
+    known = {q.key for q in first.questions}
+    for q in second.questions:
+        if q.key not in known:
+            if q.good is not None:
+                rows.append(ComparisonRow(q.label, "Good practice", 0, 0, q.good, q.n))
+                rows.append(ComparisonRow(q.label, "Concern", 0, 0, q.concern or 0, q.n))
+            pair(q.label, (), 0, q.counts, q.n)
+    return Comparison(dimension, a, b, first.n_returns, second.n_returns, tuple(rows))
+
+
+# -- small-number suppression ----------------------------------------------------------------
+
+
+def suppressed_mask(counts: Sequence[int], *, threshold: int = SUPPRESSION_THRESHOLD) -> list[bool]:
+    """Which counts to hide: every count from 1 to threshold-1, and, when exactly one count is
+    hidden, the next smallest non-zero count too (so the hidden one cannot be worked out by
+    subtracting the others from the total). Zero is shown: it reveals no one."""
+    mask = [0 < c < threshold for c in counts]
+    if sum(mask) == 1:
+        rest = [(c, i) for i, c in enumerate(counts) if not mask[i] and c > 0]
+        if rest:
+            mask[min(rest)[1]] = True
+    return mask
+
+
+def shown(count: int | None, hidden: bool) -> str | int | None:
+    """A count as an aggregate output shows it."""
+    if count is None:
+        return None
+    return SUPPRESSED if hidden else count
+
+
+def shown_n(n: int, suppress: bool) -> str | int:
+    """A total (n): hidden when from 1 to 4 and suppression is on."""
+    return SUPPRESSED if suppress and 0 < n < SUPPRESSION_THRESHOLD else n

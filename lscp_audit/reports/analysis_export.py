@@ -1,0 +1,91 @@
+"""The analysis tables as an XLSX workbook (openpyxl) and as CSV (the csv module).
+
+The workbook has one sheet per table (`core.analysis_tables`), each with the table's title in
+the first row, the named headers in the second (bold, frozen, filtered) and the rows below.
+Dates are real date cells shown ``28 Nov 2026``; Section 11 ratings are text with the level's
+colour as the cell fill, so the colour is never the only sign. CSV is long format: the answers
+table, one answer per row, with a header row, dates in ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+
+from lscp_audit.core.analysis_tables import S11, Table
+
+DATE_FORMAT = "d mmm yyyy"
+_MAX_WIDTH = 60
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = name[:31]
+    candidate = base
+    number = 2
+    while candidate in used:
+        suffix = f" ({number})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = None, marking: str = "") -> bytes:
+    """The workbook. `colours` maps a Section 11 rating label to its ``#RRGGBB`` colour;
+    `marking` (the protective marking) heads every sheet when given."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    first = book.active
+    if first is not None:
+        book.remove(first)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    fills = {
+        label: PatternFill("solid", start_color=colour.lstrip("#").upper(), end_color=colour.lstrip("#").upper())
+        for label, colour in (colours or {}).items()
+        if len(colour.lstrip("#")) == 6
+    }
+    for table in tables:
+        sheet = book.create_sheet(_sheet_name(table.name, used))
+        title = f"{marking} — {table.title}" if marking else table.title
+        sheet.append([title])
+        sheet.cell(row=1, column=1).font = bold
+        sheet.append(list(table.headers))
+        for cell in sheet[2]:
+            cell.font = bold
+        widths = [len(h) for h in table.headers]
+        for row in table.rows:
+            sheet.append(list(row))
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], min(_MAX_WIDTH, len(str(value)) if value is not None else 0))
+        for row_cells in sheet.iter_rows(min_row=3):
+            for cell in row_cells:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # text that looks like a formula stays text, exactly as written
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = DATE_FORMAT
+                elif table.name == S11 and isinstance(cell.value, str) and cell.value in fills:
+                    cell.fill = fills[cell.value]
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(10, width + 2)
+        sheet.freeze_panes = "A3"
+        if table.rows:
+            sheet.auto_filter.ref = f"A2:{get_column_letter(len(table.headers))}{len(table.rows) + 2}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_text(table: Table) -> str:
+    """One table as CSV: a header row, then the rows (dates ISO 8601, empty for None)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    return out.getvalue()
