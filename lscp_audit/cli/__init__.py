@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "verify",
     "inbox",
+    "analyse",
     "records",
     "pack",
 )
@@ -72,6 +73,7 @@ GROUP_ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "export": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "verify": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
     "inbox": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
+    "analyse": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "records": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "pack": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
 }

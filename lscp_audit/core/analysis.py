@@ -23,7 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
 
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "fewer than 5"
@@ -37,6 +40,7 @@ DONE_STATUSES = frozenset({"complete", "completed", "done", "closed"})
 CHOICE_TYPES = frozenset({"yes_no", "single_choice", "grade", "rag"})
 MULTI_CHOICE = "multi_choice"
 NOT_RATED = "Not rated"
+_STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
 
 _WELL_WORDS = ("strength", "went well", "good practice", "positive", "well")
 _IMPROVE_WORDS = ("improve", "concern", "gap", "weakness", "priorit", "risk", "learning")
@@ -112,23 +116,23 @@ class AnalysisReturn:
     signed_at: str
     data: dict[str, Any] = field(repr=False, compare=False)
 
-    @property
+    @cached_property
     def template_id(self) -> str:
         return _text(_get(self.data, "template", "id"))
 
-    @property
+    @cached_property
     def template_title(self) -> str:
         return _text(_get(self.data, "template", "title")) or self.template_id
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return _text(_get(self.data, "template", "kind"))
 
-    @property
+    @cached_property
     def round(self) -> RoundInfo:
         return round_info(self.data)
 
-    @property
+    @cached_property
     def agency(self) -> str:
         """Who the return speaks for: the round's returning agency, the organisation a
         self-assessment names, the auditor's agency, else the auditor or the signer."""
@@ -146,16 +150,73 @@ class AnalysisReturn:
             or self.report_id
         )
 
-    @property
+    @cached_property
+    def levels(self) -> tuple[tuple[str, str, str], ...]:
+        """The judgement scale's levels (code, label, colour), best first."""
+        return tuple(_levels(self.data))
+
+    @cached_property
+    def scale(self) -> str:
+        return _text(_get(self.data, "judgements", "scale"))
+
+    @cached_property
+    def section_judgements(self) -> tuple[tuple[str, str, str, str, str], ...]:
+        """(section id, title, agency code, value, label) of every section judgement."""
+        return tuple(
+            (
+                _text(e.get("section_id")),
+                _text(e.get("title")),
+                _text(e.get("agency")),
+                _text(e.get("value")),
+                _text(e.get("label")),
+            )
+            for e in _get(self.data, "judgements", "sections") or []
+            if isinstance(e, dict)
+        )
+
+    @cached_property
+    def grade_counts(self) -> tuple[tuple[str, int], ...]:
+        counts = _get(self.data, "grade_counts")
+        found = counts.items() if isinstance(counts, dict) else []
+        return tuple((str(k), v) for k, v in found if isinstance(v, int) and v > 0)
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(_return_findings(self))
+
+    @cached_property
+    def action_fields(self) -> tuple[tuple[str, str, str, str, str, str], ...]:
+        """(action, measure, owner, due, status code, what it answers) of every action."""
+        found = []
+        for entry in _get(self.data, "actions") or []:
+            owner = ", ".join(v for v in (_text(entry.get("owner_agency")), _text(entry.get("owner_role"))) if v)
+            found.append(
+                (
+                    _text(entry.get("action")),
+                    _text(entry.get("measure")),
+                    owner,
+                    _text(entry.get("due")),
+                    _text(entry.get("status")),
+                    _text(entry.get("link_label")) or _text(entry.get("section_title")),
+                )
+            )
+        return tuple(found)
+
+    @cached_property
+    def question_facts(self) -> tuple[_QuestionFacts, ...]:
+        """Its choice questions and answers, read from the data once (then kept)."""
+        return _facts(self)
+
+    @cached_property
     def signed_date(self) -> str:
         """The signing date (ISO ``YYYY-MM-DD``), "" when unknown."""
         return self.signed_at[:10]
 
-    @property
+    @cached_property
     def case_reference(self) -> str:
         return _text(_get(self.data, "subject", "case_reference"))
 
-    @property
+    @cached_property
     def overall(self) -> tuple[str, str]:
         """The overall judgement's code and label ("" when none)."""
         return _text(_get(self.data, "judgements", "overall", "value")), _text(
@@ -391,7 +452,6 @@ class Analysis:
 
     filter: AnalysisFilter
     n_returns: int
-    returns: tuple[ReturnRow, ...]
     questions: tuple[QuestionDistribution, ...]
     sections: tuple[GradeDistribution, ...]
     overall: tuple[GradeDistribution, ...]
@@ -400,9 +460,22 @@ class Analysis:
     s11: S11Matrix
     findings: tuple[Finding, ...]
     actions: tuple[ActionEntry, ...]
-    answers: tuple[AnswerRow, ...]
-    codebook: tuple[CodebookRow, ...]
     notes: tuple[str, ...] = ()
+    items: tuple[AnalysisReturn, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def returns(self) -> tuple[ReturnRow, ...]:
+        """One row per return (made when first asked for: the figures do not need them)."""
+        return tuple(_return_row(i) for i in self.items)
+
+    @cached_property
+    def answers(self) -> tuple[AnswerRow, ...]:
+        """Every answer to a choice question, in long format (made when first asked for)."""
+        return tuple(_answers(self.items))
+
+    @cached_property
+    def codebook(self) -> tuple[CodebookRow, ...]:
+        return tuple(_codebook(self.questions))
 
 
 # -- computing -------------------------------------------------------------------------------
@@ -443,10 +516,21 @@ class _Tally:
     def result(self) -> tuple[Count, ...]:
         return tuple(
             Count(
-                c, self.labels.get(c) or c, self.counts[c], _percent(self.counts[c], self.n), self.polarity.get(c, "")
+                c,
+                self.labels.get(c) or code_label(c),
+                self.counts[c],
+                _percent(self.counts[c], self.n),
+                self.polarity.get(c, ""),
             )
             for c in self.order
         )
+
+
+def code_label(code: str) -> str:
+    """A readable name for an answer code no return's data labels (no one chose it):
+    ``not_known`` reads ``Not known``."""
+    words = code.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else code
 
 
 @dataclass
@@ -463,54 +547,102 @@ class _QuestionPlan:
     concern: int = 0
 
 
+@dataclass(frozen=True)
+class _Given:
+    """One answer given to a choice question: its codes, printed text and declared polarity."""
+
+    codes: tuple[str, ...]
+    display: str
+    polarity: str
+
+
+@dataclass(frozen=True)
+class _QuestionFacts:
+    """A choice question of one return as the figures need it (read from the data once)."""
+
+    key: tuple[str, str, str]  # template id, section id, question id
+    section_title: str
+    label: str
+    type: str
+    levels: tuple[tuple[str, str], ...]  # the judgement scale's levels when it is answered on it
+    polarity: tuple[tuple[str, str], ...] | None  # (code, good/concern/neutral), None when not declared
+    answers: tuple[_Given, ...]
+
+
+def _facts(item: AnalysisReturn) -> tuple[_QuestionFacts, ...]:
+    levels = tuple((code, label) for code, label, _ in item.levels)
+    judged_scale = item.scale
+    found = []
+    for section in _get(item.data, "sections") or []:
+        section_id = _text(section.get("id"))
+        for question in section.get("questions") or []:
+            kind = _text(question.get("type"))
+            if kind not in CHOICE_TYPES and kind != MULTI_CHOICE:
+                continue
+            scale = _text(question.get("scale")) or (kind if kind in ("grade", "rag") else "")
+            declared = question.get("polarity")
+            polarity = None
+            if isinstance(declared, dict):
+                polarity = tuple(
+                    (str(code), which) for which in ("good", "concern", "neutral") for code in declared.get(which) or []
+                )
+            given = []
+            for answer in question.get("answers") or []:
+                value = answer.get("value")
+                if not answer.get("relevant", True) or value in (None, "", []):
+                    continue
+                codes = tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+                given.append(_Given(codes, _text(answer.get("display")), _text(answer.get("polarity"))))
+            found.append(
+                _QuestionFacts(
+                    key=(item.template_id, section_id, _text(question.get("id"))),
+                    section_title=_text(section.get("title")),
+                    label=_text(question.get("label")),
+                    type=kind,
+                    levels=levels if scale and scale == judged_scale else (),
+                    polarity=polarity,
+                    answers=tuple(given),
+                )
+            )
+    return tuple(found)
+
+
 def _question_plans(items: Sequence[AnalysisReturn]) -> list[_QuestionPlan]:
     plans: dict[tuple[str, str, str], _QuestionPlan] = {}
     for item in items:
-        levels = _levels(item.data)
-        judged_scale = _text(_get(item.data, "judgements", "scale"))
-        for section in _get(item.data, "sections") or []:
-            section_id = _text(section.get("id"))
-            for question in section.get("questions") or []:
-                kind = _text(question.get("type"))
-                if kind not in CHOICE_TYPES and kind != MULTI_CHOICE:
-                    continue
-                key = (item.template_id, section_id, _text(question.get("id")))
-                plan = plans.get(key)
-                if plan is None:
-                    plan = plans[key] = _QuestionPlan(
-                        *key[:2], _text(section.get("title")), key[2], _text(question.get("label")), kind, _Tally()
-                    )
-                    scale = _text(question.get("scale")) or (kind if kind in ("grade", "rag") else "")
-                    if scale and scale == judged_scale:
-                        for code, label, _ in levels:
-                            plan.tally.know(code, label)
-                _count_question(plan, question)
+        for facts in item.question_facts:
+            plan = plans.get(facts.key)
+            if plan is None:
+                template_id, section_id, question_id = facts.key
+                plan = plans[facts.key] = _QuestionPlan(
+                    template_id, section_id, facts.section_title, question_id, facts.label, facts.type, _Tally()
+                )
+                for code, label in facts.levels:
+                    plan.tally.know(code, label)
+            _count_question(plan, facts)
     return list(plans.values())
 
 
-def _count_question(plan: _QuestionPlan, question: Mapping[str, Any]) -> None:
-    """Add one return's answers to `question` (one per agency in a per-agency section)."""
-    polarity = question.get("polarity")
-    if isinstance(polarity, dict):
+def _count_question(plan: _QuestionPlan, facts: _QuestionFacts) -> None:
+    """Add one return's answers to a question (one per agency in a per-agency section)."""
+    tally = plan.tally
+    if facts.polarity is not None and not plan.declared:
         plan.declared = True
-        for which in ("good", "concern", "neutral"):
-            for code in polarity.get(which) or []:
-                plan.tally.know(str(code), polarity=which)
-    for answer in question.get("answers") or []:
-        value = answer.get("value")
-        if not answer.get("relevant", True) or value in (None, "", []):
-            continue
-        plan.tally.n += 1
-        display = _text(answer.get("display"))
-        if isinstance(value, list):
-            for code in value:
-                plan.tally.add(str(code), display if len(value) == 1 else "")
-        else:
-            plan.tally.add(str(value), display)
+        for code, which in facts.polarity:
+            tally.know(code, polarity=which)
+    for given in facts.answers:
+        tally.n += 1
+        single = len(given.codes) == 1
+        for code in given.codes:
+            if code in tally.counts:
+                tally.counts[code] += 1
+                if single and given.display and not tally.labels.get(code):
+                    tally.labels[code] = given.display
+            else:
+                tally.add(code, given.display if single else "")
         if plan.declared:
-            said = answer.get("polarity")
-            plan.good += said == "good"
-            plan.concern += said == "concern"
+            plan.good += given.polarity == "good"
+            plan.concern += given.polarity == "concern"
 
 
 def _distribution(plan: _QuestionPlan) -> QuestionDistribution:
@@ -543,18 +675,17 @@ def _grade_tallies(
         found = table.get((item.template_id, key))
         if found is None:
             tally = _Tally()
-            for code, label, _ in _levels(item.data):
+            for code, label, _ in item.levels:
                 tally.know(code, label)
-            found = table[(item.template_id, key)] = (title, _text(_get(item.data, "judgements", "scale")), tally)
+            found = table[(item.template_id, key)] = (title, item.scale, tally)
         return found[2]
 
     for item in items:
-        for entry in _get(item.data, "judgements", "sections") or []:
-            code = _text(entry.get("value"))
-            tally = slot(sections, item, _text(entry.get("section_id")), _text(entry.get("title")))
+        for section_id, title, _agency, code, label in item.section_judgements:
+            tally = slot(sections, item, section_id, title)
             if code:
                 tally.n += 1
-                tally.add(code, _text(entry.get("label")))
+                tally.add(code, label)
         code, label = item.overall
         for table, key, title in (
             (overall, "overall", item.template_title),
@@ -565,12 +696,10 @@ def _grade_tallies(
                 tally.n += 1
                 tally.add(code, label)
         tally = slot(agency_grades, item, item.agency, item.agency)
-        counts = _get(item.data, "grade_counts")
-        for level, number in counts.items() if isinstance(counts, dict) else []:
-            if isinstance(number, int) and number > 0:
-                tally.know(str(level))
-                tally.counts[str(level)] += number
-                tally.n += number
+        for level, number in item.grade_counts:
+            tally.know(level)
+            tally.counts[level] += number
+            tally.n += number
     return sections, overall, agency_overall, agency_grades
 
 
@@ -594,16 +723,15 @@ def s11_matrix(items: Sequence[AnalysisReturn], moderated: ModeratedRatings | No
     levels: list[tuple[str, str, str]] = []
     rows: list[S11Row] = []
     for item in chosen:
-        for level in _levels(item.data):
+        for level in item.levels:
             if level[0] not in {c for c, _, _ in levels}:
                 levels.append(level)
         ratings: dict[str, tuple[str, str]] = {}
-        for entry in _get(item.data, "judgements", "sections") or []:
-            section_id = _text(entry.get("section_id"))
-            if section_id == MODERATION_SECTION or entry.get("agency"):
+        for section_id, title, agency, value, label in item.section_judgements:
+            if section_id == MODERATION_SECTION or agency:
                 continue
-            standards.setdefault(section_id, _text(entry.get("title")))
-            ratings[section_id] = (_text(entry.get("value")), _text(entry.get("label")))
+            standards.setdefault(section_id, title)
+            ratings[section_id] = (value, label)
         given = dict(moderated(item.return_id)) if moderated is not None else {}
         cells = {sid: S11Cell(sid, *ratings[sid]) for sid in ratings}
         rows.append(
@@ -661,23 +789,27 @@ def finding_theme(question_id: str, question_label: str, section_title: str = ""
     return OTHER_FINDINGS
 
 
-def _findings(items: Sequence[AnalysisReturn]) -> list[Finding]:
+def _return_findings(item: AnalysisReturn) -> list[Finding]:
     found = []
-    for item in items:
-        for entry in _get(item.data, "key_findings") or []:
-            section = _text(entry.get("section_title"))
-            question = _text(entry.get("question_label")) or _text(entry.get("label"))
-            found.append(
-                Finding(
-                    section=section,
-                    theme=finding_theme(_text(entry.get("question_id")), question, section),
-                    question=question,
-                    agency=_text(entry.get("agency_label")) or item.agency,
-                    text=_text(entry.get("text")),
-                    report_id=item.report_id,
-                    case_reference=item.case_reference,
-                )
+    for entry in _get(item.data, "key_findings") or []:
+        section = _text(entry.get("section_title"))
+        question = _text(entry.get("question_label")) or _text(entry.get("label"))
+        found.append(
+            Finding(
+                section=section,
+                theme=finding_theme(_text(entry.get("question_id")), question, section),
+                question=question,
+                agency=_text(entry.get("agency_label")) or item.agency,
+                text=_text(entry.get("text")),
+                report_id=item.report_id,
+                case_reference=item.case_reference,
             )
+        )
+    return found
+
+
+def _findings(items: Sequence[AnalysisReturn]) -> list[Finding]:
+    found = [f for item in items for f in item.findings]
     themes = (WENT_WELL, TO_IMPROVE, OTHER_FINDINGS)
     sections: dict[str, int] = {}
     for f in found:
@@ -685,32 +817,31 @@ def _findings(items: Sequence[AnalysisReturn]) -> list[Finding]:
     return sorted(found, key=lambda f: (sections[f.section], themes.index(f.theme)))
 
 
+def _overdue(due: str, status: str, today: dt.date) -> bool:
+    try:
+        return bool(due) and dt.date.fromisoformat(due) < today and status.casefold() not in DONE_STATUSES
+    except ValueError:
+        return False
+
+
 def _actions(items: Sequence[AnalysisReturn], today: dt.date) -> list[ActionEntry]:
-    found = []
-    for item in items:
-        for entry in _get(item.data, "actions") or []:
-            due = _text(entry.get("due"))
-            status = _text(entry.get("status"))
-            try:
-                late = bool(due) and dt.date.fromisoformat(due) < today and status.casefold() not in DONE_STATUSES
-            except ValueError:
-                late = False
-            owner = ", ".join(v for v in (_text(entry.get("owner_agency")), _text(entry.get("owner_role"))) if v)
-            found.append(
-                ActionEntry(
-                    action=_text(entry.get("action")),
-                    measure=_text(entry.get("measure")),
-                    owner=owner,
-                    due=due,
-                    status=status,
-                    overdue=late,
-                    agency=item.agency,
-                    section=_text(entry.get("link_label")) or _text(entry.get("section_title")),
-                    report_id=item.report_id,
-                    return_id=item.return_id,
-                    case_reference=item.case_reference,
-                )
-            )
+    found = [
+        ActionEntry(
+            action=action,
+            measure=measure,
+            owner=owner,
+            due=due,
+            status=_STATUS_LABELS.get(status, status),
+            overdue=_overdue(due, status, today),
+            agency=item.agency,
+            section=section,
+            report_id=item.report_id,
+            return_id=item.return_id,
+            case_reference=item.case_reference,
+        )
+        for item in items
+        for action, measure, owner, due, status, section in item.action_fields
+    ]
     return sorted(found, key=lambda a: (a.due or "9999", a.agency.casefold(), a.report_id))
 
 
@@ -802,7 +933,6 @@ def analyse(
     return Analysis(
         filter=chosen,
         n_returns=len(kept),
-        returns=tuple(_return_row(i) for i in kept),
         questions=questions,
         sections=_grades(sections),
         overall=_grades(overall),
@@ -811,9 +941,8 @@ def analyse(
         s11=matrix,
         findings=tuple(_findings(kept)),
         actions=tuple(_actions(kept, today)),
-        answers=tuple(_answers(kept)),
-        codebook=tuple(_codebook(questions)),
         notes=tuple(notes),
+        items=tuple(kept),
     )
 
 

@@ -155,6 +155,8 @@ def questions_table(analysis: Analysis, *, suppress: bool = True) -> Table:
     headers = ("Template id", "Section", "Question id", "Question", "Code", "Answer", "Polarity", "Count", "n", "%")
     rows = []
     for q in analysis.questions:
+        if not q.n:
+            continue  # nobody answered it among these returns (the codebook still lists it)
         mask = _counted([c.count for c in q.counts], suppress)
         n = shown_n(q.n, suppress)
         for c, hidden in zip(q.counts, mask, strict=True):
@@ -179,7 +181,7 @@ def polarity_table(analysis: Analysis, *, suppress: bool = True) -> Table:
     )
     rows = []
     for q in analysis.questions:
-        if q.good is None or q.concern is None:
+        if q.good is None or q.concern is None or not q.n:
             continue
         rest = q.n - q.good - q.concern
         good_hidden, concern_hidden, _ = _counted([q.good, q.concern, rest], suppress)
@@ -200,6 +202,8 @@ def polarity_table(analysis: Analysis, *, suppress: bool = True) -> Table:
 def _grade_rows(scope: str, groups: Sequence[GradeDistribution], suppress: bool) -> list[tuple[CellValue, ...]]:
     rows: list[tuple[CellValue, ...]] = []
     for g in groups:
+        if not g.n:
+            continue  # nothing judged on it among these returns
         counts: Sequence[Count] = g.counts
         mask = _counted([c.count for c in counts], suppress)
         for c, hidden in zip(counts, mask, strict=True):

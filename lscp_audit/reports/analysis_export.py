@@ -33,16 +33,15 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = None, marking: str = "") -> bytes:
-    """The workbook. `colours` maps a Section 11 rating label to its ``#RRGGBB`` colour;
-    `marking` (the protective marking) heads every sheet when given."""
+    """The workbook (openpyxl's write-only mode, so a large analysis is written in seconds).
+    `colours` maps a Section 11 rating label to its ``#RRGGBB`` colour; `marking` (the
+    protective marking) heads every sheet when given."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    first = book.active
-    if first is not None:
-        book.remove(first)
+    book = Workbook(write_only=True)
     used: set[str] = set()
     bold = Font(bold=True)
     fills = {
@@ -52,33 +51,51 @@ def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = N
     }
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.name, used))
-        title = f"{marking} — {table.title}" if marking else table.title
-        sheet.append([title])
-        sheet.cell(row=1, column=1).font = bold
-        sheet.append(list(table.headers))
-        for cell in sheet[2]:
-            cell.font = bold
         widths = [len(h) for h in table.headers]
         for row in table.rows:
-            sheet.append(list(row))
             for i, value in enumerate(row):
-                widths[i] = max(widths[i], min(_MAX_WIDTH, len(str(value)) if value is not None else 0))
-        for row_cells in sheet.iter_rows(min_row=3):
-            for cell in row_cells:
-                if isinstance(cell.value, str) and cell.data_type == "f":
-                    cell.data_type = "s"  # text that looks like a formula stays text, exactly as written
-                elif isinstance(cell.value, dt.date):
-                    cell.number_format = DATE_FORMAT
-                elif table.name == S11 and isinstance(cell.value, str) and cell.value in fills:
-                    cell.fill = fills[cell.value]
+                if value is not None:
+                    widths[i] = max(widths[i], min(_MAX_WIDTH, len(str(value))))
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = max(10, width + 2)
         sheet.freeze_panes = "A3"
         if table.rows:
             sheet.auto_filter.ref = f"A2:{get_column_letter(len(table.headers))}{len(table.rows) + 2}"
+        title = WriteOnlyCell(sheet, value=f"{marking} — {table.title}" if marking else table.title)
+        title.font = bold
+        sheet.append([title])
+        headers = []
+        for header in table.headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            headers.append(cell)
+        sheet.append(headers)
+        coloured = table.name == S11 and bool(fills)
+        for row in table.rows:
+            sheet.append([_cell(sheet, value, fills if coloured else None) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet: object, value: object, fills: Mapping[str, object] | None) -> object:
+    """A plain value, or a cell when it needs a format: dates shown ``28 Nov 2026``, text that
+    looks like a formula kept as text, a Section 11 rating with its colour."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # text, exactly as written, never run as a formula
+        return cell
+    if fills is not None and isinstance(value, str) and value in fills:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.fill = fills[value]
+        return cell
+    return value
 
 
 def csv_text(table: Table) -> str:

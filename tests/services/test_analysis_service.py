@@ -210,9 +210,10 @@ def test_findings_and_action_register(service: AnalysisService, inbox: dict[str,
         action = next(a for a in analysis.actions if a.action == f"Action of return {spec.number}")
         late = spec.action_due < TODAY.date().isoformat() and spec.action_status != "complete"
         assert action.overdue is late, spec
+        status = {"open": "Open", "in_progress": "In progress", "complete": "Complete"}[spec.action_status]
         assert (action.due, action.status, action.owner) == (
             spec.action_due,
-            spec.action_status,
+            status,
             f"{spec.agency}, Named nurse",
         )
         assert action.measure == "Audit of 20 records"
@@ -371,3 +372,18 @@ def test_csv_long_format(service: AnalysisService, inbox: dict[str, Any], tmp_pa
         d["report"]["id"] for d in inbox["data"].values() if d["template"]["id"] == "was-not-brought"
     }
     assert out.rows == len(rows)
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from lscp_audit.core.analysis_tables import Table
+    from lscp_audit.reports.analysis_export import xlsx_bytes
+
+    table = Table("Findings", "Findings", ("Finding", "Due"), (('=HYPERLINK("x")', dt.date(2026, 11, 28)),))
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(xlsx_bytes([table], marking="OFFICIAL-SENSITIVE"))
+    sheet = load_workbook(path)["Findings"]
+    assert sheet["A1"].value == "OFFICIAL-SENSITIVE — Findings"
+    assert sheet["A3"].value == '=HYPERLINK("x")' and sheet["A3"].data_type == "s"
+    assert sheet["B3"].number_format == "d mmm yyyy"
