@@ -200,21 +200,24 @@ class Tour:
         window.show_area("audits")
 
     def return_views(self, window: MainWindow) -> None:
-        """A quarantined return opened read-only; then, its signer trusted, its case view."""
+        """A return opened read-only, and the case view of its case (a quarantined return's
+        signer is trusted first when the inbox holds no trusted return)."""
         returns = getattr(window.area_page("inbox"), "returns", None)
-        if returns is None or not hasattr(returns, "open_selected") or returns.quarantine_proxy.rowCount() == 0:
+        if returns is None or not hasattr(returns, "open_selected"):
             return
         window.show_area("inbox")
-        returns.quarantine_table.selectRow(0)
-        self._view_shot(returns, "qa-return-view", returns.open_selected)
-        if self.wanted("qa-case-view"):
+        if returns.proxy.rowCount() == 0 and returns.quarantine_proxy.rowCount():
+            returns.quarantine_table.selectRow(0)
             returns.trust_selected_signer(confirm=False)
             for _ in range(300):
                 settle(0.1)
                 if returns.proxy.rowCount():
                     break
-            returns.table.selectRow(0)
-            self._view_shot(returns, "qa-case-view", returns.open_case_view)
+        if returns.proxy.rowCount() == 0:
+            return
+        returns.table.selectRow(0)
+        self._view_shot(returns, "qa-return-view", returns.open_selected)
+        self._view_shot(returns, "qa-case-view", returns.open_case_view)
 
     def _view_shot(self, returns: object, name: str, opener: Callable[[], None]) -> None:
         if not self.wanted(name):
