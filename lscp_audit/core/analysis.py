@@ -543,6 +543,7 @@ class _QuestionPlan:
     type: str
     tally: _Tally
     declared: bool = False
+    polarity_read: bool = False
     good: int = 0
     concern: int = 0
 
@@ -626,10 +627,12 @@ def _question_plans(items: Sequence[AnalysisReturn]) -> list[_QuestionPlan]:
 def _count_question(plan: _QuestionPlan, facts: _QuestionFacts) -> None:
     """Add one return's answers to a question (one per agency in a per-agency section)."""
     tally = plan.tally
-    if facts.polarity is not None and not plan.declared:
-        plan.declared = True
+    if facts.polarity is not None and not plan.polarity_read:
+        plan.polarity_read = True
         for code, which in facts.polarity:
             tally.know(code, polarity=which)
+        # "% good practice" only where some answer is declared good practice or a concern
+        plan.declared = any(which != "neutral" for _, which in facts.polarity)
     for given in facts.answers:
         tally.n += 1
         single = len(given.codes) == 1

@@ -12,14 +12,15 @@ from lscp_audit.ui.empty_state import EmptyStateWidget
 from lscp_audit.ui.reports.verify_page import VerifyPage
 
 if TYPE_CHECKING:
+    from lscp_audit.services.analysis_service import AnalysisService
     from lscp_audit.services.inbox_service import InboxService
     from lscp_audit.services.returns_service import ReturnsService
     from lscp_audit.ui.session import AppSession
 
 
 class InboxPage(QWidget):
-    """Heading, a short explanation, and two tabs: "Imported returns" (when a vault is open)
-    and "Verify a PDF".
+    """Heading, a short explanation, and tabs: "Imported returns" (when a vault is open),
+    "Verify a PDF" and, with an `analysis` service, "Analysis".
 
     `session` is the open vault's `AppSession`; `inbox` (an `InboxService`, with `returns` for
     opening returns with the installed templates) may be given instead. Without either, only the
@@ -33,6 +34,7 @@ class InboxPage(QWidget):
         *,
         inbox: InboxService | None = None,
         returns: ReturnsService | None = None,
+        analysis: AnalysisService | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -61,6 +63,14 @@ class InboxPage(QWidget):
             )
         fill_missing_accessibility(self.verify, self.tr("Verification results"))
         self.tabs.addTab(self.verify, self.tr("Verify a PDF"))
+        if analysis is None and session is not None:
+            analysis = session.analysis()
+        self.analysis: QWidget | None = None
+        if analysis is not None:  # the partnership analysis of the trusted returns
+            from lscp_audit.ui.inbox.analysis_widget import AnalysisWidget
+
+            self.analysis = AnalysisWidget(analysis)
+            self.tabs.addTab(self.analysis, self.tr("Analysis"))
         layout.addWidget(self.tabs, 1)
 
     @staticmethod

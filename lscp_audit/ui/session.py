@@ -13,6 +13,7 @@ from lscp_audit.core.audit import Auditor
 
 if TYPE_CHECKING:
     from lscp_audit.core.templates.model import Template
+    from lscp_audit.services.analysis_service import AnalysisService
     from lscp_audit.services.audit_service import AuditService
     from lscp_audit.services.identity_service import IdentityService
     from lscp_audit.services.inbox_service import InboxService
@@ -97,6 +98,12 @@ class AppSession:
         from lscp_audit.services.inbox_service import InboxService
 
         return InboxService(self.vault_service.vault)
+
+    def analysis(self) -> AnalysisService:
+        """The partnership analysis of the trusted returns, recording its files in the export log."""
+        from lscp_audit.services.analysis_service import AnalysisService
+
+        return AnalysisService(self.vault_service.vault, records=self.records())
 
     def returns(self) -> ReturnsService:
         """Open returns read-only, save copies of their PDFs, and the multi-agency case view

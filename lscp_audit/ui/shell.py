@@ -129,7 +129,7 @@ class ShellController(QObject):
 
         self.audits_area = AuditsAreaWidget(session, self.sign_and_export)
         self.window.set_area_page("audits", self.audits_area)
-        self.inbox_page = InboxPage(inbox=session.inbox(), returns=session.returns())
+        self.inbox_page = InboxPage(inbox=session.inbox(), returns=session.returns(), analysis=session.analysis())
         self.window.set_area_page("inbox", self.inbox_page)
         self._watch_folder()
         self.window.set_area_page("templates", TemplatesPage(session.templates))
