@@ -405,7 +405,7 @@ def run_save_pdf(args: argparse.Namespace) -> int:
     from lscp_audit.services.returns_service import ReturnsService
 
     with open_vault_from_args(args) as vault:
-        path = ReturnsService(vault).save_pdf_copy(args.id, Path(args.output))
+        path = ReturnsService(vault, actor="cli").save_pdf_copy(args.id, Path(args.output))
     _emit([f"Saved the signed PDF of {args.id} to {path}"])
     return 0
 
@@ -446,7 +446,7 @@ def run_case(args: argparse.Namespace) -> int:
     from lscp_audit.services.returns_service import ReturnsService
 
     with open_vault_from_args(args) as vault:
-        returns = ReturnsService(vault)
+        returns = ReturnsService(vault, actor="cli")
         view = returns.case_view(args.case_reference, args.round)
         exported = None
         if args.pdf:

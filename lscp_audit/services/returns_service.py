@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.atomic_files import atomic_write_bytes
+from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.case_view import CaseReturn, CaseView, agency_of, build_case_view, round_of
 from lscp_audit.core.errors import LscpAuditError, NotFound, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
@@ -111,8 +112,10 @@ class ReturnsService:
         *,
         moderation: ModerationSource | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        actor: str = "",
     ) -> None:
         self._vault = vault
+        self._actor = actor or "qa-inbox"  # who the export log records for copies written from here
         self._templates = templates
         self._moderation = moderation
         self._clock = clock
@@ -220,7 +223,21 @@ class ReturnsService:
                 "any previous file there is unchanged"
             ) from exc
         log.info("signed PDF of return %s saved (%d bytes)", return_id, len(pdf))
+        self._log_export(ExportKind.RETURN_COPY, path, "as signed (unchanged)", item.report_id, item.subject)
         return path
+
+    def _log_export(self, kind: ExportKind, path: Path, protection: str, report_id: str, case_reference: str) -> None:
+        """Record a file written from the vault in its export log (where copies went)."""
+        self._vault.export_log.record(
+            ExportRecord(
+                kind=kind,
+                file_name=str(path),
+                protection=protection,
+                actor=self._actor,
+                report_id=report_id,
+                case_reference=case_reference,
+            )
+        )
 
     # -- the case view ---------------------------------------------------------------------
 
@@ -327,6 +344,7 @@ class ReturnsService:
         log.info(
             "case view pack %s exported from %d return(s), %d pages", pack.pack_id, len(view.columns), pack.page_count
         )
+        self._log_export(ExportKind.CASE_VIEW_PDF, path, "none", pack.pack_id, view.case_reference)
         progress(100, "Done")
         return CaseExport(path, pack.pack_id, pack.page_count, len(pack.pdf), identity.name, len(view.columns))
 

@@ -110,7 +110,7 @@ class AppSession:
         (with this session's installed templates)."""
         from lscp_audit.services.returns_service import ReturnsService
 
-        return ReturnsService(self.vault_service.vault, self.templates)
+        return ReturnsService(self.vault_service.vault, self.templates, actor=self.actor)
 
     def packs(self) -> PackService:
         """Partnership packs: installed into this vault and the session's template folders."""

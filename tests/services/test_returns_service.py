@@ -74,6 +74,8 @@ def test_kept_pdf_is_saved_byte_for_byte_and_verifies_again(qa_vault: Any, case:
     with pytest.raises(NotFound):
         returns.save_pdf_copy("no-such-return", tmp_path / "out" / "none.pdf")
     assert not (tmp_path / "out" / "none.pdf").exists()
+    [logged] = qa_vault.export_log.list()  # the copy is in the export log; the failed one is not
+    assert logged.file_name == str(copy) and logged.report_id == result.entry.report_id
 
 
 def test_recheck_trust_releases_a_quarantined_return_after_trusting_its_signer(
@@ -204,6 +206,9 @@ def test_case_view_pdf_is_signed_and_checks_out(qa_vault: Any, case: CaseReturns
     exported = returns.export_case_pdf(view, tmp_path / "case.pdf", progress=lambda p, _s: steps.append(p))
     assert exported.path.exists() and exported.returns == 3 and exported.signer == "Priya Shah" and steps[-1] == 100
     assert exported.pack_id.startswith("C-") and exported.page_count >= 3
+    [logged] = qa_vault.export_log.list()
+    assert logged.file_name == str(exported.path) and logged.report_id == exported.pack_id
+    assert logged.case_reference == CANARY
     pem = IdentityService(qa_vault).export_certificate_pem()
     result = verify_pdf(exported.path, trust=_certs(pem))
     assert result.ok() and result.trusted and result.intact and result.whole_file, result.reasons()
