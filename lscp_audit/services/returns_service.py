@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.atomic_files import atomic_write_bytes
-from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.case_view import CaseReturn, CaseView, agency_of, build_case_view, round_of
 from lscp_audit.core.errors import LscpAuditError, NotFound, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
+from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.report_data import DEFAULT_MARKING, ProtectiveMarking, parse_marking
 from lscp_audit.services.inbox_service import SELF_ASSESSMENT_KIND, InboxEntry, InboxService, file_hash
 
