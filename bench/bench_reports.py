@@ -39,6 +39,8 @@ def _value(question: Any) -> Any:
     if kind == QuestionType.MULTI_CHOICE:
         return [o.code for o in question.options[:2]]
     if kind in (QuestionType.YES_NO, QuestionType.SINGLE_CHOICE, QuestionType.GRADE, QuestionType.RAG):
+        if not question.options:  # a partnership list with nothing in it (no rounds for this template)
+            return None
         return question.options[min(1, len(question.options) - 1)].code
     if kind == QuestionType.DATE:
         return "2026-03-14"
@@ -60,9 +62,10 @@ def completed_audit(template: Template) -> AuditRecord:
     for section in template.sections:
         for agency in agencies if section.per_agency else [None]:
             answers += [Answer(q.id, _value(q), agency=agency, evidence=LONG_TEXT[:400]) for q in section.questions]
-    subject = {
+    values = {
         f.id: ("MACA-2026-03-07" if f.type == QuestionType.SHORT_TEXT else _value(f)) for f in template.subject_fields
     }
+    subject = {key: value for key, value in values.items() if value is not None}
     subject["agencies"] = agencies
     return AuditRecord(
         id="bench-1",

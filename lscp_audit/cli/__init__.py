@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "analyse",
     "records",
     "pack",
+    "rounds",
 )
 
 
@@ -76,6 +77,8 @@ GROUP_ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "analyse": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "records": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "pack": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
+    "rounds": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
+    "partnership": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
 }
 
 

@@ -85,6 +85,13 @@ def _add_new(commands: Any) -> None:
         "(agencies=police,health); repeat for each field",
     )
     parser.add_argument("--title", default="", help="audit title (default: template title and case reference)")
+    parser.add_argument(
+        "--round",
+        default=None,
+        metavar="ID",
+        help="start it for this audit round (see 'rounds list'): fills the round and, when the round has one "
+        "locality, the locality",
+    )
     parser.add_argument("--auditor-name", default=None, help="auditor's name (default: your name in Settings)")
     parser.add_argument("--auditor-role", default=None, help="auditor's role (default: the Settings default)")
     parser.add_argument("--auditor-agency", default=None, help="auditor's agency (default: the Settings default)")
@@ -136,7 +143,9 @@ def run_new(args: argparse.Namespace) -> int:
         subject = service.subject_from_text(args.template, args.subject)
         check = service.check_subject(args.template, subject)
         try:
-            record = service.new_audit(args.template, subject, auditor=auditor, title=args.title)
+            record = service.new_audit(
+                args.template, subject, auditor=auditor, title=args.title, round_id=args.round or None
+            )
         except ValidationError as exc:
             return print_problems("the audit was not created", exc.problems)
     warnings = [f"{w.field_id}: {w.message}" for w in check.warnings]

@@ -214,6 +214,9 @@ def entry_lines(entry: InboxEntry) -> list[str]:
         lines.append(f"  signed by {entry.signer} on behalf of {entry.auditor_name} (the auditor named in the report)")
     elif entry.auditor_name:
         lines.append(f"  auditor: {entry.auditor_name}")
+    if entry.round_id:
+        where = f", locality {entry.locality}" if entry.locality else ""
+        lines.append(f"  filed under round {entry.round_id}{where}")
     lines += [f"  {signer_line(s)}" for s in entry.signatures]
     if not entry.signatures:
         lines.append("  signers: not recorded (imported by an earlier version; import the file again)")

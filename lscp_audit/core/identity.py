@@ -101,3 +101,8 @@ class ImportedReturn:
     checked_at: str = ""
     has_pdf: bool = False
     signatures: tuple[ReturnSignature, ...] = ()
+    #: The partnership round the return names (report data ``round``), its locality code and
+    #: the returning agency's code; "" when the return names none.
+    round_id: str = ""
+    locality: str = ""
+    return_agency: str = ""

@@ -24,6 +24,7 @@ from lscp_audit.core.actions import action_row, link_label
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.errors import ValidationError
 from lscp_audit.core.identifiers import KIND_LABELS, IdentifierKind
+from lscp_audit.core.partnership import LIST_AGENCIES, LIST_LOCALITIES, LIST_ROUNDS, REFERENCE_PREFIX
 from lscp_audit.core.templates.licences import licence_display
 from lscp_audit.core.templates.model import PER_AGENCY, Question, QuestionType, Scale, Section, Template
 
@@ -540,6 +541,61 @@ def _subject_display(audit: AuditRecord, template: Template) -> list[dict[str, s
     return rows
 
 
+def round_entry(audit: AuditRecord, template: Template) -> dict[str, Any] | None:
+    """The audit round and locality the audit names, from the partnership lists frozen into its
+    template copy; None when the template names no ``partnership.rounds`` or
+    ``partnership.localities`` list. `agency` is the returning agency's code: the subject's
+    ``partnership.agencies`` choice when it has a single one (a Section 11 return), else the
+    auditor's agency when it matches the register by code or name (else null)."""
+    profile = template.partnership
+    round_field = template.subject_field_for(REFERENCE_PREFIX + LIST_ROUNDS)
+    locality_field = template.subject_field_for(REFERENCE_PREFIX + LIST_LOCALITIES)
+    if profile is None or (round_field is None and locality_field is None):
+        return None
+    round_id = _subject_code(audit, round_field)
+    locality = _subject_code(audit, locality_field)
+    found = profile.round(round_id) if round_id else None
+    agency = _returning_agency(audit, template)
+    return {
+        "id": round_id,
+        "title": found.title if found else None,
+        "phase": (found.phase or None) if found else None,
+        "period_start": (found.period_start or None) if found else None,
+        "period_end": (found.period_end or None) if found else None,
+        "locality": locality,
+        "locality_label": profile.locality_label(locality) if locality else None,
+        "agency": agency,
+        "agency_label": profile.agency_label(agency) if agency else None,
+        "partnership": profile.name,
+    }
+
+
+def _subject_code(audit: AuditRecord, subject_field: Any) -> str | None:
+    if subject_field is None:
+        return None
+    value = audit.subject.get(subject_field.id)
+    return value if isinstance(value, str) and value else None
+
+
+def _returning_agency(audit: AuditRecord, template: Template) -> str | None:
+    profile = template.partnership
+    if profile is None:
+        return None
+    for subject_field in template.subject_fields:
+        if (
+            subject_field.options_ref == REFERENCE_PREFIX + LIST_AGENCIES
+            and subject_field.type == QuestionType.SINGLE_CHOICE
+        ):
+            return _subject_code(audit, subject_field)
+    said = " ".join(audit.auditor.agency.split()).casefold()
+    if not said:
+        return None
+    for agency in profile.agencies:
+        if said in (agency.code.casefold(), agency.label.casefold()):
+            return agency.code
+    return None
+
+
 def build_report_data(
     audit: AuditRecord,
     template: Template,
@@ -611,4 +667,5 @@ def build_report_data(
         "identifier_check": _identifier_check(audit, template),
         "sections": sections,
         "amendment": _amendment(audit, previous, template, judgements, previous_inputs),
+        "round": round_entry(audit, template),
     }

@@ -32,6 +32,16 @@ from lscp_audit.core.errors import LscpAuditError, NotFound
 from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.identifiers import NameList
 from lscp_audit.core.judgements import Judgements
+from lscp_audit.core.partnership import (
+    LIST_LOCALITIES,
+    LIST_ROUNDS,
+    REFERENCE_PREFIX,
+    PartnershipProfile,
+    Round,
+    default_profile,
+    profile_to_json,
+)
+from lscp_audit.core.templates.loader import freeze_template
 from lscp_audit.core.templates.model import Scale, Template
 from lscp_audit.services import answers_io, audit_rules, identifier_checks, subject_validation
 from lscp_audit.services.audit_store import AuditStore, TemplateCatalogue, utc_now
@@ -41,6 +51,7 @@ from lscp_audit.services.audit_types import (
     AnswerRejected,
     AuditFilter,
     AuditPage,
+    FieldProblem,
     FillReport,
     HistoryEntry,
     MissingAnswer,
@@ -53,6 +64,7 @@ from lscp_audit.services.audit_types import (
 from lscp_audit.services.audit_workflow import AuditWorkflow
 
 log = logging.getLogger(__name__)
+RESOLVED_CACHE = 32  # templates resolved against a profile, kept for the New audit screen
 
 
 class AuditService:
@@ -76,24 +88,30 @@ class AuditService:
         actor: str = "",
         clock: Callable[[], str] = utc_now,
         names: Callable[[], NameList] = NameList,
+        partnership: Callable[[], PartnershipProfile] | None = None,
     ) -> None:
         self._store = store
         self._templates = templates
         self._names = names
         self._scales: dict[tuple[str, str, str], Scale | None] = {}  # judgement scale per frozen template
         self._flow = AuditWorkflow(store, actor=actor, clock=clock)
+        self._partnership = partnership or default_profile
+        self._resolved: dict[tuple[str, str], Template] = {}
 
     @classmethod
     def for_vault(cls, vault: Any, templates: TemplateCatalogue | None = None, *, actor: str = "") -> AuditService:
         """Build the service over an unlocked `lscp_audit.storage` vault (and the shipped and
-        user templates when `templates` is None)."""
+        user templates when `templates` is None); templates' partnership lists come from the
+        vault's partnership profile."""
         from lscp_audit.services.audit_store import VaultAuditStore, default_catalogue
+        from lscp_audit.services.partnership_service import PartnershipService
 
         return cls(
             VaultAuditStore(vault),
             templates or default_catalogue(),
             actor=actor,
             names=lambda: identifier_checks.do_not_use_names(vault),
+            partnership=PartnershipService(vault).profile,
         )
 
     @property
@@ -148,8 +166,36 @@ class AuditService:
         return tuple(sorted(items, key=lambda c: c.title.lower()))
 
     def template(self, template_id: str) -> Template:
-        """The current version of template `template_id` (for the New audit screen); `NotFound`."""
-        return self._templates.get(template_id)
+        """The current version of template `template_id` as a new audit would freeze it: its
+        ``options: partnership.*`` lists are the vault's (for the New audit screen); `NotFound`."""
+        template = self._templates.get(template_id)
+        if template.partnership is None or template.partnership_frozen:
+            return template
+        profile = self._partnership()
+        key = (template.content_hash, profile_to_json(profile))
+        if key not in self._resolved:
+            if len(self._resolved) >= RESOLVED_CACHE:
+                self._resolved.clear()
+            self._resolved[key] = freeze_template(template, profile)
+        return self._resolved[key]
+
+    def round_defaults(self, template_id: str, subject: Mapping[str, Any]) -> dict[str, Any]:
+        """Subject values that follow from the round `subject` names (its only locality, when it
+        covers one and no locality is given yet); empty when nothing follows."""
+        template = self.template(template_id)
+        round_field = template.subject_field_for(REFERENCE_PREFIX + LIST_ROUNDS)
+        round_id = subject.get(round_field.id) if round_field else None
+        if not isinstance(round_id, str) or not round_id:
+            return {}
+        try:
+            filled = self.subject_for_round(template, subject, round_id)
+        except (NotFound, AnswerRejected):
+            return {}
+        return {k: v for k, v in filled.items() if subject.get(k) != v}
+
+    def rounds_for(self, template_id: str) -> tuple[Round, ...]:
+        """The partnership rounds a new audit of `template_id` can be started for."""
+        return self._partnership().rounds_for(template_id)
 
     # -- new audit -------------------------------------------------------------------------
 
@@ -157,12 +203,12 @@ class AuditService:
         """Check subject fields against the template: required fields, the case reference
         pattern, option codes, dates and numbers (errors); a case reference that looks like a
         person's name (warning, since references must be pseudonymised)."""
-        return subject_validation.check_subject(self._templates.get(template_id), subject)
+        return subject_validation.check_subject(self.template(template_id), subject)
 
     def subject_from_text(self, template_id: str, pairs: Sequence[str]) -> dict[str, Any]:
         """Subject values from ``key=value`` text (CLI): lists comma-separated, numbers
         converted, by the template's subject field types. `AnswerRejected` on bad pairs."""
-        return subject_validation.subject_from_text(self._templates.get(template_id), pairs)
+        return subject_validation.subject_from_text(self.template(template_id), pairs)
 
     def new_audit(
         self,
@@ -172,17 +218,47 @@ class AuditService:
         auditor: Auditor | None = None,
         title: str = "",
         answers: Sequence[Answer] = (),
+        round_id: str | None = None,
     ) -> AuditRecord:
-        """Start a draft audit from `template_id` with a frozen copy of the template.
+        """Start a draft audit from `template_id` with a frozen copy of the template (its
+        partnership lists as they are now, so later profile edits never change the audit).
 
+        `round_id` starts it "for round X": the round must use this template; its id goes into
+        the template's round field and, when the round covers one locality, that locality into
+        an empty locality field.
         Raises `AnswerRejected` (a `ValidationError`) naming each subject field in error.
         Warnings from `check_subject` do not block: the GUI shows them before calling this.
         `answers`, when given, are validated like `fill_answers` and stored in the same
         transaction (imports and demo data).
         """
-        template = self._templates.get(template_id)
+        template = self.template(template_id)
+        subject = self.subject_for_round(template, subject, round_id) if round_id else subject
         clean = subject_validation.require_valid_subject(template, subject)
         return self._flow.create(template, clean, auditor or Auditor(), title, answers)
+
+    def subject_for_round(self, template: Template, subject: Mapping[str, Any], round_id: str) -> dict[str, Any]:
+        """`subject` with the round (and its single locality) filled in; `AnswerRejected` when
+        the round does not use `template` or the subject names another round."""
+        item = self._partnership().round(round_id)
+        if item is None:
+            raise NotFound(f"there is no audit round with id '{round_id}'")
+        if item.template_id != template.id:
+            used = item.template_id or "no template"
+            raise AnswerRejected([FieldProblem("round", f"round '{round_id}' uses {used}, not '{template.id}'")])
+        round_field = template.subject_field_for(REFERENCE_PREFIX + LIST_ROUNDS)
+        if round_field is None:
+            raise AnswerRejected(
+                [FieldProblem("round", f"template '{template.id}' has no round field (options: partnership.rounds)")]
+            )
+        out = dict(subject)
+        if out.get(round_field.id) not in (None, "", round_id):
+            named = out[round_field.id]
+            raise AnswerRejected([FieldProblem(round_field.id, f"the subject names round '{named}', not '{round_id}'")])
+        out[round_field.id] = round_id
+        locality_field = template.subject_field_for(REFERENCE_PREFIX + LIST_LOCALITIES)
+        if locality_field is not None and not out.get(locality_field.id) and len(item.localities) == 1:
+            out[locality_field.id] = item.localities[0]
+        return out
 
     # -- reading ---------------------------------------------------------------------------
 

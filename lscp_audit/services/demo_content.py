@@ -15,6 +15,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from lscp_audit.core.expressions import safe_regex
+from lscp_audit.core.partnership import (
+    ExpectedAgency,
+    ExpectedCount,
+    Locality,
+    PartnershipProfile,
+    Round,
+    default_profile,
+)
 from lscp_audit.core.templates.model import Question, QuestionType, SubjectField, Template
 
 PERIOD_START = date(2025, 4, 1)
@@ -99,6 +107,65 @@ ORGANISATIONS = (
     "Eastbrook Housing Association (demo)",
     "Hillside Youth Club (demo)",
 )
+
+
+#: The demo vault's partnership: three invented boroughs, the shipped agencies register and three
+#: rounds (domestic abuse before and after Safe and Together training, and a Section 11 round).
+DEMO_LOCALITIES = (
+    ("northbridge", "Northbridge (demo borough)"),
+    ("eastholme", "Eastholme (demo borough)"),
+    ("westmere", "Westmere (demo borough)"),
+)
+
+
+def demo_profile() -> PartnershipProfile:
+    """The demo partnership profile (fictitious)."""
+    base = default_profile()
+    boroughs = tuple(code for code, _label in DEMO_LOCALITIES)
+    rounds = (
+        Round(
+            id="da-2026-baseline",
+            title="Domestic abuse multi-agency audit 2026",
+            phase="baseline",
+            period_start="2025-04-01",
+            period_end="2025-09-30",
+            template_id="domestic-abuse-maca",
+            deadline="2026-01-30",
+            localities=boroughs,
+            expected_counts=tuple(ExpectedCount(2, code) for code in boroughs),
+        ),
+        Round(
+            id="da-2026-after-training",
+            title="Domestic abuse multi-agency audit 2026",
+            phase="after training",
+            period_start="2026-04-01",
+            period_end="2026-09-30",
+            template_id="domestic-abuse-maca",
+            deadline="2027-01-29",
+            localities=boroughs,
+            expected_counts=tuple(ExpectedCount(2, code) for code in boroughs),
+        ),
+        Round(
+            id="s11-2026",
+            title="Section 11 self-assessment 2026",
+            phase="annual",
+            period_start="2024-04-01",
+            period_end="2026-03-31",
+            template_id="section-11-self-assessment",
+            deadline="2026-10-30",
+            localities=boroughs,
+            expected_agencies=tuple(
+                ExpectedAgency(code)
+                for code in ("childrens_social_care", "police", "icb", "hospital", "housing", "probation", "voluntary")
+            ),
+        ),
+    )
+    return PartnershipProfile(
+        name="Three Boroughs Safeguarding Children Partnership (demo)",
+        localities=tuple(Locality(code, label) for code, label in DEMO_LOCALITIES),
+        agencies=base.agencies,
+        rounds=rounds,
+    )
 
 
 def weighted(rng: random.Random, weights: dict[str, int], allowed: Sequence[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """Demo vault content: realistic, entirely fictitious audits in every template, at every status.
 
 `populate_demo(vault)` marks the vault as a demo (setting ``app.demo``, shown as DEMO in the
-title bar) and adds, for every available template, audits at each status: a draft part-way
+title bar), installs a fictitious partnership profile (three boroughs, three audit rounds) and adds, for every available template, audits at each status: a draft part-way
 through, complete audits of differing quality (one with a judgement override), a signed audit
 (its PDF written next to the vault when a signing identity can be made), and an amended audit
 with its second revision carrying amendment reasons. Everything goes through `AuditService`,
@@ -30,6 +30,7 @@ from lscp_audit.core.visibility import evaluate_visibility, is_required
 from lscp_audit.services import demo_content
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_store import TemplateCatalogue
+from lscp_audit.services.partnership_service import PartnershipService
 from lscp_audit.services.settings_service import DEMO_FLAG_KEY
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ def populate_demo(
 ) -> DemoResult:
     """Mark `vault` as a demo and add the demo audits (see the module docstring)."""
     vault.settings.set(DEMO_FLAG_KEY, True)
+    PartnershipService(vault).install_profile(demo_content.demo_profile(), rounds="replace", source="demo profile")
     service = AuditService.for_vault(vault, templates, actor=DEMO_ACTOR)
     choices = service.template_choices()
     builder = _DemoBuilder(service, vault, random.Random(seed), reports_dir)

@@ -122,6 +122,8 @@ class InboxEntry:
     inbox; `conflict` describes another return claiming the same report id; `judgement_check`
     compares the printed overall judgement with the data (``match``, ``mismatch``,
     ``not_found`` or empty when not checked) and `page_judgement` is what the pages print.
+    `round_id` and `locality` file the return under the partnership audit round (and locality)
+    its report data names ("" when it names none).
     Timestamps are ISO 8601 UTC text.
     """
 
@@ -150,6 +152,8 @@ class InboxEntry:
     page_judgement: str = ""
     has_pdf: bool = False
     checked_at: str = ""
+    round_id: str = ""
+    locality: str = ""
 
     @property
     def trusted(self) -> bool:
@@ -250,6 +254,14 @@ def _text(data: Any, *keys: str) -> str:
     return "" if value is None or isinstance(value, dict | list) else str(value)
 
 
+def _subject_text(data: Any, kind: str) -> str:
+    """The case reference of a case audit, or the organisation of a Section 11 return (its name
+    from the partnership register when the return names its agency by code)."""
+    if kind != SELF_ASSESSMENT_KIND:
+        return _text(data, "subject", "case_reference")
+    return _text(data, "round", "agency_label") or _text(data, "subject", "agency")
+
+
 def _revision(data: Any) -> int:
     value = _get(data, "audit", "revision")
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
@@ -337,6 +349,8 @@ def entry_from_return(item: ImportedReturn, *, superseded_by: str = "", conflict
         page_judgement=item.page_judgement,
         has_pdf=item.has_pdf,
         checked_at=item.checked_at,
+        round_id=item.round_id,
+        locality=item.locality,
     )
 
 
@@ -527,7 +541,7 @@ def new_return(
         template_title=_text(data, "template", "title"),
         template_version=_text(data, "template", "version"),
         kind=kind,
-        subject=_text(data, "subject", "agency" if kind == SELF_ASSESSMENT_KIND else "case_reference"),
+        subject=_subject_text(data, kind),
         signed_at=(first.signed_at if first else "") or _text(data, "report", "generated_at"),
         overall_judgement=_text(data, "judgements", "overall", "value"),
         overall_label=label,
@@ -535,6 +549,9 @@ def new_return(
         judgement_check=check_outcome,
         trust_problem=problem,
         signatures=signatures,
+        round_id=_text(data, "round", "id"),
+        locality=_text(data, "round", "locality"),
+        return_agency=_text(data, "round", "agency"),
     )
 
 

@@ -20,6 +20,9 @@ Tables
   ``trusted_certificates.purpose`` is ``signer`` or ``moderator``.
 - ``export_log``: every file that left the vault (kind, file name, protection, who, when);
   ``legal_holds``: holds on audits, returns, rounds or case references (released, never deleted).
+- ``partnership_profile`` (one row) and ``partnership_rounds``: the partnership's shared lists
+  and audit rounds (see ``repositories/partnership.py``); ``imported_returns.round_id``,
+  ``locality`` and ``return_agency`` file each return under its round.
 - ``drafts``: unfinished work behind one answer of a draft audit (JSON payload), deleted with
   the audit.
 """
@@ -161,6 +164,9 @@ class ImportedReturnRow(Base):
     trust_problem: Mapped[str] = mapped_column(String, default="")
     imported_at: Mapped[str] = mapped_column(String, default="")
     checked_at: Mapped[str] = mapped_column(String, default="")
+    round_id: Mapped[str] = mapped_column(String, default="", index=True)
+    locality: Mapped[str] = mapped_column(String, default="")
+    return_agency: Mapped[str] = mapped_column(String, default="")
 
 
 class ImportedReturnDataRow(Base):
@@ -229,3 +235,28 @@ class LegalHoldRow(Base):
     released_at: Mapped[str | None] = mapped_column(String, nullable=True)
     released_by: Mapped[str | None] = mapped_column(String, nullable=True)
     release_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PartnershipProfileRow(Base):
+    __tablename__ = "partnership_profile"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, default="")
+    lists_json: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[str] = mapped_column(String, default="")
+
+
+class PartnershipRoundRow(Base):
+    __tablename__ = "partnership_rounds"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    template_id: Mapped[str] = mapped_column(String, default="")
+    title: Mapped[str] = mapped_column(String, default="")
+    phase: Mapped[str] = mapped_column(String, default="")
+    period_start: Mapped[str] = mapped_column(String, default="")
+    period_end: Mapped[str] = mapped_column(String, default="")
+    deadline: Mapped[str] = mapped_column(String, default="")
+    round_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[str] = mapped_column(String, default="")
+    updated_at: Mapped[str] = mapped_column(String, default="")

@@ -39,6 +39,7 @@ from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
 from lscp_audit.storage.repositories.packs import PackRepository
+from lscp_audit.storage.repositories.partnership import PartnershipRepository
 from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository, SubjectSearchRepository
 from lscp_audit.storage.repositories.settings import SettingsRepository
 from lscp_audit.storage.writer import WriteWorker
@@ -84,6 +85,7 @@ class Vault:
         self.holds = LegalHoldRepository(ctx)
         self.subject_search = SubjectSearchRepository(ctx)
         self.packs = PackRepository(ctx)
+        self.partnership = PartnershipRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The QA inbox area: import signed returns into the vault and list them, and check any signed
-PDF without importing it ("Verify a PDF")."""
+"""The QA inbox area: import signed returns into the vault and list them, track each audit
+round's returns (Rounds), and check any signed PDF without importing it ("Verify a PDF")."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from lscp_audit.ui.reports.verify_page import VerifyPage
 if TYPE_CHECKING:
     from lscp_audit.services.analysis_service import AnalysisService
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.partnership_service import PartnershipService
     from lscp_audit.services.returns_service import ReturnsService
+    from lscp_audit.ui.inbox.rounds_widget import RoundsWidget
     from lscp_audit.ui.session import AppSession
 
 
 class InboxPage(QWidget):
-    """Heading, a short explanation, and tabs: "Imported returns" (when a vault is open),
-    "Verify a PDF" and, with an `analysis` service, "Analysis".
+    """Heading, a short explanation, and tabs: "Imported returns" and "Rounds" (when a vault is
+    open), "Verify a PDF" and, with an `analysis` service, "Analysis".
 
     `session` is the open vault's `AppSession`; `inbox` (an `InboxService`, with `returns` for
     opening returns with the installed templates) may be given instead. Without either, only the
@@ -35,6 +37,7 @@ class InboxPage(QWidget):
         inbox: InboxService | None = None,
         returns: ReturnsService | None = None,
         analysis: AnalysisService | None = None,
+        partnership: PartnershipService | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -54,6 +57,15 @@ class InboxPage(QWidget):
             returns = session.returns()
         self.returns: QWidget = self._returns_widget(inbox, returns)
         self.tabs.addTab(self.returns, self.tr("Imported returns"))
+        if partnership is None and session is not None:
+            partnership = session.partnership()
+        self.rounds: RoundsWidget | None = None
+        if partnership is not None:
+            from lscp_audit.ui.inbox.rounds_widget import RoundsWidget
+
+            self.rounds = RoundsWidget(partnership)
+            self.tabs.addTab(self.rounds, self.tr("Rounds"))
+            self.tabs.currentChanged.connect(self._tab_changed)
         if inbox is None:
             self.verify = VerifyPage()
         else:  # with a vault open, Verify also trusts the certificates the vault trusts
@@ -72,6 +84,11 @@ class InboxPage(QWidget):
             self.analysis = AnalysisWidget(analysis)
             self.tabs.addTab(self.analysis, self.tr("Analysis"))
         layout.addWidget(self.tabs, 1)
+
+    def _tab_changed(self, index: int) -> None:
+        """Opening the Rounds tab counts the returns again (new imports, trusted signers)."""
+        if self.rounds is not None and self.tabs.widget(index) is self.rounds:
+            self.rounds.load()
 
     @staticmethod
     def _inbox_service(session: AppSession | None, inbox: InboxService | None) -> InboxService | None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.identity_service import IdentityService
     from lscp_audit.services.inbox_service import InboxService
     from lscp_audit.services.pack_service import PackService
+    from lscp_audit.services.partnership_service import PartnershipService
     from lscp_audit.services.records_service import RecordsService
     from lscp_audit.services.report_service import ReportService
     from lscp_audit.services.returns_service import ReturnsService
@@ -119,7 +120,14 @@ class AppSession:
         return PackService(self.vault_service.vault, self.templates)
 
     def template(self, template_id: str) -> Template:
-        return self.templates.get(template_id)
+        """The template a new audit would use: its partnership lists are this vault's."""
+        return self.audits.template(template_id)
+
+    def partnership(self) -> PartnershipService:
+        """The partnership profile and audit rounds of this vault."""
+        from lscp_audit.services.partnership_service import PartnershipService
+
+        return PartnershipService(self.vault_service.vault, self.templates)
 
     def lock(self) -> None:
         self.vault_service.lock()

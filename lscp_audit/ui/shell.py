@@ -65,7 +65,10 @@ class ShellController(QObject):
                 w.tr("Signed audit reports received from auditors and agencies are checked here."),
             ),
             "templates": (w.tr("Templates"), w.tr("The audit templates available to you.")),
-            "settings": (w.tr("Settings"), w.tr("Your identity, auto-lock, reports and backups.")),
+            "settings": (
+                w.tr("Settings"),
+                w.tr("Your identity, auto-lock, reports, the partnership's lists and backups."),
+            ),
         }
         heading, text = texts[key]
         page = EmptyStateWidget(heading, text + " " + w.tr("The vault is locked."))
@@ -129,12 +132,21 @@ class ShellController(QObject):
 
         self.audits_area = AuditsAreaWidget(session, self.sign_and_export)
         self.window.set_area_page("audits", self.audits_area)
-        self.inbox_page = InboxPage(inbox=session.inbox(), returns=session.returns(), analysis=session.analysis())
+        self.inbox_page = InboxPage(
+            inbox=session.inbox(),
+            returns=session.returns(),
+            analysis=session.analysis(),
+            partnership=session.partnership(),
+        )
         self.window.set_area_page("inbox", self.inbox_page)
         self._watch_folder()
         self.window.set_area_page("templates", TemplatesPage(session.templates))
         self.settings_page = SettingsPage(
-            session.settings, vault_service, identities=session.identities, records=session.records()
+            session.settings,
+            vault_service,
+            identities=session.identities,
+            records=session.records(),
+            partnership=session.partnership(),
         )
         self.settings_page.setting_saved.connect(self._setting_saved)
         if self.settings_page.identity is not None:

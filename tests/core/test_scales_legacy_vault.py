@@ -30,6 +30,9 @@ SUBJECT: dict[str, Any] = {
     "period_end": "2026-03-31",
     "age_band": "age_1_4",
 }
+#: The current template takes the round and locality from the partnership lists (the shipped
+#: profile here: no rounds, one locality).
+CURRENT_SUBJECT = {**{k: v for k, v in SUBJECT.items() if k != "audit_round"}, "locality": "partnership_area"}
 
 
 def _service(vault: Vault, forms: Path) -> AuditService:
@@ -83,7 +86,9 @@ def test_an_audit_frozen_with_the_old_template_format_reopens_and_reports(tmp_pa
         assert data["grade_counts"] == {"outstanding": 0, "good": 6, "requires_improvement": 0, "inadequate": 4}
 
         # A new audit of the same case uses the new template and its limiting rule.
-        fresh = service.new_audit("was-not-brought", SUBJECT, auditor=Auditor("A. Auditor", "Named nurse", "Health"))
+        fresh = service.new_audit(
+            "was-not-brought", CURRENT_SUBJECT, auditor=Auditor("A. Auditor", "Named nurse", "Health")
+        )
         for question in ("rec_grade", "cur_grade", "fu_grade", "sh_grade"):
             service.save_answer(str(fresh.id), question, "inadequate")
         for agency in AGENCIES:

@@ -228,10 +228,10 @@ def test_validate_subject() -> None:
     good = {
         "case_reference": "DA-2026-014",
         "agencies": ["police"],
-        "audit_round": "2026 Q3",
+        "locality": "partnership_area",
         "period_start": "2025-07-01",
         "period_end": "2026-06-30",
-        "age_band": "age_5_10",
+        "age_band": "age_5_9",
         "legal_status": "child_in_need",
     }
     assert validate_subject(template, good) == {}

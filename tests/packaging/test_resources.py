@@ -85,8 +85,22 @@ def test_templates_list_fails_naming_the_missing_forms(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+PROFILE_FILES = ("partnership-profile.yaml", "partnership-profile.schema.json")
+
+
+def test_demo_fails_naming_the_missing_partnership_profile(tmp_path: Path) -> None:
+    site = _stripped_install(tmp_path, keep_forms=True)
+    result = _run(site, tmp_path, "demo", "--vault", str(tmp_path / "demo.lscp"))
+    assert result.returncode == 1, result.stderr
+    assert "missing shipped resource" in result.stderr
+    assert "partnership-profile" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_demo_fails_naming_the_missing_font(tmp_path: Path) -> None:
     site = _stripped_install(tmp_path, keep_forms=True)
+    for name in PROFILE_FILES:
+        shutil.copy(REPO_ROOT / "resources" / name, site / "lscp_audit" / "resources" / name)
     result = _run(site, tmp_path, "demo", "--vault", str(tmp_path / "demo.lscp"))
     assert result.returncode == 1, result.stderr
     assert "missing shipped resource" in result.stderr

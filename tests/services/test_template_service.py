@@ -31,7 +31,7 @@ def test_lists_the_four_shipped_templates(service: TemplateService) -> None:
         ("voice-of-the-child", "shipped"),
         ("section-11-self-assessment", "shipped"),
     }
-    assert all(r.version == "2026.2" and r.content_hash.startswith("sha256:") for r in rows)
+    assert all(r.version == "2026.3" and r.content_hash.startswith("sha256:") for r in rows)
     assert service.last_problems == []
 
 

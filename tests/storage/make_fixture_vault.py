@@ -102,6 +102,45 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (json.dumps([acknowledgement]),),
             )
         )
+    if version >= 8:
+        rows += [
+            (
+                "INSERT INTO partnership_profile (id, name, lists_json, updated_at) VALUES (1, 'Fixture LSCP', ?,"
+                " '2026-01-04T00:00:00+00:00')",
+                (
+                    json.dumps(
+                        {
+                            "localities": [{"code": "north", "label": "North"}],
+                            "agencies": [{"code": "police", "label": "Police", "sector": "police"}],
+                        }
+                    ),
+                ),
+            ),
+            (
+                "INSERT INTO partnership_rounds (id, position, template_id, title, phase, period_start, period_end,"
+                " deadline, round_json) VALUES ('fix-round', 0, 'case-audit', 'Fixture round', 'baseline',"
+                " '2026-01-01', '2026-03-31', '2026-06-30', ?)",
+                (
+                    json.dumps(
+                        {
+                            "id": "fix-round",
+                            "title": "Fixture round",
+                            "phase": "baseline",
+                            "period": {"start": "2026-01-01", "end": "2026-03-31"},
+                            "template": "case-audit",
+                            "deadline": "2026-06-30",
+                            "localities": ["north"],
+                            "expected": {"agencies": [{"agency": "police", "locality": "north"}]},
+                        }
+                    ),
+                ),
+            ),
+            (
+                "UPDATE imported_returns SET round_id = 'fix-round', locality = 'north', return_agency = 'police'"
+                " WHERE id = 'fixture-return'",
+                (),
+            ),
+        ]
     return rows
 
 

@@ -42,6 +42,16 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
             assert vault.imported_returns.get("fixture-return").signatures[0].trusted
         acknowledged = [(a.hit_id, a.kind, a.reason) for a in record.identifier_acknowledgements]
         assert acknowledged == ([("fixture-hit", "postcode", "The team's office")] if version >= 7 else [])
+        profile = vault.partnership.get()
+        stored_round = vault.imported_returns.get("fixture-return").round_id if version >= 3 else ""
+        if version >= 8:
+            assert profile is not None and profile.name == "Fixture LSCP"
+            assert [r.id for r in profile.rounds] == ["fix-round"]
+            assert profile.rounds[0].expected_agencies[0].agency == "police"
+            assert stored_round == "fix-round"
+        else:  # upgraded: no profile of its own (the shipped default is used), returns name no round
+            assert profile is None and vault.partnership.rounds() == ()
+            assert stored_round == ""
         assert vault.integrity_check().ok
 
 

@@ -108,7 +108,7 @@ def test_section_11_rows_show_the_organisation(qtbot: QtBot, vault_service: Vaul
     templates = TemplateService(shipped_dir=REPO_ROOT / "forms", user_dir=tmp_path / "user-templates")
     service = AuditService.for_vault(vault_service.vault, templates, actor="Test Auditor")
     subject = {
-        "agency": "Northshire Community Health Trust",
+        "agency": "community_health",  # chosen from the partnership's agencies register
         "sector": "health",
         "lead_officer": "Chief Nurse",
         "completed_by": "Named Nurse",
@@ -118,7 +118,7 @@ def test_section_11_rows_show_the_organisation(qtbot: QtBot, vault_service: Vaul
     audit_id = service.new_audit("section-11-self-assessment", subject).id
     page = AuditsPage(service)
     qtbot.addWidget(page)
-    assert _by_id(page, audit_id, COL_CASE_REFERENCE) == "Northshire Community Health Trust"
+    assert _by_id(page, audit_id, COL_CASE_REFERENCE) == "Community health services"  # its name, not its code
     header = page.model.headerData(COL_CASE_REFERENCE, Qt.Orientation.Horizontal)
     assert header == "Case or organisation"
 

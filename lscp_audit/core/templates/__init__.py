@@ -33,13 +33,16 @@ if TYPE_CHECKING:
     from lscp_audit.core.templates.loader import (
         check_template_file,
         check_template_text,
+        freeze_template,
         load_template_file,
         load_template_text,
     )
 
 # The loader pulls in YAML and the expression compiler; load it on first use so that code which
 # only needs the model (the CLI's start-up, for one) stays fast.
-_LOADER_NAMES = frozenset({"check_template_file", "check_template_text", "load_template_file", "load_template_text"})
+_LOADER_NAMES = frozenset(
+    {"check_template_file", "check_template_text", "freeze_template", "load_template_file", "load_template_text"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -71,6 +74,7 @@ __all__ = [
     "check_template_file",
     "check_template_text",
     "content_hash",
+    "freeze_template",
     "load_template_file",
     "load_template_text",
     "normalise_source",

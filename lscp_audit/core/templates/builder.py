@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from lscp_audit.core.expressions import safe_regex
+from lscp_audit.core.partnership import REFERENCE_PREFIX, PartnershipProfile
+from lscp_audit.core.templates import partnership_refs
 from lscp_audit.core.templates.licences import licence_problem
 from lscp_audit.core.templates.model import (
     FORMAT_VERSION,
@@ -54,6 +56,7 @@ TEMPLATE_KEYS = (
     "sections",
     "judgement_rules",
     "self_tests",
+    "partnership",
 )
 SUBJECT_KEYS = ("id", "type", "label", "guidance", "required", "pattern", "pattern_message", "options")
 SECTION_KEYS = ("id", "title", "description", "repeat", "relevant", "questions")
@@ -79,8 +82,17 @@ POLARITY_TYPES = frozenset({QuestionType.YES_NO, QuestionType.SINGLE_CHOICE, Que
 OPTION_KEYS = ("code", "label", "description")
 
 
-def build_template(tree: Any, file_name: str, source_text: str, problems: Problems) -> Template | None:
-    """Turn the YAML tree into a `Template` (None when the top level is not a block)."""
+def build_template(
+    tree: Any,
+    file_name: str,
+    source_text: str,
+    problems: Problems,
+    partnership: PartnershipProfile | None = None,
+) -> Template | None:
+    """Turn the YAML tree into a `Template` (None when the top level is not a block).
+
+    `partnership` is the profile ``options: partnership.*`` resolve against when the template
+    has no frozen ``partnership:`` block of its own (None: the profile shipped with the app)."""
     if not isinstance(tree, MarkedDict):
         problems.add(1, f"template must be a block of fields (id, title, sections, ...), not {yaml_type_name(tree)}")
         return None
@@ -88,9 +100,15 @@ def build_template(tree: Any, file_name: str, source_text: str, problems: Proble
     top.check_keys(TEMPLATE_KEYS, required=("id", "title", "version", "kind", "sections"))
     _check_format(top)
     lists = _option_lists(top)
+    template_id = _template_id(top)
+    profile, frozen = None, False
+    if partnership_refs.PARTNERSHIP_KEY in top.data or partnership_refs.uses_partnership_lists(tree):
+        profile, frozen = partnership_refs.effective_profile(top, partnership, template_id)
+        if profile is not None:
+            lists.update(partnership_refs.lists_for(profile))
     scales = {**BUILTIN_SCALES, **build_template_scales(top)}
     return Template(
-        id=_template_id(top),
+        id=template_id,
         title=top.text("title"),
         version=_version(top),
         kind=_kind(top),
@@ -105,6 +123,8 @@ def build_template(tree: Any, file_name: str, source_text: str, problems: Proble
         scales=scales,
         source_text=source_text,
         file_name=file_name,
+        partnership=profile,
+        partnership_frozen=frozen,
     )
 
 
@@ -188,6 +208,8 @@ def _resolve_options(
     kind: QuestionType | None,
     lists: dict[str, tuple[Option, ...]],
     fixed: tuple[Option, ...] | None = None,
+    *,
+    subject: bool = False,
 ) -> tuple[Option, ...]:
     raw = block.data.get("options")
     if fixed is None:
@@ -201,9 +223,20 @@ def _resolve_options(
         return ()
     if isinstance(raw, str):
         if raw not in lists:
+            if partnership_refs.reference_name(raw) is not None:
+                if any(name.startswith(REFERENCE_PREFIX) for name in lists):
+                    block.error("options", partnership_refs.unknown_reference_message(raw))
+                return ()  # else the partnership block itself is broken and says so
             block.error("options", f"options refers to unknown option list '{raw}'")
             return ()
         options = lists[raw]
+        if not subject and raw == REFERENCE_PREFIX + "rounds":
+            block.error(
+                "options", "options: partnership.rounds can be used only by a subject field (the audit's round)"
+            )
+            return ()
+        if not options and partnership_refs.reference_name(raw) is not None:
+            return options  # a partnership list may be empty (no rounds yet for this template)
     else:
         options = _option_items(block, "options", raw, block.line_of("options"))
     return _merge_fixed(block, kind, options, fixed) if fixed else options
@@ -278,12 +311,18 @@ def _subject_fields(top: Block, lists: dict[str, tuple[Option, ...]]) -> list[Su
                 required=block.flag("required", True),
                 pattern=pattern,
                 pattern_message=block.text("pattern_message"),
-                options=_resolve_options(block, kind, lists),
+                options=_resolve_options(block, kind, lists, subject=True),
                 line=data.line,
                 field_lines=dict(data.key_lines),
+                options_ref=_options_ref(data),
             )
         )
     return fields
+
+
+def _options_ref(data: MarkedDict) -> str:
+    raw = data.get("options")
+    return raw if isinstance(raw, str) and partnership_refs.reference_name(raw) is not None else ""
 
 
 def _check_pattern(block: Block, pattern: str) -> None:

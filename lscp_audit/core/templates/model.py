@@ -21,7 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lscp_audit.core.partnership import PartnershipProfile
 
 FORMAT_VERSION = 1
 AGENCIES_FIELD = "agencies"  # the subject field that lists the agencies for per-agency sections
@@ -193,6 +196,8 @@ class SubjectField:
     options: tuple[Option, ...] = ()
     line: int | None = field(default=None, compare=False)
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    #: The partnership list the options come from (``partnership.rounds``), or "".
+    options_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -390,10 +395,20 @@ class Template:
     format_version: int = FORMAT_VERSION
     #: Parsed expressions, filled in by the loader (see `core.templates.logic`); not data.
     compiled: Any = field(default=None, compare=False, repr=False)
+    #: The partnership lists the template's ``options: partnership.*`` were resolved from (the
+    #: rounds only those this template sees), or None when it names no partnership list.
+    partnership: PartnershipProfile | None = field(default=None, compare=False, repr=False)
+    #: True when `source_text` carries its own frozen ``partnership:`` block.
+    partnership_frozen: bool = field(default=False, compare=False)
 
     def __hash__(self) -> int:
         # Some fields hold dicts; id, version and content hash identify a template anyway.
         return hash((self.id, self.version, self.content_hash))
+
+    def subject_field_for(self, reference: str) -> SubjectField | None:
+        """The first subject field whose options are partnership list `reference`
+        (``partnership.rounds``), or None."""
+        return next((f for f in self.subject_fields if f.options_ref == reference), None)
 
     def all_questions(self) -> Iterator[Question]:
         """Every question in document order."""

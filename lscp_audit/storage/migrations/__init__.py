@@ -27,6 +27,7 @@ from lscp_audit.storage.migrations import (
     v0005_inbox_data,
     v0006_records,
     v0007_identifier_acknowledgements,
+    v0008_partnership,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -37,6 +38,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     v0005_inbox_data,
     v0006_records,
     v0007_identifier_acknowledgements,
+    v0008_partnership,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

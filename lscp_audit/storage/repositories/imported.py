@@ -3,6 +3,7 @@
 ``vault.imported_returns``: ``add(item, data, pdf)``, ``get(id)``, ``data(id)`` (the embedded
 report data), ``pdf(id)`` (the original signed PDF, or None for returns imported before the vault
 kept PDFs), ``list()`` (listing columns and signatures only: no JSON, no PDF),
+``in_round(round_id)`` (the returns filed under a partnership round, listing columns only),
 ``find_by_data_hash(h)``, ``find_by_report_id(report_id)``, ``find_by_subject(subject, kind)``,
 ``amending(audit_ids)``,
 ``ids_with_pdf()``,
@@ -64,6 +65,9 @@ _LISTED = (
     "judgement_check",
     "trust_problem",
     "checked_at",
+    "round_id",
+    "locality",
+    "return_agency",
 )
 
 
@@ -252,6 +256,17 @@ class ImportedReturnRepository:
                 sa.select(ImportedReturnRow).order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
             ).all()
             return _items(session, rows, every=True)
+
+    def in_round(self, round_id: str) -> ReturnList:
+        """Every return (trusted or not) filed under round `round_id`, by the indexed listing
+        column (no JSON data or PDF is read)."""
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                sa.select(ImportedReturnRow)
+                .where(ImportedReturnRow.round_id == round_id)
+                .order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
+            ).all()
+            return self._items(session, rows)
 
     def find_by_data_hash(self, data_hash: str) -> ImportedReturn | None:
         return self._first(ImportedReturnRow.data_hash == data_hash)

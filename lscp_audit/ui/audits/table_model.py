@@ -69,7 +69,7 @@ def _swatch(colour: str) -> QPixmap | None:
 
 def _display_row(row: AuditSummary, agency_names: Mapping[str, str]) -> tuple[str, ...]:
     return (
-        row.case_reference or row.organisation,
+        row.case_reference or agency_names.get(row.organisation, row.organisation),
         row.title,
         row.template_title,
         ", ".join(agency_names.get(code, code) for code in row.agencies),

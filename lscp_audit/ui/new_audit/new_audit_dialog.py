@@ -220,6 +220,8 @@ class NewAuditDialog(QDialog):
         if self.form is None or self.template_id is None:
             return None
         try:
+            for field_id, value in self.service.round_defaults(self.template_id, self.form.values()).items():
+                self.form.set_value(field_id, value)  # the round's only locality
             self._check = self.service.check_subject(self.template_id, self.form.values())
         except LscpAuditError as exc:
             show_error(self, exc)

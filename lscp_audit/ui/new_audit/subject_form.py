@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFocusEvent
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
-from lscp_audit.core.templates.model import Question, SubjectField, Template
+from lscp_audit.core.templates.model import Question, QuestionType, SubjectField, Template
 from lscp_audit.ui.editor.questions.base import QuestionInput
 from lscp_audit.ui.editor.questions.factory import make_input
 
@@ -80,6 +80,9 @@ class SubjectFormWidget(QWidget):
             self._add_field(form, spec)
 
     def _add_field(self, form: QFormLayout, spec: SubjectField) -> None:
+        if spec.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE) and not spec.options:
+            self._add_empty_list(form, spec)
+            return
         editor = make_input(as_question(spec))
         self.descriptions[spec.id] = spec.pattern_message or spec.guidance or spec.label
         editor.describe(spec.label, self.descriptions[spec.id])
@@ -102,6 +105,27 @@ class SubjectFormWidget(QWidget):
         form.addRow("", message)
         self.inputs[spec.id] = editor
         self.messages[spec.id] = message
+
+    def _add_empty_list(self, form: QFormLayout, spec: SubjectField) -> None:
+        """A choice whose list is empty (a partnership list with nothing in it yet, such as the
+        rounds of a template no round uses): a note saying why, and nothing to answer."""
+        if spec.options_ref == "partnership.rounds":
+            text = self.tr("No audit round uses this template yet (the QA subgroup sets rounds up in the QA inbox).")
+        else:
+            text = self.tr("Nothing to choose yet: the partnership profile's list is empty (Settings → Partnership).")
+        note = QLabel(text)
+        note.setWordWrap(True)
+        note.setAccessibleName(spec.label)
+        note.setAccessibleDescription(text)
+        form.addRow(QLabel(f"{spec.label}{' *' if spec.required else ''}:"), note)
+        if spec.required:  # it can then never be answered: the check's message says so
+            message = MessageLabel(self._longest_message(spec))
+            role = spec.label + self.tr(": check")
+            message.setAccessibleName(role)
+            message.setAccessibleDescription(role)
+            form.addRow("", message)
+            self.messages[spec.id] = message
+            self.descriptions[spec.id] = text
 
     def _longest_message(self, spec: SubjectField) -> str:
         if spec.pattern:
@@ -145,7 +169,7 @@ class SubjectFormWidget(QWidget):
 
     def reveal_all(self) -> None:
         """Show every field's message (after an attempt to create the audit)."""
-        self.revealed.update(self.inputs)
+        self.revealed.update(self.messages)
         self._render()
 
     def show_problems(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
@@ -165,9 +189,11 @@ class SubjectFormWidget(QWidget):
                 continue
             label.setText(text)
             label.setAccessibleName(" ".join(text.split()) or label.accessibleDescription())
-            self.inputs[key].setToolTip(text)
+            editor = self.inputs.get(key)  # None for a list with nothing to choose
+            if editor is not None:
+                editor.setToolTip(text)
             # The message is part of what a screen reader says for the field, and is announced.
-            for widget in self.inputs[key].focus_widgets():
+            for widget in editor.focus_widgets() if editor is not None else ():
                 widget.setAccessibleDescription(" ".join(p for p in (text, self.descriptions[key]) if p))
             if text and QAccessible.isActive():
                 QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(label, text))

@@ -1,6 +1,7 @@
-"""Settings in three tabs: Identity (who you are and your signing identity), General (auto-lock,
+"""Settings in tabs: Identity (who you are and your signing identity), General (auto-lock,
 report marking, retention, timestamp server, through `SettingsService`, where each setting is
-declared once with its label and limits) and Backups (the vault's backups page, which owns
+declared once with its label and limits), Partnership (the partnership profile's name,
+localities and agencies register) and Backups (the vault's backups page, which owns
 "Backups to keep" because changing it prunes backups at once)."""
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from lscp_audit.ui.a11y import StatusLabel, fill_missing_accessibility, not_a_ta
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.identity.identity_page import IdentityPage
 from lscp_audit.ui.records.records_page import RecordsPage
+from lscp_audit.ui.settings.partnership_tab import PartnershipTab
 from lscp_audit.ui.vault.backups_page import BackupsPage
 
 if TYPE_CHECKING:
     from lscp_audit.services.identity_service import IdentityService
+    from lscp_audit.services.partnership_service import PartnershipService
     from lscp_audit.services.records_service import RecordsService
     from lscp_audit.services.settings_service import SettingSpec, SettingsService
     from lscp_audit.services.vault_service import VaultService
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 SHOWN_ELSEWHERE = frozenset({"user.name", "audit.default_role", "audit.default_agency", "vault.backup_count"})
 RETENTION_KEY = "vault.retention_months"
 PERSONAL_SAVED = "user.personal"  # `setting_saved` key when the Identity tab saved your details
+PARTNERSHIP_SAVED = "partnership.profile"  # `setting_saved` key when the Partnership tab saved the profile
 
 
 class ListEdit(QPlainTextEdit):
@@ -84,6 +88,7 @@ class SettingsPage(QWidget):
         *,
         identities: IdentityService | None = None,
         records: RecordsService | None = None,
+        partnership: PartnershipService | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -102,6 +107,11 @@ class SettingsPage(QWidget):
             self.identity.personal_saved.connect(lambda: self.setting_saved.emit(PERSONAL_SAVED))
             self.tabs.addTab(_scrolling(self.identity), self.tr("&Identity"))
         self.tabs.addTab(_scrolling(self._general()), self.tr("&General"))
+        self.partnership: PartnershipTab | None = None
+        if partnership is not None:
+            self.partnership = PartnershipTab(partnership)
+            self.partnership.saved.connect(lambda: self.setting_saved.emit(PARTNERSHIP_SAVED))
+            self.tabs.addTab(_scrolling(self.partnership), self.tr("&Partnership"))
         self.backups: BackupsPage | None = None
         if vault_service is not None:
             self.backups = BackupsPage(vault_service)
