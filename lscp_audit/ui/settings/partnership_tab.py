@@ -149,7 +149,7 @@ class PartnershipTab(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Sa&ve profile"))
         self.save_button.setAccessibleDescription(self.tr("Check the profile and keep it in the vault"))
-        self.reset_button = QPushButton(self.tr("Use the s&hipped lists"))
+        self.reset_button = QPushButton(self.tr("&Use the shipped lists"))
         self.reset_button.setAccessibleDescription(
             self.tr("Put back the localities and agencies LSCP Audit ships with (rounds are kept)")
         )
