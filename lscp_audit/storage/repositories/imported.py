@@ -266,7 +266,7 @@ class ImportedReturnRepository:
                 .where(ImportedReturnRow.round_id == round_id)
                 .order_by(ImportedReturnRow.imported_at.desc(), ImportedReturnRow.id)
             ).all()
-            return self._items(session, rows)
+            return _items(session, rows)
 
     def find_by_data_hash(self, data_hash: str) -> ImportedReturn | None:
         return self._first(ImportedReturnRow.data_hash == data_hash)
