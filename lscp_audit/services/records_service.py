@@ -175,7 +175,7 @@ class RecordsService:
             when = _plus_days(ret.imported_at, policy.returns_days)
             what = f"Return {ret.subject or ret.report_id} ({ret.template_title or ret.template_id})"
             item = PurgeItem(RecordType.RETURNS, ret.id, what, ret.imported_at[:10], _iso(when)[:10])
-            place(item, when, return_hold_keys(ret.id, ret.subject, getattr(ret, "round_id", "") or ""))
+            place(item, when, return_hold_keys(ret.id, ret.subject, ret.round_id))
         if policy.export_log_days is not None:
             for entry in self._vault.export_log.list():
                 when = _plus_days(entry.exported_at, policy.export_log_days)

@@ -326,3 +326,18 @@ def test_a_disclosure_pack_holds_exactly_its_case_and_nothing_of_another(
 def test_subject_access_needs_a_case_reference(records: RecordsService) -> None:
     with pytest.raises(ValidationError, match="case reference"):
         records.subject_access("  ")
+
+
+def test_a_hold_on_a_round_keeps_the_returns_filed_under_it(vs: VaultService, records: RecordsService) -> None:
+    import dataclasses
+
+    _return(vs, "in-round", "WNB-2019-001", 800)
+    _return(vs, "other", "WNB-2019-002", 800)
+    item = vs.vault.imported_returns.get("in-round")
+    vs.vault.imported_returns.delete("in-round")
+    vs.vault.imported_returns.add(dataclasses.replace(item, round_id="wnb-2019"), {"report": {"id": "R-in-round"}})
+    records.place_hold(HoldTarget.ROUND, "wnb-2019", "Case review of the whole round")
+    plan = records.plan()
+    assert plan.ids(RecordType.RETURNS) == ["other"] and [i.id for i in plan.held] == ["in-round"]
+    with pytest.raises(ValidationError, match="legal hold"):
+        vs.vault.imported_returns.purge(["in-round"], "someone")

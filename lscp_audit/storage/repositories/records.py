@@ -250,9 +250,15 @@ def held_returns(session: Session, return_ids: builtins.list[str]) -> set[str]:
     if not holds.holds or not return_ids:
         return set()
     rows = session.execute(
-        sa.select(ImportedReturnRow.id, ImportedReturnRow.subject).where(ImportedReturnRow.id.in_(return_ids))
+        sa.select(ImportedReturnRow.id, ImportedReturnRow.subject, ImportedReturnRow.round_id).where(
+            ImportedReturnRow.id.in_(return_ids)
+        )
     ).all()
-    return {str(i) for i, subject in rows if holds.holding_any(*return_hold_keys(i, subject or ""))}
+    return {
+        str(i)
+        for i, subject, round_id in rows
+        if holds.holding_any(*return_hold_keys(i, subject or "", round_id or ""))
+    }
 
 
 class SubjectSearchRepository:
