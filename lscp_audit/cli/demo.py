@@ -63,7 +63,8 @@ def run_demo(args: argparse.Namespace) -> int:
     if result.inbox_returns:
         print(
             f"QA inbox: {result.inbox_returns} signed returns from {len(demo_data.INBOX_AUDITORS)} agencies in "
-            f"{len(demo_data.INBOX_ROUNDS)} rounds, their signers trusted."
+            f"{len(demo_data.INBOX_ROUNDS)} rounds and three boroughs, their signers trusted; some returns are "
+            "still outstanding (QA inbox → Rounds)."
         )
     if passphrase == demo_data.DEMO_PASSPHRASE:
         print(f"Passphrase: {demo_data.DEMO_PASSPHRASE}")

@@ -6,8 +6,10 @@ through, complete audits of differing quality (one with a judgement override), a
 (its PDF written next to the vault when a signing identity can be made), and an amended audit
 with its second revision carrying amendment reasons. Everything goes through `AuditService`,
 so demo audits obey the same validation as real ones. With signing, the QA inbox gets six
-returns of the domestic abuse case audit, two rounds from each of three agencies' fictitious
-auditors, signed with their own certificates, which the vault trusts (none in quarantine). `build_demo_vault(path)` creates a new
+returns of the domestic abuse case audit, filed under the profile's baseline and after-training
+rounds, from three agencies' fictitious auditors in three boroughs (three of each round's six
+expected returns outstanding), signed with their own certificates, which the vault trusts (none
+in quarantine). `build_demo_vault(path)` creates a new
 vault for them. Long work reports progress and honours a `CancelToken` (style R4).
 """
 
@@ -58,7 +60,7 @@ AUDITORS = (
 
 #: The QA inbox's returns: (round, agency auditor index) for each; case audits of `INBOX_TEMPLATE`.
 INBOX_TEMPLATE = "domestic-abuse-maca"
-INBOX_ROUNDS = ("2026 round 1 (quarter 1)", "2026 round 2 (quarter 2)")
+INBOX_ROUNDS = ("da-2026-baseline", "da-2026-after-training")  # ids of rounds in the demo profile
 INBOX_AUDITORS = (
     Auditor("Demo Health Auditor", "Named nurse for safeguarding", "Riverside Community Health NHS Trust (demo)"),
     Auditor("Demo Police Auditor", "Detective sergeant, MASH", "Westshire Police (demo)"),
@@ -174,6 +176,9 @@ def _fill_inbox(vault: Any, service: AuditService, rng: random.Random, folder: P
             number = 900 + 10 * round_number + index
             subject = demo_content.subject_for(rng, template, number)
             subject["audit_round"] = round_name
+            # each agency's auditor audits cases in one borough: returns from three localities,
+            # against two expected per borough, so every round has some outstanding
+            subject["locality"] = demo_content.DEMO_LOCALITIES[index % len(demo_content.DEMO_LOCALITIES)][0]
             profile = ("strong", "mixed", "weak")[(index + round_number) % 3]
             record = AuditRecord(
                 id=f"demo-return-{number}",

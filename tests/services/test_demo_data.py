@@ -155,3 +155,13 @@ def test_the_qa_inbox_holds_trusted_returns_from_three_agencies_in_two_rounds(
     assert inbox.trusted_count() == 3
     assert len({e.subject for e in listing.returns}) == 6  # six cases, none named (pseudonymised references)
     assert all(not looks_like_name(e.subject) for e in listing.returns)
+    # filed under the demo profile's rounds, from three localities, with some outstanding
+    from lscp_audit.services.partnership_service import PartnershipService
+
+    partnership = PartnershipService(vault)
+    assert {e.round_id for e in vault.imported_returns.list()} == set(demo_data.INBOX_ROUNDS)
+    assert len({e.locality for e in vault.imported_returns.list()}) == 3
+    for round_id in demo_data.INBOX_ROUNDS:
+        status = partnership.round_status(round_id)
+        assert status.received == 3 and status.outstanding == 3 and status.quarantined == 0
+        assert len([t for t in status.by_locality if t.received]) == 3
