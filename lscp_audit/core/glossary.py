@@ -178,10 +178,11 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     _e("Professional curiosity", "",
        "Exploring and understanding what is happening in a family rather than taking things at face value, "
        "including checking information and asking about other adults."),
-    _e("Safe and Together", "",
-       "A model for working with domestic abuse (Safe & Together Institute) that keeps the child safe and "
-       "together with the non-abusing parent, partners with that parent, and holds the perpetrator "
-       "accountable for their pattern of behaviour.", "Safe & Together"),
+    _e("Safe & Together", "",
+       "A model for working with domestic abuse that aims to keep the child safe and together with the "
+       "non-abusing parent, partners with that parent, and holds the person causing harm accountable for "
+       "their pattern of behaviour. Safe & Together is a trademark of the Safe & Together Institute.",
+       "Safe and Together"),
     _e("Section 11", "",
        "The duty in the Children Act 2004 on agencies to make sure their functions take account of the need to "
        "safeguard and promote the welfare of children; partnerships check it through Section 11 "

@@ -92,7 +92,42 @@ ACTIONS = (
     ("Remind DSLs how to use the escalation procedure, with a case example", "Education",
      "Safeguarding in education lead", "Escalations from schools recorded in the MASH log rise from 2 to at least 6 a term"),
 )  # fmt: skip
+#: Text for an organisation's Section 11 self-assessment: about the organisation, never a case.
+ORG_STRENGTHS = (
+    "The board receives a safeguarding report every quarter and minutes show it challenges the figures.",
+    "Every new starter completes safeguarding training in their first week; compliance is 96% and reported monthly.",
+    "Safer recruitment checks are logged centrally and were complete for all 40 files sampled this year.",
+    "The designated safeguarding lead has protected time and monthly supervision from the named professional.",
+    "Staff attended 92% of the child protection conferences they were invited to and sent reports in time.",
+    "The information sharing policy was updated this year and staff briefings covered the lawful bases for sharing.",
+)
+ORG_GAPS = (
+    "The policy has not been reviewed against the partnership's procedures since 2022.",
+    "Training compliance for volunteers is not recorded, so the figures cover paid staff only.",
+    "There is no evidence yet of how children's feedback changed a service.",
+    "Staff survey results show a third of staff are unsure how to escalate a professional disagreement.",
+    "Contracts with two commissioned providers have no safeguarding clause or record of checks.",
+    "The impact of training on practice has not been evaluated beyond attendance.",
+)
+ORG_EVIDENCE = (
+    "Safeguarding policy (reviewed March 2026), owner: head of safeguarding.",
+    "Board minutes, January and April 2026, safeguarding report item.",
+    "Training compliance dashboard, March 2026.",
+    "Safer recruitment audit of 40 personnel files, February 2026.",
+    "Staff survey 2025, safeguarding questions.",
+)
+ORG_ACTIONS = (
+    ("Review the safeguarding policy against the partnership's procedures", "The organisation itself",
+     "Head of safeguarding", "Revised policy approved by the board and briefed to all staff"),
+    ("Record volunteers' safeguarding training alongside staff training", "The organisation itself",
+     "Volunteer coordinator", "Training compliance reported for volunteers each quarter, at least 90%"),
+    ("Add a safeguarding clause and an annual check to every commissioning contract", "The organisation itself",
+     "Head of commissioning", "All contracts renewed this year carry the clause; checks logged"),
+    ("Brief all teams on the escalation (resolving professional differences) procedure", "The organisation itself",
+     "Designated safeguarding lead", "Staff unsure how to escalate fall from a third to under one in ten in the next survey"),
+)  # fmt: skip
 SHORT_TEXT = {
+    "areas": "Westshire and Eastbrook (demo)",
     "round": "2026 round 1 (quarter 1)",
     "officer": "Head of safeguarding",
     "lead": "Designated safeguarding lead",
@@ -179,8 +214,12 @@ def weighted(rng: random.Random, weights: dict[str, int], allowed: Sequence[str]
     return order + [c for c in allowed if c not in order]
 
 
-def candidates(rng: random.Random, question: Question, profile: str, agencies: Sequence[str]) -> list[Any]:
-    """Values to try for `question`, best fit first (the caller keeps the first valid one)."""
+def candidates(
+    rng: random.Random, question: Question, profile: str, agencies: Sequence[str], *, organisation: bool = False
+) -> list[Any]:
+    """Values to try for `question`, best fit first (the caller keeps the first valid one).
+    `organisation` is True for an organisation's self-assessment, whose text is about the
+    organisation rather than a child's case."""
     codes = [o.code for o in question.options]
     kind = question.type
     if kind == QuestionType.GRADE:
@@ -198,15 +237,20 @@ def candidates(rng: random.Random, question: Question, profile: str, agencies: S
     if kind == QuestionType.NUMBER:
         return [rng.choice([1, 2, 3, 5]), 0, 10, 28]
     if kind == QuestionType.ACTIONS:
-        return [actions(rng, agencies)]
-    return [text_for(rng, question, profile)]
+        return [actions(rng, agencies, ORG_ACTIONS if organisation else ACTIONS)]
+    return [text_for(rng, question, profile, organisation=organisation)]
 
 
-def text_for(rng: random.Random, question: Question, profile: str) -> str:
+def text_for(rng: random.Random, question: Question, profile: str, *, organisation: bool = False) -> str:
     """Fictitious free text chosen by what the question asks about."""
     words = f"{question.id} {question.label}".lower()
+    strengths, gaps = (ORG_STRENGTHS, ORG_GAPS) if organisation else (STRENGTHS, GAPS)
     if question.type == QuestionType.SHORT_TEXT:
-        return next((v for k, v in SHORT_TEXT.items() if k in words), rng.choice(STRENGTHS)[:120].rstrip("."))
+        return next((v for k, v in SHORT_TEXT.items() if k in words), rng.choice(strengths)[:120].rstrip("."))
+    if organisation:
+        if re.search(r"improve|gap|develop|concern|weak|priorit|support", words):
+            return " ".join(rng.sample(gaps, 2))
+        return " ".join(rng.sample(strengths if profile != "weak" else gaps, 2))
     if re.search(r"summary|context|background|profile", words):
         return rng.choice(CONTEXT)
     if re.search(r"improve|gap|develop|concern|weak|learning|differently", words):
@@ -215,13 +259,17 @@ def text_for(rng: random.Random, question: Question, profile: str) -> str:
     return " ".join(rng.sample(pool, 2))
 
 
-def evidence_for(rng: random.Random, question: Question) -> str:
-    return rng.choice(EVIDENCE) if question.evidence_prompt else ""
+def evidence_for(rng: random.Random, question: Question, *, organisation: bool = False) -> str:
+    if not question.evidence_prompt:
+        return ""
+    return rng.choice(ORG_EVIDENCE if organisation else EVIDENCE)
 
 
-def actions(rng: random.Random, agencies: Sequence[str]) -> list[dict[str, str]]:
+def actions(
+    rng: random.Random, agencies: Sequence[str], pool: Sequence[tuple[str, str, str, str]] = ACTIONS
+) -> list[dict[str, str]]:
     """Two or three SMART actions due within a year, each with its measure of success."""
-    chosen = rng.sample(ACTIONS, rng.choice([2, 3]))
+    chosen = rng.sample(list(pool), rng.choice([2, 3]))
     statuses = ("open", "in_progress", "complete")
     return [
         {

@@ -26,9 +26,9 @@ from lscp_audit import paths
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.progress import CancelToken, Progress, check, no_progress
-from lscp_audit.core.templates.model import Template
+from lscp_audit.core.templates.model import Template, TemplateKind
 from lscp_audit.core.validation import Severity, validate_answer
-from lscp_audit.core.visibility import evaluate_visibility, is_required
+from lscp_audit.core.visibility import evaluate_visibility, find_missing, is_required
 from lscp_audit.services import demo_content
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_store import TemplateCatalogue
@@ -264,11 +264,36 @@ class _DemoBuilder:
                 warning_reason=WARNING_REASON,
                 amendment_reason=AMENDMENT_REASON,
             )
+        self._answer_newly_required(revision.id, template)
         try:
             return self.service.complete(revision.id)
         except LscpAuditError:
             log.warning("demo amendment %s left as a draft", revision.id)
             return revision
+
+    def _answer_newly_required(self, audit_id: str, template: Template) -> None:
+        """A changed rating can make more questions required (a Red standard asks for actions):
+        answer those too, as an auditor amending the return would."""
+        record = self.service.get_audit(audit_id)
+        answers = record.answer_map()
+        agencies = _agency_labels(template, record.subject)
+        for problem in find_missing(template, answers, record.subject):
+            visibility = evaluate_visibility(template, answers, record.subject)
+            question = template.question(problem.question_id)
+            context = visibility.values_for(problem.agency)
+            answer = _first_valid(self.rng, template, question, problem.agency, context, "mixed", agencies)
+            if answer is None:
+                continue
+            self.service.save_answer(
+                audit_id,
+                answer.question_id,
+                answer.value,
+                agency=answer.agency,
+                evidence=answer.evidence,
+                warning_reason=answer.warning_reason,
+                amendment_reason=AMENDMENT_REASON,
+            )
+            answers[answer.key] = answer
 
     def _sign(self, record: AuditRecord) -> None:
         if self.reports_dir is None or record.status != AuditStatus.COMPLETE:
@@ -318,12 +343,14 @@ def _first_valid(
     profile: str,
     agencies: list[str],
 ) -> Answer | None:
-    for value in demo_content.candidates(rng, question, profile, agencies):
+    organisation = template.kind == TemplateKind.AGENCY_SELF_ASSESSMENT
+    for value in demo_content.candidates(rng, question, profile, agencies, organisation=organisation):
         problems = validate_answer(template, question.id, value, context, agency=agency)
         if any(p.severity == Severity.ERROR for p in problems):
             continue
         reason = WARNING_REASON if problems else None
-        return Answer(question.id, value, agency, demo_content.evidence_for(rng, question), reason)
+        evidence = demo_content.evidence_for(rng, question, organisation=organisation)
+        return Answer(question.id, value, agency, evidence, reason)
     return None
 
 

@@ -66,7 +66,7 @@ def test_show_outline_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["templates", "show", "domestic-abuse-maca"]) == 0
     outline = capsys.readouterr().out
     assert "Single-agency contribution [one per agency]" in outline
-    assert "Attribution: Informed by the Safe & Together(TM) Model" in outline
+    assert "Attribution: Informed by the Safe & Together Model" in outline
     assert main(["templates", "show", "was-not-brought", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["id"] == "was-not-brought" and data["kind"] == "case_audit"

@@ -209,14 +209,15 @@ def test_judgements_for_record(template: Template) -> None:
     assert result.overall is not None and result.overall.value == "inadequate"  # (1 + 2) / 2 = 1.5 rounds down
 
 
-def test_section_11_overall_is_lowest_standard_and_ignores_moderation() -> None:
+def test_section_11_overall_is_red_if_any_standard_is_red_and_otherwise_the_best_fit() -> None:
     template = load_template_file(paths.forms_dir() / "section-11-self-assessment.yaml")
-    answers = {
-        ("sc_include_voice", ""): "no",
-        ("s1_rating", ""): "green",
-        ("s2_rating", ""): "amber",
-        ("mod_rating", ""): "red",
-    }
+    assert "moderation" not in {s.id for s in template.sections}  # moderation is the QA side's now
+    answers = {("sc_include_voice", ""): "no"}
+    answers.update({(f"s{n}_rating", ""): "green" for n in range(1, 9)})
+    answers[("s2_rating", "")] = "amber"
     result = derive_judgements(template, answers, {"sector": "health"})
-    assert result.overall is not None and result.overall.value == "amber"
-    assert result.overall.rule_text.startswith("The overall judgement is the lowest (worst) of the graded answers")
+    assert result.overall is not None and result.overall.value == "green"  # one Amber among Greens
+    assert result.overall.rule_text.startswith("Limiting judgement")
+    answers[("s5_rating", "")] = "red"
+    result = derive_judgements(template, answers, {"sector": "health"})
+    assert result.overall is not None and result.overall.value == "red"

@@ -182,8 +182,11 @@ def test_case_audits_end_with_findings_learning_judgement_and_actions(path: Path
 
 def test_domestic_abuse_template_attributes_the_trademark() -> None:
     template = load_template_file(paths.forms_dir() / "domestic-abuse-maca.yaml")
-    assert "Informed by the Safe & Together(TM) Model" in template.attribution
-    assert "trademark" in template.attribution
+    assert "Informed by the Safe & Together Model" in template.attribution
+    assert "Safe & Together is a trademark of the Safe & Together Institute" in template.attribution
+    assert "not endorsed" in template.attribution
+    text = (paths.forms_dir() / "domestic-abuse-maca.yaml").read_text()
+    assert "Safe and Together" not in text and "(TM)" not in text  # the name is spelt one way
     assert "Safe & Together" not in template.title
 
 
@@ -279,3 +282,35 @@ def test_text_that_is_not_valid_unicode_is_a_problem_with_its_line() -> None:
     template, problems = check_template_text("id: x\ntitle: broken \ud800 here\n", "odd.yaml")
     assert template is None
     assert [(p.line, p.message) for p in problems] == [(2, "contains a character that is not valid Unicode text")]
+
+
+def test_self_tests_expect_a_warning_or_none() -> None:
+    text = (
+        (FIXTURES / "valid_minimal.yaml")
+        .read_text()
+        .replace(
+            "        relevant: ${q1} = 'no'\n",
+            "        relevant: ${q1} = 'no'\n      - id: misses\n        type: number\n        label: Misses\n"
+            "        guidance: How many were missed.\n        warning: . < 3\n        warning_message: Three or more.\n",
+        )
+    )
+    passing = (
+        "self_tests:\n"
+        "  - {name: three warn, answers: {misses: 3}, expect_warnings: [misses]}\n"
+        "  - {name: two do not, answers: {misses: 2}, expect_no_warnings: [misses]}\n"
+    )
+    assert check_template_text(text + passing, "t.yaml")[1] == []
+    failing = (
+        "self_tests:\n"
+        "  - {name: two warn, answers: {misses: 2}, expect_warnings: [misses]}\n"
+        "  - {name: five do not, answers: {misses: 5}, expect_no_warnings: [misses]}\n"
+        "  - {name: unanswered, answers: {q1: 'yes'}, expect_warnings: [misses]}\n"
+    )
+    assert [p.message for p in check_template_text(text + failing, "t.yaml")[1]] == [
+        "self-test 'two warn' expects a warning on 'misses', but there is none",
+        "self-test 'five do not' expects no warning on 'misses', but it warns",
+        "self-test 'unanswered' expect_warnings names 'misses', which the self-test does not answer",
+    ]
+    template = load_template_text(text + passing, "t.yaml")
+    assert template.self_tests[0].expect_warnings == ("misses",)
+    assert template.self_tests[1].expect_no_warnings == ("misses",)

@@ -104,6 +104,28 @@ def test_amended_audits_keep_the_old_revision_and_give_reasons(demo: Any) -> Non
         assert revision.status == AuditStatus.COMPLETE
 
 
+def test_self_assessment_text_is_about_the_organisation_not_a_case(demo: Any) -> None:
+    _vault, _result, service = demo
+    case_words = re.compile(
+        r"MARAC|perpetrator|the child's|Was Not Brought|Operation Encompass|IDVA|core group|coercive", re.I
+    )
+    returns = service.list_audits(AuditFilter(template_id="section-11-self-assessment", limit=None)).items
+    assert returns
+    for summary in returns:
+        record = service.get_audit(summary.id)
+        assert record.subject.get("areas_covered") == "Westshire and Eastbrook (demo)"
+        texts = [a.value for a in record.answers if isinstance(a.value, str)] + [a.evidence for a in record.answers]
+        texts += [
+            row["action"]
+            for a in record.answers
+            if isinstance(a.value, list)
+            for row in a.value
+            if isinstance(row, dict)
+        ]
+        found = [t for t in texts if t and case_words.search(t)]
+        assert found == [], found
+
+
 def test_an_override_with_rationale_is_shown(demo: Any) -> None:
     _vault, _result, service = demo
     overrides = [

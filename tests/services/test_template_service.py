@@ -31,7 +31,13 @@ def test_lists_the_four_shipped_templates(service: TemplateService) -> None:
         ("voice-of-the-child", "shipped"),
         ("section-11-self-assessment", "shipped"),
     }
-    assert all(r.version == "2026.3" and r.content_hash.startswith("sha256:") for r in rows)
+    assert {r.id: r.version for r in rows} == {
+        "domestic-abuse-maca": "2026.4",
+        "was-not-brought": "2026.4",
+        "voice-of-the-child": "2026.4",
+        "section-11-self-assessment": "2026.4",
+    }
+    assert all(r.content_hash.startswith("sha256:") for r in rows)
     assert service.last_problems == []
 
 

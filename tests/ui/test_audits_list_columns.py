@@ -112,6 +112,7 @@ def test_section_11_rows_show_the_organisation(qtbot: QtBot, vault_service: Vaul
         "sector": "health",
         "lead_officer": "Chief Nurse",
         "completed_by": "Named Nurse",
+        "areas_covered": "Northshire and Southshire",
         "assessment_start": "2024-04-01",
         "assessment_end": "2026-03-31",
     }

@@ -126,6 +126,8 @@ def self_test_to_dict(test: SelfTest) -> dict[str, Any]:
             "expect_hidden": list(test.expect_hidden),
             "expect_missing": list(test.expect_missing),
             "expect_judgements": dict(test.expect_judgements),
+            "expect_warnings": list(test.expect_warnings),
+            "expect_no_warnings": list(test.expect_no_warnings),
         }
     )
 

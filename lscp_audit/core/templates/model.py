@@ -350,8 +350,9 @@ class SelfTest:
 
     `answers` maps ``qid`` (or ``qid@agency`` inside per-agency sections) to an answer value;
     `subject` gives subject values (``agencies`` drives per-agency sections). Expectations:
-    question keys that must be visible / hidden, keys reported missing, and judgements by scope
-    (``overall``, a section id, or ``section@agency``).
+    question keys that must be visible / hidden, keys reported missing, judgements by scope
+    (``overall``, a section id, or ``section@agency``), and answered keys whose soft warning
+    must (``expect_warnings``) or must not (``expect_no_warnings``) fire.
     """
 
     name: str
@@ -361,6 +362,8 @@ class SelfTest:
     expect_hidden: tuple[str, ...] = ()
     expect_missing: tuple[str, ...] = ()
     expect_judgements: Mapping[str, str | None] = field(default_factory=dict)
+    expect_warnings: tuple[str, ...] = ()  # answered questions whose soft warning must fire
+    expect_no_warnings: tuple[str, ...] = ()  # answered questions whose soft warning must not fire
     today: str | None = None  # ISO date the test pretends is today (for conditions using today())
     line: int | None = field(default=None, compare=False)
 

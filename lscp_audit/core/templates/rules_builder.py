@@ -29,6 +29,8 @@ SELF_TEST_KEYS = (
     "expect_hidden",
     "expect_missing",
     "expect_judgements",
+    "expect_warnings",
+    "expect_no_warnings",
 )
 AGENCY_MODES = ("each", "combined")
 METHOD_NAMES = ", ".join([*(m.value for m in JudgementMethod), *METHOD_ALIASES])
@@ -168,6 +170,8 @@ def build_self_tests(top: Block) -> tuple[SelfTest, ...]:
                 expect_hidden=block.text_list("expect_hidden"),
                 expect_missing=block.text_list("expect_missing"),
                 expect_judgements=_judgement_expectations(block),
+                expect_warnings=block.text_list("expect_warnings"),
+                expect_no_warnings=block.text_list("expect_no_warnings"),
                 today=_today(block),
                 line=item.line,
             )

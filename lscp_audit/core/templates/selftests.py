@@ -108,6 +108,31 @@ class _Run:
             if key and key not in missing:
                 self.fail(f"expects '{text}' missing, but it is not")
 
+    def check_warnings(self, answers: dict[tuple[str, str], Any], visibility: Visibility) -> None:
+        expectations = [(text, True) for text in self.test.expect_warnings]
+        expectations += [(text, False) for text in self.test.expect_no_warnings]
+        for text, expected in expectations:
+            where = "expect_warnings" if expected else "expect_no_warnings"
+            key = self.key(text, where)
+            if key is None:
+                continue
+            if key not in answers:
+                self.fail(f"{where} names '{text}', which the self-test does not answer")
+                continue
+            problems = _validation().validate_answer(
+                self.template,
+                key[0],
+                answers[key],
+                visibility.values_for(key[1] or None),
+                agency=key[1] or None,
+                today=self.today,
+            )
+            warned = any(p.kind == "warning" for p in problems)
+            if expected and not warned:
+                self.fail(f"expects a warning on '{text}', but there is none")
+            elif warned and not expected:
+                self.fail(f"expects no warning on '{text}', but it warns")
+
     def check_judgements(self, answers: dict[tuple[str, str], Any]) -> None:
         if not self.test.expect_judgements:
             return
@@ -138,7 +163,9 @@ def run_self_tests(template: Template, problems: Problems) -> int:
         subject = run.subject()
         if not run.ok:
             continue
-        run.check_visibility(_visibility().evaluate_visibility(template, answers, subject, run.today))
+        visibility = _visibility().evaluate_visibility(template, answers, subject, run.today)
+        run.check_visibility(visibility)
+        run.check_warnings(answers, visibility)
         run.check_missing(answers)
         run.check_judgements(answers)
         passed += run.ok
