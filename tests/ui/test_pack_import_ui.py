@@ -130,3 +130,19 @@ def test_a_tampered_pack_shows_why_and_cannot_be_installed(
         ]
     finally:
         vault.close()
+
+
+def test_every_control_of_the_import_dialog_is_named(
+    qtbot: QtBot, tmp_path: Path, template_service: TemplateService, pack: tuple[Path, str]
+) -> None:
+    from tests.ui.test_accessibility import unnamed_inputs
+
+    vault = make_vault(tmp_path / "auditor.lscp")
+    try:
+        dialog = PackImportDialog(PackService(vault, template_service), None, pack[0])
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.preview is not None and dialog.confirm.isVisible()
+        assert unnamed_inputs(dialog) == []
+    finally:
+        vault.close()

@@ -113,6 +113,9 @@ class PackImportDialog(QDialog):
         self.path_edit = QLineEdit()
         self.path_edit.setReadOnly(True)
         self.path_edit.setAccessibleName(self.tr("Pack file"))
+        self.path_edit.setAccessibleDescription(
+            self.tr("The partnership pack being checked; choose it with the button")
+        )
         self.choose_button = QPushButton(self.tr("&Choose pack file…"))
         self.choose_button.clicked.connect(lambda _checked=False: self.choose_file())
         row = QHBoxLayout()
@@ -124,6 +127,7 @@ class PackImportDialog(QDialog):
 
         self.summary = QTextBrowser()
         self.summary.setAccessibleName(self.tr("Pack contents"))
+        self.summary.setAccessibleDescription(self.tr("What the pack holds, who signed it and the root's fingerprint"))
         self.summary.setOpenLinks(False)
         self.summary.setMinimumHeight(200)
         self.summary.setVisible(False)
