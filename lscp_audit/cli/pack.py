@@ -1,8 +1,9 @@
 """`lscp-audit pack ...`: partnership packs (signed templates, rounds, profile and certificates).
 
-- ``export OUT.lscppack --vault V --partnership NAME [--template ID]... [--round-file R.json]...
-  [--profile-file P.json] [--trust CERT.pem]... [--moderator CERT.pem]... [--recipient CERT.pem]...
-  [--identity ID] [--no-root]``: the QA lead signs a pack with the partnership identity in the vault;
+- ``export OUT.lscppack --vault V [--round ID]... [--template ID]... [--no-profile] [--partnership NAME]
+  [--trust CERT.pem]... [--moderator CERT.pem]... [--recipient CERT.pem]... [--identity ID] [--no-root]``:
+  the QA lead signs a pack of the vault's partnership profile, the rounds named and their
+  templates with the partnership identity in the vault;
 - ``show FILE.lscppack --vault V [--json]``: check a pack against this vault (signature, root,
   every member) and say what it would install, without installing anything;
 - ``import FILE.lscppack --vault V [--accept-fingerprint FP]``: check and install it. The first
@@ -40,11 +41,13 @@ def register(subparsers: Any) -> None:
     add_vault_arguments(export)
     export.add_argument("output", metavar="OUT.lscppack", type=Path, help="the pack file to write")
     export.add_argument("--partnership", default="", help="the partnership's name (default: the profile's name)")
-    export.add_argument("--template", action="append", default=[], metavar="ID", help="a template to include")
     export.add_argument(
-        "--round-file", action="append", default=[], type=Path, metavar="ROUND.json", help="a round definition"
+        "--round", action="append", default=[], metavar="ID", help="a round to include, with its template (repeatable)"
     )
-    export.add_argument("--profile-file", type=Path, metavar="PROFILE.json", help="the partnership profile")
+    export.add_argument("--template", action="append", default=[], metavar="ID", help="another template to include")
+    export.add_argument(
+        "--no-profile", action="store_true", help="leave out the partnership profile (name, localities, agencies)"
+    )
     export.add_argument("--trust", action="append", default=[], type=Path, metavar="CERT.pem", help="trust as signer")
     export.add_argument(
         "--moderator", action="append", default=[], type=Path, metavar="CERT.pem", help="trust as QA moderator"
@@ -92,29 +95,16 @@ def _read_text(path: Path, what: str) -> str:
         raise LscpAuditError(f"cannot read the {what} {path}") from exc
 
 
-def _read_json(path: Path, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(_read_text(path, what))
-    except json.JSONDecodeError as exc:
-        raise LscpAuditError(f"the {what} {path} is not valid JSON (line {exc.lineno})") from None
-    if not isinstance(value, dict):
-        raise LscpAuditError(f"the {what} {path} is not a JSON object")
-    return value
-
-
 def run_export(args: argparse.Namespace) -> int:
     from lscp_audit.services.pack_service import PackService
 
-    profile = _read_json(args.profile_file, "profile") if args.profile_file else None
-    rounds = [_read_json(p, "round file") for p in args.round_file]
-    partnership = args.partnership or (str(profile.get("name", "")) if profile else "")
     with open_vault_from_args(args) as vault:
         path = PackService(vault).export_pack(
             args.output,
-            partnership=partnership,
+            partnership=args.partnership,
             template_ids=args.template,
-            rounds=rounds,
-            profile=profile,
+            round_ids=args.round,
+            include_profile=not args.no_profile,
             trust_pems=[_read_text(p, "certificate") for p in args.trust],
             moderator_pems=[_read_text(p, "certificate") for p in args.moderator],
             recipient_pems=[_read_text(p, "certificate") for p in args.recipient],
@@ -150,7 +140,9 @@ def preview_lines(preview: PackPreview) -> list[str]:
     if preview.profile is not None:
         lines.append(f"Profile: {preview.profile_name}")
     lines += [f"Template: {t.title} ({t.id} {t.version}) - {t.status}" for t in preview.templates]
-    lines += [f"Round: {r.title} ({r.id}, template {r.template_id})" for r in preview.rounds]
+    lines += [
+        f"Round: {r.title} ({r.id}" + (f", template {r.template_id})" if r.template_id else ")") for r in preview.rounds
+    ]
     for cert in preview.certificates:
         state = "already trusted" if cert.already_trusted else "new"
         lines.append(f"Certificate: {cert.name} - {cert.role_words} - {state} (SHA-256 {cert.fingerprint[:16]}…)")
@@ -181,11 +173,11 @@ def preview_json(preview: PackPreview) -> dict[str, Any]:
         "root": {"name": preview.signer.root_name, "fingerprint": preview.root_fingerprint},
         "first_use": preview.first_use,
         "already_installed": preview.already_installed,
-        "profile": dict(preview.profile) if preview.profile is not None else None,
+        "profile": preview.profile_dict(),
         "templates": [
             {"id": t.id, "version": t.version, "title": t.title, "status": t.status} for t in preview.templates
         ],
-        "rounds": [dict(r.document) for r in preview.rounds],
+        "rounds": [{"id": r.id, "title": r.title, "template": r.template_id} for r in preview.rounds],
         "certificates": [
             {
                 "name": c.name,

@@ -33,7 +33,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,6 @@ from lscp_audit.core.identity import (
 )
 from lscp_audit.core.pack_format import (
     MAX_PACK_BYTES,
-    PROFILE_MEMBER,
     ROLE_PROFILE,
     ROLE_RECIPIENT,
     ROLE_ROUND,
@@ -71,17 +70,25 @@ from lscp_audit.core.pack_format import (
     text_member,
     write_container,
 )
+from lscp_audit.core.partnership import (
+    PartnershipInvalid,
+    PartnershipProfile,
+    Round,
+    profile_from_dict,
+    profile_to_dict,
+    round_from_dict,
+    round_to_dict,
+)
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.templates import Template
 from lscp_audit.reports import identity_certs as certs
 from lscp_audit.reports import pack_signing
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.partnership_service import PartnershipService, checked
 from lscp_audit.services.template_service import TemplateService
 
 log = logging.getLogger(__name__)
 
-PROFILE_KEY = "partnership.profile"
-ROUNDS_KEY = "partnership.rounds"
 PURPOSES = {
     ROLE_TRUST_SIGNER: SIGNER_PURPOSE,
     ROLE_TRUST_MODERATOR: MODERATOR_PURPOSE,
@@ -91,22 +98,6 @@ ROLE_WORDS = {
     ROLE_TRUST_SIGNER: "trusted to sign returns",
     ROLE_TRUST_MODERATOR: "trusted as a QA moderator",
     ROLE_RECIPIENT: "returns may be sealed for it",
-}
-
-PROFILE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["name"],
-    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200}},
-}
-ROUND_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "title", "template_id"],
-    "properties": {
-        "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},
-        "title": {"type": "string", "minLength": 1, "maxLength": 200},
-        "template_id": {"type": "string", "pattern": "^[a-z][a-z0-9-]{2,63}$"},
-        "template_version": {"type": "string", "maxLength": 40},
-    },
 }
 
 
@@ -153,12 +144,22 @@ class PackCertificate:
 
 @dataclass(frozen=True)
 class PackRound:
+    """A round in a pack (checked against the profile it will join)."""
+
     member: str
-    id: str
-    title: str
-    template_id: str
-    template_version: str
-    document: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    round: Round
+
+    @property
+    def id(self) -> str:
+        return self.round.id
+
+    @property
+    def title(self) -> str:
+        return self.round.label
+
+    @property
+    def template_id(self) -> str:
+        return self.round.template_id
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,12 @@ class PackPreview:
     templates: tuple[PackTemplate, ...]
     rounds: tuple[PackRound, ...]
     certificates: tuple[PackCertificate, ...]
-    profile: Mapping[str, Any] | None
+    profile: PartnershipProfile | None  # the pack's profile (name and lists), when it carries one
     already_installed: bool
     manifest_sha256: str
     template_texts: tuple[tuple[Template, str], ...] = field(repr=False, default=())
+    # the vault's partnership profile as installing would leave it (None: the pack changes nothing there)
+    merged_profile: PartnershipProfile | None = field(repr=False, default=None)
 
     @property
     def root_fingerprint(self) -> str:
@@ -185,7 +188,10 @@ class PackPreview:
 
     @property
     def profile_name(self) -> str:
-        return str(self.profile.get("name", "")) if self.profile else ""
+        return self.profile.name if self.profile is not None else ""
+
+    def profile_dict(self) -> dict[str, Any] | None:
+        return profile_to_dict(self.profile) if self.profile is not None else None
 
 
 @dataclass(frozen=True)
@@ -213,16 +219,6 @@ def _parse_time(text: str) -> dt.datetime:
     return value
 
 
-def _schema_check(schema: dict[str, Any], value: Mapping[str, Any], member: str) -> None:
-    import jsonschema
-
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(value), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise PackError(f"the pack member '{member}' is not valid: {where}: {first.message[:200]}")
-
-
 class PackService:
     """Partnership packs over one unlocked vault and the app's template folders."""
 
@@ -236,6 +232,7 @@ class PackService:
         self._vault = vault
         self.templates = templates if templates is not None else TemplateService()
         self.identities = IdentityService(vault)
+        self.partnership = PartnershipService(vault, self.templates)
         self._clock = clock
 
     # --- export -----------------------------------------------------------------------------
@@ -243,10 +240,10 @@ class PackService:
         self,
         destination: Path | str,
         *,
-        partnership: str,
+        partnership: str = "",
         template_ids: Sequence[str] = (),
-        rounds: Sequence[Mapping[str, Any]] = (),
-        profile: Mapping[str, Any] | None = None,
+        round_ids: Sequence[str] = (),
+        include_profile: bool = True,
         trust_pems: Sequence[str] = (),
         moderator_pems: Sequence[str] = (),
         recipient_pems: Sequence[str] = (),
@@ -258,8 +255,8 @@ class PackService:
         data = self.build_pack(
             partnership=partnership,
             template_ids=template_ids,
-            rounds=rounds,
-            profile=profile,
+            round_ids=round_ids,
+            include_profile=include_profile,
             trust_pems=trust_pems,
             moderator_pems=moderator_pems,
             recipient_pems=recipient_pems,
@@ -274,10 +271,10 @@ class PackService:
     def build_pack(
         self,
         *,
-        partnership: str,
+        partnership: str = "",
         template_ids: Sequence[str] = (),
-        rounds: Sequence[Mapping[str, Any]] = (),
-        profile: Mapping[str, Any] | None = None,
+        round_ids: Sequence[str] = (),
+        include_profile: bool = True,
         trust_pems: Sequence[str] = (),
         moderator_pems: Sequence[str] = (),
         recipient_pems: Sequence[str] = (),
@@ -285,9 +282,14 @@ class PackService:
         include_root: bool = True,
         description: str = "",
     ) -> bytes:
-        """The signed pack's bytes (see `export_pack`)."""
-        if not partnership.strip():
-            raise PackError("the partnership's name is required")
+        """The signed pack's bytes (see `export_pack`): the vault's partnership profile (unless
+        `include_profile` is False or the vault has none of its own), the rounds `round_ids` and
+        their templates, the templates `template_ids`, and the certificates."""
+        profile = self.partnership.profile()
+        rounds = [self.partnership.round(round_id) for round_id in dict.fromkeys(round_ids)]
+        partnership = partnership.strip() or ("" if profile.is_default else profile.name)
+        if not partnership:
+            raise PackError("the partnership's name is required (set up the partnership profile, or give the name)")
         signer = self.identities.signer(identity_id)
         members: dict[str, tuple[str, bytes]] = {}
         labels: dict[str, str] = {}
@@ -300,16 +302,15 @@ class PackService:
             if label:
                 labels[name] = label
 
-        if profile is not None:
-            _schema_check(PROFILE_SCHEMA, profile, PROFILE_MEMBER)
-            add(ROLE_PROFILE, "profile", canonical_json(dict(profile)))
-        wanted = list(dict.fromkeys([*template_ids, *(str(r.get("template_id", "")) for r in rounds)]))
+        if include_profile and not profile.is_default:
+            lists_only = profile_to_dict(replace(profile, rounds=()))
+            add(ROLE_PROFILE, "profile", canonical_json(lists_only), profile.name)
+        wanted = list(dict.fromkeys([*template_ids, *(r.template_id for r in rounds)]))
         for template_id in [t for t in wanted if t]:
             info = self.templates.info(template_id)
             add(ROLE_TEMPLATE, f"{info.id}-{info.version}", info.path.read_bytes(), info.title)
-        for round_doc in rounds:
-            _schema_check(ROUND_SCHEMA, round_doc, "round")
-            add(ROLE_ROUND, str(round_doc["id"]), canonical_json(dict(round_doc)), str(round_doc["title"]))
+        for item in rounds:
+            add(ROLE_ROUND, item.id, canonical_json(round_to_dict(item)), item.label)
         chain = [signer.material.certificate_pem, *signer.material.chain_pem]
         to_trust = list(trust_pems) + ([chain[-1]] if include_root else [])
         for role, pems in (
@@ -374,11 +375,9 @@ class PackService:
         already = self._check_not_older(manifest, signer)
         progress(40, "Checking the templates")
         templates, texts = self._templates(manifest, container.members, source, progress, cancel)
-        rounds = self._rounds(manifest, container.members, templates)
-        profile = None
-        for member in manifest.of_role(ROLE_PROFILE):
-            profile = json_member(member, container.members[member.name])
-            _schema_check(PROFILE_SCHEMA, profile, member.name)
+        profile = self._profile(manifest, container.members, source)
+        rounds = self._rounds(manifest, container.members, templates, profile, source)
+        merged = self._merged(profile, rounds, source) if profile is not None or rounds else None
         certificates = self._certificates(manifest, container.members)
         progress(90, "Checked")
         return PackPreview(
@@ -395,6 +394,7 @@ class PackService:
             already_installed=already,
             manifest_sha256=sha256_hex(manifest.raw),
             template_texts=tuple(texts),
+            merged_profile=merged,
         )
 
     def _check_not_older(self, manifest: Manifest, signer: pack_signing.PackSigner) -> bool:
@@ -436,22 +436,61 @@ class PackService:
             progress(40 + int(40 * (index + 1) / max(1, len(listed))), "Checking the templates")
         return found, texts
 
+    def _profile(self, manifest: Manifest, members: Mapping[str, bytes], source: str) -> PartnershipProfile | None:
+        """The pack's partnership profile (name and lists), checked by the partnership rules."""
+        for member in manifest.of_role(ROLE_PROFILE):
+            data = json_member(member, members[member.name])
+            if data.get("rounds"):
+                raise PackError(
+                    f"the pack member '{member.name}' carries rounds; a pack carries rounds as rounds/ members"
+                )
+            try:
+                return profile_from_dict(data, f"{source}:{member.name}")
+            except PartnershipInvalid as exc:
+                raise PackError(f"the pack's partnership profile is not valid:\n{exc}") from None
+        return None
+
     def _rounds(
-        self, manifest: Manifest, members: Mapping[str, bytes], templates: Sequence[PackTemplate]
+        self,
+        manifest: Manifest,
+        members: Mapping[str, bytes],
+        templates: Sequence[PackTemplate],
+        profile: PartnershipProfile | None,
+        source: str,
     ) -> list[PackRound]:
+        """The pack's rounds, each checked against the profile it will join (the pack's, or the
+        vault's when the pack has none) and naming a template in the pack or installed."""
+        base = profile if profile is not None else self.partnership.profile()
         rounds: list[PackRound] = []
         for member in manifest.of_role(ROLE_ROUND):
-            document = json_member(member, members[member.name])
-            _schema_check(ROUND_SCHEMA, document, member.name)
-            template_id = str(document["template_id"])
-            version = str(document.get("template_version", ""))
-            self._check_round_template(member.name, template_id, version, templates)
-            if any(r.id == document["id"] for r in rounds):
-                raise PackError(f"the pack defines round '{document['id']}' twice")
-            rounds.append(
-                PackRound(member.name, str(document["id"]), str(document["title"]), template_id, version, document)
-            )
+            data = json_member(member, members[member.name])
+            try:
+                item = round_from_dict(data, base, f"{source}:{member.name}")
+            except PartnershipInvalid as exc:
+                raise PackError(f"a round in the pack is not valid:\n{exc}") from None
+            if item.template_id:
+                self._check_round_template(member.name, item.template_id, "", templates)
+            if any(r.id == item.id for r in rounds):
+                raise PackError(f"the pack defines round '{item.id}' twice")
+            rounds.append(PackRound(member.name, item))
         return rounds
+
+    def _merged(
+        self, profile: PartnershipProfile | None, rounds: Sequence[PackRound], source: str
+    ) -> PartnershipProfile:
+        """The vault's profile after installing: the pack's name and lists (or the vault's), the
+        vault's rounds with the pack's added or replacing those with the same id; checked whole,
+        so a profile that would strand a round the vault already has is refused here."""
+        target = profile if profile is not None else self.partnership.profile()
+        merged = replace(target, rounds=self._vault.partnership.rounds(), is_default=False)
+        for item in rounds:
+            merged = merged.with_round(item.round)
+        try:
+            return checked(merged, source)
+        except PartnershipInvalid as exc:
+            raise PackError(
+                f"installing the pack would leave the partnership profile inconsistent (nothing was installed):\n{exc}"
+            ) from None
 
     def _check_round_template(
         self, member: str, template_id: str, version: str, templates: Sequence[PackTemplate]
@@ -546,6 +585,13 @@ class PackService:
         progress(92, "Installing")
         return self._install(preview, pin)
 
+    def _partnership_writer(self, merged: PartnershipProfile | None) -> Callable[[Any], None] | None:
+        """Writes the merged partnership profile in the pack's one transaction."""
+        if merged is None:
+            return None
+        partnership = self._vault.partnership
+        return lambda session: partnership.replace_in(session, merged)
+
     def _install(self, preview: PackPreview, pin: PinnedRoot | None) -> PackInstallResult:
         # A pack that names sealing recipients names the QA subgroup's *current* ones: they replace
         # the recipients installed before (old identities keep their private keys, so old returns
@@ -586,7 +632,7 @@ class PackService:
                 record,
                 pin=pin,
                 certificates=new_certs,
-                settings=self._partnership_settings(preview),
+                extra=self._partnership_writer(preview.merged_profile),
                 replace_purpose=RECIPIENT_PURPOSE if replace_recipients else None,
             )
         except BaseException:
@@ -606,18 +652,6 @@ class PackService:
             templates_written=tuple(t.id for t, _text in to_write),
             certificates_added=sum(1 for c in preview.certificates if not c.already_trusted),
         )
-
-    def _partnership_settings(self, preview: PackPreview) -> dict[str, Any]:
-        """The profile and rounds, written in the same transaction as the rest of the pack."""
-        values: dict[str, Any] = {}
-        if preview.profile is not None:
-            values[PROFILE_KEY] = dict(preview.profile)
-        if preview.rounds:
-            rounds = dict(self._vault.settings.get(ROUNDS_KEY, {}) or {})
-            for round_ in preview.rounds:
-                rounds[round_.id] = dict(round_.document)
-            values[ROUNDS_KEY] = rounds
-        return values
 
 
 def certs_pem(der: bytes) -> str:

@@ -59,15 +59,24 @@ def test_pack_export_show_import_through_real_processes(tmp_path: Path) -> None:
         "--role", "QA lead", "--agency", "Testshire LSCP", "--out", str(tmp_path / "lead.p12"),
     )  # fmt: skip
     _cli(lead_home, "identity", "import", "--vault", lead_vault, "--no-keychain", str(tmp_path / "lead.p12"))
-    round_file = tmp_path / "round.json"
-    round_file.write_text(json.dumps({"id": "r1", "title": "Neglect MACA", "template_id": "test-mini-audit"}))
     profile_file = tmp_path / "profile.json"
-    profile_file.write_text(json.dumps({"name": "Testshire Safeguarding Children Partnership"}))
+    profile_file.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "name": "Testshire Safeguarding Children Partnership",
+                "localities": [{"code": "north", "label": "North"}, {"code": "south", "label": "South"}],
+                "agencies": [{"code": "police", "label": "Police", "sector": "police"}],
+                "rounds": [],
+            }
+        )
+    )
+    lead = ("--vault", lead_vault, "--no-keychain")
+    _cli(lead_home, "partnership", "import", *lead, str(profile_file))
+    _cli(lead_home, "rounds", "create", *lead, "--id", "neglect-2026", "--title", "Neglect MACA",
+         "--template", "test-mini-audit", "--phase", "autumn", "--locality", "north")  # fmt: skip
     pack = tmp_path / "autumn.lscppack"
-    out = _cli(
-        lead_home, "pack", "export", str(pack), "--vault", lead_vault, "--no-keychain",
-        "--round-file", str(round_file), "--profile-file", str(profile_file),
-    ).stdout  # fmt: skip
+    out = _cli(lead_home, "pack", "export", str(pack), *lead, "--round", "neglect-2026").stdout
     assert "Pack written" in out and pack.exists()
 
     _cli(auditor_home, "vault", "init", "--vault", auditor_vault, "--no-keychain")
@@ -106,5 +115,9 @@ def test_pack_export_show_import_through_real_processes(tmp_path: Path) -> None:
     assert "Pinned partnership root" in done.stdout
     listed = _cli(auditor_home, "templates", "list").stdout
     assert "test-mini-audit" in listed
+    rounds = json.loads(_cli(auditor_home, "rounds", "list", *auditor, "--json").stdout)
+    assert "neglect-2026" in json.dumps(rounds)
+    profile = _cli(auditor_home, "partnership", "show", *auditor).stdout
+    assert "Testshire Safeguarding Children Partnership" in profile
     again = _cli(auditor_home, "pack", "import", str(pack), *auditor)
     assert "already installed" in again.stdout

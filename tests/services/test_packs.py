@@ -11,6 +11,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace as with_fields
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,23 @@ from lscp_audit.core import pack_format
 from lscp_audit.core.errors import VaultError
 from lscp_audit.core.identity import MODERATOR_PURPOSE, RECIPIENT_PURPOSE, SIGNER_PURPOSE
 from lscp_audit.core.pack_format import PackError
+from lscp_audit.core.partnership import Locality, PartnershipProfile, Round, default_profile
 from lscp_audit.reports import identity_certs
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.pack_service import PackConfirmationNeeded, PackService
+from lscp_audit.services.partnership_service import PartnershipService
 from lscp_audit.services.template_service import TemplateService
 from tests.services.conftest import FakeClock, make_vault
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini_audit.yaml"
-ROUND = {"id": "maca-2026-q3", "title": "Neglect MACA, autumn 2026", "template_id": "test-mini-audit"}
-PROFILE = {"name": "Testshire Safeguarding Children Partnership", "localities": ["North", "South", "East"]}
+ROUND = Round(id="maca-2026-q3", title="Neglect MACA", phase="autumn 2026", template_id="test-mini-audit")
+PARTNERSHIP = "Testshire Safeguarding Children Partnership"
+LOCALITIES = (Locality("north", "North"), Locality("south", "South"), Locality("east", "East"))
+
+
+def make_testshire_profile() -> PartnershipProfile:
+    return with_fields(default_profile(), name=PARTNERSHIP, localities=LOCALITIES, is_default=False)
 
 
 class Party:
@@ -45,6 +53,7 @@ class Party:
         self.templates = TemplateService(shipped_dir=self.shipped, user_dir=self.user_templates)
         self.packs = PackService(self.vault, self.templates, clock=clock or FakeClock())
         self.identities = IdentityService(self.vault)
+        self.partnership = PartnershipService(self.vault, self.templates)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a pack could install: template files, pin, records, trust lists, settings."""
@@ -59,6 +68,8 @@ class Party:
             "installed": self.vault.packs.installed(),
             "certs": [(c.purpose, c.certificate_pem) for c in self.vault.trusted_certs.list()],
             "settings": self.vault.settings.all(),
+            "profile": self.vault.partnership.get(),
+            "rounds": self.vault.partnership.rounds(),
         }
 
 
@@ -71,14 +82,14 @@ def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     lead.user_templates.mkdir()
     shutil.copy(MINI, lead.user_templates / "test-mini-audit.yaml")
     lead.identities.create("Testshire QA lead", "QA lead", "Testshire LSCP", issuer=root)
+    lead.partnership.save_profile(make_testshire_profile())
+    lead.partnership.create_round(ROUND)
     moderator = identity_certs.issue_auditor_certificate(root, "Mo Derator", "QA chair", "Testshire LSCP")
     recipient = identity_certs.create_self_signed("Testshire QA subgroup", "QA subgroup", "Testshire LSCP")
     pack = tmp_path / "round.lscppack"
     lead.packs.export_pack(
         pack,
-        partnership="Testshire Safeguarding Children Partnership",
-        rounds=[ROUND],
-        profile=PROFILE,
+        round_ids=[ROUND.id],
         moderator_pems=[moderator.certificate_pem],
         recipient_pems=[recipient.certificate_pem],
         description="Autumn round",
@@ -134,7 +145,7 @@ def test_pack_round_trip_first_use_then_pinned(world: dict[str, Any]) -> None:
     assert preview.root_fingerprint == pack_format.normalise_fingerprint(root_fp(world))
     assert [(t.id, t.status) for t in preview.templates] == [("test-mini-audit", "new")]
     assert [r.id for r in preview.rounds] == ["maca-2026-q3"]
-    assert preview.profile_name == PROFILE["name"]
+    assert preview.profile_name == PARTNERSHIP and preview.partnership == PARTNERSHIP
     assert sorted(c.role for c in preview.certificates) == ["recipient", "trust-moderator", "trust-signer"]
     assert auditor.snapshot()["files"] == {}  # inspecting writes nothing
 
@@ -151,8 +162,10 @@ def test_pack_round_trip_first_use_then_pinned(world: dict[str, Any]) -> None:
     assert auditor.templates.get("test-mini-audit").version == "1.0"
     pin = auditor.vault.packs.pinned_root()
     assert pin is not None and pin.fingerprint == preview.root_fingerprint
-    assert auditor.vault.settings.get("partnership.profile") == PROFILE
-    assert auditor.vault.settings.get("partnership.rounds") == {ROUND["id"]: ROUND}
+    installed_profile = auditor.partnership.profile()
+    assert installed_profile.name == PARTNERSHIP and installed_profile.localities == LOCALITIES
+    assert auditor.partnership.rounds() == (ROUND,)
+    assert auditor.partnership.rounds_for("test-mini-audit") == (ROUND,)  # new audits can be started for it
     purposes = sorted(c.purpose for c in auditor.vault.trusted_certs.list())
     assert purposes == sorted([SIGNER_PURPOSE, MODERATOR_PURPOSE, RECIPIENT_PURPOSE])
     signer_pems = auditor.identities.trusted_pems(SIGNER_PURPOSE)
@@ -164,7 +177,7 @@ def test_pack_round_trip_first_use_then_pinned(world: dict[str, Any]) -> None:
 
     # a later pack from the same root installs without a fingerprint and adds no duplicate trust
     lead: Party = world["lead"]
-    later = lead.packs.build_pack(partnership="Testshire Safeguarding Children Partnership", rounds=[ROUND])
+    later = lead.packs.build_pack(round_ids=[ROUND.id])
     second = auditor.packs.install(later)
     assert second.installed and not second.pinned and second.certificates_added == 0
     assert [t.status for t in second.preview.templates] == ["same"]
@@ -182,6 +195,33 @@ def test_a_newer_pack_names_the_current_sealing_recipients(world: dict[str, Any]
     auditor.packs.install(later)
     assert [c.label for c in auditor.identities.recipients()] == ["New QA member"]
     assert len(auditor.identities.trusted_pems(SIGNER_PURPOSE)) == 1  # other trust untouched
+
+
+def test_a_profile_that_would_strand_a_round_of_the_vault_is_refused(world: dict[str, Any]) -> None:
+    """The auditor's vault has a round for the West locality; a pack whose profile has no West
+    would leave that round naming an unknown locality: refused whole, nothing installed."""
+    auditor: Party = world["auditor"]
+    auditor.user_templates.mkdir()
+    shutil.copy(MINI, auditor.user_templates / "test-mini-audit.yaml")
+    auditor.partnership.save_profile(
+        with_fields(make_testshire_profile(), localities=(*LOCALITIES, Locality("west", "West")))
+    )
+    auditor.partnership.create_round(Round(id="west-local", title="West local audit", localities=("west",)))
+    before = auditor.snapshot()
+    with pytest.raises(PackError, match="inconsistent") as refused:
+        auditor.packs.install(world["pack"].read_bytes(), accept_fingerprint=root_fp(world))
+    assert "west" in str(refused.value)
+    assert auditor.snapshot() == before
+
+
+def test_a_pack_round_naming_an_unknown_locality_names_member_and_field(world: dict[str, Any]) -> None:
+    auditor: Party = world["auditor"]
+    round_ = pack_format.canonical_json({"id": "r2", "title": "Round", "localities": ["atlantis"]})
+    data = signed_by_lead(world["lead"], {"rounds/r2.json": ("round", round_)})
+    with pytest.raises(PackError) as refused:
+        auditor.packs.install(data, accept_fingerprint=root_fp(world), source="p.lscppack")
+    assert "p.lscppack:rounds/r2.json" in str(refused.value) and "atlantis" in str(refused.value)
+    assert auditor.snapshot()["pin"] is None
 
 
 def test_signed_by_a_self_signed_identity_pins_that_certificate(tmp_path: Path) -> None:
@@ -202,8 +242,8 @@ def test_signed_by_a_self_signed_identity_pins_that_certificate(tmp_path: Path) 
 def test_an_older_pack_is_not_installed_over_a_newer_one(world: dict[str, Any]) -> None:
     lead: Party = world["lead"]
     auditor: Party = world["auditor"]
-    older = lead.packs.build_pack(partnership="Testshire", rounds=[ROUND])
-    newer = lead.packs.build_pack(partnership="Testshire", rounds=[ROUND])
+    older = lead.packs.build_pack(round_ids=[ROUND.id])
+    newer = lead.packs.build_pack(round_ids=[ROUND.id])
     auditor.packs.install(newer, accept_fingerprint=root_fp(world))
     before = auditor.snapshot()
     with pytest.raises(PackError, match="an older pack is not installed over a newer one"):
@@ -443,7 +483,7 @@ def test_private_key_in_a_certificate_member_is_refused(world: dict[str, Any]) -
 
 def test_round_for_a_template_neither_in_the_pack_nor_installed_is_refused(world: dict[str, Any]) -> None:
     auditor: Party = world["auditor"]
-    round_ = pack_format.canonical_json({"id": "r1", "title": "Round", "template_id": "no-such-template"})
+    round_ = pack_format.canonical_json({"id": "r1", "title": "Round", "template": "no-such-template"})
     data = signed_by_lead(world["lead"], {"rounds/r1.json": ("round", round_)})
     with pytest.raises(PackError, match="'no-such-template', which is neither in the pack nor installed"):
         auditor.packs.install(data, accept_fingerprint=root_fp(world))
@@ -454,4 +494,4 @@ def test_round_naming_a_missing_template_is_refused(world: dict[str, Any]) -> No
     lead: Party = world["lead"]
     (lead.user_templates / "test-mini-audit.yaml").unlink()
     with pytest.raises(Exception, match="test-mini-audit"):
-        lead.packs.build_pack(partnership="Testshire", rounds=[ROUND])
+        lead.packs.build_pack(round_ids=[ROUND.id])

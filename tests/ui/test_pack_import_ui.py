@@ -9,6 +9,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
+from lscp_audit.core.partnership import Round, default_profile
 from lscp_audit.reports import identity_certs
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.pack_service import PackService
+from lscp_audit.services.partnership_service import PartnershipService
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.ui import ops
@@ -43,13 +46,11 @@ def pack(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     vault = make_vault(tmp_path / "lead.lscp")
     try:
         IdentityService(vault).create("Testshire QA lead", "QA lead", "Testshire LSCP", issuer=root)
-        packs = PackService(vault, TemplateService(shipped_dir=tmp_path / "none", user_dir=lead_templates))
-        path = packs.export_pack(
-            tmp_path / "autumn.lscppack",
-            partnership="Testshire Safeguarding Children Partnership",
-            rounds=[{"id": "r1", "title": "Neglect MACA autumn", "template_id": "test-mini-audit"}],
-            profile={"name": "Testshire Safeguarding Children Partnership"},
-        )
+        templates = TemplateService(shipped_dir=tmp_path / "none", user_dir=lead_templates)
+        partnership = PartnershipService(vault, templates)
+        partnership.save_profile(replace(default_profile(), name="Testshire Safeguarding Children Partnership"))
+        partnership.create_round(Round(id="r1", title="Neglect MACA autumn", template_id="test-mini-audit"))
+        path = PackService(vault, templates).export_pack(tmp_path / "autumn.lscppack", round_ids=["r1"])
     finally:
         vault.close()
     fingerprint = identity_certs.describe_certificate(root.certificate_pem).fingerprint_sha256
@@ -100,6 +101,7 @@ def test_import_a_pack_from_the_main_window(
     pin = vault.packs.pinned_root()
     assert pin is not None and pin.fingerprint == fingerprint
     assert template_service.get("test-mini-audit").version == "1.0"
+    assert [r.id for r in PartnershipService(vault).rounds()] == ["r1"]
     page = window.area_page("templates")
     assert isinstance(page, TemplatesPage)
     assert any("Mini multi-agency" in page.list.item(i).text() for i in range(page.list.count()))

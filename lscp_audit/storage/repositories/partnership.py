@@ -113,20 +113,22 @@ class PartnershipRepository:
     def replace(self, profile: PartnershipProfile) -> None:
         """Store `profile` whole: its lists and exactly its rounds, in one transaction."""
         now = self._ctx.clock()
+        self._ctx.writer.run(lambda session: self.replace_in(session, profile, now))
 
-        def work(session: Session) -> None:
-            self._write_lists(session, profile, now)
-            created = {r.id: r.created_at for r in session.scalars(sa.select(PartnershipRoundRow))}
-            session.execute(sa.delete(PartnershipRoundRow))
-            session.flush()
-            session.add_all(
-                PartnershipRoundRow(
-                    id=item.id, created_at=created.get(item.id, now), updated_at=now, **_round_values(item, position)
-                )
-                for position, item in enumerate(profile.rounds)
+    def replace_in(self, session: Session, profile: PartnershipProfile, now: str | None = None) -> None:
+        """`replace` inside a transaction the caller runs on the writer (a partnership pack
+        installs the profile together with everything else it carries)."""
+        now = now or self._ctx.clock()
+        self._write_lists(session, profile, now)
+        created = {r.id: r.created_at for r in session.scalars(sa.select(PartnershipRoundRow))}
+        session.execute(sa.delete(PartnershipRoundRow))
+        session.flush()
+        session.add_all(
+            PartnershipRoundRow(
+                id=item.id, created_at=created.get(item.id, now), updated_at=now, **_round_values(item, position)
             )
-
-        self._ctx.writer.run(work)
+            for position, item in enumerate(profile.rounds)
+        )
 
     @staticmethod
     def _write_lists(session: Session, profile: PartnershipProfile, now: str) -> None:
