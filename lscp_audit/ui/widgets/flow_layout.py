@@ -4,6 +4,7 @@ text scale), so a row of options never forces sideways scrolling."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget, QWidgetItem
 
@@ -24,11 +25,21 @@ class FlowLayout(QLayout):
         self._items.insert(index, QWidgetItem(widget))
         self.invalidate()
 
+    def _live(self) -> list[QLayoutItem]:
+        """The items whose C++ objects still exist. Qt can delete a widget item behind the
+        layout's back (a child widget destroyed while a modal dialog lays the window out); a
+        Python override that touched such an item would raise inside Qt's layout code, which
+        shiboken cannot report there and the process crashed (seen in the full GUI suite)."""
+        if any(not shiboken6.isValid(item) for item in self._items):
+            self._items = [item for item in self._items if shiboken6.isValid(item)]
+        return self._items
+
     def count(self) -> int:
-        return len(self._items)
+        return len(self._live())
 
     def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt override)
-        return self._items[index] if 0 <= index < len(self._items) else None
+        items = self._live()
+        return items[index] if 0 <= index < len(items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt override)
         return self._items.pop(index) if 0 <= index < len(self._items) else None
@@ -47,14 +58,14 @@ class FlowLayout(QLayout):
         self._place(rect, move=True)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        width = sum(item.sizeHint().width() + self._spacing() for item in self._items)
-        height = max((item.sizeHint().height() for item in self._items), default=0)
+        width = sum(item.sizeHint().width() + self._spacing() for item in self._live())
+        height = max((item.sizeHint().height() for item in self._live()), default=0)
         margins = self.contentsMargins()
         return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
 
     def minimumSize(self) -> QSize:  # noqa: N802 (Qt override)
         size = QSize()
-        for item in self._items:
+        for item in self._live():
             size = size.expandedTo(item.minimumSize())
         margins: QMargins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
@@ -75,7 +86,7 @@ class FlowLayout(QLayout):
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line_height = area.x(), area.y(), 0
         gap = self._spacing()
-        for item in self._items:
+        for item in self._live():
             hint = item.sizeHint()
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y, line_height = area.x(), y + line_height + gap // 2, 0
