@@ -23,18 +23,21 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lscp_audit.core.audit import Answer
+from lscp_audit.core.partnership import Round, default_profile
 from lscp_audit.reports import identity_certs
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.demo_data import generate_answers
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import InboxService
 from lscp_audit.services.pack_service import PackService
+from lscp_audit.services.partnership_service import PartnershipService
 from lscp_audit.services.report_service import ReportService
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
@@ -101,13 +104,11 @@ def _pack(home: Path) -> Path:
     lead = make_vault(home / "lead.lscp")
     try:
         IdentityService(lead).create("Testshire QA lead", "QA lead", "Testshire LSCP", issuer=root)
-        packs = PackService(lead, TemplateService(shipped_dir=home / "none", user_dir=lead_templates))
-        return packs.export_pack(
-            home / "autumn.lscppack",
-            partnership="Testshire Safeguarding Children Partnership",
-            rounds=[{"id": "r1", "title": "Neglect MACA autumn", "template_id": "test-mini-audit"}],
-            profile={"name": "Testshire Safeguarding Children Partnership"},
-        )
+        templates = TemplateService(shipped_dir=home / "none", user_dir=lead_templates)
+        partnership = PartnershipService(lead, templates)
+        partnership.save_profile(replace(default_profile(), name="Testshire Safeguarding Children Partnership"))
+        partnership.create_round(Round(id="r1", title="Neglect MACA autumn", template_id="test-mini-audit"))
+        return PackService(lead, templates).export_pack(home / "autumn.lscppack", round_ids=["r1"])
     finally:
         lead.close()
 
