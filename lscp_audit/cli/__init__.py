@@ -30,12 +30,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "demo",
     "export",
+    "sign_off",
     "verify",
     "inbox",
     "analyse",
     "records",
     "pack",
     "rounds",
+    "moderation",
 )
 
 
@@ -79,6 +81,9 @@ GROUP_ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "pack": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "rounds": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
     "partnership": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
+    "sign-off": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_PDF_PASSWORD", "LSCP_AUDIT_HOME"),
+    "moderate": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
+    "moderation": ("LSCP_AUDIT_PASSPHRASE", "LSCP_AUDIT_HOME"),
 }
 
 

@@ -61,6 +61,18 @@ def register(subparsers: Any) -> None:
     amend.add_argument("--json", action="store_true", help="print the new revision's id as JSON")
     history = _simple(commands, "history", "show an audit's change history", run_history)
     history.add_argument("--json", action="store_true", help="print JSON")
+    next_round = _simple(
+        commands,
+        "next-round",
+        "start the next round's self-assessment from a completed return (answers carried forward, to confirm)",
+        run_next_round,
+    )
+    next_round.add_argument("--title", default="", help="the new audit's title")
+    next_round.add_argument("--json", action="store_true", help="print the new audit's id and the pending answers")
+    confirm = _simple(
+        commands, "confirm", "confirm answers carried forward from the previous return as still right", run_confirm
+    )
+    confirm.add_argument("keys", metavar="KEY", nargs="+", help="answer keys (qid or qid@agency, see 'show --json')")
 
 
 def _simple(commands: Any, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
@@ -245,6 +257,29 @@ def run_amend(args: argparse.Namespace) -> int:
         print_json({"id": revision.id, "revision": revision.revision, "previous_revision_id": args.audit_id})
     else:
         print(revision.id)
+    return 0
+
+
+def run_next_round(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        record, left = _service(vault, args).start_from_previous(args.audit_id, title=args.title)
+    pending = list(record.unconfirmed)
+    if args.json:
+        print_json({"id": record.id, "carried_forward_from": args.audit_id, "unconfirmed": pending, "left": list(left)})
+    else:
+        print(record.id)
+        print(f"{len(pending)} answer(s) carried forward: confirm each (audit confirm) or change it before completing.")
+        if left:
+            print(f"Not carried forward (the template no longer accepts them): {', '.join(left)}")
+    return 0
+
+
+def run_confirm(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        service = _service(vault, args)
+        for key in args.keys:
+            record = service.confirm_carried_forward(args.audit_id, key)
+    print(f"Confirmed {len(args.keys)}; {len(record.unconfirmed)} carried-forward answer(s) still to confirm.")
     return 0
 
 

@@ -202,8 +202,9 @@ def signer_line(signer: SignerEntry) -> str:
     return f"{role_words(signer.role)}: {who}, SHA-256 {fingerprint}, signed {_date(signer.signed_at)}, {state}"
 
 
-def entry_lines(entry: InboxEntry) -> list[str]:
-    """One return in the plain listing (dates as ``28 Nov 2026``; no case reference)."""
+def entry_lines(entry: InboxEntry, moderation: str = "") -> list[str]:
+    """One return in the plain listing (dates as ``28 Nov 2026``; no case reference);
+    `moderation` is the newest moderation outcome (``Agreed`` or ``Moderated``), if any."""
     overall = f", overall {entry.overall_label}" if entry.overall_label else ""
     lines = [
         f"{entry.id}  {entry.report_id} (revision {entry.revision})  {entry.template_id} {entry.template_version}  "
@@ -231,15 +232,17 @@ def entry_lines(entry: InboxEntry) -> list[str]:
         )
     if entry.superseded_by:
         lines.append(f"  superseded by {entry.superseded_by} (a newer revision in the inbox)")
+    if moderation:
+        lines.append(f"  moderated: {moderation} (see 'lscp-audit moderation show {entry.id}')")
     return lines
 
 
-def listing_lines(listing: InboxListing) -> list[str]:
+def listing_lines(listing: InboxListing, moderated: dict[str, str] | None = None) -> list[str]:
     if not listing.returns and not listing.quarantine:
         return ["The inbox is empty. Import signed reports with: lscp-audit inbox import FILE.pdf"]
     lines = [f"Trusted returns ({len(listing.returns)})"]
     for entry in listing.returns:
-        lines += entry_lines(entry)
+        lines += entry_lines(entry, (moderated or {}).get(entry.id, ""))
     if not listing.returns:
         lines.append("  none")
     hidden = listing.superseded - sum(1 for e in listing.returns if e.superseded_by)
@@ -257,10 +260,11 @@ def listing_lines(listing: InboxListing) -> list[str]:
     return lines
 
 
-def entry_dict(entry: InboxEntry) -> dict[str, Any]:
+def entry_dict(entry: InboxEntry, moderation: str = "") -> dict[str, Any]:
     values = dataclasses.asdict(entry)
     values["quarantined"] = entry.quarantined
     values["judgement_mismatch"] = entry.judgement_mismatch
+    values["moderation"] = moderation or None
     return values
 
 
@@ -284,27 +288,32 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.moderation_service import ModerationService
 
     with open_vault_from_args(args) as vault:
         listing = InboxService(vault).listing(include_superseded=args.all)
+        moderated = ModerationService(vault).outcomes()
     if args.json:
         document = {
-            "returns": [entry_dict(e) for e in listing.returns],
+            "returns": [entry_dict(e, moderated.get(e.id, "")) for e in listing.returns],
             "quarantine": [entry_dict(e) for e in listing.quarantine],
         }
         _emit(json.dumps(document, indent=2, ensure_ascii=False).splitlines())
     else:
-        _emit(listing_lines(listing))
+        _emit(listing_lines(listing, moderated))
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.moderation_service import ModerationService
 
     with open_vault_from_args(args) as vault:
         entry = InboxService(vault).get(args.id)
+        moderation = ModerationService(vault).moderation_for(args.id)
+    words = moderation.outcome_words if moderation else ""
     if args.json:
-        _emit(json.dumps(entry_dict(entry), indent=2, ensure_ascii=False).splitlines())
+        _emit(json.dumps(entry_dict(entry, words), indent=2, ensure_ascii=False).splitlines())
     else:
         where = "quarantine" if entry.quarantined else "trusted returns"
         kept = (
@@ -312,7 +321,9 @@ def run_show(args: argparse.Namespace) -> int:
             if entry.has_pdf
             else "not kept (imported by an earlier version; trust cannot be checked again: import the file again)"
         )
-        _emit([*entry_lines(entry), f"  in: {where}; checked {_date(entry.checked_at)}", f"  signed PDF: {kept}"])
+        _emit(
+            [*entry_lines(entry, words), f"  in: {where}; checked {_date(entry.checked_at)}", f"  signed PDF: {kept}"]
+        )
     return 0
 
 

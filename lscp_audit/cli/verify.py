@@ -168,7 +168,8 @@ def _signer_lines(number: int, report: Any, trust_checked: bool) -> list[str]:
     who = report.signer or "unknown signer"
     if report.signer_organisation:
         who += f" ({report.signer_organisation})"
-    lines = [f"  signer {number}:    {who}, {report.role}, signed {_shown(report.signing_time)}"]
+    role = str(report.role).replace("_", " ")
+    lines = [f"  signer {number}:    {who}, {role}, signed {_shown(report.signing_time)}"]
     if report.fingerprint:
         lines.append(f"               certificate SHA-256 {report.fingerprint}")
     if trust_checked:

@@ -90,6 +90,16 @@ class Auditor:
 
 
 @dataclass(frozen=True)
+class CarriedForward:
+    """A self-assessment started from the agency's previous return: the audit it came from and
+    the answer keys (``qid`` or ``qid@agency``) carried forward that are not confirmed yet."""
+
+    from_audit_id: str
+    from_report_id: str = ""
+    pending: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AuditRecord:
     """A whole audit as stored in the vault, with the frozen template it was started with."""
 
@@ -111,6 +121,12 @@ class AuditRecord:
     answers: tuple[Answer, ...] = ()
     overrides: tuple[JudgementOverride, ...] = ()
     identifier_acknowledgements: tuple[IdentifierAcknowledgement, ...] = ()
+    carried_forward: CarriedForward | None = None
+
+    @property
+    def unconfirmed(self) -> tuple[str, ...]:
+        """Answer keys carried forward from the previous return and not confirmed yet."""
+        return self.carried_forward.pending if self.carried_forward else ()
 
     def answer_map(self) -> dict[tuple[str, str], Answer]:
         return {a.key: a for a in self.answers}

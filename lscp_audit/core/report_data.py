@@ -181,8 +181,16 @@ def _is_visible(inputs: ReportInputs, qid: str, agency: str) -> bool:
     return inputs.visible is None or (qid, agency) in inputs.visible
 
 
+CARRIED_FORWARD = "Carried forward — confirm"
+
+
 def _answer_entry(
-    question: Question, answer: Answer | None, agency: str, template: Template, relevant: bool
+    question: Question,
+    answer: Answer | None,
+    agency: str,
+    template: Template,
+    relevant: bool,
+    unconfirmed: bool = False,
 ) -> dict[str, Any]:
     if not relevant:
         # A hidden question's answer is printed in neither mode, so its value, evidence and any
@@ -210,6 +218,8 @@ def _answer_entry(
     }
     if question.polarity:
         entry["polarity"] = _answer_polarity(question, value)
+    if unconfirmed and answer is not None:  # carried forward from the previous return, not confirmed yet
+        entry["carried_forward"] = True
     return entry
 
 
@@ -241,7 +251,10 @@ def _question_entry(
         if not agency and section.per_agency:
             continue
         relevant = _is_visible(inputs, question.id, agency)
-        entries.append(_answer_entry(question, answers.get((question.id, agency)), agency, template, relevant))
+        unconfirmed = (f"{question.id}@{agency}" if agency else question.id) in audit.unconfirmed
+        entries.append(
+            _answer_entry(question, answers.get((question.id, agency)), agency, template, relevant, unconfirmed)
+        )
     entry: dict[str, Any] = {
         "id": question.id,
         "label": question.label,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from lscp_audit.core.report_data import NOT_APPLICABLE, format_date
+from lscp_audit.core.report_data import CARRIED_FORWARD, NOT_APPLICABLE, format_date
 from lscp_audit.reports.narrative import (
     STATUS_LABELS,
     cover_rows,
@@ -183,6 +183,8 @@ def _answer(answer: dict[str, Any] | None) -> str:
     if answer is None or not answer.get("relevant", True):
         return f'<span class="muted">{NOT_APPLICABLE}</span>'
     cell = _e(answer["display"])
+    if answer.get("carried_forward"):
+        cell += f'<div class="warning"><strong>{_e(CARRIED_FORWARD)}</strong></div>'
     if answer.get("evidence"):
         cell += f"<br><em>Evidence:</em> {_e(answer['evidence'])}"
     if answer.get("warning_reason"):

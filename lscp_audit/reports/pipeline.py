@@ -91,6 +91,8 @@ def build_signed(
         auditor_label=f"Digital signature of {identity.name}"
         + (f" on behalf of {stamp.on_behalf_of}" if stamp.on_behalf_of else ""),
         qa_label="QA moderator's countersignature",
+        lead_box=built.lead_box,
+        lead_label="Senior lead's signature (sign-off, second signature)",
     )
     options = SignOptions(
         reason=reason,

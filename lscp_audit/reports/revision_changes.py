@@ -1,12 +1,14 @@
-"""What changed after the auditor signed: an independent check for countersigned reports.
+"""What changed after a signature: an independent check for reports signed more than once.
 
-A QA countersignature is appended as an incremental update after the auditor's revision. The only
-change LSCP Audit permits there is the QA moderator signing its own, already present field. So,
-comparing every object that any later revision rewrites or frees with its value in the auditor's
-revision:
+A Section 11 senior lead's signature and a QA countersignature are appended as incremental
+updates after the auditor's revision. The only change LSCP Audit permits there is a later signer
+signing its own, already present, empty field. So, comparing every object that any later revision
+rewrites or frees with its value in the signed revision:
 
-* the QA moderator's field may gain its signature value (`/V`) and appearance (`/AP`), and
-  nothing else about it may change (not its `/Rect`, page or name);
+* a field signed later (the senior lead's, the QA moderator's) may gain its signature value
+  (`/V`) and appearance (`/AP`), and nothing else about it may change (not its `/Rect`, page or
+  name); one that changed must hold a signature in the final file (no appearance without one);
+  any other signature field is unchanged;
 * the document information dictionary and the XMP metadata stream may change (neither is shown
   on a page, and signing software updates them);
 * every other object the auditor signed must be unchanged in value, and none may be freed;
@@ -20,14 +22,17 @@ reader and compares values itself.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 QA_FIELD_MAY_CHANGE = frozenset({"/V", "/AP"})
+FIELD_WORDS = {"QAModeratorSignature": "the QA moderator's field", "SeniorLeadSignature": "the senior lead's field"}
 
 
-def forbidden_changes(reader: Any, signed_revision: int, qa_field: str) -> list[str]:
-    """Plain descriptions of every change after `signed_revision` that is not the QA moderator
-    signing field `qa_field` (empty when there is none)."""
+def forbidden_changes(reader: Any, signed_revision: int, signed_later: str | Collection[str]) -> list[str]:
+    """Plain descriptions of every change after `signed_revision` that is not a field in
+    `signed_later` (the fields signed after it) gaining its signature (empty when there is none)."""
+    later = {signed_later} if isinstance(signed_later, str) else set(signed_later)
     from pyhanko.pdf_utils import generic
 
     signed = reader.get_historical_resolver(signed_revision)
@@ -42,18 +47,22 @@ def forbidden_changes(reader: Any, signed_revision: int, qa_field: str) -> list[
     for revision in range(signed_revision + 1, xrefs.total_revisions):
         for ref in xrefs.refs_freed_in_revision(revision):
             if xrefs.get_historical_ref(ref, signed_revision) is not None:
-                problems.append(f"object {ref.idnum} the auditor signed was deleted")
+                problems.append(f"object {ref.idnum} that was signed was deleted")
         touched |= {(r.idnum, r.generation) for r in xrefs.explicit_refs_in_revision(revision)}
     for idnum, generation in sorted(touched):
         ref = generic.Reference(idnum, generation, pdf=reader)
         if xrefs.get_historical_ref(ref, signed_revision) is None or (idnum, generation) in allowed:
             continue  # a new object, or one that may change
         before, after = signed.get_object(ref), reader.get_object(ref)
-        if _is_field(before, qa_field):
+        name = _field_name(before)
+        if name in later:
+            words = FIELD_WORDS.get(name, f"field {name}")
             if not _same_except(before, after, QA_FIELD_MAY_CHANGE):
-                problems.append(f"the QA moderator's field was changed beyond its signature (object {idnum})")
+                problems.append(f"{words} was changed beyond its signature (object {idnum})")
+            elif "/V" not in after:
+                problems.append(f"{words} was given an appearance without a signature (object {idnum})")
         elif not same(before, after):
-            problems.append(f"object {idnum} the auditor signed was changed")
+            problems.append(f"object {idnum} that was signed was changed")
     return problems
 
 
@@ -82,10 +91,12 @@ def _free_to_change(signed: Any) -> set[tuple[int, int]]:
     return free
 
 
-def _is_field(value: Any, name: str) -> bool:
+def _field_name(value: Any) -> str | None:
     from pyhanko.pdf_utils import generic
 
-    return isinstance(value, generic.DictionaryObject) and "/T" in value and str(value.raw_get("/T")) == name
+    if isinstance(value, generic.DictionaryObject) and "/T" in value and "/FT" in value:
+        return str(value.raw_get("/T"))
+    return None
 
 
 def _same_except(before: Any, after: Any, keys: frozenset[str]) -> bool:

@@ -30,6 +30,9 @@ AUDITOR_FIELD = "AuditorSignature"
 XMP_NAMESPACE = "urn:lscp-audit:report:1.0#"
 XMP_PREFIX = "lscp"
 QA_FIELD = "QAModeratorSignature"
+#: Section 11 returns: the agency's senior lead signs here, second, after the person who completed it.
+LEAD_FIELD = "SeniorLeadSignature"
+LEAD_REASON = "I am the senior lead and I sign off this Section 11 return"
 DEFAULT_REASON = "I confirm this audit is complete and accurate"
 
 Box = tuple[float, float, float, float]
@@ -58,6 +61,8 @@ class FieldPlacement:
     qa_box: Box | None = None
     auditor_label: str = "Auditor's digital signature"
     qa_label: str = "QA moderator's countersignature"
+    lead_box: Box | None = None  # Section 11: an empty field for the senior lead's second signature
+    lead_label: str = "Senior lead's signature (sign-off)"
 
 
 @dataclass(frozen=True)
@@ -148,9 +153,12 @@ def _add_parts(writer: Any, placement: FieldPlacement, options: SignOptions) -> 
     append_signature_field(
         writer, SigFieldSpec(AUDITOR_FIELD, on_page=placement.page_index, box=_int_box(placement.auditor_box))
     )
+    if placement.lead_box:
+        lead_box = _int_box(placement.lead_box)
+        append_signature_field(writer, SigFieldSpec(LEAD_FIELD, on_page=placement.page_index, box=lead_box))
     qa_box = _int_box(placement.qa_box) if placement.qa_box else None
     append_signature_field(writer, SigFieldSpec(QA_FIELD, on_page=placement.page_index, box=qa_box))
-    labels = {AUDITOR_FIELD: placement.auditor_label, QA_FIELD: placement.qa_label}
+    labels = {AUDITOR_FIELD: placement.auditor_label, QA_FIELD: placement.qa_label, LEAD_FIELD: placement.lead_label}
     for ref in writer.root["/AcroForm"]["/Fields"]:
         field_dict = ref.get_object()
         label = labels.get(str(field_dict.get("/T", "")))
@@ -224,5 +232,108 @@ def sign_report(pdf: bytes, identity: SignerIdentity, placement: FieldPlacement,
     except Exception as exc:  # pyHanko raises its own SigningError / certvalidator errors
         if type(exc).__module__.startswith(("pyhanko", "pyhanko_certvalidator", "aiohttp")):
             raise SigningFailed(f"the report could not be signed: {exc}") from exc
+        raise
+    return bytes(out.getvalue())
+
+
+def _lead_stamp_pdf(identity: SignerIdentity, signed_at: dt.datetime, reason: str, location: str, box: Box) -> bytes:
+    """A one-page PDF the size of the senior lead's box holding the same stamp the layout draws
+    for the first signer (the report's DejaVu faces, so every script in a name shows)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from lscp_audit.reports import fonts
+    from lscp_audit.reports.stamp import StampText, draw_stamp
+
+    fonts.register_fonts()
+    width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(width, height), pageCompression=1)
+    text = StampText(identity.name, identity.role, identity.agency, format_stamp_time(signed_at), reason, location)
+    draw_stamp(canvas, text, width, height)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _lead_stamp_style(stamp_pdf: bytes) -> Any:
+    """A pyHanko stamp style whose appearance is the first page of `stamp_pdf` (in memory)."""
+    import binascii
+    import uuid
+
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.stamp import StaticStampStyle
+
+    class _ImportedStamp(PdfContent):
+        def render(self) -> bytes:
+            xobj = self._ensure_writer.import_page_as_xobject(PdfFileReader(io.BytesIO(stamp_pdf)), page_ix=0)
+            name = b"/Stamp" + binascii.hexlify(uuid.uuid4().bytes[:6])
+            self.resources.xobject[name.decode("ascii")] = xobj
+            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return bytes(name + b" Do")
+
+    fill = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MIN,
+        margins=layout.Margins.uniform(0),
+        inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
+    )
+    return StaticStampStyle(background=_ImportedStamp(), background_opacity=1.0, border_width=0, background_layout=fill)
+
+
+def _field_box(handler: Any, name: str) -> Box:
+    for ref in handler.root["/AcroForm"]["/Fields"]:
+        field_dict = ref.get_object()
+        if str(field_dict.get("/T", "")) == name and "/Rect" in field_dict:
+            x1, y1, x2, y2 = (float(v) for v in field_dict["/Rect"])
+            return (x1, y1, x2, y2)
+    raise SigningFailed("the report has no senior lead signature field (only Section 11 returns have one)")
+
+
+def sign_as_senior_lead(
+    pdf: bytes, identity: SignerIdentity, *, reason: str = LEAD_REASON, location: str = "", password: str | None = None
+) -> bytes:
+    """Sign a Section 11 return's senior lead field, as an incremental update after the signature
+    of the person who completed it (an approval signature, not a certification; the certification's
+    "form filling" permission allows it). Raises `SigningFailed` when the PDF has no empty senior
+    lead field or pyHanko refuses the key or certificate."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signed_at = dt.datetime.now(dt.UTC)
+    meta = signers.PdfSignatureMetadata(
+        field_name=LEAD_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location or None,
+        name=identity.name,
+        signer_key_usage=_key_usage(identity),
+    )
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        if writer.prev.encrypted:
+            if not password:
+                raise SigningFailed("the report is password-protected: give its password to sign it off")
+            writer.encrypt(password)
+        empty = list(fields.enumerate_sig_fields(writer.prev, filled_status=False, with_name=LEAD_FIELD))
+        signed = list(fields.enumerate_sig_fields(writer.prev, filled_status=True, with_name=LEAD_FIELD))
+        if not empty and not signed:
+            raise SigningFailed("the report has no senior lead signature field (only Section 11 returns have one)")
+        if signed:
+            raise SigningFailed("the senior lead has already signed this report")
+        stamp = _lead_stamp_pdf(identity, signed_at, reason, location, _field_box(writer.prev, LEAD_FIELD))
+        pdf_signer = signers.PdfSigner(meta, signer=_signer(identity), stamp_style=_lead_stamp_style(stamp))
+        out = pdf_signer.sign_pdf(writer, existing_fields_only=True, output=io.BytesIO())
+    except SigningFailed:
+        raise
+    except (ValueError, OSError) as exc:
+        raise SigningFailed(f"the report could not be signed off ({type(exc).__name__})") from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith(("pyhanko", "pyhanko_certvalidator")):
+            raise SigningFailed(f"the report could not be signed off: {exc}") from exc
         raise
     return bytes(out.getvalue())

@@ -35,6 +35,7 @@ from lscp_audit.reports import byte_ranges, embedded_data, sealing
 
 AUDITOR = "auditor"
 COUNTERSIGNER = "countersigner"
+SENIOR_LEAD = "senior_lead"  # Section 11: the agency's senior lead's second signature (a signer, not a moderator)
 NOT_A_MODERATOR = "the countersignature is not from a moderator"
 NOT_TRUSTED = "the signer is not trusted"
 NO_PASSWORD = "the PDF is password-protected and no password was given"
@@ -44,14 +45,16 @@ INVALID_SIGNATURE = "the signature is not cryptographically valid"
 FORBIDDEN_CHANGE = "changed after signing in a way the certification forbids"
 DATA_CHANGED = "the report data differs from the data the auditor signed"
 REMOVED = "a signature was removed or replaced after signing"
-CHANGED_SINCE_AUDITOR = "the file was changed after the auditor signed, beyond the QA countersignature"
+CHANGED_SINCE_AUDITOR = "the file was changed after the auditor signed, beyond the later signatures"
+CHANGED_SINCE_LEAD = "the file was changed after the senior lead signed, beyond the QA countersignature"
 NOT_CERTIFIED = f"the first signature does not certify the report as LSCP Audit's auditor signature does: {REMOVED}"
 
 
 @dataclass(frozen=True)
 class SignatureReport:
-    """One signature in a file. `role` is ``auditor`` for the first signature in file order and
-    ``countersigner`` for later ones; `fingerprint` is the SHA-256 of the signer certificate's
+    """One signature in a file. `role` is ``auditor`` for the first signature in file order,
+    ``senior_lead`` for a Section 11 senior lead's second signature (its own field) and
+    ``countersigner`` for the QA moderator's; `fingerprint` is the SHA-256 of the signer certificate's
     DER (lowercase hex); `moderator` says a countersignature chains to a moderator certificate;
     `problem` is why this signature fails, in plain English, or None."""
 
@@ -298,8 +301,8 @@ def _verify(
     embedded: dict[int, Any] = {}
     reports = []
     for number, index in enumerate(order):
-        role = AUDITOR if number == 0 else COUNTERSIGNER
         name, sig_field = fields[index]
+        role = _role(number, name)
         try:
             embedded[index] = EmbeddedPdfSignature(reader, sig_field, name)
         except Exception as exc:  # unreadable /Contents, CMS or /ByteRange
@@ -312,7 +315,7 @@ def _verify(
     intact_reason = _intact_reason(reports) or _structure_problem(reader, reports)
     if intact_reason is None and len(reports) > 1:
         intact_reason = _data_changed_since(reader, embedded[order[0]], raw) or _changed_since(
-            reader, embedded[order[0]]
+            reader, [embedded[i] for i in order]
         )
     return VerificationResult(
         path=path,
@@ -329,19 +332,31 @@ def _verify(
     )
 
 
+def _role(number: int, field_name: str) -> str:
+    from lscp_audit.reports.signing import LEAD_FIELD
+
+    if number == 0:
+        return AUDITOR
+    return SENIOR_LEAD if field_name == LEAD_FIELD else COUNTERSIGNER
+
+
 def _structure_problem(reader: Any, reports: Sequence[SignatureReport]) -> str | None:
-    """LSCP Audit's first signature always certifies the report, countersignatures sit only in
-    the QA moderator's field, and every signature an earlier revision held is still in force:
+    """LSCP Audit's first signature always certifies the report; later signatures sit only in the
+    senior lead's field (Section 11, signed before any QA countersignature) and the QA
+    moderator's field, one each; and every signature an earlier revision held is still in force:
     otherwise a signature was removed, replaced or added where none belongs."""
     if not reports[0].certifying:
         return NOT_CERTIFIED
     if any(r.certifying for r in reports[1:]):
         return "a countersignature claims to certify the report; only the auditor's signature does"
-    from lscp_audit.reports.signing import QA_FIELD
+    from lscp_audit.reports.signing import LEAD_FIELD, QA_FIELD
 
-    stray = [r.field_name for r in reports[1:] if r.field_name != QA_FIELD]
-    if stray or len(reports) > 2:
+    later = [r.field_name for r in reports[1:]]
+    stray = [name for name in later if name not in (QA_FIELD, LEAD_FIELD)]
+    if stray or len(later) != len(set(later)):
         return f"a countersignature is outside the QA moderator's field ({', '.join(stray) or 'a second one'})"
+    if LEAD_FIELD in later and QA_FIELD in later and later.index(LEAD_FIELD) > later.index(QA_FIELD):
+        return "the senior lead signed after the QA moderator's countersignature; the senior lead signs first"
     return _removed_signature(reader)
 
 
@@ -403,14 +418,20 @@ def _data_changed_since(reader: Any, auditor_sig: Any, raw: bytes | None) -> str
     return None if signed == raw else DATA_CHANGED
 
 
-def _changed_since(reader: Any, auditor_sig: Any) -> str | None:
-    """With a countersignature, nothing but the QA moderator signing its field may have changed
-    since the auditor's revision (independently of pyHanko's difference analysis)."""
+def _changed_since(reader: Any, signatures: Sequence[Any]) -> str | None:
+    """With later signatures, nothing may have changed since each signed revision except the
+    fields signed after it gaining their signature (independently of pyHanko's difference
+    analysis): after the auditor's, the senior lead's and the QA moderator's fields; after the
+    senior lead's, only the QA moderator's."""
     from lscp_audit.reports.revision_changes import forbidden_changes
-    from lscp_audit.reports.signing import QA_FIELD
 
-    changes = forbidden_changes(reader, auditor_sig.signed_revision, QA_FIELD)
-    return f"{CHANGED_SINCE_AUDITOR}: {changes[0]}" if changes else None
+    for number, signature in enumerate(signatures[:-1]):
+        later = {str(s.field_name) for s in signatures[number + 1 :]}
+        changes = forbidden_changes(reader, signature.signed_revision, later)
+        if changes:
+            since = CHANGED_SINCE_AUDITOR if number == 0 else CHANGED_SINCE_LEAD
+            return f"{since}: {changes[0]}"
+    return None
 
 
 def _decrypt(reader: Any, password: str) -> bool:
@@ -455,7 +476,7 @@ def _check_signature(
     der = cert.dump() if cert is not None else b""
     anchor = _anchor_der(status)
     trusted = bool(trust_checked and status.trusted and anchor is not None)
-    if role == AUDITOR:
+    if role in (AUDITOR, SENIOR_LEAD):
         trusted = trusted and anchor in roots.signer_ders
     moderator = role == COUNTERSIGNER and trusted and anchor in roots.moderator_ders
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

@@ -28,7 +28,7 @@ from typing import Any
 
 from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, AuditSummary
 from lscp_audit.core.change_history import ChangeHistory, readable_history
-from lscp_audit.core.errors import LscpAuditError, NotFound
+from lscp_audit.core.errors import LscpAuditError, NotFound, ValidationError
 from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.identifiers import NameList
 from lscp_audit.core.judgements import Judgements
@@ -454,6 +454,31 @@ class AuditService:
         check = identifier_checks.check_record(opened.record, opened.template, self._names())
         self._flow.acknowledge_identifiers(opened.record, check, reason, hit_ids)
         return self.identifier_check(audit_id)
+
+    # -- carry forward (Section 11: the next round from the previous return) -----------------
+
+    def start_from_previous(
+        self, previous_id: str, *, auditor: Auditor | None = None, title: str = ""
+    ) -> tuple[AuditRecord, tuple[str, ...]]:
+        """Start the next round's draft from a completed return: its subject and answers,
+        each marked "carried forward — confirm" until the user confirms or changes it;
+        completion is blocked until every one is confirmed (`IncompleteAudit.unconfirmed`). Uses
+        the template installed now (answers it no longer accepts are left behind: their keys are
+        returned). The sign-off and moderation sections are not carried forward."""
+        from lscp_audit.core.report_data import report_id_for
+
+        previous = self.get_audit(previous_id)
+        template = self._templates.get(previous.template_id)
+        return self._flow.start_from_previous(
+            previous, template, auditor or previous.auditor, title, report_id_for(previous.id, previous.revision)
+        )
+
+    def confirm_carried_forward(self, audit_id: str, key: str) -> AuditRecord:
+        """The user confirms one carried-forward answer (``qid`` or ``qid@agency``) as still right."""
+        opened = self._editable(audit_id)
+        if key not in opened.record.unconfirmed:
+            raise ValidationError([f"{key} is not a carried-forward answer waiting for confirmation"])
+        return self._flow.confirm_carried_forward(opened.record, [key])
 
     # -- amendment and history -------------------------------------------------------------
 

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from lscp_audit.core.audit import Answer, AuditRecord, AuditStatus, IdentifierAcknowledgement, JudgementOverride
+from lscp_audit.core.audit import (
+    Answer,
+    AuditRecord,
+    AuditStatus,
+    CarriedForward,
+    IdentifierAcknowledgement,
+    JudgementOverride,
+)
 from lscp_audit.core.audit_query import AuditFilter, AuditPage
 from lscp_audit.core.history import HistoryEntry
 from lscp_audit.core.templates.model import Template
@@ -68,6 +75,10 @@ class AuditStore(Protocol):
         self, audit_id: str, acknowledgements: Sequence[IdentifierAcknowledgement], actor: str
     ) -> None:
         """Replace the acknowledged likely identifiers (any status: no answer changes)."""
+        ...
+
+    def set_carried_forward(self, audit_id: str, value: CarriedForward | None, actor: str) -> None:
+        """Record which answers carried forward from a previous return are still unconfirmed."""
         ...
 
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
@@ -170,6 +181,9 @@ class VaultAuditStore:
         self, audit_id: str, acknowledgements: Sequence[IdentifierAcknowledgement], actor: str
     ) -> None:
         self._vault.audits.set_identifier_acknowledgements(audit_id, list(acknowledgements), actor)
+
+    def set_carried_forward(self, audit_id: str, value: CarriedForward | None, actor: str) -> None:
+        self._vault.audits.set_carried_forward(audit_id, value, actor)
 
     def history(self, audit_id: str) -> tuple[HistoryEntry, ...]:
         return tuple(self._vault.history.for_audit(audit_id))

@@ -191,14 +191,21 @@ class WarningNotAcknowledged(AnswerRejected):
 
 
 class IncompleteAudit(ValidationError):
-    """Completion refused: `missing` lists the visible required answers not given and
-    `unexplained` the amended answers without a reason."""
+    """Completion refused: `missing` lists the visible required answers not given,
+    `unexplained` the amended answers without a reason and `unconfirmed` the answers carried
+    forward from the previous return that the user has not confirmed."""
 
-    def __init__(self, missing: list[MissingAnswer], unexplained: list[str] | None = None) -> None:
+    def __init__(
+        self, missing: list[MissingAnswer], unexplained: list[str] | None = None, unconfirmed: list[str] | None = None
+    ) -> None:
         self.missing = tuple(missing)
         self.unexplained = tuple(unexplained or ())
+        self.unconfirmed = tuple(unconfirmed or ())
         problems = [f"{m.key} ({m.section_title}: {m.label}) is required" for m in self.missing]
         problems += [f"{key} was changed in this amendment without a reason" for key in self.unexplained]
+        problems += [
+            f"{key} was carried forward from the previous return and is not confirmed yet" for key in self.unconfirmed
+        ]
         super().__init__(problems)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, JudgementOverride
+from lscp_audit.core.audit import Answer, Auditor, AuditRecord, AuditStatus, CarriedForward, JudgementOverride
 from lscp_audit.core.errors import ValidationError
 from lscp_audit.core.identifier_check import IdentifierCheck
 from lscp_audit.core.templates.model import Template
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 CASE_REFERENCE_FIELD = "case_reference"
 ORGANISATION_FIELD = "agency"  # the organisation a self-assessment is about (free text)
 AMENDABLE = (AuditStatus.COMPLETE, AuditStatus.SIGNED)
+#: Sections never carried forward to the next round: the sign-off and the partnership's moderation.
+NOT_CARRIED = frozenset({"sign_off", "signoff", "moderation"})
 
 
 def new_audit_id() -> str:
@@ -107,6 +109,9 @@ class AuditWorkflow:
     ) -> FillReport:
         """Store `answers` (already validated), any amendment reasons, and the new judgement."""
         self._store.save_answers(record.id, answers, self._actor)
+        saved = {answer_key(a.question_id, a.agency) for a in answers}
+        if saved & set(record.unconfirmed):  # changing a carried-forward answer confirms it
+            self.confirm_carried_forward(record, saved)
         reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
         if reasons and record.previous_revision_id:  # reasons only mean something in an amendment
             self._store.set_amendment_reasons(record.id, {**record.amendment_reasons, **reasons}, self._actor)
@@ -148,8 +153,9 @@ class AuditWorkflow:
         missing = list(audit_rules.missing(template, record))
         changes = self.amended_answers(record, template)
         unexplained = [a.key for a in changes if not a.reason]
-        if missing or unexplained:
-            raise IncompleteAudit(missing, unexplained)
+        unconfirmed = list(record.unconfirmed)  # carried forward: completion is blocked until each is confirmed
+        if missing or unexplained or unconfirmed:
+            raise IncompleteAudit(missing, unexplained, unconfirmed)
         if identifiers is not None:
             record = self._settle_identifiers(record, identifiers, acknowledge_reason)
         changed = {a.key for a in changes}
@@ -185,6 +191,73 @@ class AuditWorkflow:
         if current.identifier_acknowledgements != record.identifier_acknowledgements:
             self._store.set_identifier_acknowledgements(record.id, current.identifier_acknowledgements, self._actor)
         return current
+
+    # -- carry forward ---------------------------------------------------------------------
+
+    def start_from_previous(
+        self, previous: AuditRecord, template: Template, auditor: Auditor, title: str, report_id: str
+    ) -> tuple[AuditRecord, tuple[str, ...]]:
+        """A new draft for the next round from `previous` (complete or signed): its subject and
+        every answer the current template still asks, each marked carried forward until the user
+        confirms it. The sign-off and the partnership's moderation are never carried forward.
+        Returns the new record and the keys of answers left behind (no longer valid)."""
+        if previous.status not in (*AMENDABLE, AuditStatus.AMENDED):
+            raise ValidationError([f"Audit {previous.id} is a draft: start a new round only from a completed return."])
+        if previous.template_id != template.id:
+            raise ValidationError([f"Audit {previous.id} uses another template ({previous.template_id})."])
+        skipped_sections = {s.id for s in template.sections if s.id in NOT_CARRIED}
+        carried, left = [], []
+        for answer in previous.answers:
+            key = answer_key(answer.question_id, answer.agency)
+            try:
+                section = template.section_of(answer.question_id)
+            except KeyError:
+                left.append(key)
+                continue
+            if section.id in skipped_sections:
+                continue
+            carried.append(answer)
+        draft = self.create(template, dict(previous.subject), auditor, title)
+        kept = [
+            a
+            for a in self._still_valid(template, replace(draft, answers=tuple(carried)), carried)
+            if a.value is not None or a.evidence
+        ]
+        dropped = {answer_key(a.question_id, a.agency) for a in carried} - {
+            answer_key(a.question_id, a.agency) for a in kept
+        }
+        left += sorted(dropped)
+        pending = tuple(answer_key(a.question_id, a.agency) for a in kept)
+        carried_forward = CarriedForward(previous.id, report_id, pending)
+        if kept:
+            self._store.save_answers(draft.id, kept, self._actor)
+        self._store.set_carried_forward(draft.id, carried_forward, self._actor)
+        record = self._store.get(draft.id)
+        self._refresh_judgement(None, record, template)
+        log.info("audit %s started from %s (%d answer(s) carried forward)", draft.id, previous.id, len(pending))
+        return record, tuple(left)
+
+    @staticmethod
+    def _still_valid(template: Template, future: AuditRecord, answers: Sequence[Answer]) -> list[Answer]:
+        """The answers the current template accepts (a changed option or constraint leaves one behind)."""
+        kept = []
+        for answer in answers:
+            try:
+                kept += audit_rules.check_all(template, future, [answer])
+            except ValidationError:
+                continue
+        return kept
+
+    def confirm_carried_forward(self, record: AuditRecord, keys: set[str] | Sequence[str]) -> AuditRecord:
+        """Mark carried-forward answers as confirmed by the user (recorded in the history)."""
+        if record.carried_forward is None:
+            return record
+        remaining = tuple(k for k in record.carried_forward.pending if k not in set(keys))
+        if remaining == record.carried_forward.pending:
+            return record
+        value = replace(record.carried_forward, pending=remaining)
+        self._store.set_carried_forward(record.id, value, self._actor)
+        return replace(record, carried_forward=value, updated_at=self._clock())
 
     # -- amendment -------------------------------------------------------------------------
 

@@ -222,7 +222,11 @@ def file_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-ROLE_WORDS = {AUDITOR: "auditor's signature", COUNTERSIGNER: "QA moderator's countersignature"}
+ROLE_WORDS = {
+    AUDITOR: "auditor's signature",
+    COUNTERSIGNER: "QA moderator's countersignature",
+    "senior_lead": "senior lead's signature",
+}
 
 
 def role_words(role: str) -> str:
@@ -882,8 +886,12 @@ class InboxService:
 
     def remove(self, return_id: str) -> None:
         """Delete one return (its data, signatures and PDF); raises `NotFound` when there is none."""
-        self._vault.imported_returns.get(return_id)  # raises NotFound with a clear message
+        item = self._vault.imported_returns.get(return_id)  # raises NotFound with a clear message
         self._vault.imported_returns.delete(return_id)
+        if not any(
+            o.data_hash == item.data_hash for o in self._vault.imported_returns.find_by_report_id(item.report_id)
+        ):
+            self._vault.moderation.delete_for(item.report_id, item.data_hash)  # its moderation records go too
         log.info("return %s removed from the inbox", return_id)
 
     # -- trust -------------------------------------------------------------------------------

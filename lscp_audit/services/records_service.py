@@ -203,7 +203,12 @@ class RecordsService:
             )
         actor = self.actor or "system"
         audits = self._vault.audits.purge(plan.ids(RecordType.AUDITS), actor) if plan.ids(RecordType.AUDITS) else 0
-        returns = self._vault.imported_returns.purge(plan.ids(RecordType.RETURNS), actor)
+        return_ids = plan.ids(RecordType.RETURNS)
+        bound = {(r.report_id, r.data_hash) for r in (self._vault.imported_returns.get(i) for i in return_ids)}
+        returns = self._vault.imported_returns.purge(return_ids, actor)
+        for report_id, data_hash in bound:  # a purged return's moderation records go with its last copy
+            if not any(o.data_hash == data_hash for o in self._vault.imported_returns.find_by_report_id(report_id)):
+                self._vault.moderation.delete_for(report_id, data_hash)
         export_log = self._vault.export_log.delete([int(i) for i in plan.ids(RecordType.EXPORT_LOG)], actor)
         purged_any = bool(audits or returns or export_log)
         if purged_any:

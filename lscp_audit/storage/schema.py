@@ -6,7 +6,8 @@ leave the storage package: repositories convert them to the frozen core dataclas
 
 Tables
 - ``audits``: one row per audit revision. JSON columns: ``subject``, ``amendment_reasons``,
-  ``overrides``, ``identifier_acknowledgements``. ``case_reference``, ``agency``, ``judgement``, ``status``, ``template_id`` and
+  ``overrides``, ``identifier_acknowledgements``, ``carried_forward`` (answers carried
+  forward from a previous return and not yet confirmed). ``case_reference``, ``agency``, ``judgement``, ``status``, ``template_id`` and
   ``updated_at`` are separate indexed columns so the audits list is filtered in SQL.
 - ``answers``: one row per (audit, question, agency) with ``agency = ''`` when not repeated.
 - ``history``: append-only, hash-chained change log (see ``repositories/history.py``);
@@ -25,6 +26,8 @@ Tables
   ``locality`` and ``return_agency`` file each return under its round.
 - ``drafts``: unfinished work behind one answer of a draft audit (JSON payload), deleted with
   the audit.
+- ``moderation_records``: signed moderation records (the CMS file and its decoded JSON), found
+  by the report id and data hash they are bound to.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class AuditRow(Base):
     agency: Mapped[str] = mapped_column(String, index=True, default="")
     judgement: Mapped[str | None] = mapped_column(String, index=True, nullable=True)
     identifier_acknowledgements: Mapped[str] = mapped_column(Text, default="[]")
+    carried_forward: Mapped[str] = mapped_column(Text, default="{}")
 
 
 class AnswerRow(Base):
@@ -260,3 +264,20 @@ class PartnershipRoundRow(Base):
     round_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[str] = mapped_column(String, default="")
     updated_at: Mapped[str] = mapped_column(String, default="")
+
+
+class ModerationRecordRow(Base):
+    __tablename__ = "moderation_records"
+    __table_args__ = (Index("ix_moderation_records_report", "report_id", "data_hash"),)
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    report_id: Mapped[str] = mapped_column(String, default="")
+    data_hash: Mapped[str] = mapped_column(String, default="")
+    content_hash: Mapped[str] = mapped_column(String, default="")
+    outcome: Mapped[str] = mapped_column(String, default="")
+    moderator: Mapped[str] = mapped_column(String, default="")
+    moderator_fingerprint: Mapped[str] = mapped_column(String, default="")
+    moderated_at: Mapped[str] = mapped_column(String, default="")
+    stored_at: Mapped[str] = mapped_column(String, default="")
+    record_json: Mapped[str] = mapped_column(Text, default="{}")
+    cms: Mapped[bytes] = mapped_column(LargeBinary)

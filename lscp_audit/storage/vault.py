@@ -10,6 +10,7 @@ single-instance lock (`VaultInUse` if another process has it). Repositories:
 - ``vault.imported_returns`` (`ImportedReturnRepository`).
 - ``vault.drafts`` (`DraftRepository`): unfinished work behind answers.
 - ``vault.packs`` (`PackRepository`): installed partnership packs and the pinned partnership root.
+- ``vault.moderation`` (`ModerationRepository`): signed moderation records.
 
 ``vault.close()`` (= lock) waits for queued writes, closes every connection, releases the lock
 and wipes the key. Opening never writes to a file that fails to open: a wrong key raises
@@ -38,6 +39,7 @@ from lscp_audit.storage.repositories.drafts import DraftRepository
 from lscp_audit.storage.repositories.history import HistoryRepository
 from lscp_audit.storage.repositories.identities import IdentityRepository, TrustedCertificateRepository
 from lscp_audit.storage.repositories.imported import ImportedReturnRepository
+from lscp_audit.storage.repositories.moderation import ModerationRepository
 from lscp_audit.storage.repositories.packs import PackRepository
 from lscp_audit.storage.repositories.partnership import PartnershipRepository
 from lscp_audit.storage.repositories.records import ExportLogRepository, LegalHoldRepository, SubjectSearchRepository
@@ -86,6 +88,7 @@ class Vault:
         self.subject_search = SubjectSearchRepository(ctx)
         self.packs = PackRepository(ctx)
         self.partnership = PartnershipRepository(ctx)
+        self.moderation = ModerationRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

@@ -109,9 +109,11 @@ class AppSession:
     def returns(self) -> ReturnsService:
         """Open returns read-only, save copies of their PDFs, and the multi-agency case view
         (with this session's installed templates)."""
+        from lscp_audit.services.moderation_service import ModerationService
         from lscp_audit.services.returns_service import ReturnsService
 
-        return ReturnsService(self.vault_service.vault, self.templates, actor=self.actor)
+        vault = self.vault_service.vault
+        return ReturnsService(vault, self.templates, actor=self.actor, moderation=ModerationService(vault).lines_for)
 
     def packs(self) -> PackService:
         """Partnership packs: installed into this vault and the session's template folders."""

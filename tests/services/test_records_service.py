@@ -62,6 +62,7 @@ def _return(vs: VaultService, return_id: str, case_reference: str, days_ago: int
     item = ImportedReturn(
         id=return_id,
         file_hash=f"sha256:{return_id}",
+        data_hash=f"sha256:d-{return_id}",
         report_id=f"R-{return_id}",
         subject=case_reference,
         imported_at=_ago(days_ago),
@@ -74,8 +75,15 @@ def _return(vs: VaultService, return_id: str, case_reference: str, days_ago: int
 def test_purge_removes_an_expired_return_and_no_decrypted_page_holds_it(
     vs: VaultService, records: RecordsService
 ) -> None:
+    from lscp_audit.core.moderation import ModerationSummary
+
     _return(vs, "old", "WNB-2019-001", 800)
     _return(vs, "new", "WNB-2026-002", 10)
+    for name in ("old", "new"):
+        summary = ModerationSummary(
+            f"m-{name}", f"R-{name}", f"sha256:d-{name}", "sha256:c", "agree", "QA", "ab", _ago(1)
+        )
+        vs.vault.moderation.add(summary, {"outcome": "agree"}, b"0")
     key_hex = vs._current_key().hex()
     vs.vault.checkpoint()
     assert plaintext_contains(vs.path, key_hex, f"{RETURN_CANARY}-old".encode())  # the reader sees live rows
@@ -87,6 +95,8 @@ def test_purge_removes_an_expired_return_and_no_decrypted_page_holds_it(
     assert outcome.returns == 1 and "1 imported return(s)" in outcome.summary()
 
     assert [r.id for r in vs.vault.imported_returns.list()] == ["new"]
+    assert vs.vault.moderation.for_return("R-old", "sha256:d-old") == []  # its moderation record went too
+    assert len(vs.vault.moderation.for_return("R-new", "sha256:d-new")) == 1
     vs.vault.checkpoint()
     assert not plaintext_contains(vs.path, key_hex, f"{RETURN_CANARY}-old".encode())
     assert plaintext_contains(vs.path, key_hex, f"{RETURN_CANARY}-new".encode())

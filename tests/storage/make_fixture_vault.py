@@ -141,6 +141,26 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 (),
             ),
         ]
+    if version >= 9:
+        rows.append(
+            (
+                "INSERT INTO moderation_records (id, report_id, data_hash, content_hash, outcome, moderator,"
+                " moderator_fingerprint, moderated_at, stored_at, record_json, cms) VALUES ('fixture-moderation',"
+                " 'R-FIXT-0001', 'sha256:d', 'sha256:c', 'agree', 'Fixture Moderator', ?, '2026-01-04T00:00:00+00:00',"
+                " '2026-01-04T00:00:01+00:00', '{\"outcome\":\"agree\"}', x'3080')",
+                ("cd" * 32,),
+            )
+        )
+    if version >= 10:
+        rows.append(
+            (
+                "INSERT INTO audits (id, template_id, template_version, template_hash, template_source, subject, title,"
+                " status, auditor_name, created_at, updated_at, case_reference, agency, carried_forward) VALUES"
+                " ('fixture-audit-2', 'case-audit', '1', 'sha256:fixture', 'id: case-audit', '{}', 'Next round',"
+                " 'draft', 'Fixture', '2026-02-01T00:00:00+00:00', '2026-02-01T00:00:00+00:00', '', 'Police', ?)",
+                ('{"from_audit_id":"fixture-audit-1","from_report_id":"R-FIXT-0001","pending":["q1"]}',),
+            )
+        )
     return rows
 
 

@@ -52,6 +52,13 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
         else:  # upgraded: no profile of its own (the shipped default is used), returns name no round
             assert profile is None and vault.partnership.rounds() == ()
             assert stored_round == ""
+        if version >= 10:
+            carried = vault.audits.get("fixture-audit-2").carried_forward
+            assert carried is not None and carried.from_audit_id == "fixture-audit-1" and carried.pending == ("q1",)
+        assert vault.audits.get("fixture-audit-1").carried_forward is None
+        if version >= 9:
+            [summary] = vault.moderation.for_return("R-FIXT-0001", "sha256:d")
+            assert summary.outcome == "agree" and vault.moderation.record(summary.id) == {"outcome": "agree"}
         assert vault.integrity_check().ok
 
 

@@ -29,6 +29,7 @@ class BuiltReport:
     signature_page_index: int
     auditor_box: tuple[float, float, float, float]
     qa_box: tuple[float, float, float, float]
+    lead_box: tuple[float, float, float, float] | None = None  # Section 11: the senior lead's box
 
 
 SIGN_OFF_TITLES = ("sign-off", "sign off", "signoff")
@@ -49,6 +50,17 @@ def _captions(data: dict[str, Any], stamp: StampText | None) -> tuple[str, str]:
     return signer, "QA moderator (countersignature)"
 
 
+def needs_senior_lead(data: dict[str, Any]) -> bool:
+    """Section 11 self-assessments are signed twice: by whoever completed the return, then by the
+    organisation's senior lead (a second, incremental signature in its own box)."""
+    return data["template"].get("kind") == "agency_self_assessment"
+
+
+def _lead_caption(data: dict[str, Any]) -> str:
+    role = str((data.get("subject") or {}).get("lead_officer") or "").strip()
+    return f"Senior lead (second signature){': ' + role if role else ''}"
+
+
 def _sign_off_text(data: dict[str, Any], stamp: StampText | None) -> str:
     if stamp is None:
         who = "the person named in the signature below"
@@ -56,6 +68,13 @@ def _sign_off_text(data: dict[str, Any], stamp: StampText | None) -> str:
         who = f"{stamp.name}, on behalf of {stamp.on_behalf_of} (the auditor named on the cover)"
     else:
         who = stamp.name
+    if needs_senior_lead(data):
+        return (
+            f"This return is signed digitally by {who}, who completed it, and then by the organisation's senior "
+            "lead as a second signature in the box on the right. Each signature covers the whole document and the "
+            "data attached to it; any later change shows when the signatures are checked. The partnership's QA "
+            "moderator may add a countersignature in the box below."
+        )
     return (
         f"This report is signed digitally by {who}. The signature covers the whole document and the audit "
         "data attached to it; any later change shows when the signature is checked. The QA moderator may add "
@@ -74,7 +93,13 @@ def _sign_off(
     flow += [
         para(_sign_off_text(data, stamp)),
         Spacer(1, 10),
-        SignatureSlot(width, placement, stamp, _captions(data, stamp)),
+        SignatureSlot(
+            width,
+            placement,
+            stamp,
+            _captions(data, stamp),
+            lead_caption=_lead_caption(data) if needs_senior_lead(data) else None,
+        ),
     ]
     return flow
 
@@ -128,4 +153,5 @@ def build_report_pdf(
         signature_page_index=int(placement.get("page_index", 0)),
         auditor_box=placement.get("auditor", (50.0, 50.0, 290.0, 134.0)),
         qa_box=placement.get("qa", (310.0, 50.0, 550.0, 134.0)),
+        lead_box=placement.get("lead"),
     )

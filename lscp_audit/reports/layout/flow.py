@@ -160,10 +160,14 @@ def key_value_table(rows: list[tuple[str, str]], width: float) -> Table:
 class SignatureSlot(Flowable):
     """Reserves the signer's and the QA moderator's signature boxes side by side, draws the
     signer's stamp (when known) with the report's own fonts, and records where the boxes landed
-    (page index, PDF coordinates) in `placement` for the signer."""
+    (page index, PDF coordinates) in `placement` for the signer.
+
+    With `lead_caption` (Section 11 returns) a third box is reserved for the senior lead's second
+    signature: the signer's and the senior lead's boxes side by side, the QA moderator's below."""
 
     MIN_HEIGHT = 84.0
     CAPTION = 14.0
+    ROW_GAP = 10.0
 
     def __init__(
         self,
@@ -171,6 +175,7 @@ class SignatureSlot(Flowable):
         placement: dict[str, Any],
         stamp: StampText | None = None,
         captions: tuple[str, str] = ("Auditor", "QA moderator (countersignature)"),
+        lead_caption: str | None = None,
     ) -> None:
         super().__init__()
         self.box_width = min(240.0, (width - 20) / 2)
@@ -178,7 +183,13 @@ class SignatureSlot(Flowable):
         self.placement = placement
         self.stamp = stamp
         self.captions = captions
+        self.lead_caption = lead_caption
         self.box_height = self.MIN_HEIGHT
+
+    @property
+    def _top(self) -> float:
+        """Where the upper row starts (0 when there is one row)."""
+        return self.box_height + self.CAPTION + self.ROW_GAP if self.lead_caption else 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # The frame's padding makes the available width a little less than the page's text width.
@@ -186,32 +197,49 @@ class SignatureSlot(Flowable):
         self.box_width = min(240.0, (self.total_width - 20) / 2)
         if self.stamp is not None:
             self.box_height = max(self.MIN_HEIGHT, stamp_height(self.stamp, self.box_width))
-        return self.total_width, self.box_height + self.CAPTION
+        return self.total_width, self._top + self.box_height + self.CAPTION
+
+    def _boxes(self) -> dict[str, tuple[float, float]]:
+        """Each box's lower-left corner relative to the flowable."""
+        right = self.box_width + 20
+        if self.lead_caption:
+            return {"auditor": (0.0, self._top), "lead": (right, self._top), "qa": (0.0, 0.0)}
+        return {"auditor": (0.0, 0.0), "qa": (right, 0.0)}
 
     def draw(self) -> None:
         canvas = self.canv
+        boxes = self._boxes()
+        captions = {"auditor": self.captions[0], "qa": self.captions[1], "lead": self.lead_caption or ""}
         canvas.saveState()
         canvas.setStrokeColorRGB(*RULE)
         canvas.setDash(2, 2)
-        canvas.rect(self.box_width + 20, 0, self.box_width, self.box_height)
-        if self.stamp is None:
-            canvas.rect(0, 0, self.box_width, self.box_height)
+        for name, (bx, by) in boxes.items():
+            if name != "auditor" or self.stamp is None:
+                canvas.rect(bx, by, self.box_width, self.box_height)
         canvas.setDash()
         canvas.setFont(fonts.REGULAR, 8)
         canvas.setFillColorRGB(*MUTED)
-        canvas.drawString(0, self.box_height + 4, self.captions[0])
-        canvas.drawString(self.box_width + 20, self.box_height + 4, self.captions[1])
+        for name, (bx, by) in boxes.items():
+            canvas.drawString(bx, by + self.box_height + 4, captions[name])
+        ax, ay = boxes["auditor"]
         if self.stamp is None:
-            canvas.drawString(6, self.box_height - 14, "The digital signature is added on export.")
+            canvas.drawString(ax + 6, ay + self.box_height - 14, "The digital signature is added on export.")
+        if "lead" in boxes:
+            lx, ly = boxes["lead"]
+            canvas.drawString(lx + 6, ly + self.box_height - 14, "Signed here after export, as a second")
+            canvas.drawString(lx + 6, ly + self.box_height - 24, "signature (lscp-audit sign-off).")
         canvas.restoreState()
         if self.stamp is not None:
+            canvas.saveState()
+            canvas.translate(ax, ay)
             draw_stamp(canvas, self.stamp, self.box_width, self.box_height)
+            canvas.restoreState()
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (reportlab API)
         page_index = canvas.getPageNumber() - 1
-        auditor = (x, y, x + self.box_width, y + self.box_height)
-        qa_x = x + self.box_width + 20
-        self.placement.update(
-            page_index=page_index, auditor=auditor, qa=(qa_x, y, qa_x + self.box_width, y + self.box_height)
-        )
+        found = {
+            name: (x + bx, y + by, x + bx + self.box_width, y + by + self.box_height)
+            for name, (bx, by) in self._boxes().items()
+        }
+        self.placement.update(page_index=page_index, **found)
         super().drawOn(canvas, x, y, _sW)

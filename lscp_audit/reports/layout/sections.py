@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.platypus import Paragraph, Spacer
 
-from lscp_audit.core.report_data import NOT_APPLICABLE
+from lscp_audit.core.report_data import CARRIED_FORWARD, NOT_APPLICABLE
 from lscp_audit.reports.layout.flow import CachedParagraph, grid_table, heading, kept_with_start, para
 from lscp_audit.reports.layout.styles import WARNING_FILL, hex_colour, styles, text
 
@@ -31,6 +31,13 @@ def answer_cell(answer: dict[str, Any] | None) -> list[Any]:
     if answer is None or not answer.get("relevant", True):
         return [para(NOT_APPLICABLE, "cell_muted")]
     cell: list[Any] = [para(answer["display"], "cell")]
+    if answer.get("carried_forward"):
+        cell.append(
+            CachedParagraph(
+                f"<b>{CARRIED_FORWARD}</b>",
+                styles()["cell"].clone("carried", backColor=hex_colour(WARNING_FILL), borderPadding=2),
+            )
+        )
     if answer.get("evidence"):
         cell.append(CachedParagraph(f"<i>Evidence:</i> {text(answer['evidence'])}", styles()["cell"]))
     if answer.get("warning_reason"):

@@ -28,6 +28,8 @@ from lscp_audit.storage.migrations import (
     v0006_records,
     v0007_identifier_acknowledgements,
     v0008_partnership,
+    v0009_moderation,
+    v0010_carry_forward,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -39,6 +41,8 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     v0006_records,
     v0007_identifier_acknowledgements,
     v0008_partnership,
+    v0009_moderation,
+    v0010_carry_forward,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

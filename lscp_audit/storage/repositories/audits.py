@@ -36,6 +36,7 @@ from lscp_audit.core.audit import (
     AuditRecord,
     AuditStatus,
     AuditSummary,
+    CarriedForward,
     IdentifierAcknowledgement,
     JudgementOverride,
 )
@@ -97,6 +98,24 @@ def _to_record(row: AuditRow, answers: Iterable[AnswerRow]) -> AuditRecord:
         identifier_acknowledgements=tuple(
             IdentifierAcknowledgement(**a) for a in json.loads(row.identifier_acknowledgements or "[]")
         ),
+        carried_forward=carried_from_json(row.carried_forward),
+    )
+
+
+def carried_from_json(text: str | None) -> CarriedForward | None:
+    value = json.loads(text or "{}")
+    if not isinstance(value, dict) or not value.get("from_audit_id"):
+        return None
+    return CarriedForward(
+        str(value["from_audit_id"]), str(value.get("from_report_id") or ""), tuple(value.get("pending") or ())
+    )
+
+
+def carried_to_json(value: CarriedForward | None) -> str:
+    if value is None:
+        return "{}"
+    return dumps(
+        {"from_audit_id": value.from_audit_id, "from_report_id": value.from_report_id, "pending": list(value.pending)}
     )
 
 
@@ -266,6 +285,7 @@ class AuditRepository:
             amendment_reasons=dumps(record.amendment_reasons),
             overrides=dumps([asdict(o) for o in record.overrides]),
             identifier_acknowledgements=dumps([asdict(a) for a in record.identifier_acknowledgements]),
+            carried_forward=carried_to_json(record.carried_forward),
             case_reference=case_ref,
             agency=agency if agency is not None else record.auditor.agency,
             judgement=judgement,
@@ -399,6 +419,10 @@ class AuditRepository:
         acknowledging changes no answer, so a complete or signed audit takes them too)."""
         self._set_field(audit_id, actor, "identifier_acknowledgements", dumps([asdict(a) for a in acknowledgements]))
 
+    def set_carried_forward(self, audit_id: str, value: CarriedForward | None, actor: str) -> None:
+        """Record which carried-forward answers are still unconfirmed (in the change history)."""
+        self._set_field(audit_id, actor, "carried_forward", carried_to_json(value))
+
     def update_subject(
         self,
         audit_id: str,
@@ -509,7 +533,7 @@ class AuditRepository:
         return removed
 
 
-_JSON_COLUMNS = {"subject", "overrides", "amendment_reasons", "identifier_acknowledgements"}
+_JSON_COLUMNS = {"subject", "overrides", "amendment_reasons", "identifier_acknowledgements", "carried_forward"}
 
 
 def _still_needed(chosen: set[str], links: Iterable[Any]) -> set[str]:

@@ -22,8 +22,16 @@ from lscp_audit.storage.schema import AnswerRow, AuditRow, HistoryRow, SettingRo
 VAULT_CHAIN = "_vault"
 VAULT_HEAD_SETTING = "history.vault_chain_head"  # hash of the newest vault-level entry
 # Audit-level fields whose every change is in the history; `verify` compares them with it.
-AUDIT_FIELDS = ("status", "subject", "amendment_reasons", "overrides", "title", "identifier_acknowledgements")
-_JSON_FIELDS = {"subject", "amendment_reasons", "overrides", "identifier_acknowledgements"}
+AUDIT_FIELDS = (
+    "status",
+    "subject",
+    "amendment_reasons",
+    "overrides",
+    "title",
+    "identifier_acknowledgements",
+    "carried_forward",
+)
+_JSON_FIELDS = {"subject", "amendment_reasons", "overrides", "identifier_acknowledgements", "carried_forward"}
 
 
 def stored_field(row: AuditRow, name: str) -> Any:

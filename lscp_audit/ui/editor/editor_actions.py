@@ -70,6 +70,8 @@ class EditorActions(QObject):
             QMessageBox.information(page, page.tr("Complete audit"), self._blockers(exc))
             if exc.unexplained:
                 self._focus_reason(exc.unexplained[0])
+            elif exc.unconfirmed and not exc.missing:
+                self._focus_confirm(exc.unconfirmed[0])
             return
         except IdentifiersNotAcknowledged as exc:
             if not self.review_identifiers(exc.check):
@@ -118,6 +120,14 @@ class EditorActions(QObject):
                     "“Reasons for changed answers” on this page."
                 ).replace("%1", labels)
             )
+        if exc.unconfirmed:
+            labels = "; ".join(f"“{self._label(key)}”" for key in exc.unconfirmed)
+            parts.append(
+                page.tr(
+                    "These answers were carried forward from your previous return and are not confirmed yet: %1. "
+                    "Check each one and press “Confirm this answer” under it, or change it."
+                ).replace("%1", labels)
+            )
         return "\n\n".join(parts)
 
     def _label(self, key: str) -> str:
@@ -125,6 +135,17 @@ class EditorActions(QObject):
         label = self.page.opened.template.question(question_id).label
         agency_name = self.page._context()["agency_labels"].get(agency, agency)
         return f"{label} ({agency_name})" if agency else label
+
+    def _focus_confirm(self, key: str) -> None:
+        """Show the first unconfirmed carried-forward answer with its Confirm button focused."""
+        page = self.page
+        question_id, _, agency = key.partition("@")
+        section = page.opened.template.section_of(question_id)
+        page.go_to_section(section.id, agency or None)
+        block = page.stack.page(section.id, agency or None).blocks.get(key)
+        if block is not None:
+            page.stack.scroll_to(block)
+            block.confirm_button.setFocus()
 
     def _focus_reason(self, key: str) -> None:
         edit = self.page.review.reason_edits.get(key)
@@ -153,6 +174,30 @@ class EditorActions(QObject):
             return
         page.audit_changed.emit(page.audit_id)
         page.open_requested.emit(revision.id)
+
+    def next_round(self) -> None:
+        """Start the next round's self-assessment from this completed return (Section 11)."""
+        page = self.page
+        answer = QMessageBox.question(
+            page,
+            page.tr("Start the next round"),
+            page.tr(
+                "Start a new self-assessment with this return's answers carried forward? Each one is marked "
+                "“Carried forward — confirm” until you confirm or change it, and the new return cannot be "
+                "completed before every one is confirmed. This return is kept unchanged."
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            record, _left = page.service.start_from_previous(page.audit_id)
+        except LscpAuditError as exc:
+            show_error(page, exc)
+            return
+        page.audit_changed.emit(record.id)
+        page.open_requested.emit(record.id)
 
     def override_judgement(self, view: Judgement, title: str) -> None:
         page = self.page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -172,6 +173,7 @@ class EditorPage(QWidget):
         self.review.reason_edited.connect(self.commands.set_amendment_reason)
         self.review.complete_button.clicked.connect(self.commands.complete)
         self.review.amend_button.clicked.connect(self.commands.amend)
+        self.review.next_round_button.clicked.connect(self.commands.next_round)
         self.review.sign_button.clicked.connect(self._sign)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
 
@@ -208,6 +210,26 @@ class EditorPage(QWidget):
         self._refresh_visibility()
         self._refresh_progress()
         self._refresh_amended()
+        self._refresh_carried_forward()
+        self._refresh_review()
+
+    def _refresh_carried_forward(self) -> None:
+        """Mark each answer carried forward from the previous return until it is confirmed."""
+        pending = set(self.opened.record.unconfirmed) if not self.read_only else set()
+        for block in self.stack.blocks():
+            block.show_carried_forward(block.key in pending)
+
+    def _confirm_carried_forward(self, block: QuestionBlock) -> None:
+        """The user confirms a carried-forward answer (a quick write, like an autosave)."""
+        if self.read_only:
+            return
+        try:
+            record = self.service.confirm_carried_forward(self.audit_id, block.key)
+        except LscpAuditError as exc:
+            show_error(self, exc)
+            return
+        self.opened = replace(self.opened, record=record)
+        block.show_carried_forward(False)
         self._refresh_review()
 
     def _refresh_amended(self) -> None:
@@ -224,7 +246,10 @@ class EditorPage(QWidget):
             block.show_amendment(self.amended.get(block.key))
 
     def _page_created(self, page: SectionPageWidget) -> None:
+        pending = set(self.opened.record.unconfirmed) if not self.read_only else set()
         for block in page.blocks.values():
+            block.confirmed.connect(self._confirm_carried_forward)
+            block.show_carried_forward(block.key in pending)
             block.amendment_reason.editingFinished.connect(partial(self._amendment_reason_edited, block))
             block.amendment_reason.textEdited.connect(lambda _t, b=block: self._amendment_reason_typed(b))
             block.show_amendment(self.amended.get(block.key))
@@ -285,6 +310,8 @@ class EditorPage(QWidget):
         status = self.opened.record.status
         can_amend = status in (AuditStatus.COMPLETE, AuditStatus.SIGNED)
         self.review.set_state(read_only, can_amend, self.sign_handler is not None)
+        self_assessment = str(self.opened.template.kind) == "agency_self_assessment"
+        self.review.next_round_button.setVisible(self_assessment and can_amend)
         self._guidance_last()
 
     def unfinished_answers(self) -> tuple[MissingAnswer, ...]:
@@ -428,6 +455,13 @@ class EditorPage(QWidget):
             self.service.discard_draft(self.audit_id, block.key)
             self.drafts.pop(block.key, None)
         block.show_saved(result.warning is not None)
+        if block.carried_forward:  # saving a carried-forward answer confirms it (the service records that)
+            block.show_carried_forward(False)
+            unconfirmed = tuple(k for k in self.opened.record.unconfirmed if k != block.key)
+            carried = self.opened.record.carried_forward
+            if carried is not None:
+                record = replace(self.opened.record, carried_forward=replace(carried, pending=unconfirmed))
+                self.opened = replace(self.opened, record=record)
         if block.has_unfinished_work():
             block.show_check(draft=True)
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from lscp_audit.core.audit import Answer
 from lscp_audit.core.templates.model import Question
@@ -27,6 +36,7 @@ class QuestionBlock(QFrame):
     """A framed question; `changed` fires on every user edit of value, evidence or reason."""
 
     changed = Signal(object)  # self
+    confirmed = Signal(object)  # self: the user confirms a carried-forward answer
 
     def __init__(
         self, question: Question, agency: str | None, context: dict[str, Any], parent: QWidget | None = None
@@ -62,6 +72,19 @@ class QuestionBlock(QFrame):
         )
         self.amendment_label.setBuddy(self.amendment_reason)
         self.show_amendment(None)
+        self.carried_label = QLabel(self.tr("Carried forward — confirm"))
+        self.carried_label.setStyleSheet("background:#fff5d9; color:#5c3b00; border:1px solid #a86b00; padding:3px;")
+        self.carried_label.setWordWrap(True)
+        self.carried_label.setToolTip(
+            self.tr("This answer comes from your previous return. Check it is still right, then confirm or change it.")
+        )
+        self.confirm_button = QPushButton(self.tr("Confirm this answer"))
+        self.confirm_button.setAccessibleName(f"{question.label}: confirm the carried-forward answer")
+        self.confirm_button.setAccessibleDescription(
+            self.tr("The answer comes from your previous return; confirm it is still right (or change it)")
+        )
+        self.confirm_button.clicked.connect(lambda _checked=False: self.confirmed.emit(self))
+        self.show_carried_forward(False)
         self._layout()
         self._describe()
         self.input.edited.connect(lambda: self.changed.emit(self))
@@ -90,6 +113,10 @@ class QuestionBlock(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         self.title.setBuddy(self.input.focus_widgets()[0])
+        carried = QHBoxLayout()
+        carried.addWidget(self.carried_label, 1)
+        carried.addWidget(self.confirm_button)
+        layout.addLayout(carried)
         layout.addWidget(self.input)
         if self.evidence is not None:
             evidence_label = QLabel(self.tr("Evidence"))
@@ -205,6 +232,12 @@ class QuestionBlock(QFrame):
         if changed and not self.amendment_reason.hasFocus():
             self.amendment_reason.setText(reason or "")
 
+    def show_carried_forward(self, pending: bool) -> None:
+        """Mark an answer carried forward from the previous return until the user confirms it."""
+        self.carried_forward = pending
+        self.carried_label.setVisible(pending)
+        self.confirm_button.setVisible(pending)
+
     def _show_reason(self, visible: bool) -> None:
         self.reason.setVisible(visible)
         self.reason_label.setVisible(visible)
@@ -229,5 +262,5 @@ class QuestionBlock(QFrame):
         widgets = list(self.input.focus_widgets())
         if self.evidence is not None:
             widgets.append(self.evidence)
-        widgets += [self.reason, self.amendment_reason]
+        widgets += [self.reason, self.amendment_reason, self.confirm_button]
         return widgets

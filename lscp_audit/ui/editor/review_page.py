@@ -56,13 +56,18 @@ class ReviewPageWidget(QWidget):
         self.complete_button.setAccessibleDescription(self.tr("Check required answers and make the audit read-only"))
         self.amend_button = QPushButton(self.tr("A&mend…"))
         self.amend_button.setAccessibleDescription(self.tr("Start a new revision; the completed one is kept"))
+        self.next_round_button = QPushButton(self.tr("Start the ne&xt round from this return…"))
+        self.next_round_button.setAccessibleDescription(
+            self.tr("A new draft with this return's answers carried forward, each to confirm (Section 11)")
+        )
+        self.next_round_button.setVisible(False)
         self.sign_button = QPushButton(self.tr("&Sign and export…"))
         self.sign_button.setAccessibleDescription(self.tr("Sign the completed audit and export it as a PDF report"))
         self._layout()
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.complete_button, self.amend_button, self.sign_button):
+        for button in (self.complete_button, self.amend_button, self.next_round_button, self.sign_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -188,6 +193,7 @@ class ReviewPageWidget(QWidget):
             *overrides,
             self.complete_button,
             self.amend_button,
+            self.next_round_button,
             self.sign_button,
         )
 

@@ -24,7 +24,8 @@ from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
     COL_OVERALL,
     COL_IMPORTED,
     COL_FLAGS,
-) = range(9)
+    COL_MODERATED,
+) = range(10)
 HEADERS = (
     "Report id",
     "Template",
@@ -35,6 +36,7 @@ HEADERS = (
     "Overall judgement",
     "Imported",
     "Needs attention",
+    "Moderated",
 )
 EntryRole = ObjectRole
 SortRole = ObjectRole + 1
@@ -77,8 +79,9 @@ def flags(entry: InboxEntry) -> list[str]:
     return found
 
 
-def display_row(entry: InboxEntry) -> tuple[str, ...]:
-    """The texts shown in each column (dates as ``28 Nov 2026``)."""
+def display_row(entry: InboxEntry, moderated: str = "") -> tuple[str, ...]:
+    """The texts shown in each column (dates as ``28 Nov 2026``); `moderated` is the newest
+    moderation outcome (``Agreed`` or ``Moderated``), "" when there is none."""
     return (
         entry.report_id if entry.revision <= 1 else f"{entry.report_id} (revision {entry.revision})",
         template_text(entry),
@@ -89,16 +92,17 @@ def display_row(entry: InboxEntry) -> tuple[str, ...]:
         entry.overall_label or judgement_label(entry.overall_judgement),
         format_date(entry.imported_at),
         "; ".join(flags(entry)),
+        moderated or "No",
     )
 
 
-def sort_key(entry: InboxEntry, column: int) -> str:
+def sort_key(entry: InboxEntry, column: int, moderated: str = "") -> str:
     """Dates sort by their ISO text, everything else by its shown text without case."""
     if column == COL_SIGNED:
         return entry.signed_at
     if column == COL_IMPORTED:
         return entry.imported_at
-    return display_row(entry)[column].casefold()
+    return display_row(entry, moderated)[column].casefold()
 
 
 def signer_summary(signer: SignerEntry) -> str:
@@ -154,22 +158,27 @@ def details_html(entry: InboxEntry) -> str:
 class ReturnsTableModel(RowTableModel[InboxEntry]):
     """Rows are `InboxEntry` DTOs; `set_rows` replaces them all. `EntryRole` gives the entry.
     Each row's texts are worked out once, when the rows are set (a view asks for them many
-    times: sizing columns, sorting, filtering)."""
+    times: sizing columns, sorting, filtering). `moderation` maps a return id to its newest
+    moderation outcome (set with `set_moderation` before `set_rows`)."""
 
     headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._shown: dict[str, tuple[str, ...]] = {}
+        self.moderation: dict[str, str] = {}
+
+    def set_moderation(self, outcomes: dict[str, str]) -> None:
+        self.moderation = dict(outcomes)
 
     def set_rows(self, rows: Iterable[InboxEntry]) -> None:
         rows = list(rows)
-        self._shown = {entry.id: display_row(entry) for entry in rows}
+        self._shown = {entry.id: display_row(entry, self.moderation.get(entry.id, "")) for entry in rows}
         super().set_rows(rows)
 
     def _texts(self, entry: InboxEntry) -> tuple[str, ...]:
         found = self._shown.get(entry.id)
-        return found if found is not None else display_row(entry)
+        return found if found is not None else display_row(entry, self.moderation.get(entry.id, ""))
 
     def cell(self, entry: InboxEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

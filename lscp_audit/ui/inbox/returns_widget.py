@@ -43,11 +43,13 @@ from lscp_audit.services.inbox_service import (
     RecheckResult,
     fingerprint_text,
 )
+from lscp_audit.services.moderation_service import Moderation, ModerationForm, ModerationService
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.services.watch_folder import FileVersion
 from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
+from lscp_audit.ui.inbox.moderation_dialog import ModerationDialog
 from lscp_audit.ui.inbox.returns_model import (
     COL_IMPORTED,
     COL_TEMPLATE,
@@ -127,12 +129,19 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     trust_changed = Signal()
 
     def __init__(
-        self, inbox: InboxService, parent: QWidget | None = None, *, returns: ReturnsService | None = None
+        self,
+        inbox: InboxService,
+        parent: QWidget | None = None,
+        *,
+        returns: ReturnsService | None = None,
+        moderation: ModerationService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
         self._inbox = inbox
         self._returns = returns if returns is not None else ReturnsService.for_inbox(inbox)
+        self._moderation = moderation if moderation is not None else ModerationService.for_inbox(inbox)
+        self.moderation_dialog: ModerationDialog | None = None  # the last one opened (tests)
         self.return_view: QWidget | None = None  # the last return or case view opened (tests, screenshots)
         self._current: InboxEntry | None = None
         self.watcher: FolderWatcher | None = None  # the watch folder, when the setting is on
@@ -173,6 +182,8 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.case_button.clicked.connect(lambda _checked=False: self.open_case_view())
         self.save_pdf_button = QPushButton(self.tr("Save a cop&y of the PDF…"))
         self.save_pdf_button.clicked.connect(lambda _checked=False: self.save_selected_pdf())
+        self.moderate_button = QPushButton(self.tr("Mo&derate…"))
+        self.moderate_button.clicked.connect(lambda _checked=False: self.moderate_selected())
         self.trust_label = QLabel()
         self.password = QLineEdit(
             echoMode=QLineEdit.EchoMode.Password,
@@ -250,7 +261,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         selected = QHBoxLayout()
-        for button in (self.open_button, self.case_button, self.save_pdf_button):
+        for button in (self.open_button, self.case_button, self.save_pdf_button, self.moderate_button):
             selected.addWidget(button)
         selected.addStretch(1)
         filters = QHBoxLayout()
@@ -309,15 +320,18 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         """Reload the returns, the quarantine and the trust-list counts from the vault."""
         include_older = self.show_older.isChecked()
 
-        def load(_ctx: OpContext) -> tuple[InboxListing, int, int]:
+        def load(_ctx: OpContext) -> tuple[InboxListing, int, int, dict[str, str]]:
             listing = self._inbox.listing(include_superseded=include_older)
-            return listing, self._inbox.trusted_count(), self._inbox.moderator_count()
+            outcomes = self._moderation.outcomes()
+            return listing, self._inbox.trusted_count(), self._inbox.moderator_count(), outcomes
 
         BackgroundOp(parent=self, op=load, success=self._show_list).failure(self._failed).run()
 
-    def _show_list(self, loaded: tuple[InboxListing, int, int]) -> None:
-        listing, signers, moderators = loaded
+    def _show_list(self, loaded: tuple[InboxListing, int, int, dict[str, str]]) -> None:
+        listing, signers, moderators, outcomes = loaded
         current = self._current.id if self._current else None
+        self.model.set_moderation(outcomes)
+        self.quarantine_model.set_moderation(outcomes)
         self.model.set_rows(listing.returns)
         self.quarantine_model.set_rows(listing.quarantine)
         self.trust_label.setText(self.tr("Trusted: %d signer(s), %d moderator(s)") % (signers, moderators))
@@ -370,7 +384,13 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
     def _show_details(self) -> None:
         entry = self._current
-        self.details.setHtml(details_html(entry) if entry is not None else "")
+        text = details_html(entry) if entry is not None else ""
+        if entry is not None and entry.id in self.model.moderation:
+            text += (
+                self.tr("<p><b>Moderation:</b> %s (Open return… shows the record).</p>")
+                % (self.model.moderation[entry.id])
+            )
+        self.details.setHtml(text)
         self._update_buttons()
 
     def _update_buttons(self, *_args: Any) -> None:
@@ -403,6 +423,15 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
             self.tr("Save the selected return's signed PDF exactly as it was received")
             if has_pdf or entry is None
             else self.tr("The vault does not keep this return's PDF: it was imported by an earlier version"),
+        )
+
+        can_moderate = entry is not None and entry.trusted
+        self._explain(
+            self.moderate_button,
+            can_moderate,
+            self.tr("Record a signed moderation outcome for the selected return")
+            if can_moderate or entry is None
+            else self.tr("A return in quarantine cannot be moderated until its signer is trusted"),
         )
 
     def _explain(self, button: QPushButton, enabled: bool, why: str) -> None:
@@ -632,6 +661,42 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    # --- moderation ----------------------------------------------------------------------------
+    def moderate_selected(self) -> None:
+        """Load the selected return's scale and judgements off the GUI thread, then ask."""
+        entry = self._current
+        if entry is None or not entry.trusted:
+            return
+        return_id = entry.id
+
+        def load(_ctx: OpContext) -> ModerationForm:
+            return self._moderation.form(return_id)
+
+        BackgroundOp(parent=self, op=load, success=self._ask_moderation).failure(self._failed).run()
+
+    def _ask_moderation(self, form: ModerationForm) -> None:
+        dialog = ModerationDialog(form, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda d=dialog, f=form: self._record_moderation(f, d))
+        self.moderation_dialog = dialog
+        dialog.open()
+
+    def _record_moderation(self, form: ModerationForm, dialog: ModerationDialog) -> None:
+        outcome, rationale, judgements = dialog.outcome(), dialog.rationale(), dialog.judgements()
+        return_id = form.return_id
+
+        def work(_ctx: OpContext) -> Moderation:
+            return self._moderation.record(return_id, outcome=outcome, rationale=rationale, judgements=judgements)
+
+        BackgroundOp(parent=self, op=work, success=self._moderated).failure(self._failed).run()
+
+    def _moderated(self, moderation: Moderation) -> None:
+        self.summary.setText(
+            self.tr("Moderation of %s recorded and signed by %s: %s.")
+            % (moderation.report_id, moderation.moderator, moderation.summary)
+        )
+        self.refresh()
 
     # --- open, case view, save a copy, re-check ----------------------------------------------
     def open_selected(self) -> None:
