@@ -73,6 +73,18 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     _e("CSPR", "Child Safeguarding Practice Review",
        "A review of a serious child safeguarding case to learn how agencies worked together; it replaced the "
        "serious case review (SCR) in 2019.", "Child safeguarding practice review"),
+    _e("DAPO", "Domestic Abuse Protection Order",
+       "A civil order under the Domestic Abuse Act 2021 that can ban contact, set conditions and require the "
+       "person causing harm to go to programmes; breaking it is a criminal offence. The police can first "
+       "issue a Domestic Abuse Protection Notice (DAPN). It is replacing the DVPN and DVPO, area by area "
+       "from November 2024.", "DAPN"),
+    _e("DARA", "Domestic Abuse Risk Assessment",
+       "The College of Policing's risk assessment for first responders at domestic abuse incidents, used by "
+       "police forces in place of the DASH checklist from November 2022. Like DASH, it grades risk as "
+       "standard, medium or high."),
+    _e("DASH", "Domestic Abuse, Stalking and Harassment and Honour-Based Violence risk checklist",
+       "A structured set of questions used by IDVAs, health, children's services and other agencies to "
+       "identify the risk of serious harm from domestic abuse; a high score leads to a MARAC referral."),
     _e("DHR", "Domestic Homicide Review",
        "A multi-agency review after the death of a person aged 16 or over that appears to have resulted from "
        "violence, abuse or neglect by a relative, partner or household member."),
@@ -82,6 +94,13 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     _e("DSL", "Designated Safeguarding Lead",
        "The senior member of staff in a school, setting or team who leads on safeguarding and child "
        "protection and is the first point of contact for concerns.", "Designated safeguarding lead"),
+    _e("DVDS", "Domestic Violence Disclosure Scheme",
+       "Known as Clare's Law: the police can tell someone (right to ask) or decide to tell them (right to "
+       "know) about a partner's history of abuse or violence.", "Clare's Law"),
+    _e("DVPO", "Domestic Violence Protection Order",
+       "A court order (Crime and Security Act 2010) that can stop a person causing harm from returning home "
+       "or contacting the victim for 14 to 28 days, after the police issue a Domestic Violence Protection "
+       "Notice (DVPN). Being replaced by the DAPO.", "DVPN"),
     _e("EHA", "Early Help Assessment",
        "A shared assessment, agreed with the family, of the needs of a child and family who need support below "
        "the threshold for social care; it leads to an early help plan. Some areas still call it a CAF.",

@@ -54,8 +54,19 @@ def test_lookup_and_search() -> None:
     assert entry is not None and entry.title == "IDVA (Independent Domestic Violence Adviser)"
     assert search("")[0].term == sorted(e.term for e in GLOSSARY)[0]
     results = [e.term for e in search("domestic")]
-    assert results[:2] == ["DHR", "IDVA"]  # name matches before definition matches
+    # name matches before definition matches
+    assert results[:7] == ["DAPO", "DARA", "DASH", "DHR", "DVDS", "DVPO", "IDVA"]
     assert "MARAC" in results
+
+
+def test_domestic_abuse_terms_used_by_the_templates_are_defined() -> None:
+    for term in ("DASH", "DARA", "DVPO", "DVPN", "DVDS", "Clare's Law", "DAPO", "DAPN"):
+        assert lookup(term) is not None, term
+    assert [m.entry.term for m in find_terms("A DVPN was issued, then a DVPO; Clare's Law disclosure.")] == [
+        "DVPO",
+        "DVPO",
+        "DVDS",
+    ]
 
 
 @given(st.text(max_size=200))

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.audit_query import AuditFilter, AuditSort
 from lscp_audit.ui.display import STATUS_LABELS
-from lscp_audit.ui.flow_layout import FlowLayout
 from lscp_audit.ui.timers import single_shot_timer
 from lscp_audit.ui.widgets.date_input import DateLineEdit
+from lscp_audit.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 200
 ANY = "Any"
@@ -88,7 +88,9 @@ class AuditFilterBarWidget(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.clear_button)
-        row = FlowLayout(spacing=8)
+        row = FlowLayout()
+        row.setSpacing(8)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self._labelled((self.tr("&Status:"), self.status)))
         row.addWidget(self._labelled((self.tr("Tem&plate:"), self.template)))
         row.addWidget(self._labelled((self.tr("A&gency:"), self.agency)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -154,50 +154,56 @@ class EditorActions(QObject):
             edit.setFocus()
 
     def amend(self) -> None:
-        page = self.page
-        answer = QMessageBox.question(
-            page,
-            page.tr("Amend audit"),
-            page.tr(
+        def start() -> tuple[str, str]:
+            revision = self.page.service.amend(self.page.audit_id)
+            return self.page.audit_id, revision.id
+
+        self._confirm_and_open(
+            self.page.tr("Amend audit"),
+            self.page.tr(
                 "Amending makes a new draft revision. The completed revision is kept unchanged. "
                 "You will be asked for a reason for every answer you change. Continue?"
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            start,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            revision = page.service.amend(page.audit_id)
-        except LscpAuditError as exc:
-            show_error(page, exc)
-            return
-        page.audit_changed.emit(page.audit_id)
-        page.open_requested.emit(revision.id)
 
     def next_round(self) -> None:
         """Start the next round's self-assessment from this completed return (Section 11)."""
-        page = self.page
-        answer = QMessageBox.question(
-            page,
-            page.tr("Start the next round"),
-            page.tr(
+
+        def start() -> tuple[str, str]:
+            record, _left = self.page.service.start_from_previous(self.page.audit_id)
+            return record.id, record.id
+
+        self._confirm_and_open(
+            self.page.tr("Start the next round"),
+            self.page.tr(
                 "Start a new self-assessment with this return's answers carried forward? Each one is marked "
                 "“Carried forward — confirm” until you confirm or change it, and the new return cannot be "
                 "completed before every one is confirmed. This return is kept unchanged."
             ),
+            start,
+        )
+
+    def _confirm_and_open(self, title: str, question: str, start: Callable[[], tuple[str, str]]) -> None:
+        """Ask first (Cancel is the default), then make the new draft and open it. `start` returns
+        the audit whose list entry changed and the draft to open."""
+        page = self.page
+        answer = QMessageBox.question(
+            page,
+            title,
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            record, _left = page.service.start_from_previous(page.audit_id)
+            changed_id, open_id = start()
         except LscpAuditError as exc:
             show_error(page, exc)
             return
-        page.audit_changed.emit(record.id)
-        page.open_requested.emit(record.id)
+        page.audit_changed.emit(changed_id)
+        page.open_requested.emit(open_id)
 
     def override_judgement(self, view: Judgement, title: str) -> None:
         page = self.page

@@ -1,6 +1,7 @@
 """A layout that places its items left to right and wraps to a new line when the width runs out
-(answer options side by side on a wide window, one under another on a narrow one or at a large
-text scale), so a row of options never forces sideways scrolling."""
+(answer options and filter bars side by side on a wide window, one under another on a narrow one
+or at a large text scale), so a row never forces sideways scrolling. An item wider than the
+whole row is narrowed to the row's width."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ class FlowLayout(QLayout):
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y, line_height = area.x(), y + line_height + gap // 2, 0
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                item.setGeometry(QRect(QPoint(x, y), QSize(min(hint.width(), area.width()), hint.height())))
             x += hint.width() + gap
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + margins.bottom()
