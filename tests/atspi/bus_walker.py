@@ -11,8 +11,9 @@ The unlock dialog is read before and after a wrong passphrase (its problem label
 right passphrase is typed, and the Audits page, the New audit dialog, the editor (a section with
 every question type, a per-agency section, its change history), Review and complete (and the
 override dialog), Sign and export, Templates, a partnership pack checked for import, every
-Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view
-are read. The checks live in test_atspi_bus.py.
+Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view,
+and the inbox's Rounds, Verify and Analysis tabs are read. Each tab is chosen by name and checked
+selected before it is read. The checks live in test_atspi_bus.py.
 """
 
 from __future__ import annotations
@@ -365,6 +366,51 @@ def tab_to(window: Any, role: str, name: str = "", limit: int = 60) -> Any:
     raise SystemExit(f"Tab never reached a {role} {name!r}")
 
 
+def selected_tab(strip: Any) -> str:
+    """The name of the selected page tab of a page tab list ("" when none is)."""
+    for child in strip:
+        try:
+            if child is not None and child.getState().contains(pyatspi.STATE_SELECTED):
+                return str(child.name or "")
+        except Exception:  # gone
+            continue
+    return ""
+
+
+def tab_names(strip: Any) -> list[str]:
+    names = []
+    for child in strip:
+        try:
+            names.append(str(child.name or "").replace("&", ""))
+        except Exception:  # gone
+            continue
+    return names
+
+
+def choose_tab(window: Any, tab: str, limit: int = 60) -> None:
+    """Tab to the page tab list that has a tab named `tab` (mnemonic ampersands aside; a nested
+    tab list on the way is passed by) and press Right until that tab is selected, so each screen
+    read is the one it is named for."""
+    assert WATCH is not None
+    if WATCH.node is None:
+        WATCH.node = focused(window)
+    for _ in range(limit):
+        strip = in_focus("page tab list")
+        if strip is not None and tab in tab_names(strip):
+            break
+        count = WATCH.count
+        subprocess.run(["xdotool", "key", "Tab"], check=True)
+        WATCH.after(count)
+    else:
+        raise SystemExit(f"Tab never reached the tab list holding {tab!r}")
+    for _ in range(12):
+        if selected_tab(strip).replace("&", "") == tab:
+            pause(0.3)
+            return
+        key("Right", wait=0.3)
+    raise SystemExit(f"the tabs {tab_names(strip)} never showed {tab!r} (selected: {selected_tab(strip)!r})")
+
+
 def open_audit(app: Any, reference: str) -> Any:
     """Search the Audits page for `reference` and open it with Enter from the table."""
     assert WATCH is not None
@@ -468,16 +514,11 @@ def main() -> None:
 
         # Settings: every tab (Identity is the identity page).
         press("ctrl+4")
+        choose_tab(frame, "Identity")
         report["settings_identity"] = read_screen(frame)  # starts and ends on the tab strip
-        tab_to(frame, "page tab list")
-        press("Right")
-        report["settings_general"] = read_screen(frame)
-        tab_to(frame, "page tab list")
-        press("Right")
-        report["settings_backups"] = read_screen(frame)
-        tab_to(frame, "page tab list")
-        press("Right")
-        report["settings_records"] = read_screen(frame)
+        for tab in ("General", "Partnership", "Backups", "Records"):
+            choose_tab(frame, tab)
+            report[f"settings_{tab.lower()}"] = read_screen(frame)
         step("settings")
 
         # The QA inbox: import a signed return through the file dialog, then read the list.
@@ -503,10 +544,11 @@ def main() -> None:
         press("alt+w", timeout=6)
         report["case_view"] = read_screen(active_window(app, "dialog", "Case view"))
         frame = close_dialog(app, "Case view")
-        tab_to(frame, "page tab list")
-        press("Right")
-        report["verify"] = read_screen(frame)
-        step("return and case views, verify")
+        step("return and case views")
+        for tab, screen in (("Rounds", "rounds"), ("Verify a PDF", "verify"), ("Analysis", "analysis")):
+            choose_tab(frame, tab)
+            report[screen] = read_screen(frame)
+        step("rounds, verify, analysis")
     except BaseException as exc:
         report["error"] = f"{type(exc).__name__}: {exc}"
         print(app_log.read_text(errors="replace")[-3000:], file=sys.stderr)  # what the app said

@@ -147,12 +147,15 @@ SCREENS = [
     "pack_import",
     "settings_identity",
     "settings_general",
+    "settings_partnership",
     "settings_backups",
     "settings_records",
     "inbox",
     "return_view",
     "case_view",
+    "rounds",
     "verify",
+    "analysis",
 ]
 # Containers a screen reader has nothing to say about: the focus should never stop on one.
 SILENT = {"filler", "panel", "scroll pane", "split pane", "layered pane", "unknown", "viewport"}
