@@ -1,11 +1,13 @@
 """`lscp-audit analyse`: the partnership analysis of the QA inbox's trusted returns.
 
 ``analyse --vault V [--template T] [--round R ...] [--phase P] [--locality L] [--agency A]
-[--from DATE] [--to DATE] [--compare round|locality A B] [--xlsx FILE] [--csv FILE] [--json]
-[--no-suppression] [--case-references]``
+[--from DATE] [--to DATE] [--compare round|locality A B] [--xlsx FILE] [--csv FILE] [--pdf FILE]
+[--html FILE] [--marking M] [--descriptor WORD] [--json] [--no-suppression] [--case-references]``
 
-Prints the figures (or, with ``--json``, every table as JSON); ``--xlsx`` writes the workbook and
-``--csv`` the answers in long format, each atomically and recorded in the vault's export log.
+Prints the figures (or, with ``--json``, every table as JSON); ``--xlsx`` writes the workbook,
+``--csv`` the answers in long format, ``--pdf`` the aggregate report signed by the vault's (QA)
+identity and ``--html`` its accessible HTML version, each atomically and recorded in the vault's
+export log.
 Counts under 5 read "fewer than 5" unless ``--no-suppression``; case references are left out
 unless ``--case-references``. Only trusted returns count, latest revision of each audit.
 """
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "analyse",
-        help="the partnership analysis of trusted returns: figures, XLSX and CSV",
+        help="the partnership analysis of trusted returns: figures, XLSX, CSV and the PDF/HTML report",
         description="Figures across the QA inbox's trusted returns (latest revision of each audit; "
         "quarantined returns never count): answers per question with declared good practice and "
         "concern, judgements per section and agency, the Section 11 matrix, findings and the action "
@@ -59,6 +61,18 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--xlsx", metavar="FILE", help="write the XLSX workbook")
     parser.add_argument("--csv", metavar="FILE", help="write the answers in long format as CSV")
+    parser.add_argument("--pdf", metavar="FILE", help="write the aggregate report as a PDF signed by your identity")
+    parser.add_argument("--html", metavar="FILE", help="write the aggregate report as accessible HTML (not signed)")
+    parser.add_argument(
+        "--marking",
+        choices=("OFFICIAL-SENSITIVE", "OFFICIAL"),
+        help="protective marking of the PDF and HTML report (default: the vault's setting)",
+    )
+    parser.add_argument(
+        "--descriptor",
+        metavar="WORD",
+        help='descriptor after the marking, e.g. PERSONAL ("" for none; default: the vault\'s setting)',
+    )
     parser.add_argument("--json", action="store_true", help="print every table as JSON")
     parser.add_argument("--no-suppression", action="store_true", help="show counts under 5 (for internal tables only)")
     parser.add_argument("--case-references", action="store_true", help="include case references (left out by default)")
@@ -176,6 +190,25 @@ def run_analyse(args: argparse.Namespace) -> int:
         if args.csv:
             out = service.export_csv(analysis, Path(args.csv))
             written.append(f"CSV (answers in long format) written to {out.path} ({out.rows} rows)")
+        if args.pdf or args.html:
+            report = service.export_report(
+                analysis,
+                pdf=Path(args.pdf) if args.pdf else None,
+                html=Path(args.html) if args.html else None,
+                marking=args.marking,
+                descriptor=args.descriptor,
+                suppress=suppress,
+                comparisons=(comparison,) if comparison is not None else (),
+            )
+            if report.pdf is not None:
+                written.append(
+                    f"PDF report {report.report_id} written to {report.pdf} ({report.page_count} pages, "
+                    f"{report.marking}, signed by {report.signer})"
+                )
+            if report.html is not None:
+                written.append(
+                    f"HTML report {report.report_id} written to {report.html} ({report.marking}, not signed)"
+                )
     if args.json:
         payload = {
             "filter": chosen.describe(),

@@ -17,6 +17,7 @@ from lscp_audit.core.analysis import (
     SUPPRESSED,
     Analysis,
     Comparison,
+    ComparisonRow,
     Count,
     GradeDistribution,
     shown,
@@ -291,6 +292,30 @@ def actions_table(analysis: Analysis, *, case_references: bool = False) -> Table
     return Table(ACTIONS, "Action register across the returns", tuple(headers), tuple(rows))
 
 
+POLARITY_ANSWERS = ("Good practice", "Concern")
+
+
+def comparison_mask(rows: Sequence[ComparisonRow], suppress: bool = True) -> list[tuple[bool, bool]]:
+    """Which counts of comparison `rows` to hide, (group A, group B) per row: within each group,
+    every distribution (one question's answers, one overall judgement's levels, or a question's
+    good practice and concern with the rest of its n) is suppressed as a whole, with
+    complementary suppression (`suppressed_mask`), so no hidden count can be worked out."""
+    hidden = [[False, False] for _ in rows]
+    if not suppress:
+        return [(False, False) for _ in rows]
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for index, r in enumerate(rows):
+        groups.setdefault((r.what, r.answer in POLARITY_ANSWERS), []).append(index)
+    for (_what, polarity), indexes in groups.items():
+        for side in (0, 1):
+            counts = [rows[i].a_count if side == 0 else rows[i].b_count for i in indexes]
+            n = rows[indexes[0]].a_n if side == 0 else rows[indexes[0]].b_n
+            mask = suppressed_mask([*counts, max(0, n - sum(counts))] if polarity else counts)
+            for i, flag in zip(indexes, mask, strict=False):
+                hidden[i][side] = flag
+    return [(a, b) for a, b in hidden]
+
+
 def comparison_table(comparison: Comparison, *, suppress: bool = True) -> Table:
     a, b = comparison.a, comparison.b
     headers = (
@@ -305,9 +330,7 @@ def comparison_table(comparison: Comparison, *, suppress: bool = True) -> Table:
         "Difference (points)",
     )
     rows = []
-    for r in comparison.rows:
-        a_hidden = suppress and 0 < r.a_count < 5
-        b_hidden = suppress and 0 < r.b_count < 5
+    for r, (a_hidden, b_hidden) in zip(comparison.rows, comparison_mask(comparison.rows, suppress), strict=True):
         small_n = suppress and (0 < r.a_n < 5 or 0 < r.b_n < 5)
         rows.append(
             (r.what, r.answer, shown(r.a_count, a_hidden), shown_n(r.a_n, suppress), _pct(r.a_count, r.a_n, a_hidden),

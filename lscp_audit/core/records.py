@@ -87,7 +87,7 @@ EXPORT_KIND_LABELS: dict[ExportKind, str] = {
     ExportKind.RETURN_COPY: "Copy of an imported return",
     ExportKind.CASE_VIEW_PDF: "Multi-agency case view (PDF)",
     ExportKind.DISCLOSURE_PACK: "Subject access disclosure pack",
-    ExportKind.ANALYSIS: "Partnership analysis (XLSX or CSV)",
+    ExportKind.ANALYSIS: "Partnership analysis (XLSX, CSV, PDF or HTML)",
     ExportKind.OTHER: "Other export",
 }
 

@@ -151,3 +151,133 @@ def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
     key = "Bar length: " + ", ".join(f"{scale.labels.get(code, code)} {score}" for code, score in order)
     drawing.add(String(0, 3, key, fontName=fonts.REGULAR, fontSize=KEY_SIZE, fillColor=rgb(MUTED)))
     return drawing
+
+
+# -- the aggregate report's bar charts ---------------------------------------------------------
+
+GROUP_SIZE = 8.5
+BAR_LABEL_SIZE = 8.0
+VALUE_SIZE = 8.0
+AGG_BAR_HEIGHT = 9.0
+AGG_BAR_GAP = 3.0
+GROUP_GAP = 7.0
+SCALE_HEIGHT = 14.0
+CHUNK_HEIGHT = 420.0  # points: a chart taller than this is drawn in several pieces, so pages can break
+
+
+def _group_height(lines: list[str], bar_lines: list[list[str]]) -> float:
+    bars = sum(max(AGG_BAR_HEIGHT, LABEL_LEADING * len(b)) + AGG_BAR_GAP for b in bar_lines)
+    return LABEL_LEADING * len(lines) + 1 + bars + GROUP_GAP
+
+
+def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
+    """Drawings of an aggregate `Chart` (`aggregate_content.Chart`): each group's label over its
+    bars, each bar named on its left and its value label ("12 of 30 (40.0%)", or "fewer than 5"
+    with no bar) on its right, on a 0-100% scale with grid lines. Long charts come in pieces of
+    at most `CHUNK_HEIGHT` points, each with its own scale, so a page can break between them.
+    Every word is page text, so `pdftotext` and screen readers get the figures."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    fonts.register_fonts()
+    bar_labels = [b.label for g in chart.groups for b in g.bars]
+    values = [b.text for g in chart.groups for b in g.bars]
+    if not bar_labels:
+        return []
+    label_width = min(width * 0.34, max(stringWidth(t, fonts.REGULAR, BAR_LABEL_SIZE) for t in bar_labels) + 4)
+    value_width = max(stringWidth(t, fonts.BOLD, VALUE_SIZE) for t in values) + 6
+    bar_left = label_width + GAP
+    span = max(40.0, width - bar_left - value_width)
+    pieces: list[list[tuple[list[str], list[list[str]], Any]]] = [[]]
+    used = 0.0
+    for group in chart.groups:
+        lines = wrap_label(group.label, width, fonts.BOLD, GROUP_SIZE)
+        bar_lines = [wrap_label(b.label, label_width, fonts.REGULAR, BAR_LABEL_SIZE) for b in group.bars]
+        height = _group_height(lines, bar_lines)
+        if pieces[-1] and used + height > CHUNK_HEIGHT:
+            pieces.append([])
+            used = 0.0
+        pieces[-1].append((lines, bar_lines, group))
+        used += height
+    drawings = []
+    for piece in pieces:
+        heights = [_group_height(lines, bar_lines) for lines, bar_lines, _group in piece]
+        total = sum(heights) + SCALE_HEIGHT
+        drawing = Drawing(width, total)
+        drawing.initialFontName = fonts.REGULAR
+        drawing.initialFontSize = BAR_LABEL_SIZE
+        for tick in (0, 25, 50, 75, 100):
+            x = bar_left + span * tick / 100
+            dash = None if tick == 0 else (1, 2)
+            drawing.add(
+                Line(
+                    x,
+                    SCALE_HEIGHT - 2,
+                    x,
+                    total,
+                    strokeColor=rgb(RULE if tick else MUTED),
+                    strokeWidth=0.5,
+                    strokeDashArray=dash,
+                )
+            )
+            drawing.add(
+                String(
+                    x,
+                    3,
+                    f"{tick}%",
+                    fontName=fonts.REGULAR,
+                    fontSize=KEY_SIZE,
+                    fillColor=rgb(MUTED),
+                    textAnchor="middle",
+                )
+            )
+        y = total
+        for (lines, bar_lines, group), height in zip(piece, heights, strict=True):
+            top = y
+            for index, line in enumerate(lines):
+                drawing.add(
+                    String(
+                        0,
+                        top - LABEL_LEADING * (index + 1) + 2.5,
+                        line,
+                        fontName=fonts.BOLD,
+                        fontSize=GROUP_SIZE,
+                        fillColor=rgb(INK),
+                    )
+                )
+            cursor = top - LABEL_LEADING * len(lines) - 1
+            for bar, label_lines in zip(group.bars, bar_lines, strict=True):
+                block = max(AGG_BAR_HEIGHT, LABEL_LEADING * len(label_lines))
+                bar_y = cursor - block + (block - AGG_BAR_HEIGHT) / 2
+                for index, line in enumerate(label_lines):
+                    text_y = cursor - LABEL_LEADING * (index + 1) + 3
+                    drawing.add(
+                        String(
+                            label_width,
+                            text_y,
+                            line,
+                            fontName=fonts.REGULAR,
+                            fontSize=BAR_LABEL_SIZE,
+                            fillColor=rgb(INK),
+                            textAnchor="end",
+                        )
+                    )
+                length = span * (bar.value or 0) / 100 if bar.value is not None else 0.0
+                if length > 0:
+                    drawing.add(
+                        Rect(bar_left, bar_y, length, AGG_BAR_HEIGHT, fillColor=rgb(bar.colour), strokeColor=None)
+                    )
+                drawing.add(
+                    String(
+                        bar_left + length + 4,
+                        bar_y + 1.5,
+                        bar.text,
+                        fontName=fonts.BOLD,
+                        fontSize=VALUE_SIZE,
+                        fillColor=rgb(INK),
+                    )
+                )
+                cursor -= block + AGG_BAR_GAP
+            y -= height
+        drawings.append(drawing)
+    return drawings

@@ -109,3 +109,35 @@ def test_analyse_filters_suppress_and_compare(vault: tuple[Path, Path, list[Case
 
     wrong = _cli(home, "analyse", *v, "--from", "1 May 2026")
     assert wrong.returncode != 0 and "--from must be a date written YYYY-MM-DD" in wrong.stderr
+
+
+def test_analyse_writes_the_signed_pdf_and_html_report(
+    vault: tuple[Path, Path, list[CaseSpec]], tmp_path: Path
+) -> None:
+    from tests.reports import pdf_tools
+
+    home, path, specs = vault
+    v = ["--vault", str(path), "--no-keychain"]
+    pdf, html = tmp_path / "board.pdf", tmp_path / "board.html"
+    unsigned = _cli(home, "analyse", *v, "--pdf", str(pdf))
+    assert unsigned.returncode != 0 and not pdf.exists()  # no identity to sign with yet
+    made = _cli(home, "identity", "create", *v, "--name", "Priya Shah", "--role", "QA chair", "--agency", "LSCP")
+    assert made.returncode == 0, made.stderr
+    done = _cli(home, "analyse", *v, "--pdf", str(pdf), "--html", str(html), "--marking", "OFFICIAL",
+                "--descriptor", "PERSONAL", "--compare", "round", ROUNDS[0][0], ROUNDS[1][0])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "PDF report A-" in done.stdout and "signed by Priya Shah" in done.stdout
+    assert "HTML report A-" in done.stdout and "OFFICIAL PERSONAL" in done.stdout
+    assert "Signature is Valid." in pdf_tools.pdfsig(pdf)
+    text = " ".join(pdf_tools.pdftotext(pdf).split())
+    good = sum(s.rec_wnb == "yes" for s in specs)
+    assert (good, len(specs)) == (9, 12)  # 3 concerns hidden, and the 9 beside them too
+    assert f"Good practice {SUPPRESSED}" in text and "9 of 12" not in text
+    assert "OFFICIAL PERSONAL" in text and "Comparison of rounds" in text
+    page = html.read_text("utf-8")
+    assert "Protective marking: OFFICIAL PERSONAL" in page and pdf.name in page
+    log = _cli(home, "records", "export-log", "--json", *v)
+    entries = [(e["kind"], Path(e["file_name"]).name) for e in json.loads(log.stdout)]
+    assert ("analysis", "board.pdf") in entries and ("analysis", "board.html") in entries
+    bad = _cli(home, "analyse", *v, "--html", str(tmp_path / "x.html"), "--descriptor", "NOT OK 1")
+    assert bad.returncode != 0 and "descriptor" in bad.stderr and not (tmp_path / "x.html").exists()

@@ -118,9 +118,9 @@ def kept_with_start(lead: list[Any], content: list[Any]) -> list[Any]:
     return [*lead, *content]
 
 
-def grid_table(header: list[str], rows: list[list[Any]], widths: list[float]) -> Table:
+def grid_table(header: list[str], rows: list[list[Any]], widths: list[float], *, head_style: Any = None) -> Table:
     """A table with a shaded header row repeated on every page; tall rows split inside."""
-    head = [Paragraph(text(h), styles()["cell_head"]) for h in header]
+    head = [Paragraph(text(h), head_style or styles()["cell_head"]) for h in header]
     table = ReportTable([head, *rows], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
