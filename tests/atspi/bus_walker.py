@@ -10,7 +10,7 @@ every showing node (role, name, description, focusable) and the node focused aft
 The unlock dialog is read before and after a wrong passphrase (its problem label), then the
 right passphrase is typed, and the Audits page, the New audit dialog, the editor (a section with
 every question type, a per-agency section, its change history), Review and complete (and the
-override dialog), Sign and export, Templates, a partnership pack checked for import, every
+override dialog), the identifier check that Complete shows, Sign and export, Templates, a partnership pack checked for import, every
 Settings tab, the QA inbox (after importing RETURN_PDF through the file dialog), a return and its case view,
 and the inbox's Rounds, Verify and Analysis tabs are read. Each tab is chosen by name and checked
 selected before it is read. The checks live in test_atspi_bus.py.
@@ -492,6 +492,17 @@ def main() -> None:
         frame = close_dialog(app, "Override judgement")
         press("alt+b")
         step("editor and review")
+
+        # A finished draft whose text holds a telephone number: Complete shows the identifier check.
+        frame = open_audit(app, "CS-0303")
+        press("alt+r")
+        press("alt+c", timeout=6)
+        active_window(app, "alert", "Complete audit")  # a message box is an alert
+        press("alt+y", timeout=6)
+        report["identifiers"] = read_screen(active_window(app, "dialog", "Check for identifiers"))
+        frame = close_dialog(app, "Check for identifiers")
+        press("alt+b")
+        step("identifier check")
 
         # A completed audit: Review and complete, then Sign and export.
         frame = open_audit(app, "CS-0101")

@@ -66,8 +66,8 @@ pytestmark = pytest.mark.skipif(bool(_missing()), reason=_missing() or "ready")
 
 
 def _seed(home: Path) -> tuple[Path, Path]:
-    """A vault holding two audits of the test template with every question type (a draft, CS-0412,
-    and a completed one, CS-0101), a signing identity, and a signed return of the completed audit
+    """A vault holding three audits of the test template with every question type (a draft, CS-0412,
+    a draft with every answer given and a telephone number in one, CS-0303, and a completed one, CS-0101), a signing identity, and a signed return of the completed audit
     to import in the QA inbox. Returns the vault and that PDF."""
     template_file = Path(__file__).parents[1] / "ui" / "templates" / "ui-all-types.yaml"
     templates = TemplateService(user_dir=home / "data" / "templates")  # where the app looks under LSCP_AUDIT_HOME
@@ -84,6 +84,11 @@ def _seed(home: Path) -> tuple[Path, Path]:
         answers = generate_answers(random.Random(19), template, subject, "strong")
         done = audits.new_audit("ui-all-types", subject, answers=answers)
         audits.complete(done.id)
+        # Every answer given, but one holds a telephone number: Complete shows the identifier check.
+        with_phone = {"case_reference": "CS-0303", "agencies": ["police", "health"]}
+        answers = generate_answers(random.Random(23), template, with_phone, "strong")
+        answers = [a for a in answers if a.question_id != "q_short"] + [Answer("q_short", "Call 07700 900123")]
+        audits.new_audit("ui-all-types", with_phone, answers=answers)
         draft = {"case_reference": "CS-0412", "agencies": ["police", "health"]}
         audits.new_audit("ui-all-types", draft, answers=[Answer("q_yes", "no")])  # "no" shows the follow-up
         pdf = home / "return.pdf"
@@ -141,6 +146,7 @@ SCREENS = [
     "history",
     "review",
     "override",
+    "identifiers",
     "review_complete",
     "sign_export",
     "templates",

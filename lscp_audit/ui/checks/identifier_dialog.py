@@ -147,7 +147,17 @@ class IdentifierDialog(QDialog):
         self.table.resizeRowsToContents()
         waiting = len(self.check.unacknowledged)
         self.continue_button.setEnabled(waiting == 0)
+        self._say_why(
+            self.continue_button,
+            self.tr("Correct or keep every identifier first (%1 left)").replace("%1", str(waiting)) if waiting else "",
+            self.tr("Go on now that every identifier is kept with a reason"),
+        )
         self.keep_all_button.setEnabled(waiting > 0)
+        self._say_why(
+            self.keep_all_button,
+            "" if waiting else self.tr("Every identifier is already kept"),
+            self.tr("Keep every identifier not yet kept, with the reason above"),
+        )
         if waiting and not self.table.selectedItems():
             first = next(i for i, h in enumerate(hits) if h.acknowledgement is None)
             self.table.selectRow(first)
@@ -159,13 +169,28 @@ class IdentifierDialog(QDialog):
 
     def _selection_changed(self) -> None:
         chosen = self._selected()
-        self.keep_button.setEnabled(any(h.acknowledgement is None for h in chosen))
-        self.go_button.setEnabled(len(chosen) == 1 and bool(chosen[0].question_id))
-        self.go_button.setToolTip(
-            ""
-            if not chosen or chosen[0].question_id
-            else self.tr("The title and case details are changed where the audit was started")
+        keepable = any(h.acknowledgement is None for h in chosen)
+        self.keep_button.setEnabled(keepable)
+        self._say_why(
+            self.keep_button,
+            "" if keepable else self.tr("Select an identifier not yet kept"),
+            self.tr("Keep the selected identifiers, with the reason above"),
         )
+        self.go_button.setEnabled(len(chosen) == 1 and bool(chosen[0].question_id))
+        if len(chosen) != 1:
+            why = self.tr("Select one identifier to go to its question")
+        elif not chosen[0].question_id:
+            why = self.tr("The title and case details are changed where the audit was started")
+        else:
+            why = ""
+        self._say_why(self.go_button, why, self.tr("Close this check and go to the selected answer"))
+
+    @staticmethod
+    def _say_why(button: QPushButton, why: str, what: str) -> None:
+        """A disabled button says why (tooltip and description, which screen readers read);
+        an enabled one says what it does."""
+        button.setToolTip(why)
+        button.setAccessibleDescription(why or what)
 
     # --- actions -------------------------------------------------------------------------
     def _keep(self, *, selected_only: bool) -> None:
