@@ -12,6 +12,15 @@ revision of each audit only. Quarantined and superseded returns never reach thes
   good practice and the share that are a concern; the section judgements, overall judgements
   and graded answers per agency; the Section 11 matrix; the findings grouped by section and
   theme; the action register.
+- Moderation: when a return has a moderation record (the newest wins), the section and overall
+  judgement distributions count its moderated rating where the record gives one, else the
+  self-assessment (`MODERATED_WHERE_RECORDED`, the default; `SELF_ASSESSED` counts the
+  self-assessments only); every distribution says which (`GradeDistribution.basis`). The
+  Section 11 matrix shows the self-rating and the moderated rating side by side, and the change
+  since the organisation's previous round per standard, rounds ordered by their period.
+- Actions: the register shows each action's latest status from the QA subgroup's progress
+  updates (`core.action_updates`), falling back to the status written in the return, and
+  whether it is overdue.
 - `compare` puts two groups (two rounds, or two localities) side by side, with the n behind
   every figure and the difference in percentage points. It makes no claim of significance.
 - `suppress` hides small numbers (1 to 4) in aggregate outputs, with complementary suppression
@@ -22,11 +31,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
+from lscp_audit.core.action_updates import ActionUpdate, is_overdue, latest, shown_date, status_label
 
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "fewer than 5"
@@ -36,17 +45,43 @@ OTHER_FINDINGS = "Other findings"
 SELF_ASSESSMENT_KIND = "agency_self_assessment"
 #: The section of the Section 11 template the partnership fills in itself (not a standard).
 MODERATION_SECTION = "moderation"
-DONE_STATUSES = frozenset({"complete", "completed", "done", "closed"})
 CHOICE_TYPES = frozenset({"yes_no", "single_choice", "grade", "rag"})
 MULTI_CHOICE = "multi_choice"
 NOT_RATED = "Not rated"
-_STATUS_LABELS = {o.code: o.label for o in ACTION_STATUS_OPTIONS}
+#: What the judgement distributions count (`analyse(basis=...)`).
+SELF_ASSESSED = "self-assessed"
+MODERATED_WHERE_RECORDED = "moderated where recorded"
+BASES = (MODERATED_WHERE_RECORDED, SELF_ASSESSED)
+#: What the action register's status comes from.
+FROM_RETURN = "the return"
 
 _WELL_WORDS = ("strength", "went well", "good practice", "positive", "well")
 _IMPROVE_WORDS = ("improve", "concern", "gap", "weakness", "priorit", "risk", "learning")
 
-#: The moderated ratings of a return: standard (section) id, or "overall", to a rating code.
-ModeratedRatings = Callable[[str], Mapping[str, str]]
+
+@dataclass(frozen=True)
+class ReturnModeration:
+    """A return's newest moderation record as the analysis needs it: `outcome` (``agree`` or
+    ``moderated``), when (ISO 8601), and the moderated ratings it gives: a scope (a section or
+    Section 11 standard id, ``section@agency`` for a section repeated per agency, or
+    ``overall``) to a rating code of the return's own scale. Scopes it does not name keep their
+    self-assessed rating (the moderator let them stand)."""
+
+    outcome: str
+    moderated_at: str
+    ratings: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def words(self) -> str:
+        """``Agreed 28 Nov 2026`` or ``Moderated 28 Nov 2026``."""
+        verb = "Agreed" if self.outcome == "agree" else "Moderated"
+        return f"{verb} {shown_date(self.moderated_at)}" if self.moderated_at else verb
+
+
+#: The newest moderation of a return, by return id (None when it has not been moderated).
+ModeratedRatings = Callable[[str], ReturnModeration | None]
+#: A return's action updates, by return id.
+ActionUpdates = Mapping[str, Sequence[ActionUpdate]]
 
 
 def _text(value: Any) -> str:
@@ -75,6 +110,8 @@ class RoundInfo:
     locality_label: str = ""
     agency: str = ""
     agency_label: str = ""
+    period_start: str = ""
+    period_end: str = ""
 
     @property
     def label(self) -> str:
@@ -99,6 +136,8 @@ def round_info(data: Mapping[str, Any]) -> RoundInfo:
             locality_label=_text(found.get("locality_label")),
             agency=_text(found.get("agency")),
             agency_label=_text(found.get("agency_label")),
+            period_start=_text(found.get("period_start")),
+            period_end=_text(found.get("period_end")),
         )
     subject = data.get("subject") if isinstance(data.get("subject"), dict) else {}
     assert isinstance(subject, dict)
@@ -326,7 +365,9 @@ class QuestionDistribution:
 @dataclass(frozen=True)
 class GradeDistribution:
     """Judgements or graded answers on one scale: `key` is what it is about (a section id, an
-    agency or ``overall``), `title` its name; `n` the judgements counted."""
+    agency or ``overall``), `title` its name; `n` the judgements counted. `basis` says what was
+    counted (`SELF_ASSESSED`, `MODERATED_WHERE_RECORDED`, or "" for graded answers) and
+    `moderated` how many of the n are moderated ratings."""
 
     template_id: str
     key: str
@@ -334,25 +375,70 @@ class GradeDistribution:
     scale: str
     n: int
     counts: tuple[Count, ...]
+    basis: str = ""
+    moderated: int = 0
+
+
+#: Directions of a change since the previous round.
+IMPROVED = "improved"
+DECLINED = "declined"
+SAME = "same"
+CHANGED = "changed"
+NEWLY_RATED = "newly rated"
+NO_LONGER_RATED = "not rated now"
+_ARROWS = {IMPROVED: "↑", DECLINED: "↓", SAME: "=", CHANGED: "≠", NEWLY_RATED: "+", NO_LONGER_RATED: "−"}
 
 
 @dataclass(frozen=True)
 class S11Cell:
+    """One standard of one return: the self-rating, the moderated rating (when the return has a
+    moderation record: the record's rating, else the self-rating it let stand) and the change
+    since the previous round (`change` is one of the directions above, "" when there is no
+    previous return; `previous_label` the rating compared with)."""
+
     standard_id: str
     self_code: str
     self_label: str
     moderated_code: str = ""
     moderated_label: str = ""
+    change: str = ""
+    previous_label: str = ""
+
+    @property
+    def used_code(self) -> str:
+        """The rating the change compares: the moderated one when there is one, else the self-rating."""
+        return self.moderated_code or self.self_code
+
+    @property
+    def change_text(self) -> str:
+        """``↑ improved from Amber``, ``↓ declined from Green``, ``= same as Amber``, "" when none."""
+        if not self.change:
+            return ""
+        arrow = _ARROWS[self.change]
+        if self.change in (IMPROVED, DECLINED, CHANGED):
+            return f"{arrow} {self.change} from {self.previous_label}"
+        if self.change == SAME:
+            return f"{arrow} same as {self.previous_label}"
+        if self.change == NEWLY_RATED:
+            return f"{arrow} rated now, not rated before"
+        return f"{arrow} not rated now (was {self.previous_label})"
 
 
 @dataclass(frozen=True)
 class S11Row:
+    """One organisation's return in one round. `moderation` says whether (and when) it was
+    moderated; `previous_round` names the round its changes are measured from ("" when the
+    organisation has no return in an earlier round)."""
+
     organisation: str
     round: str
     report_id: str
     return_id: str
     cells: tuple[S11Cell, ...]
     overall: S11Cell
+    moderation: str = ""
+    previous_round: str = ""
+    previous_report_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -365,6 +451,7 @@ class S11Matrix:
     rows: tuple[S11Row, ...]
     levels: tuple[tuple[str, str, str], ...] = ()
     moderation_available: bool = False
+    moderated_rows: int = 0
 
     def label(self, code: str) -> str:
         return next((label for c, label, _ in self.levels if c == code), code) if code else NOT_RATED
@@ -384,8 +471,16 @@ class Finding:
     case_reference: str = ""
 
 
+NOT_MODERATED = "Not moderated"
+
+
 @dataclass(frozen=True)
 class ActionEntry:
+    """One action of a return. `status` is its latest status (label) at the register's date:
+    from the newest progress update reported by then, else as written in the return
+    (`return_status`); `status_from` says which (``the return``, or ``update of 28 Nov 2026``).
+    `index` is the action's position in the return's actions list (what updates name)."""
+
     action: str
     measure: str
     owner: str
@@ -397,6 +492,14 @@ class ActionEntry:
     report_id: str
     return_id: str
     case_reference: str = ""
+    index: int = 0
+    status_code: str = ""
+    return_status: str = ""
+    status_from: str = FROM_RETURN
+    update_note: str = ""
+    updated: str = ""
+    reported_by: str = ""
+    updates: int = 0
 
 
 @dataclass(frozen=True)
@@ -499,6 +602,7 @@ class _Tally:
         self.polarity: dict[str, str] = {}
         self.counts: dict[str, int] = {}
         self.n = 0
+        self.moderated = 0
 
     def know(self, code: str, label: str = "", polarity: str = "") -> None:
         if code not in self.counts:
@@ -663,10 +767,24 @@ def _distribution(plan: _QuestionPlan) -> QuestionDistribution:
     )
 
 
+def _judged(
+    item: AnalysisReturn, scope: str, code: str, label: str, record: ReturnModeration | None
+) -> tuple[str, str, bool]:
+    """The judgement counted for `scope`: the moderation record's rating when it gives one
+    (with its label from the return's scale), else the self-assessed one."""
+    given = record.ratings.get(scope, "") if record is not None else ""
+    if not given:
+        return code, label, False
+    return given, next((lvl for c, lvl, _ in item.levels if c == given), given), True
+
+
 def _grade_tallies(
     items: Sequence[AnalysisReturn],
+    moderation: Callable[[str], ReturnModeration | None] | None = None,
 ) -> tuple[dict[tuple[str, str], tuple[str, str, _Tally]], ...]:
-    """(sections, overall, agency overall, agency graded answers): (template, key) -> (title, scale, tally)."""
+    """(sections, overall, agency overall, agency graded answers): (template, key) -> (title, scale, tally).
+    With `moderation`, section and overall judgements count the moderated rating where a
+    return's record gives one."""
     sections: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
     overall: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
     agency_overall: dict[tuple[str, str], tuple[str, str, _Tally]] = {}
@@ -684,12 +802,16 @@ def _grade_tallies(
         return found[2]
 
     for item in items:
-        for section_id, title, _agency, code, label in item.section_judgements:
+        record = moderation(item.return_id) if moderation is not None else None
+        for section_id, title, agency, self_code, self_label in item.section_judgements:
             tally = slot(sections, item, section_id, title)
+            scope = f"{section_id}@{agency}" if agency else section_id
+            code, label, moderated = _judged(item, scope, self_code, self_label, record)
             if code:
                 tally.n += 1
+                tally.moderated += moderated
                 tally.add(code, label)
-        code, label = item.overall
+        code, label, moderated = _judged(item, "overall", *item.overall, record)
         for table, key, title in (
             (overall, "overall", item.template_title),
             (agency_overall, item.agency, item.agency),
@@ -697,6 +819,7 @@ def _grade_tallies(
             tally = slot(table, item, key, title)
             if code:
                 tally.n += 1
+                tally.moderated += moderated
                 tally.add(code, label)
         tally = slot(agency_grades, item, item.agency, item.agency)
         for level, number in item.grade_counts:
@@ -707,77 +830,166 @@ def _grade_tallies(
 
 
 def _grades(
-    table: dict[tuple[str, str], tuple[str, str, _Tally]], *, sort: bool = False
+    table: dict[tuple[str, str], tuple[str, str, _Tally]], *, sort: bool = False, basis: str = ""
 ) -> tuple[GradeDistribution, ...]:
     keys = sorted(table, key=lambda k: (k[0], k[1].casefold())) if sort else list(table)
     return tuple(
-        GradeDistribution(template, key, table[(template, key)][0], table[(template, key)][1], tally.n, tally.result())
+        GradeDistribution(
+            template,
+            key,
+            table[(template, key)][0],
+            table[(template, key)][1],
+            tally.n,
+            tally.result(),
+            basis,
+            tally.moderated,
+        )
         for template, key in keys
         for tally in [table[(template, key)][2]]
     )
 
 
-def s11_matrix(items: Sequence[AnalysisReturn], moderated: ModeratedRatings | None = None) -> S11Matrix:
+def s11_matrix(
+    items: Sequence[AnalysisReturn],
+    moderated: ModeratedRatings | None = None,
+    *,
+    history: Sequence[AnalysisReturn] = (),
+    round_dates: Mapping[str, str] | None = None,
+) -> S11Matrix:
     """The Section 11 matrix of the self-assessment returns among `items`, organisations in
     alphabetical order (then round). A standard is a section the return judges, except the
-    partnership's own moderation section."""
+    partnership's own moderation section. Each row's changes are measured against the same
+    organisation's return in the previous round among `history` (every trusted return, so a
+    filter on one round still finds the round before it); rounds are ordered by `round_order`."""
     chosen = [i for i in items if i.kind == SELF_ASSESSMENT_KIND]
     standards: dict[str, str] = {}
     levels: list[tuple[str, str, str]] = []
-    rows: list[S11Row] = []
-    for item in chosen:
+    for item in (*chosen, *(h for h in history if h.kind == SELF_ASSESSMENT_KIND)):
         for level in item.levels:
             if level[0] not in {c for c, _, _ in levels}:
                 levels.append(level)
-        ratings: dict[str, tuple[str, str]] = {}
-        for section_id, title, agency, value, label in item.section_judgements:
-            if section_id == MODERATION_SECTION or agency:
-                continue
-            standards.setdefault(section_id, title)
-            ratings[section_id] = (value, label)
-        given = dict(moderated(item.return_id)) if moderated is not None else {}
-        cells = {sid: S11Cell(sid, *ratings[sid]) for sid in ratings}
-        rows.append(
-            S11Row(
-                organisation=item.agency,
-                round=item.round.label,
-                report_id=item.report_id,
-                return_id=item.return_id,
-                cells=tuple(cells.values()),
-                overall=S11Cell("overall", *item.overall),
-            )
-        )
-        if given:
-            rows[-1] = _with_moderation(rows[-1], given)
-    ordered = tuple(sorted(rows, key=lambda r: (r.organisation.casefold(), r.round, r.report_id)))
     labels = {c: label for c, label, _ in levels}
-    full = tuple(_full_row(r, tuple(standards), labels) for r in ordered)
-    return S11Matrix(tuple(standards.items()), full, tuple(levels), moderated is not None)
+    rank = {c: i for i, (c, _, _) in enumerate(levels)}
+    rows: list[S11Row] = []
+    for item in chosen:
+        for section_id, title, agency, _value, _label in item.section_judgements:
+            if section_id != MODERATION_SECTION and not agency:
+                standards.setdefault(section_id, title)
+    pool = [h for h in history if h.kind == SELF_ASSESSMENT_KIND] or chosen
+    order = round_order([*pool, *chosen], round_dates or {})
+    moderated_rows = 0
+    for item in chosen:
+        record = moderated(item.return_id) if moderated is not None else None
+        moderated_rows += record is not None
+        row = _s11_row(item, tuple(standards), labels, record)
+        previous = _previous_return(item, pool, order)
+        if previous is not None:
+            before = _s11_row(previous, tuple(standards), labels, moderated(previous.return_id) if moderated else None)
+            row = _with_changes(row, before, previous, rank, labels)
+        rows.append(row)
+    ordered = tuple(sorted(rows, key=lambda r: (r.organisation.casefold(), r.round, r.report_id)))
+    return S11Matrix(tuple(standards.items()), ordered, tuple(levels), moderated is not None, moderated_rows)
 
 
-def _with_moderation(row: S11Row, given: Mapping[str, str]) -> S11Row:
-    cells = tuple(
-        S11Cell(c.standard_id, c.self_code, c.self_label, given.get(c.standard_id, ""), "") for c in row.cells
+def _s11_row(
+    item: AnalysisReturn, standards: tuple[str, ...], labels: Mapping[str, str], record: ReturnModeration | None
+) -> S11Row:
+    """Every standard in the matrix's order (`Not rated` where the return has none), with the
+    moderated rating when the return has a moderation record."""
+    ratings: dict[str, tuple[str, str]] = {}
+    for section_id, _title, agency, value, label in item.section_judgements:
+        if section_id != MODERATION_SECTION and not agency:
+            ratings[section_id] = (value, label)
+
+    def cell(scope: str, self_code: str, self_label: str) -> S11Cell:
+        shown = self_label or (labels.get(self_code, self_code) if self_code else NOT_RATED)
+        if record is None:
+            return S11Cell(scope, self_code, shown)
+        code = record.ratings.get(scope, "") or self_code
+        return S11Cell(scope, self_code, shown, code, labels.get(code, code) if code else "")
+
+    cells = tuple(cell(s, *ratings.get(s, ("", ""))) for s in standards)
+    return S11Row(
+        organisation=item.agency,
+        round=item.round.label,
+        report_id=item.report_id,
+        return_id=item.return_id,
+        cells=cells,
+        overall=cell("overall", *item.overall),
+        moderation=record.words if record is not None else NOT_MODERATED,
     )
-    overall = S11Cell("overall", row.overall.self_code, row.overall.self_label, given.get("overall", ""), "")
-    return S11Row(row.organisation, row.round, row.report_id, row.return_id, cells, overall)
 
 
-def _full_row(row: S11Row, standards: tuple[str, ...], labels: Mapping[str, str]) -> S11Row:
-    """Every standard in the matrix's order (`Not rated` where the return has none), with labels."""
-    by_id = {c.standard_id: c for c in row.cells}
+def round_order(items: Iterable[AnalysisReturn], round_dates: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Each round's place in time (round id, else title -> sort key): the round's period end as
+    the returns name it, else its period start, else the date the partnership profile gives
+    (`round_dates`: period end or deadline), else the earliest signing date of its returns."""
+    found: dict[str, tuple[str, str]] = {}
+    for item in items:
+        info = item.round
+        key = info.id or info.title
+        if not key:
+            continue
+        day = info.period_end or info.period_start or round_dates.get(info.id, "") or item.signed_date
+        if key not in found or day < found[key][0]:
+            found[key] = (day, key)
+    return found
 
-    def done(cell: S11Cell) -> S11Cell:
-        return S11Cell(
-            cell.standard_id,
-            cell.self_code,
-            cell.self_label or (labels.get(cell.self_code, cell.self_code) if cell.self_code else NOT_RATED),
-            cell.moderated_code,
-            labels.get(cell.moderated_code, cell.moderated_code) if cell.moderated_code else "",
-        )
 
-    cells = tuple(done(by_id.get(s, S11Cell(s, "", ""))) for s in standards)
-    return S11Row(row.organisation, row.round, row.report_id, row.return_id, cells, done(row.overall))
+def _organisation_key(item: AnalysisReturn) -> str:
+    return (item.round.agency or item.agency).casefold()
+
+
+def _previous_return(
+    item: AnalysisReturn, pool: Sequence[AnalysisReturn], order: Mapping[str, tuple[str, str]]
+) -> AnalysisReturn | None:
+    """The same organisation's latest-signed return in the latest round before `item`'s."""
+    mine = order.get(item.round.id or item.round.title)
+    if mine is None:
+        return None
+    who = _organisation_key(item)
+    earlier = [
+        other
+        for other in pool
+        if other.return_id != item.return_id
+        and _organisation_key(other) == who
+        and (place := order.get(other.round.id or other.round.title)) is not None
+        and place < mine
+    ]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda o: (order[o.round.id or o.round.title], o.signed_at, o.report_id))
+
+
+def _change(now: str, before: str, rank: Mapping[str, int]) -> str:
+    if not before:
+        return NEWLY_RATED if now else ""
+    if not now:
+        return NO_LONGER_RATED
+    if now == before:
+        return SAME
+    if now in rank and before in rank:
+        return IMPROVED if rank[now] < rank[before] else DECLINED
+    return CHANGED
+
+
+def _with_changes(
+    row: S11Row, before: S11Row, previous: AnalysisReturn, rank: Mapping[str, int], labels: Mapping[str, str]
+) -> S11Row:
+    earlier = {c.standard_id: c for c in (*before.cells, before.overall)}
+
+    def changed(cell: S11Cell) -> S11Cell:
+        old = earlier.get(cell.standard_id)
+        was = old.used_code if old is not None else ""
+        return replace(cell, change=_change(cell.used_code, was, rank), previous_label=labels.get(was, was))
+
+    return replace(
+        row,
+        cells=tuple(changed(c) for c in row.cells),
+        overall=changed(row.overall),
+        previous_round=previous.round.label,
+        previous_report_id=previous.report_id,
+    )
 
 
 def finding_theme(question_id: str, question_label: str, section_title: str = "") -> str:
@@ -820,32 +1032,39 @@ def _findings(items: Sequence[AnalysisReturn]) -> list[Finding]:
     return sorted(found, key=lambda f: (sections[f.section], themes.index(f.theme)))
 
 
-def _overdue(due: str, status: str, today: dt.date) -> bool:
-    try:
-        return bool(due) and dt.date.fromisoformat(due) < today and status.casefold() not in DONE_STATUSES
-    except ValueError:
-        return False
-
-
-def _actions(items: Sequence[AnalysisReturn], today: dt.date) -> list[ActionEntry]:
-    found = [
-        ActionEntry(
-            action=action,
-            measure=measure,
-            owner=owner,
-            due=due,
-            status=_STATUS_LABELS.get(status, status),
-            overdue=_overdue(due, status, today),
-            agency=item.agency,
-            section=section,
-            report_id=item.report_id,
-            return_id=item.return_id,
-            case_reference=item.case_reference,
-        )
-        for item in items
-        for action, measure, owner, due, status, section in item.action_fields
-    ]
-    return sorted(found, key=lambda a: (a.due or "9999", a.agency.casefold(), a.report_id))
+def _actions(
+    items: Sequence[AnalysisReturn], today: dt.date, updates: ActionUpdates | None = None
+) -> list[ActionEntry]:
+    found = []
+    for item in items:
+        mine = (updates or {}).get(item.return_id, ())
+        for index, (action, measure, owner, due, status, section) in enumerate(item.action_fields):
+            newest = latest((u for u in mine if u.action_index == index), today)
+            code = newest.status if newest is not None else status
+            found.append(
+                ActionEntry(
+                    action=action,
+                    measure=measure,
+                    owner=owner,
+                    due=due,
+                    status=status_label(code),
+                    overdue=is_overdue(due, code, today),
+                    agency=item.agency,
+                    section=section,
+                    report_id=item.report_id,
+                    return_id=item.return_id,
+                    case_reference=item.case_reference,
+                    index=index,
+                    status_code=code,
+                    return_status=status_label(status),
+                    status_from=f"update of {shown_date(newest.as_of)}" if newest is not None else FROM_RETURN,
+                    update_note=newest.note if newest is not None else "",
+                    updated=newest.as_of if newest is not None else "",
+                    reported_by=newest.reported_by if newest is not None else "",
+                    updates=sum(1 for u in mine if u.action_index == index),
+                )
+            )
+    return sorted(found, key=lambda a: (a.due or "9999", a.agency.casefold(), a.report_id, a.index))
 
 
 def _return_row(item: AnalysisReturn) -> ReturnRow:
@@ -917,17 +1136,32 @@ def analyse(
     *,
     today: dt.date,
     moderated: ModeratedRatings | None = None,
+    basis: str = MODERATED_WHERE_RECORDED,
+    updates: ActionUpdates | None = None,
+    round_dates: Mapping[str, str] | None = None,
 ) -> Analysis:
     """Every figure for the returns among `items` that `analysis_filter` keeps (`items` must
-    already be trusted, latest revisions only). `today` decides which actions are overdue."""
+    already be trusted, latest revisions only). `today` decides which actions are overdue and
+    which progress updates count; `basis` whether judgements count moderated ratings where a
+    record gives one (`MODERATED_WHERE_RECORDED`) or the self-assessments only (`SELF_ASSESSED`);
+    `round_dates` (round id -> period end or deadline) orders rounds for the Section 11 changes."""
+    if basis not in BASES:
+        raise ValueError(f"count judgements as {' or '.join(BASES)}, not {basis!r}")
+    every = list(items)
     chosen = analysis_filter or AnalysisFilter()
-    kept = _ordered(i for i in items if chosen.matches(i))
+    kept = _ordered(i for i in every if chosen.matches(i))
     questions = tuple(_distribution(p) for p in _question_plans(kept))
-    sections, overall, agency_overall, agency_grades = _grade_tallies(kept)
-    matrix = s11_matrix(kept, moderated)
+    counting = moderated if basis == MODERATED_WHERE_RECORDED else None
+    sections, overall, agency_overall, agency_grades = _grade_tallies(kept, counting)
+    matrix = s11_matrix(kept, moderated, history=every, round_dates=round_dates)
     notes = []
     if matrix.rows and not matrix.moderation_available:
         notes.append("No moderation records are available, so the moderated ratings are left empty.")
+    elif matrix.rows and not matrix.moderated_rows:
+        notes.append("No Section 11 return here has a moderation record yet, so the moderated ratings are empty.")
+    judged = basis if moderated is not None else SELF_ASSESSED
+    if any(i.overall[0] or i.section_judgements for i in kept):
+        notes.append(_basis_note(judged, sum(t.moderated for _, _, t in overall.values())))
     templates = {i.template_id for i in kept}
     if len(templates) > 1:
         notes.append(
@@ -937,15 +1171,24 @@ def analyse(
         filter=chosen,
         n_returns=len(kept),
         questions=questions,
-        sections=_grades(sections),
-        overall=_grades(overall),
-        agency_overall=_grades(agency_overall, sort=True),
+        sections=_grades(sections, basis=judged),
+        overall=_grades(overall, basis=judged),
+        agency_overall=_grades(agency_overall, sort=True, basis=judged),
         agency_grades=_grades(agency_grades, sort=True),
         s11=matrix,
         findings=tuple(_findings(kept)),
-        actions=tuple(_actions(kept, today)),
+        actions=tuple(_actions(kept, today, updates)),
         notes=tuple(notes),
         items=tuple(kept),
+    )
+
+
+def _basis_note(basis: str, moderated: int) -> str:
+    if basis == SELF_ASSESSED:
+        return "Section and overall judgements count the self-assessments only."
+    return (
+        "Section and overall judgements count the moderated rating where a moderation record gives one, "
+        f"else the self-assessment ({moderated} overall judgement(s) moderated)."
     )
 
 
@@ -994,8 +1237,6 @@ class Comparison:
 
 
 def _group_filter(base: AnalysisFilter, dimension: str, value: str) -> AnalysisFilter:
-    from dataclasses import replace
-
     if dimension == ROUND:
         return replace(base, rounds=(value,))
     if dimension == LOCALITY:
@@ -1011,10 +1252,13 @@ def compare(
     b: str,
     *,
     today: dt.date,
+    moderated: ModeratedRatings | None = None,
+    basis: str = MODERATED_WHERE_RECORDED,
 ) -> Comparison:
-    """Two groups side by side (two rounds, or two localities) under the same other filters."""
-    first = analyse(items, _group_filter(base, dimension, a), today=today)
-    second = analyse(items, _group_filter(base, dimension, b), today=today)
+    """Two groups side by side (two rounds, or two localities) under the same other filters
+    (judgements counted on the same `basis`)."""
+    first = analyse(items, _group_filter(base, dimension, a), today=today, moderated=moderated, basis=basis)
+    second = analyse(items, _group_filter(base, dimension, b), today=today, moderated=moderated, basis=basis)
     rows: list[ComparisonRow] = []
 
     def pair(what: str, left: Sequence[Count], ln: int, right: Sequence[Count], rn: int) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lscp_audit.core.analysis import (
+    MODERATED_WHERE_RECORDED,
     SUPPRESSED,
     Analysis,
     Comparison,
@@ -42,13 +43,16 @@ COMPARISON = "Comparison"
 @dataclass(frozen=True)
 class Table:
     """One table: `name` (a sheet name, at most 31 characters), a `title` saying what it
-    holds, named `headers` and rows of plain values (dates as `datetime.date`)."""
+    holds, named `headers` and rows of plain values (dates as `datetime.date`). `colours` maps
+    a rating's text to its ``#RRGGBB`` colour for the cells that show it (the Section 11
+    matrix): the text is always there, the colour is never the only sign."""
 
     name: str
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[CellValue, ...], ...]
     aggregate: bool = False
+    colours: tuple[tuple[str, str], ...] = ()
 
 
 def _date(text: str) -> CellValue:
@@ -200,6 +204,17 @@ def polarity_table(analysis: Analysis, *, suppress: bool = True) -> Table:
     )
 
 
+def basis_words(group: GradeDistribution, suppress: bool) -> str:
+    """What a judgement distribution counted: ``self-assessed``, or ``moderated where recorded
+    (2 moderated)`` (the number of moderated ratings, suppressed like any count), or ``as
+    answered`` for graded answers."""
+    if not group.basis:
+        return "as answered"
+    if group.basis != MODERATED_WHERE_RECORDED:
+        return group.basis
+    return f"{group.basis} ({shown_n(group.moderated, suppress)} moderated)"
+
+
 def _grade_rows(scope: str, groups: Sequence[GradeDistribution], suppress: bool) -> list[tuple[CellValue, ...]]:
     rows: list[tuple[CellValue, ...]] = []
     for g in groups:
@@ -207,16 +222,17 @@ def _grade_rows(scope: str, groups: Sequence[GradeDistribution], suppress: bool)
             continue  # nothing judged on it among these returns
         counts: Sequence[Count] = g.counts
         mask = _counted([c.count for c in counts], suppress)
+        basis = basis_words(g, suppress)
         for c, hidden in zip(counts, mask, strict=True):
             rows.append(
                 (scope, g.template_id, g.title, c.code, c.label, shown(c.count, hidden),
-                 shown_n(g.n, suppress), _pct(c.count, g.n, hidden))
+                 shown_n(g.n, suppress), _pct(c.count, g.n, hidden), basis)
             )  # fmt: skip
     return rows
 
 
 def judgements_table(analysis: Analysis, *, suppress: bool = True) -> Table:
-    headers = ("Scope", "Template id", "About", "Level code", "Level", "Count", "n", "%")
+    headers = ("Scope", "Template id", "About", "Level code", "Level", "Count", "n", "%", "Ratings counted")
     rows = [
         *_grade_rows("Overall judgement", analysis.overall, suppress),
         *_grade_rows("Section judgement", analysis.sections, suppress),
@@ -227,22 +243,27 @@ def judgements_table(analysis: Analysis, *, suppress: bool = True) -> Table:
 
 
 def s11_table(analysis: Analysis) -> Table:
+    """One row per organisation and round: whether it was moderated, the round its changes are
+    measured from, then per standard (and overall) the self-rating, the moderated rating and the
+    change since the previous round. The change compares the moderated rating where there is
+    one, else the self-rating, in both rounds."""
     matrix = analysis.s11
-    headers = ["Organisation", "Round", "Report id"]
-    for _, title in matrix.standards:
-        headers += [f"{title}: self-rating", f"{title}: moderated"]
-    headers += ["Overall: self-rating", "Overall: moderated"]
+    headers = ["Organisation", "Round", "Report id", "Moderation", "Previous round"]
+    for _, title in (*matrix.standards, ("overall", "Overall")):
+        headers += [f"{title}: self-rating", f"{title}: moderated", f"{title}: change since previous round"]
     rows = []
     for row in matrix.rows:
-        values: list[CellValue] = [row.organisation, row.round, row.report_id]
+        values: list[CellValue] = [row.organisation, row.round, row.report_id, row.moderation, row.previous_round]
         for cell in (*row.cells, row.overall):
-            values += [cell.self_label, cell.moderated_label]
+            values += [cell.self_label, cell.moderated_label, cell.change_text]
         rows.append(tuple(values))
     return Table(
         S11,
-        "Section 11: each organisation's self-rating and moderated rating per standard",
+        "Section 11: each organisation's self-rating, moderated rating (newest moderation record) and change "
+        "since its previous round per standard (moderated rating where recorded, else self-rating)",
         tuple(headers),
         tuple(rows),
+        colours=tuple((label, colour) for _, label, colour in matrix.levels if colour),
     )
 
 
@@ -270,6 +291,9 @@ def actions_table(analysis: Analysis, *, case_references: bool = False) -> Table
         "Agency",
         "Answers",
         "Source return",
+        "Action number",
+        "Status from",
+        "Latest update",
     ]
     if case_references:
         headers.append("Case reference")
@@ -285,11 +309,19 @@ def actions_table(analysis: Analysis, *, case_references: bool = False) -> Table
             a.agency,
             a.section,
             a.report_id,
+            a.index + 1,
+            a.status_from,
+            a.update_note,
         ]
         if case_references:
             row.append(a.case_reference)
         rows.append(tuple(row))
-    return Table(ACTIONS, "Action register across the returns", tuple(headers), tuple(rows))
+    return Table(
+        ACTIONS,
+        "Action register across the returns: the latest status from progress updates, else the return's own",
+        tuple(headers),
+        tuple(rows),
+    )
 
 
 POLARITY_ANSWERS = ("Good practice", "Concern")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lscp_audit.core.action_updates import ActionUpdate
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.history import HistoryEntry
 from lscp_audit.core.identity import ImportedReturn
@@ -47,6 +48,7 @@ class ReturnHoldings:
     item: ImportedReturn
     data: dict[str, Any]
     found_by: str
+    action_updates: Sequence[ActionUpdate] = ()
 
 
 def _question(template: Template | None, question_id: str) -> tuple[str, str, QuestionType | None]:
@@ -138,7 +140,23 @@ def return_section(found: ReturnHoldings) -> dict[str, Any]:
         "verified": item.verified,
         "overall_judgement": item.overall_label or item.overall_judgement,
         "report_data": found.data,
+        "action_updates": [action_update_section(u) for u in found.action_updates],
         "review": [EMBEDDED_DATA],
+    }
+
+
+def action_update_section(update: ActionUpdate) -> dict[str, Any]:
+    """A progress update the QA subgroup recorded on one of the return's actions."""
+    return {
+        "action_number": update.action_index + 1,
+        "action": update.action,
+        "status": update.status_label,
+        "note": update.note,
+        "as_of": update.as_of,
+        "reported_by": update.reported_by,
+        "recorded_by": update.recorded_by,
+        "recorded_at": update.recorded_at,
+        "review": [FREE_TEXT, STAFF_NAME],
     }
 
 
@@ -183,7 +201,7 @@ def build_pack(
     return_items = [return_section(r) for r in returns]
     flagged = sum(
         1 for a in audit_items for part in (a["answers"], a["history"], a["overrides"]) for x in part if x["review"]
-    ) + len(return_items)
+    ) + sum(1 + len(r["action_updates"]) for r in return_items)
     return {
         "disclosure_pack": {
             "case_reference": case_reference,

@@ -77,6 +77,7 @@ class ExportKind(StrEnum):
     CASE_VIEW_PDF = "case_view_pdf"
     DISCLOSURE_PACK = "disclosure_pack"
     ANALYSIS = "analysis"
+    ACTIONS_REPORT = "actions_report"
     OTHER = "other"
 
 
@@ -88,6 +89,7 @@ EXPORT_KIND_LABELS: dict[ExportKind, str] = {
     ExportKind.CASE_VIEW_PDF: "Multi-agency case view (PDF)",
     ExportKind.DISCLOSURE_PACK: "Subject access disclosure pack",
     ExportKind.ANALYSIS: "Partnership analysis (XLSX, CSV, PDF or HTML)",
+    ExportKind.ACTIONS_REPORT: "Quarterly action report (XLSX or CSV)",
     ExportKind.OTHER: "Other export",
 }
 

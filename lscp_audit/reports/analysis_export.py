@@ -3,8 +3,9 @@
 The workbook has one sheet per table (`core.analysis_tables`), each with the table's title in
 the first row, the named headers in the second (bold, frozen, filtered) and the rows below.
 Dates are real date cells shown ``28 Nov 2026``; Section 11 ratings are text with the level's
-colour as the cell fill, so the colour is never the only sign. CSV is long format: the answers
-table, one answer per row, with a header row, dates in ISO 8601.
+colour as the cell fill, so the colour is never the only sign. CSV is long format: one row per
+answer (or per action in the quarterly action report), with a header row, dates in ISO 8601 and
+formula-like text kept as text.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = None, marking: str = "") -> bytes:
     """The workbook (openpyxl's write-only mode, so a large analysis is written in seconds).
-    `colours` maps a Section 11 rating label to its ``#RRGGBB`` colour; `marking` (the
+    A table's own `colours` (rating text to ``#RRGGBB``) fill the cells showing that text, else
+    `colours` does for the Section 11 sheet; `marking` (the
     protective marking) heads every sheet when given."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -44,11 +46,15 @@ def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = N
     book = Workbook(write_only=True)
     used: set[str] = set()
     bold = Font(bold=True)
-    fills = {
-        label: PatternFill("solid", start_color=colour.lstrip("#").upper(), end_color=colour.lstrip("#").upper())
-        for label, colour in (colours or {}).items()
-        if len(colour.lstrip("#")) == 6
-    }
+
+    def fills_for(pairs: Mapping[str, str]) -> dict[str, PatternFill]:
+        return {
+            label: PatternFill("solid", start_color=colour.lstrip("#").upper(), end_color=colour.lstrip("#").upper())
+            for label, colour in pairs.items()
+            if len(colour.lstrip("#")) == 6
+        }
+
+    fills = fills_for(colours or {})
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.name, used))
         widths = [len(h) for h in table.headers]
@@ -70,9 +76,9 @@ def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = N
             cell.font = bold
             headers.append(cell)
         sheet.append(headers)
-        coloured = table.name == S11 and bool(fills)
+        own = fills_for(dict(table.colours)) if table.colours else (fills if table.name == S11 else {})
         for row in table.rows:
-            sheet.append([_cell(sheet, value, fills if coloured else None) for value in row])
+            sheet.append([_cell(sheet, value, own or None) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -98,11 +104,28 @@ def _cell(sheet: object, value: object, fills: Mapping[str, object] | None) -> o
     return value
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(value: object) -> object:
+    """A value as CSV holds it: dates ISO 8601, empty for None, and text that a spreadsheet
+    would run as a formula (``=``, ``+``, ``-``, ``@`` first) kept as text with a leading
+    apostrophe, the way spreadsheets mark text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(table: Table) -> str:
-    """One table as CSV: a header row, then the rows (dates ISO 8601, empty for None)."""
+    """One table as CSV: a header row, then the rows (`csv_value`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        writer.writerow([csv_value(v) for v in row])
     return out.getvalue()

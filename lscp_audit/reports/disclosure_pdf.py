@@ -141,6 +141,26 @@ def render_disclosure_pdf(pack: dict[str, Any], pack_id: str) -> bytes:
                 width,
             )
         )
+        updates = ret.get("action_updates") or []
+        if updates:
+            story.append(para(f"Progress updates recorded on this return's actions ({len(updates)}):"))
+            story.append(
+                grid_table(
+                    ["As at", "Action", "Status", "Note", "Reported and recorded by"],
+                    [
+                        [
+                            para(_date(u["as_of"]), "cell"),
+                            para(f"{u['action_number']}. {_value(u['action'])}", "cell"),
+                            para(u["status"], "cell"),
+                            para(_value(u["note"]), "cell"),
+                            para(", ".join(p for p in (u["reported_by"], u["recorded_by"]) if p) or "—", "cell"),
+                        ]
+                        for u in updates
+                    ],
+                    [width * 0.13, width * 0.27, width * 0.12, width * 0.3, width * 0.18],
+                )
+            )
+            story.append(para("Review: " + "; ".join(updates[0]["review"])))
     story.append(heading("Where copies went (export log)"))
     if pack["exports"]:
         story.append(

@@ -10,9 +10,18 @@ Outputs (`export_xlsx`, `export_csv`) are written atomically and recorded in the
 log (kind ``analysis``) when a `RecordsService` is given. Small numbers are suppressed in the
 aggregate tables unless `suppress=False`; case references are left out unless asked for.
 
-Moderated Section 11 ratings come from `moderated(return_id)` (standard id, or ``overall``, to a
-rating code) when a source of moderation records is given; without one the moderated column
-stays empty and the analysis says so.
+Moderated ratings come from the vault's moderation records (the newest record of each return
+wins; read once with the returns), or from `moderated(return_id)` when one is given. Section and
+overall judgement distributions count the moderated rating where a record gives one, else the
+self-assessment (`basis=MODERATED_WHERE_RECORDED`, the default), or the self-assessments only
+(`basis=SELF_ASSESSED`); the tables say which. The Section 11 matrix shows both ratings and the
+change since each organisation's previous round (rounds ordered by their period, else the
+partnership profile's dates).
+
+Action progress updates (`record_action_update`) are stored as records of their own, never in
+the signed return, and recorded in the vault's history chain; the action register shows the
+latest status from them. `quarterly_actions` / `export_quarterly_xlsx` / `export_quarterly_csv`
+give the quarterly action report (`core.analysis_actions`), recorded in the export log.
 
 Logs carry counts only, never case references, answers or file names.
 """
@@ -21,23 +30,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.atomic_files import atomic_write_bytes
+from lscp_audit.core.action_updates import ActionUpdate, Quarter, shown_date, update_problems
 from lscp_audit.core.analysis import (
+    BASES,
     LOCALITY,
+    MODERATED_WHERE_RECORDED,
     ROUND,
     Analysis,
     AnalysisFilter,
     AnalysisReturn,
     Comparison,
     ModeratedRatings,
+    ReturnModeration,
     analyse,
     compare,
 )
+from lscp_audit.core.analysis_actions import QuarterlyActions, quarterly_actions, quarterly_tables, register_table
 from lscp_audit.core.analysis_tables import Table, analysis_tables, answers_table
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
@@ -94,15 +109,23 @@ class AnalysisService:
         *,
         records: RecordsService | None = None,
         moderated: ModeratedRatings | None = None,
+        actor: str = "",
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
+        """`moderated` replaces the vault's moderation records as the source of moderated
+        ratings; `actor` is who recorded updates are recorded as when no `records` service
+        (whose actor is used) is given."""
         self._vault = vault
         self._records = records
-        self._moderated = moderated
+        self._given_moderation = moderated
+        self._actor = actor
         self._clock = clock
         self.inbox = InboxService(vault)
         self._items: list[AnalysisReturn] | None = None
         self._left_out: tuple[str, ...] = ()
+        self._moderation: dict[str, ReturnModeration] = {}
+        self._updates: dict[str, list[ActionUpdate]] = {}
+        self._round_dates: dict[str, str] = {}
 
     # -- the returns ---------------------------------------------------------------------------
 
@@ -114,6 +137,11 @@ class AnalysisService:
         self._items = [
             AnalysisReturn(e.id, e.report_id, e.signer, e.signed_at, data[e.id]) for e in entries if e.id in data
         ]
+        self._moderation = {} if self._given_moderation is not None else self._read_moderation()
+        self._updates = self._vault.action_updates.for_returns([i.return_id for i in self._items])
+        self._round_dates = {
+            r.id: r.period_end or r.deadline or r.period_start for r in self._vault.partnership.rounds()
+        }
         notes = []
         if listing.quarantine:
             notes.append(f"{len(listing.quarantine)} return(s) in quarantine are not counted.")
@@ -159,22 +187,68 @@ class AnalysisService:
     def today(self) -> dt.date:
         return self._clock().date()
 
-    def analyse(self, analysis_filter: AnalysisFilter | None = None) -> Analysis:
-        """Every figure for the trusted returns the filter keeps."""
-        found = analyse(self.returns(), analysis_filter, today=self.today(), moderated=self._moderated)
+    @property
+    def moderated(self) -> ModeratedRatings:
+        """The newest moderation of a return (by id), None when it has none."""
+        return self._given_moderation or self._moderation.get
+
+    def _read_moderation(self) -> dict[str, ReturnModeration]:
+        found = {}
+        for return_id, (outcome, at, record) in self._vault.moderation.newest_by_return().items():
+            ratings = {}
+            for entry in record.get("judgements") or []:
+                if isinstance(entry, dict) and entry.get("scope") and entry.get("moderated"):
+                    scope = str(entry["scope"])
+                    ratings[f"{scope}@{entry['agency']}" if entry.get("agency") else scope] = str(entry["moderated"])
+            found[return_id] = ReturnModeration(outcome, at, ratings)
+        return found
+
+    def analyse(
+        self, analysis_filter: AnalysisFilter | None = None, *, basis: str = MODERATED_WHERE_RECORDED
+    ) -> Analysis:
+        """Every figure for the trusted returns the filter keeps; judgements counted on `basis`."""
+        if basis not in BASES:
+            raise ValidationError([f"count judgements as {' or '.join(repr(b) for b in BASES)}, not {basis!r}"])
+        items = self.returns()
+        found = analyse(
+            items,
+            analysis_filter,
+            today=self.today(),
+            moderated=self.moderated,
+            basis=basis,
+            updates=self._updates,
+            round_dates=self._round_dates,
+        )
         if self._left_out:
             from dataclasses import replace
 
             found = replace(found, notes=(*self._left_out, *found.notes))
         return found
 
-    def compare(self, analysis_filter: AnalysisFilter | None, dimension: str, a: str, b: str) -> Comparison:
+    def compare(
+        self,
+        analysis_filter: AnalysisFilter | None,
+        dimension: str,
+        a: str,
+        b: str,
+        *,
+        basis: str = MODERATED_WHERE_RECORDED,
+    ) -> Comparison:
         """Two rounds (``round``) or two localities (``locality``) side by side."""
         if dimension not in DIMENSIONS:
             raise ValidationError([f"cannot compare by {dimension!r}: choose round or locality"])
         if not a.strip() or not b.strip():
             raise ValidationError(["name both groups to compare"])
-        return compare(self.returns(), analysis_filter or AnalysisFilter(), dimension, a, b, today=self.today())
+        return compare(
+            self.returns(),
+            analysis_filter or AnalysisFilter(),
+            dimension,
+            a,
+            b,
+            today=self.today(),
+            moderated=self.moderated,
+            basis=basis,
+        )
 
     def tables(
         self,
@@ -202,8 +276,7 @@ class AnalysisService:
         from lscp_audit.reports.analysis_export import xlsx_bytes
 
         tables = self.tables(analysis, suppress=suppress, case_references=case_references, comparison=comparison)
-        colours = {label: colour for _, label, colour in analysis.s11.levels if colour}
-        data = xlsx_bytes(tables, colours=colours, marking=self._marking())
+        data = xlsx_bytes(tables, marking=self._marking())
         return self._write(destination, data, tables, "XLSX workbook")
 
     def export_csv(self, analysis: Analysis, destination: Path | str) -> AnalysisExport:
@@ -237,13 +310,13 @@ class AnalysisService:
         items = self.returns()
         if len(base.rounds) != 1 and len(rounds) > 1:
             groups = tuple(
-                (label, analyse(items, replace(base, rounds=(value,)), today=today, moderated=self._moderated))
+                (label, analyse(items, replace(base, rounds=(value,)), today=today, moderated=self.moderated))
                 for value, label in sorted(rounds.items(), key=lambda t: t[1].casefold())
             )
             found.append(Breakdown(ROUND, groups))
         if not base.locality and len(localities) > 1:
             groups = tuple(
-                (label, analyse(items, replace(base, locality=value), today=today, moderated=self._moderated))
+                (label, analyse(items, replace(base, locality=value), today=today, moderated=self.moderated))
                 for value, label in sorted(localities.items(), key=lambda t: t[1].casefold())
             )
             found.append(Breakdown(LOCALITY, groups))
@@ -363,7 +436,133 @@ class AnalysisService:
             self._records.record_export(ExportKind.ANALYSIS, str(path), report_id=report_id, marking=marking)
         return path
 
-    def _write(self, destination: Path | str, data: bytes, tables: Sequence[Table], what: str) -> AnalysisExport:
+    # -- action progress updates ---------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        return (self._records.actor if self._records is not None else self._actor) or "system"
+
+    def action_updates(self, return_id: str, action_number: int | None = None) -> list[ActionUpdate]:
+        """The progress updates of a return's actions (one action's when `action_number`, from
+        1, is given), oldest first. Raises `NotFound` for an unknown return."""
+        self._vault.imported_returns.get(return_id)
+        found = self._vault.action_updates.for_return(return_id)
+        return [u for u in found if action_number is None or u.action_index == action_number - 1]
+
+    def record_action_update(
+        self,
+        return_id: str,
+        action_number: int,
+        *,
+        status: str,
+        note: str = "",
+        as_of: str = "",
+        reported_by: str = "",
+    ) -> ActionUpdate:
+        """Record progress on action `action_number` (from 1, in the return's order) of a
+        trusted return: `status` (open, in_progress or complete), a note, the date the progress
+        is reported as at (ISO, default today; not in the future) and who reported it. The
+        signed return is never touched: the update is a record of its own, added to the vault's
+        history chain as who recorded it. Raises `ValidationError` naming every problem,
+        `NotFound` for an unknown return."""
+        item = self._vault.imported_returns.get(return_id)
+        data = self._vault.imported_returns.data(return_id)
+        actions = data.get("actions") if isinstance(data.get("actions"), list) else []
+        note, reported_by = note.strip(), reported_by.strip()
+        as_of = as_of.strip() or self.today().isoformat()
+        problems = []
+        if item.verified != "trusted":
+            problems.append("the return is in quarantine: trust its signer before recording progress on its actions")
+        if not actions:
+            problems.append(f"the return {item.report_id} has no actions")
+        elif not 1 <= action_number <= len(actions):
+            problems.append(f"the return {item.report_id} has actions 1 to {len(actions)}, not {action_number}")
+        problems += update_problems(status, note, as_of, reported_by, today=self.today())
+        if problems:
+            raise ValidationError(problems)
+        entry = actions[action_number - 1]
+        update = ActionUpdate(
+            id=uuid.uuid4().hex,
+            return_id=return_id,
+            report_id=item.report_id,
+            action_index=action_number - 1,
+            action=str(entry.get("action") or "") if isinstance(entry, dict) else "",
+            status=status,
+            note=note,
+            as_of=as_of,
+            reported_by=reported_by,
+            recorded_by=self.actor,
+            recorded_at=self._clock().astimezone(dt.UTC).isoformat(timespec="milliseconds"),
+        )
+        stored: ActionUpdate = self._vault.action_updates.add(update)
+        self._updates.setdefault(return_id, []).append(stored)
+        log.info("action update %s recorded (%s)", stored.id, stored.status)
+        return stored
+
+    # -- the quarterly action report -------------------------------------------------------------
+
+    def quarterly_actions(
+        self, quarter: Quarter | str, analysis_filter: AnalysisFilter | None = None
+    ) -> QuarterlyActions:
+        """The actions of `quarter` (``2026-Q3`` or a `Quarter`) among the trusted returns the
+        filter keeps, with their status as at the quarter's end (today while it runs)."""
+        chosen = self.parse_quarter(quarter) if isinstance(quarter, str) else quarter
+        if chosen.start > self.today():
+            raise ValidationError(
+                [
+                    f"{chosen.label} has not begun (it starts on {shown_date(chosen.start.isoformat())}): choose a quarter up to now"
+                ]
+            )
+        return quarterly_actions(self.returns(), analysis_filter, self._updates, chosen, today=self.today())
+
+    @staticmethod
+    def parse_quarter(text: str) -> Quarter:
+        try:
+            return Quarter.parse(text)
+        except ValueError as exc:
+            raise ValidationError([str(exc)]) from exc
+
+    def quarterly_tables(
+        self, report: QuarterlyActions, *, suppress: bool = True, case_references: bool = False
+    ) -> list[Table]:
+        return quarterly_tables(report, suppress=suppress, case_references=case_references)
+
+    def export_quarterly_xlsx(
+        self,
+        report: QuarterlyActions,
+        destination: Path | str,
+        *,
+        suppress: bool = True,
+        case_references: bool = False,
+    ) -> AnalysisExport:
+        """The quarterly action report as a workbook: the register (Outcome / Action / Who /
+        When / Status / Progress), the counts by status and the quarter's updates."""
+        from lscp_audit.reports.analysis_export import xlsx_bytes
+
+        tables = self.quarterly_tables(report, suppress=suppress, case_references=case_references)
+        data = xlsx_bytes(tables, marking=self._marking())
+        return self._write(destination, data, tables, "XLSX workbook", kind=ExportKind.ACTIONS_REPORT)
+
+    def export_quarterly_csv(
+        self, report: QuarterlyActions, destination: Path | str, *, case_references: bool = False
+    ) -> AnalysisExport:
+        """The quarter's register as CSV (one action per row, dates ISO 8601)."""
+        from lscp_audit.reports.analysis_export import csv_text
+
+        table = register_table(report, case_references=case_references)
+        return self._write(
+            destination, csv_text(table).encode("utf-8"), [table], "CSV file", kind=ExportKind.ACTIONS_REPORT
+        )
+
+    def _write(
+        self,
+        destination: Path | str,
+        data: bytes,
+        tables: Sequence[Table],
+        what: str,
+        *,
+        kind: ExportKind = ExportKind.ANALYSIS,
+    ) -> AnalysisExport:
         path = Path(destination)
         try:
             atomic_write_bytes(path, data)
@@ -373,7 +572,7 @@ class AnalysisService:
                 "any previous file there is unchanged"
             ) from exc
         if self._records is not None:
-            self._records.record_export(ExportKind.ANALYSIS, str(path), marking=self._marking())
+            self._records.record_export(kind, str(path), marking=self._marking())
         rows = sum(len(t.rows) for t in tables)
         log.info("analysis %s written: %d table(s), %d row(s), %d bytes", what, len(tables), rows, len(data))
         return AnalysisExport(path, len(tables), rows, len(data))

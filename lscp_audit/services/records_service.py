@@ -286,7 +286,7 @@ class RecordsService:
     # --- subject access -----------------------------------------------------------------------
     def subject_access(self, case_reference: str, terms: Sequence[str] = ()) -> dict[str, Any]:
         """Everything held about `case_reference` (audits with their history, imported returns
-        with their report data, exports, holds), plus any audit or return whose text mentions one
+        with their report data and the progress updates recorded on their actions, exports, holds), plus any audit or return whose text mentions one
         of `terms` (e.g. the agency's own record number), as a disclosure pack's data."""
         case_reference = case_reference.strip()
         terms = [t.strip() for t in terms if t.strip()]
@@ -306,8 +306,11 @@ class RecordsService:
             audits.append(
                 AuditHoldings(record, _frozen_template(record), self._vault.history.for_audit(audit_id), found_by)
             )
+        updates = self._vault.action_updates.for_returns(list(return_found))
         returns = [
-            ReturnHoldings(self._vault.imported_returns.get(i), self._vault.imported_returns.data(i), found_by)
+            ReturnHoldings(
+                self._vault.imported_returns.get(i), self._vault.imported_returns.data(i), found_by, updates.get(i, ())
+            )
             for i, found_by in return_found.items()
         ]
         references = {case_reference.casefold()} | {

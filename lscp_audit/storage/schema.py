@@ -28,6 +28,8 @@ Tables
   the audit.
 - ``moderation_records``: signed moderation records (the CMS file and its decoded JSON), found
   by the report id and data hash they are bound to.
+- ``action_updates``: progress updates on the actions of imported returns, append-only (a
+  trigger refuses UPDATE), deleted only with their return (``ON DELETE CASCADE``).
 """
 
 from __future__ import annotations
@@ -281,3 +283,20 @@ class ModerationRecordRow(Base):
     stored_at: Mapped[str] = mapped_column(String, default="")
     record_json: Mapped[str] = mapped_column(Text, default="{}")
     cms: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ActionUpdateRow(Base):
+    __tablename__ = "action_updates"
+    __table_args__ = (Index("ix_action_updates_return", "return_id", "action_index"),)
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    return_id: Mapped[str] = mapped_column(String, ForeignKey("imported_returns.id", ondelete="CASCADE"))
+    report_id: Mapped[str] = mapped_column(String, default="")
+    action_index: Mapped[int] = mapped_column(Integer)
+    action_text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String)
+    note: Mapped[str] = mapped_column(Text, default="")
+    as_of: Mapped[str] = mapped_column(String)
+    reported_by: Mapped[str] = mapped_column(String, default="")
+    recorded_by: Mapped[str] = mapped_column(String, default="")
+    recorded_at: Mapped[str] = mapped_column(String)

@@ -11,6 +11,7 @@ single-instance lock (`VaultInUse` if another process has it). Repositories:
 - ``vault.drafts`` (`DraftRepository`): unfinished work behind answers.
 - ``vault.packs`` (`PackRepository`): installed partnership packs and the pinned partnership root.
 - ``vault.moderation`` (`ModerationRepository`): signed moderation records.
+- ``vault.action_updates`` (`ActionUpdateRepository`): progress updates on returns' actions.
 
 ``vault.close()`` (= lock) waits for queued writes, closes every connection, releases the lock
 and wipes the key. Opening never writes to a file that fails to open: a wrong key raises
@@ -33,6 +34,7 @@ from lscp_audit.storage import engine as eng
 from lscp_audit.storage import migrations
 from lscp_audit.storage.engine import IntegrityReport, RawKey
 from lscp_audit.storage.lockfile import VaultLock
+from lscp_audit.storage.repositories.action_updates import ActionUpdateRepository
 from lscp_audit.storage.repositories.audits import AuditRepository
 from lscp_audit.storage.repositories.context import RepoContext
 from lscp_audit.storage.repositories.drafts import DraftRepository
@@ -89,6 +91,7 @@ class Vault:
         self.packs = PackRepository(ctx)
         self.partnership = PartnershipRepository(ctx)
         self.moderation = ModerationRepository(ctx)
+        self.action_updates = ActionUpdateRepository(ctx)
         self._closed = False
 
     # --- lifecycle --------------------------------------------------------------------------

@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from lscp_audit.core.analysis import SUPPRESSED, TO_IMPROVE, WENT_WELL, AnalysisFilter, suppressed_mask
+from lscp_audit.core.analysis import (
+    SUPPRESSED,
+    TO_IMPROVE,
+    WENT_WELL,
+    AnalysisFilter,
+    ReturnModeration,
+    suppressed_mask,
+)
 from lscp_audit.core.analysis_tables import ACTIONS, ANSWERS, CODEBOOK, JUDGEMENTS, POLARITY, QUESTIONS, RETURNS, S11
 from lscp_audit.core.errors import ValidationError
 from lscp_audit.services.analysis_service import AnalysisService
@@ -182,18 +189,22 @@ def test_section_11_matrix(service: AnalysisService, inbox: dict[str, Any]) -> N
         worst = "red" if "red" in spec.ratings.values() else "amber" if "amber" in spec.ratings.values() else "green"
         assert row.overall.self_code == worst
         assert all(c.moderated_label == "" for c in row.cells)
-    assert "No moderation records are available" in " ".join(service.analyse().notes)
+    assert "No Section 11 return here has a moderation record yet" in " ".join(service.analyse().notes)
+    assert all(r.moderation == "Not moderated" and r.previous_round == "" for r in matrix.rows)
 
 
 def test_section_11_moderated_ratings_from_moderation_records(inbox: dict[str, Any]) -> None:
-    records = {"s11-1": {"s2": "amber", "overall": "amber"}}
-    service = AnalysisService(inbox["vault"], clock=lambda: TODAY, moderated=lambda rid: records.get(rid, {}))
+    records = {"s11-1": ReturnModeration("moderated", "2026-07-01T09:00:00+00:00", {"s2": "amber", "overall": "amber"})}
+    service = AnalysisService(inbox["vault"], clock=lambda: TODAY, moderated=records.get)
     matrix = service.analyse().s11
-    organisation = s11_spec(1).organisation
-    row = next(r for r in matrix.rows if r.organisation == organisation)
+    spec = s11_spec(1)
+    row = next(r for r in matrix.rows if r.organisation == spec.organisation)
     cells = {c.standard_id: c for c in row.cells}
-    assert cells["s2"].moderated_label == "Amber" and cells["s1"].moderated_label == ""
-    assert row.overall.moderated_label == "Amber"
+    assert cells["s2"].moderated_label == "Amber"
+    assert cells["s1"].moderated_label == RAG_LABELS[spec.ratings["s1"]]  # the self-rating the moderator let stand
+    assert row.overall.moderated_label == "Amber" and row.moderation == "Moderated 1 Jul 2026"
+    others = [r for r in matrix.rows if r.organisation != spec.organisation]
+    assert all(r.moderation == "Not moderated" and all(c.moderated_label == "" for c in r.cells) for r in others)
     assert not any("No moderation records" in n for n in service.analyse().notes)
 
 

@@ -161,6 +161,16 @@ def _rows(version: int) -> list[tuple[str, tuple[object, ...]]]:
                 ('{"from_audit_id":"fixture-audit-1","from_report_id":"R-FIXT-0001","pending":["q1"]}',),
             )
         )
+    if version >= 11:
+        rows.append(
+            (
+                "INSERT INTO action_updates (id, return_id, report_id, action_index, action_text, status, note, as_of,"
+                " reported_by, recorded_by, recorded_at) VALUES ('fixture-update', 'fixture-return', 'R-FIXT-0001', 0,"
+                " 'Audit 20 records', 'in_progress', 'Ten records audited so far', '2026-02-01', 'Police lead',"
+                " 'Fixture', '2026-02-02T09:00:00.000+00:00')",
+                (),
+            )
+        )
     return rows
 
 

@@ -59,6 +59,12 @@ def test_golden_vault_opens_and_upgrades(version: int, tmp_path: Path) -> None:
         if version >= 9:
             [summary] = vault.moderation.for_return("R-FIXT-0001", "sha256:d")
             assert summary.outcome == "agree" and vault.moderation.record(summary.id) == {"outcome": "agree"}
+        updates = vault.action_updates.for_return("fixture-return") if version >= 3 else []
+        if version >= 11:
+            [update] = updates
+            assert (update.action_index, update.status, update.as_of) == (0, "in_progress", "2026-02-01")
+        else:
+            assert updates == []
         assert vault.integrity_check().ok
 
 

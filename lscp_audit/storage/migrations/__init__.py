@@ -30,6 +30,7 @@ from lscp_audit.storage.migrations import (
     v0008_partnership,
     v0009_moderation,
     v0010_carry_forward,
+    v0011_action_updates,
 )
 
 MIGRATIONS: tuple[ModuleType, ...] = (
@@ -43,6 +44,7 @@ MIGRATIONS: tuple[ModuleType, ...] = (
     v0008_partnership,
     v0009_moderation,
     v0010_carry_forward,
+    v0011_action_updates,
 )
 CURRENT_SCHEMA_VERSION = MIGRATIONS[-1].VERSION
 

@@ -1,7 +1,8 @@
 """Signed moderation records (``moderation_records``).
 
 ``vault.moderation``: ``add(item, record, cms)``, ``for_return(report_id, data_hash)`` (newest
-first), ``get(id)``, ``cms(id)``, ``record(id)``, ``outcomes_by_return()`` (imported return id -> newest outcome, one join) and
+first), ``get(id)``, ``cms(id)``, ``record(id)``, ``outcomes_by_return()`` (imported return id -> newest outcome, one join),
+``newest_by_return()`` (the same with the decoded record) and
 ``delete_for(report_id, data_hash)``.
 """
 
@@ -129,6 +130,33 @@ class ModerationRepository:
         )
         with self._ctx.read() as session:
             return {str(return_id): str(outcome) for return_id, outcome in session.execute(query)}
+
+    def newest_by_return(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Imported return id -> (outcome, moderated at, decoded record) of its newest record
+        (one query; the analysis reads moderated ratings from it)."""
+        from lscp_audit.storage.schema import ImportedReturnRow
+
+        query = (
+            sa.select(
+                ImportedReturnRow.id,
+                ModerationRecordRow.outcome,
+                ModerationRecordRow.moderated_at,
+                ModerationRecordRow.record_json,
+            )
+            .join(
+                ImportedReturnRow,
+                sa.and_(
+                    ImportedReturnRow.report_id == ModerationRecordRow.report_id,
+                    ImportedReturnRow.data_hash == ModerationRecordRow.data_hash,
+                ),
+            )
+            .order_by(ModerationRecordRow.moderated_at, ModerationRecordRow.stored_at)
+        )
+        with self._ctx.read() as session:
+            return {
+                str(return_id): (str(outcome), str(at), json.loads(text))
+                for return_id, outcome, at, text in session.execute(query)
+            }
 
     def delete_for(self, report_id: str, data_hash: str) -> None:
         def work(session: Session) -> None:
