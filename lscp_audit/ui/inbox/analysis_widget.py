@@ -95,6 +95,7 @@ class AnalysisWidget(QWidget):
             self.views[name] = view
             self.tabs.addTab(view, self.tr(title))
         layout.addWidget(self.tabs, 1)
+        self._hook_action_updates(layout)
         self._filling = False
         for combo in (self.template, self.round, self.locality, self.agency):
             combo.currentIndexChanged.connect(self._filter_changed)
@@ -196,6 +197,46 @@ class AnalysisWidget(QWidget):
                     items.append(item)
                 model.appendRow(items)
             view.resizeColumnsToContents()
+
+    # -- progress updates on actions (ui/inbox/action_update_dialog.py) --------------------------
+
+    def _hook_action_updates(self, layout: QVBoxLayout) -> None:
+        """A *Record progress…* button under the tables, and Enter or the context menu on a row
+        of the Actions table, open the progress dialog for the selected action."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction
+
+        self.update_dialog: QWidget | None = None  # the last one opened (tests, screenshots)
+        self.record_progress_button = QPushButton(self.tr("Record &progress on the selected action…"))
+        self.record_progress_button.setAccessibleDescription(
+            self.tr("A progress update is kept beside the action; the signed return is not changed")
+        )
+        self.record_progress_button.clicked.connect(self.record_progress)
+        layout.addWidget(self.record_progress_button, 0, Qt.AlignmentFlag.AlignLeft)
+        view = self.views[ACTIONS]
+        view.activated.connect(lambda _index: self.record_progress())
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        menu_action = QAction(self.tr("Record progress…"), view)
+        menu_action.triggered.connect(self.record_progress)
+        view.addAction(menu_action)
+
+    def record_progress(self) -> None:
+        """Open the progress dialog for the action selected in the Actions table."""
+        from lscp_audit.ui.inbox.action_update_dialog import open_action_update
+
+        view = self.views[ACTIONS]
+        rows = view.selectionModel().selectedRows() if view.selectionModel() is not None else []
+        actions = self.analysis.actions if self.analysis is not None else ()
+        if not rows or rows[0].row() >= len(actions):
+            self.tabs.setCurrentWidget(view)
+            view.setFocus()
+            self.summary.setText(self.tr("Choose an action in the Actions table, then record its progress."))
+            return
+
+        def shown(dialog: QWidget) -> None:
+            self.update_dialog = dialog
+
+        open_action_update(self, self.service, actions[rows[0].row()], lambda _u: self._filter_changed(), shown)
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)

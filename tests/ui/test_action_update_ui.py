@@ -1,0 +1,134 @@
+"""Recording progress on an action from the real main window, on a real vault holding real signed
+Section 11 returns: QA inbox → Analysis → Actions, select an action, Enter opens the dialog
+(every control named, no Alt-key clashes), a future date is refused in place, the status, note and
+who reported it are typed with the keyboard and recorded; the register shows the new status from
+the update, the update is in the vault beside the return, and the signed PDF is unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from lscp_audit.core.action_updates import shown_date
+from lscp_audit.core.analysis_tables import ACTIONS
+from lscp_audit.services.template_service import TemplateService
+from lscp_audit.services.vault_service import VaultService
+from lscp_audit.ui.inbox.action_update_dialog import ActionUpdateDialog
+from lscp_audit.ui.inbox.analysis_widget import AnalysisWidget
+from lscp_audit.ui.inbox_page import InboxPage
+from lscp_audit.ui.main_window import MainWindow
+from tests.reports.sample_audit import FIXTURE
+from tests.services.action_returns import SignedReturns, import_returns, make_signed_returns, spec
+from tests.ui.test_accessibility import mnemonic_clashes, unnamed_inputs
+from tests.ui.test_return_view import _activate, _window
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> SignedReturns:
+    return make_signed_returns(tmp_path_factory.mktemp("agency"))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, vault_service: VaultService, tmp_path: Path) -> Iterator[MainWindow]:
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / FIXTURE.name).write_bytes(FIXTURE.read_bytes())
+    yield from _window(qtbot, vault_service, TemplateService(shipped_dir=shipped, user_dir=tmp_path / "user"))
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ActionUpdateDialog):
+            widget.close()
+
+
+def _cells(widget: AnalysisWidget, row: int) -> dict[str, str]:
+    model = widget.views[ACTIONS].model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return {headers[c]: model.index(row, c).data() for c in range(model.columnCount())}
+
+
+def _row_of(widget: AnalysisWidget, action: str) -> int:
+    model = widget.views[ACTIONS].model()
+    return next(r for r in range(model.rowCount()) if _cells(widget, r)["Action"] == action)
+
+
+def test_record_progress_from_the_action_register(
+    qtbot: QtBot, window: MainWindow, vault_service: VaultService, signed: SignedReturns
+) -> None:
+    ids = import_returns(vault_service.vault, signed)
+    police = ids["police-current"]
+    pdf_before = vault_service.vault.imported_returns.pdf(police)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # QA inbox
+    page = window.area_page("inbox")
+    assert isinstance(page, InboxPage) and isinstance(page.analysis, AnalysisWidget)
+    widget = page.analysis
+    page.tabs.setCurrentWidget(widget)
+    qtbot.waitUntil(lambda: widget.refresh_button.isEnabled(), timeout=20_000)
+    widget.refresh_button.click()  # the returns were imported after the tab first read them
+    action = spec("police-current").actions[0]
+    qtbot.waitUntil(
+        lambda: widget.views[ACTIONS].model().rowCount() == sum(len(spec(k).actions) for k in ids), timeout=20_000
+    )
+    row = _row_of(widget, action.text)
+    assert _cells(widget, row)["Status"] == "Open" and _cells(widget, row)["Status from"] == "the return"
+
+    widget.tabs.setCurrentWidget(widget.views[ACTIONS])
+    assert widget.record_progress_button.accessibleDescription()
+    view = widget.views[ACTIONS]
+    view.setFocus()
+    view.selectRow(row)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(widget.update_dialog, ActionUpdateDialog), timeout=20_000)
+    dialog = widget.update_dialog
+    assert isinstance(dialog, ActionUpdateDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    _activate(qtbot, dialog)
+    assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
+    assert action.text in dialog.intro.text() and "No progress has been recorded" in dialog.history.text()
+    assert dialog.status_combo.hasFocus() and dialog.status() == "open"
+
+    qtbot.keyClicks(dialog.status_combo, "C")  # Complete
+    assert dialog.status() == "complete"
+    qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Progress as at
+    assert dialog.date_field.line.hasFocus()
+    today = dt.datetime.now(dt.UTC).date()
+    dialog.date_field.line.selectAll()
+    qtbot.keyClicks(dialog.date_field.line, (today + dt.timedelta(days=2)).strftime("%d/%m/%Y"))
+    assert "in the future" in dialog.problem.text() and not dialog.record_button.isEnabled()
+    dialog.date_field.line.selectAll()
+    qtbot.keyClicks(dialog.date_field.line, today.strftime("%d/%m/%Y"))
+    assert dialog.problem.text() == "" and dialog.record_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # Reported by
+    qtbot.keyClicks(dialog.reported_edit, "DI Jones")
+    qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Note
+    qtbot.keyClicks(dialog.note_edit, "All custody staff trained")
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # Record update
+
+    qtbot.waitUntil(lambda: _cells(widget, _row_of(widget, action.text))["Status"] == "Complete", timeout=20_000)
+    cells = _cells(widget, _row_of(widget, action.text))
+    assert cells["Status from"] == f"update of {shown_date(today.isoformat())}"
+    assert cells["Latest update"] == "All custody staff trained" and cells["Overdue"] == "No"
+    [update] = vault_service.vault.action_updates.for_return(police)
+    assert (update.action_index, update.status, update.reported_by) == (0, "complete", "DI Jones")
+    assert update.as_of == today.isoformat()
+    assert vault_service.vault.imported_returns.pdf(police) == pdf_before
+
+
+def test_record_progress_without_a_selection_points_to_the_table(
+    qtbot: QtBot, window: MainWindow, vault_service: VaultService
+) -> None:
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.area_page("inbox")
+    assert isinstance(page, InboxPage) and isinstance(page.analysis, AnalysisWidget)
+    widget = page.analysis
+    page.tabs.setCurrentWidget(widget)
+    qtbot.waitUntil(lambda: widget.refresh_button.isEnabled(), timeout=20_000)
+    widget.record_progress_button.click()
+    assert "Choose an action in the Actions table" in widget.summary.text()
+    assert widget.tabs.currentWidget() is widget.views[ACTIONS] and widget.update_dialog is None
