@@ -82,8 +82,9 @@ class ActionUpdate:
         return status_label(self.status)
 
     @property
-    def sort_key(self) -> tuple[str, str, str]:
-        return (self.as_of, self.recorded_at, self.id)
+    def sort_key(self) -> tuple[str, str]:
+        """Reported as at, then recorded at (ties keep the order they were stored in)."""
+        return (self.as_of[:10], self.recorded_at)
 
     def describe(self) -> str:
         """``In progress on 28 Nov 2026 (reported by Police DI Jones): the note``."""
@@ -93,9 +94,16 @@ class ActionUpdate:
 
 
 def latest(updates: Iterable[ActionUpdate], at: dt.date | None = None) -> ActionUpdate | None:
-    """The newest update reported on or before `at` (every update when `at` is None)."""
-    chosen = [u for u in updates if at is None or u.as_of[:10] <= at.isoformat()]
-    return max(chosen, key=lambda u: u.sort_key) if chosen else None
+    """The newest update reported on or before `at` (every update when `at` is None): the
+    latest date, then the latest recorded; of two alike, the later in `updates` (the order
+    they were stored in)."""
+    found: ActionUpdate | None = None
+    for update in updates:
+        if (at is None or update.as_of[:10] <= at.isoformat()) and (
+            found is None or update.sort_key >= found.sort_key
+        ):
+            found = update
+    return found
 
 
 def update_problems(status: str, note: str, as_of: str, reported_by: str, *, today: dt.date) -> list[str]:

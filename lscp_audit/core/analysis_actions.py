@@ -136,7 +136,7 @@ def quarterly_actions(
                 )
             )
     rows.sort(key=lambda r: (r.answers.casefold(), r.when or "9999", r.agency.casefold(), r.report_id, r.index))
-    reported.sort(key=lambda u: u.sort_key)
+    reported.sort(key=lambda u: (*u.sort_key, u.report_id, u.action_index))
     return QuarterlyActions(quarter, as_at, chosen, tuple(rows), tuple(reported), done_before)
 
 

@@ -55,6 +55,21 @@ class Table:
     colours: tuple[tuple[str, str], ...] = ()
 
 
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2.2) of a ``#RRGGBB`` colour."""
+    value = colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def text_colour_for(fill: str) -> str:
+    """``#FFFFFF`` or ``#000000``, whichever contrasts more with the ``#RRGGBB`` `fill`, so a
+    rating's text stays readable on its colour."""
+    light = _luminance(fill)
+    return "#FFFFFF" if (1.05 / (light + 0.05)) >= ((light + 0.05) / 0.05) else "#000000"
+
+
 def _date(text: str) -> CellValue:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None

@@ -3,7 +3,8 @@
 The workbook has one sheet per table (`core.analysis_tables`), each with the table's title in
 the first row, the named headers in the second (bold, frozen, filtered) and the rows below.
 Dates are real date cells shown ``28 Nov 2026``; Section 11 ratings are text with the level's
-colour as the cell fill, so the colour is never the only sign. CSV is long format: one row per
+colour as the cell fill (and white or black text, whichever contrasts more), so the colour is
+never the only sign. CSV is long format: one row per
 answer (or per action in the quarterly action report), with a header row, dates in ISO 8601 and
 formula-like text kept as text.
 """
@@ -14,8 +15,9 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from lscp_audit.core.analysis_tables import S11, Table
+from lscp_audit.core.analysis_tables import S11, Table, text_colour_for
 
 DATE_FORMAT = "d mmm yyyy"
 _MAX_WIDTH = 60
@@ -47,9 +49,12 @@ def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = N
     used: set[str] = set()
     bold = Font(bold=True)
 
-    def fills_for(pairs: Mapping[str, str]) -> dict[str, PatternFill]:
+    def fills_for(pairs: Mapping[str, str]) -> dict[str, tuple[PatternFill, Font]]:
         return {
-            label: PatternFill("solid", start_color=colour.lstrip("#").upper(), end_color=colour.lstrip("#").upper())
+            label: (
+                PatternFill("solid", start_color=colour.lstrip("#").upper(), end_color=colour.lstrip("#").upper()),
+                Font(color=text_colour_for(colour).lstrip("#")),
+            )
             for label, colour in pairs.items()
             if len(colour.lstrip("#")) == 6
         }
@@ -84,7 +89,7 @@ def xlsx_bytes(tables: Sequence[Table], *, colours: Mapping[str, str] | None = N
     return out.getvalue()
 
 
-def _cell(sheet: object, value: object, fills: Mapping[str, object] | None) -> object:
+def _cell(sheet: object, value: object, fills: Mapping[str, tuple[Any, Any]] | None) -> object:
     """A plain value, or a cell when it needs a format: dates shown ``28 Nov 2026``, text that
     looks like a formula kept as text, a Section 11 rating with its colour."""
     from openpyxl.cell import WriteOnlyCell
@@ -99,7 +104,7 @@ def _cell(sheet: object, value: object, fills: Mapping[str, object] | None) -> o
         return cell
     if fills is not None and isinstance(value, str) and value in fills:
         cell = WriteOnlyCell(sheet, value=value)
-        cell.fill = fills[value]
+        cell.fill, cell.font = fills[value]
         return cell
     return value
 

@@ -214,6 +214,7 @@ def test_xlsx_s11_sheet_has_moderated_ratings_changes_and_colours(qa: dict[str, 
         for cell in cells:
             if cell.value in RAG_LABELS.values():
                 fills.setdefault(cell.value, set()).add(cell.fill.fgColor.rgb)
+                assert cell.font.color.rgb.endswith("FFFFFF")  # the shipped RAG colours are dark
     assert all(len(colours) == 1 for colours in fills.values()) and len({c for s in fills.values() for c in s}) == 3
 
 
@@ -397,7 +398,11 @@ def test_quarterly_report_status_as_at_the_quarter_end(qa: dict[str, Any], tmp_p
     assert n < 5  # so every count here is suppressed
     assert counts["Status: Open"][1] == SUPPRESSED and all(v[1] == SUPPRESSED for v in counts.values())
     updates_sheet = book[f"Updates {current.label}"]
-    assert [r[2] for r in updates_sheet.iter_rows(min_row=3, values_only=True)] == ["Complete", "In progress"]
+    reported = {(r[1], r[2]) for r in updates_sheet.iter_rows(min_row=3, values_only=True)}
+    assert reported == {
+        (spec("police-current").actions[0].text, "Complete"),
+        (spec("health-current").actions[0].text, "In progress"),
+    }
     csv_out = service.export_quarterly_csv(report, tmp_path / "q.csv")
     csv_rows = list(csv.DictReader(io.StringIO(csv_out.path.read_text(encoding="utf-8"))))
     assert {texts[r["Action"]]: (r["Status"], r["When"]) for r in csv_rows} == {
@@ -483,3 +488,10 @@ def test_the_export_log_records_the_quarterly_report(
     service.export_quarterly_csv(report, tmp_path / "actions.csv")
     [entry] = [e for e in records.export_log() if e.kind == ExportKind.ACTIONS_REPORT]
     assert entry.file_name.endswith("actions.csv") and entry.actor == "Records Officer"
+
+
+def test_rating_text_contrasts_with_its_colour() -> None:
+    from lscp_audit.core.analysis_tables import text_colour_for
+
+    assert [text_colour_for(c) for c in ("#2e7d32", "#9a5700", "#b71c1c")] == ["#FFFFFF"] * 3
+    assert text_colour_for("#ffeb3b") == "#000000" and text_colour_for("#FFFFFF") == "#000000"

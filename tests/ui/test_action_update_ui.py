@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.core.action_updates import shown_date
-from lscp_audit.core.analysis_tables import ACTIONS
+from lscp_audit.core.analysis_tables import ACTIONS, S11
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
 from lscp_audit.ui.inbox.action_update_dialog import ActionUpdateDialog
@@ -76,6 +77,12 @@ def test_record_progress_from_the_action_register(
     )
     row = _row_of(widget, action.text)
     assert _cells(widget, row)["Status"] == "Open" and _cells(widget, row)["Status from"] == "the return"
+    matrix = widget.views[S11].model()
+    assert isinstance(matrix, QStandardItemModel)
+    rated = [matrix.item(r, c) for r in range(matrix.rowCount()) for c in range(matrix.columnCount())]
+    red = [item for item in rated if item is not None and item.text() == "Red"]
+    assert red and all(item.background().color().name() == "#b71c1c" for item in red)  # colour and text
+    assert all(item.foreground().color().name() == "#ffffff" for item in red)
 
     widget.tabs.setCurrentWidget(widget.views[ACTIONS])
     assert widget.record_progress_button.accessibleDescription()

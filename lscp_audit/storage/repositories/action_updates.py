@@ -43,8 +43,13 @@ def _update(row: ActionUpdateRow) -> ActionUpdate:
 
 
 def _ordered(query: sa.Select[Any]) -> sa.Select[Any]:
+    # rowid last: of two updates with the same date and time, the one stored later comes later
     return query.order_by(
-        ActionUpdateRow.return_id, ActionUpdateRow.action_index, ActionUpdateRow.as_of, ActionUpdateRow.recorded_at
+        ActionUpdateRow.return_id,
+        ActionUpdateRow.action_index,
+        ActionUpdateRow.as_of,
+        ActionUpdateRow.recorded_at,
+        sa.literal_column("action_updates.rowid"),
     )
 
 

@@ -137,7 +137,7 @@ class ActionUpdateDialog(QDialog):
     def _history_text(self, earlier: list[ActionUpdate]) -> str:
         if not earlier:
             return self.tr("No progress has been recorded on this action yet.")
-        newest_first = sorted(earlier, key=lambda u: u.sort_key, reverse=True)
+        newest_first = list(reversed(sorted(earlier, key=lambda u: u.sort_key)))
         lines = [self.tr("Earlier updates (newest first):")]
         lines += [f"• {u.describe()}" for u in newest_first[:5]]
         if len(newest_first) > 5:

@@ -196,6 +196,7 @@ class AnalysisWidget(QWidget):
                     item.setEditable(False)
                     items.append(item)
                 model.appendRow(items)
+            self._colour_ratings(table, model)
             view.resizeColumnsToContents()
 
     # -- progress updates on actions (ui/inbox/action_update_dialog.py) --------------------------
@@ -219,6 +220,24 @@ class AnalysisWidget(QWidget):
         menu_action = QAction(self.tr("Record progress…"), view)
         menu_action.triggered.connect(self.record_progress)
         view.addAction(menu_action)
+
+    @staticmethod
+    def _colour_ratings(table: Table, model: QStandardItemModel) -> None:
+        """Give each rating cell (the Section 11 matrix) its level's colour as well as its text."""
+        from PySide6.QtGui import QBrush, QColor
+
+        from lscp_audit.core.analysis_tables import text_colour_for
+
+        colours = dict(table.colours)
+        if not colours:
+            return
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                item = model.item(row, column)
+                colour = colours.get(item.text()) if item is not None else None
+                if item is not None and colour:
+                    item.setBackground(QBrush(QColor(colour)))
+                    item.setForeground(QBrush(QColor(text_colour_for(colour))))
 
     def record_progress(self) -> None:
         """Open the progress dialog for the action selected in the Actions table."""
