@@ -99,9 +99,7 @@ def latest(updates: Iterable[ActionUpdate], at: dt.date | None = None) -> Action
     they were stored in)."""
     found: ActionUpdate | None = None
     for update in updates:
-        if (at is None or update.as_of[:10] <= at.isoformat()) and (
-            found is None or update.sort_key >= found.sort_key
-        ):
+        if (at is None or update.as_of[:10] <= at.isoformat()) and (found is None or update.sort_key >= found.sort_key):
             found = update
     return found
 
