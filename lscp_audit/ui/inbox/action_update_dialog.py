@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -90,6 +91,7 @@ class ActionUpdateDialog(QDialog):
         self.status_combo.setCurrentIndex(max(0, current))
         self.date_field = DateField(self.tr("Progress as at"), self.tr("Today"))
         self.date_field.line.setText(shown_date(today.isoformat()))
+        self.date_field.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.reported_edit = QLineEdit()
         self.reported_edit.setAccessibleName(self.tr("Reported by"))
         self.reported_edit.setAccessibleDescription(self.tr("Optional: who gave the update"))
@@ -125,12 +127,13 @@ class ActionUpdateDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(self.history)
         layout.addLayout(form)
+        layout.addStretch(1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.date_field.edited.connect(self._update)
         self.note_edit.textChanged.connect(self._update)
         self.reported_edit.textChanged.connect(self._update)
-        screen_fit.fit_to_screen(self, 640, 520)
+        screen_fit.fit_to_screen(self, 620, 420)
         self.status_combo.setFocus()
         self._update()
 
