@@ -8,7 +8,8 @@ key findings and actions of every return are gathered (each marked with its agen
 
 Questions are matched by section id and question id, so returns on different versions of a
 template still line up; `CaseView.notes` says when the templates differ. A cell a return does
-not fill says so (``Not in this return``) rather than staying blank.
+not fill says so (``Not in this return``) rather than staying blank. `CaseView.moderation` holds
+the QA moderation of each return (filled in by the service that checks the signed records).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class CaseReturn:
     signer: str
     signed_at: str
     data: dict[str, Any]
+    round_id: str = ""  # the partnership round the inbox filed it under ("" when none)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,33 @@ class CaseAction:
 
 
 @dataclass(frozen=True)
+class ModeratedRating:
+    """One judgement a moderator changed: the return's own rating and the moderated one."""
+
+    title: str
+    self_label: str
+    moderated_label: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class CaseModeration:
+    """The newest QA moderation record of one return in the view. `agency` is the return's
+    column label; `moderated_at` is ISO 8601; `verified` and `verification` say whether the
+    signed record checks out now against the moderators this vault trusts."""
+
+    agency: str
+    report_id: str
+    outcome: str
+    moderator: str
+    moderated_at: str
+    rationale: str
+    verified: bool
+    verification: str
+    ratings: tuple[ModeratedRating, ...] = ()
+
+
+@dataclass(frozen=True)
 class CaseView:
     """The returns of one case (and round), side by side. `template_title` names the template
     (the first return's when they differ; `notes` then says so)."""
@@ -133,6 +162,7 @@ class CaseView:
     findings: tuple[CaseFinding, ...]
     actions: tuple[CaseAction, ...]
     notes: tuple[str, ...] = ()
+    moderation: tuple[CaseModeration, ...] = ()
 
     @property
     def agencies(self) -> tuple[str, ...]:

@@ -175,6 +175,41 @@ def _judgements(view: CaseView, width: float) -> list[Any]:
     return kept_with_start([heading("Judgements")], _tables(view, rows, width, first="Judgement"))
 
 
+def _moderation(view: CaseView, width: float) -> list[Any]:
+    """Each return's QA moderation (the newest record, checked when the pack was made)."""
+    flow: list[Any] = [heading("QA moderation")]
+    if not view.moderation:
+        return [*flow, para("None of these returns has been moderated.")]
+    for m in view.moderation:
+        flow.append(para(f"{m.agency}: {m.outcome}", "finding_head"))
+        flow.append(para(f"By {m.moderator} on {format_date(m.moderated_at)}. {m.verification}."))
+        flow.append(para(f"Rationale: {m.rationale}"))
+        if m.ratings:
+            rows = [
+                [
+                    para(r.title, "question"),
+                    para(r.self_label, "cell"),
+                    para(r.moderated_label, "cell"),
+                    para(r.rationale, "cell"),
+                ]
+                for r in m.ratings
+            ]
+            widths = [0.3, 0.16, 0.16, 0.38]
+            flow.append(
+                grid_table(
+                    ["Judgement", "Agency's rating", "Moderated rating", "Rationale"],
+                    rows,
+                    [width * w for w in widths],
+                )
+            )
+        flow.append(Spacer(1, 6))
+    moderated = {m.report_id for m in view.moderation}
+    waiting = [c.agency for c in view.columns if c.report_id not in moderated]
+    if waiting:
+        flow.append(para(f"Not moderated: {', '.join(waiting)}."))
+    return flow
+
+
 def _sections(view: CaseView, width: float) -> list[Any]:
     flow: list[Any] = []
     lead: list[Any] = [heading("Answers by section")]
@@ -258,6 +293,7 @@ def build_case_pdf(
     story: list[Any] = [*_cover(view, width, marking.text, prepared, notes), CondPageBreak(200)]
     story += _returns_table(view, width)
     story += [CondPageBreak(120), *_judgements(view, width)]
+    story += [CondPageBreak(120), *_moderation(view, width)]
     story += [CondPageBreak(120), *_sections(view, width)]
     story += [CondPageBreak(120), *_findings(view)]
     story += [CondPageBreak(120), *_actions(view, width)]

@@ -19,6 +19,12 @@ Records are stored (`vault.moderation`) with the signed file, so they can be exp
 byte for byte. They are found by report id and data hash, so a record survives removing and
 importing its return again.
 
+Every view shows a record with its **verification now**: the stored signed file is checked again
+against the certificates this vault trusts as moderators at the time it is shown (`Moderation.
+verified`, `Moderation.verification`), so trusting or no longer trusting a moderator's certificate
+changes what is shown without importing anything again. Verdicts are remembered per record and
+set of moderator certificates, so a list of returns does not check the same record twice.
+
 Logs carry record ids, report ids and outcomes, never rationales or answers.
 """
 
@@ -26,7 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,6 +54,12 @@ log = logging.getLogger(__name__)
 FILE_SUFFIX = moderation_record.FILE_SUFFIX
 OUTCOME_WORDS = {AGREE: "Agreed", MODERATED: "Moderated"}
 TRUSTED = "trusted"
+VERIFIED_TEXT = "Signature verified: signed by a certificate trusted as a QA moderator"
+NOT_VERIFIED = "Not verified"
+#: (record id, moderator trust key) -> (verified, what the check found): a record's verdict only
+#: changes when the moderator certificates trusted change, and then the key changes too.
+_VERDICTS: dict[tuple[str, str], tuple[bool, str]] = {}
+_VERDICTS_LOCK = threading.Lock()
 
 
 class ModerationStatus(enum.StrEnum):
@@ -121,6 +135,10 @@ class Moderation:
     rationale: str
     scale_title: str
     judgements: tuple[ModeratedJudgement, ...] = ()
+    #: Whether the signed record checks out now against the moderator certificates trusted in
+    #: this vault, and the verdict in words (why not, when it does not).
+    verified: bool = True
+    verification: str = VERIFIED_TEXT
 
     @property
     def outcome_words(self) -> str:
@@ -133,6 +151,16 @@ class Moderation:
             return "Agreed"
         count = len(self.judgements)
         return f"Moderated: {count} judgement{'s' if count != 1 else ''}"
+
+    @property
+    def moderator_text(self) -> str:
+        """``Name (role, organisation)``."""
+        detail = ", ".join(p for p in (self.moderator_role, self.moderator_agency) if p)
+        return f"{self.moderator} ({detail})" if detail else self.moderator
+
+    @property
+    def verified_words(self) -> str:
+        return self.verification if self.verified else f"{NOT_VERIFIED}: {self.verification}"
 
 
 @dataclass(frozen=True)
@@ -476,11 +504,48 @@ class ModerationService:
         return lines
 
     def outcomes(self) -> dict[str, str]:
-        """Return id -> the newest record's outcome words, for lists (one query; no JSON read)."""
-        return {
-            return_id: OUTCOME_WORDS.get(outcome, outcome)
-            for return_id, outcome in self._vault.moderation.outcomes_by_return().items()
-        }
+        """Return id -> the newest record's outcome words, for lists (``Agreed``, ``Moderated``,
+        or ``Moderated (not verified)`` when the record no longer checks out against the
+        moderators trusted now). One query, no JSON read; each record's signature is checked once
+        per set of trusted moderator certificates."""
+        newest = self._vault.moderation.newest_ids_by_return()
+        if not newest:
+            return {}
+        trust = self._trust()
+        shown = {}
+        for return_id, (record_id, outcome) in newest.items():
+            words = OUTCOME_WORDS.get(outcome, outcome)
+            verified, _why = self.verdict(record_id, trust)
+            shown[return_id] = words if verified else f"{words} ({NOT_VERIFIED.lower()})"
+        return shown
+
+    def _trust(self) -> tuple[str, list[Any]]:
+        """The moderator certificates trusted now, and a key that changes when they change."""
+        pems = sorted(self.identities.trusted_pems(MODERATOR_PURPOSE))
+        key = hashlib.sha256("\n".join(pems).encode("ascii")).hexdigest()
+        return key, load_trust_certificates(pems)
+
+    def verdict(self, record_id: str, trust: tuple[str, list[Any]] | None = None) -> tuple[bool, str]:
+        """Whether the stored record `record_id` checks out now (its signature, against the
+        moderator certificates this vault trusts now), and the verdict in words."""
+        key, certificates = trust if trust is not None else self._trust()
+        with _VERDICTS_LOCK:
+            known = _VERDICTS.get((record_id, key))
+        if known is not None:
+            return known
+        checked = moderation_record.check_record(self._vault.moderation.cms(record_id), certificates)
+        found = (True, VERIFIED_TEXT) if checked.ok else (False, checked.problem or "the record could not be read")
+        with _VERDICTS_LOCK:
+            _VERDICTS[(record_id, key)] = found
+        if not found[0]:
+            log.info("moderation record %s no longer verifies against the trusted moderators", record_id)
+        return found
+
+    def recheck(self) -> dict[str, bool]:
+        """Check every stored record again against the moderators trusted now: record id ->
+        verified (for the CLI and after a change of trust)."""
+        trust = self._trust()
+        return {s.id: self.verdict(s.id, trust)[0] for s in self._vault.moderation.list()}
 
     def get(self, record_id: str) -> Moderation:
         return self._moderation(record_id)
@@ -508,6 +573,7 @@ class ModerationService:
             for j in record.get("judgements", [])
         )
         moderator = record.get("moderator", {})
+        verified, verification = self.verdict(record_id)
         return Moderation(
             id=summary.id,
             report_id=summary.report_id,
@@ -520,6 +586,8 @@ class ModerationService:
             rationale=str(record.get("rationale", "")),
             scale_title=str(record.get("scale", {}).get("title", "")),
             judgements=judgements,
+            verified=verified,
+            verification=verification,
         )
 
     # -- export -------------------------------------------------------------------------------------
@@ -541,7 +609,8 @@ class ModerationService:
         self._vault.moderation.delete_for(report_id, data_hash)
 
 
-def _shown_date(value: str) -> str:
+def shown_date(value: str) -> str:
+    """An ISO 8601 time as ``28 Nov 2026`` (the text itself when it is not one)."""
     try:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -552,11 +621,11 @@ def _shown_date(value: str) -> str:
 def moderation_lines(moderation: Moderation) -> list[str]:
     """One record in words: the outcome, who and when, the rationale, then each moderated rating
     beside the self-rating."""
-    who = moderation.moderator
-    detail = ", ".join(p for p in (moderation.moderator_role, moderation.moderator_agency) if p)
-    if detail:
-        who += f" ({detail})"
-    lines = [f"{moderation.outcome_words} by {who} on {_shown_date(moderation.moderated_at)}: {moderation.rationale}"]
+    who = moderation.moderator_text
+    lines = [
+        f"{moderation.outcome_words} by {who} on {shown_date(moderation.moderated_at)}: {moderation.rationale}",
+        moderation.verified_words + ".",
+    ]
     for judgement in moderation.judgements:
         lines.append(
             f"{judgement.title}: self-rated {judgement.self_label}, moderated {judgement.moderated_label}. "

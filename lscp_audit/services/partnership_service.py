@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from lscp_audit.atomic_files import atomic_write_text
-from lscp_audit.core.errors import NotFound
+from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.core.identity import ImportedReturn
 from lscp_audit.core.partnership import (
     PartnershipInvalid,
@@ -198,10 +198,13 @@ class PartnershipService:
 
     def upsert_round(self, item: Round) -> Round:
         """Add `item` or replace the round with its id, after checking it against the profile
-        (localities and agencies it names) and, when known, that its template exists."""
+        (localities and agencies it names) and, when known, that its template exists (a round
+        edited without changing its template keeps it, installed here or not)."""
         profile = self.profile()
         good = check_round(item, profile, f"round '{item.id}'")
-        if good.template_id and self._templates is not None:
+        before = profile.round(item.id)
+        kept = before is not None and before.template_id == good.template_id
+        if good.template_id and self._templates is not None and not kept:
             try:
                 self._templates.info(good.template_id)
             except NotFound:
@@ -219,7 +222,19 @@ class PartnershipService:
         return good
 
     def delete_round(self, round_id: str) -> None:
-        self.round(round_id)
+        """Delete a round that no return is filed under. Raises `NotFound` for an unknown round
+        and `ValidationError` when the inbox holds returns filed under it: their signed data names
+        the round, so it is kept (edit its title or deadline instead, or remove those returns)."""
+        item = self.round(round_id)
+        filed = self._vault.imported_returns.in_round(round_id)
+        if filed:
+            raise ValidationError(
+                [
+                    f"the round “{item.label}” cannot be deleted: {len(filed)} return(s) in the inbox are filed under "
+                    "it, and their signed data names it. Edit the round instead, or remove those returns from the "
+                    "inbox first."
+                ]
+            )
         self._vault.partnership.delete_round(round_id)
         log.info("round %s deleted", round_id)
 

@@ -13,7 +13,10 @@ case view with its signed PDF (Qt-free).
   each, one column per return) side by side; `export_case_pdf` signs it with this vault's
   identity and writes it atomically.
 
-The returns' rounds come from their data (`subject.audit_round`) until the inbox stores rounds.
+The case view takes a return's round from the round the inbox filed it under
+(`ImportedReturn.round_id`, from the return's signed ``round`` block); only returns that name no
+partnership round fall back to the round named in their subject (`subject.audit_round`). Every
+view shows each return's QA moderation, checked again against the moderators trusted now.
 Logs carry return ids, report ids and counts, never case references, answers or file names.
 """
 
@@ -22,17 +25,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.atomic_files import atomic_write_bytes
-from lscp_audit.core.case_view import CaseReturn, CaseView, agency_of, build_case_view, round_of
+from lscp_audit.core.case_view import (
+    CaseModeration,
+    CaseReturn,
+    CaseView,
+    ModeratedRating,
+    agency_of,
+    build_case_view,
+    round_of,
+)
 from lscp_audit.core.errors import LscpAuditError, NotFound, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.report_data import DEFAULT_MARKING, ProtectiveMarking, parse_marking
 from lscp_audit.services.inbox_service import SELF_ASSESSMENT_KIND, InboxEntry, InboxService, file_hash
+from lscp_audit.services.moderation_service import Moderation, ModerationService, moderation_lines
 
 if TYPE_CHECKING:
     from lscp_audit.core.templates.model import Template
@@ -74,13 +86,15 @@ class TemplateCheck:
 class ReturnDocument:
     """One return, read-only: `html` is its content rendered from its signed data (cover,
     summary with judgements, findings and actions, every answer by section); `pdf_note` is "" when
-    the vault keeps its PDF; `moderation` holds one line per moderation record of the return."""
+    the vault keeps its PDF; `moderation` holds the moderation records of the return in words
+    (newest first) and `moderations` the records themselves, each checked again now."""
 
     entry: InboxEntry
     html: str
     template: TemplateCheck
     pdf_note: str = ""
     moderation: tuple[str, ...] = ()
+    moderations: tuple[Moderation, ...] = ()
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -103,7 +117,8 @@ class ReturnsService:
     """Read-only views of the QA inbox's returns in one unlocked vault.
 
     `templates` finds installed templates (None: only frozen copies in this vault are used);
-    `moderation` gives the moderation records of a return, for the return view."""
+    `moderation` (optional) replaces the lines the return view shows for a return's moderation
+    records (by default the vault's own records, in words)."""
 
     def __init__(
         self,
@@ -120,11 +135,16 @@ class ReturnsService:
         self._moderation = moderation
         self._clock = clock
         self.inbox = InboxService(vault)
+        self.moderation = ModerationService(vault)
 
     @classmethod
     def for_inbox(cls, inbox: InboxService, templates: TemplateService | None = None) -> ReturnsService:
         """The returns service of the vault `inbox` works on."""
         return cls(inbox._vault, templates)
+
+    def round_labels(self) -> dict[str, str]:
+        """Round id -> ``Title (phase)`` for every round in this vault's partnership profile."""
+        return {r.id: r.label for r in self._vault.partnership.rounds()}
 
     # -- one return ------------------------------------------------------------------------
 
@@ -137,7 +157,11 @@ class ReturnsService:
         check_result, template = self.template_for(data)
         guidance = _guidance(template) if template is not None else {}
         html = render_html(data, guidance=guidance)
-        moderation = tuple(self._moderation(return_id)) if self._moderation is not None else ()
+        moderations = tuple(self.moderation.history(return_id))
+        if self._moderation is not None:
+            moderation = tuple(self._moderation(return_id))
+        else:
+            moderation = tuple(line for m in moderations for line in moderation_lines(m))
         log.info("return %s opened (template %s)", return_id, check_result.status)
         return ReturnDocument(
             entry=entry,
@@ -145,6 +169,7 @@ class ReturnsService:
             template=check_result,
             pdf_note="" if entry.has_pdf else NO_PDF,
             moderation=moderation,
+            moderations=moderations,
             data=data,
         )
 
@@ -249,16 +274,22 @@ class ReturnsService:
             if not entry.trusted or entry.superseded_by:
                 continue
             data = self.inbox.report_data(item.id)
-            found.append(CaseReturn(entry.id, entry.report_id, entry.signer, entry.signed_at, data))
+            found.append(CaseReturn(entry.id, entry.report_id, entry.signer, entry.signed_at, data, item.round_id))
         return sorted(found, key=lambda r: (agency_of(r).casefold(), r.report_id))
 
-    def case_view(self, case_reference: str, round_label: str | None = None) -> CaseView:
-        """The trusted returns for `case_reference` (and, when given, the round they name) side by
-        side. Raises `NotFound` when there is none; quarantined returns are never included, and
-        the view's notes say how many were left out."""
+    def case_view(
+        self, case_reference: str, round_label: str | None = None, *, round_id: str | None = None
+    ) -> CaseView:
+        """The trusted returns for `case_reference` side by side: those filed under the
+        partnership round `round_id` when it is given, else (when given) those whose subject names
+        the round `round_label` and that are filed under no round. Raises `NotFound` when there is
+        none; quarantined returns are never included, and the view's notes say how many were left
+        out."""
         items = self._case_returns(case_reference)
-        if round_label is not None:
-            items = [i for i in items if round_of(i.data) == round_label]
+        if round_id:
+            items = [i for i in items if i.round_id == round_id]
+        elif round_label is not None:
+            items = [i for i in items if not i.round_id and round_of(i.data) == round_label]
         if not items:
             raise NotFound("No trusted returns for that case reference are in the inbox.")
         held = [
@@ -271,17 +302,54 @@ class ReturnsService:
             notes.append(
                 f"{len(held)} return(s) for this case are in quarantine (a signer is not trusted) and are not shown."
             )
-        rounds = {round_of(i.data) for i in items}
-        label = round_label if round_label is not None else ", ".join(sorted(r for r in rounds if r))
-        if round_label is None and len(rounds) > 1:
+        rounds = {self._round_label(i) for i in items}
+        label = ", ".join(sorted(r for r in rounds if r))
+        if not (round_id or round_label is not None) and len(rounds) > 1:
             notes.append("The returns name different audit rounds; choose a round to see one round's returns.")
-        return build_case_view(items, case_reference=case_reference, round_label=label, notes=notes)
+        view = build_case_view(items, case_reference=case_reference, round_label=label, notes=notes)
+        return replace(view, moderation=self._case_moderation(view))
+
+    def _round_label(self, item: CaseReturn) -> str:
+        """The title (and phase) of the partnership round a return is filed under, else the round
+        its subject names."""
+        if item.round_id:
+            found = next((r for r in self._vault.partnership.rounds() if r.id == item.round_id), None)
+            return found.label if found is not None else item.round_id
+        return round_of(item.data)
+
+    def _case_moderation(self, view: CaseView) -> tuple[CaseModeration, ...]:
+        """The newest moderation record of each return in the view (checked again now)."""
+        found = []
+        for column in view.columns:
+            moderation = self.moderation.moderation_for(column.return_id)
+            if moderation is None:
+                continue
+            found.append(
+                CaseModeration(
+                    agency=column.agency,
+                    report_id=column.report_id,
+                    outcome=moderation.outcome_words,
+                    moderator=moderation.moderator_text,
+                    moderated_at=moderation.moderated_at,
+                    rationale=moderation.rationale,
+                    verified=moderation.verified,
+                    verification=moderation.verified_words,
+                    ratings=tuple(
+                        ModeratedRating(j.title, j.self_label, j.moderated_label, j.rationale)
+                        for j in moderation.judgements
+                    ),
+                )
+            )
+        return tuple(found)
 
     def case_view_for(self, return_id: str) -> CaseView:
-        """The case view of the case (and round) a return is about."""
+        """The case view of the case and round a return is about: the round the inbox filed it
+        under, else (a return that names no partnership round) the round its subject names."""
         entry = self.inbox.get(return_id)
         if entry.kind == SELF_ASSESSMENT_KIND or not entry.subject:
             raise ValidationError(["only case audits have a multi-agency case view; this return is not a case audit"])
+        if entry.round_id:
+            return self.case_view(entry.subject, round_id=entry.round_id)
         return self.case_view(entry.subject, round_of(self.inbox.report_data(return_id)))
 
     def case_marking(self, view: CaseView, marking: str | None = None) -> ProtectiveMarking:

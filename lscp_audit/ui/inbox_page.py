@@ -65,6 +65,9 @@ class InboxPage(QWidget):
 
             self.rounds = RoundsWidget(partnership)
             self.tabs.addTab(self.rounds, self.tr("Rounds"))
+            refresh = getattr(self.returns, "refresh", None)
+            if refresh is not None:  # the returns table shows round titles
+                self.rounds.rounds_changed.connect(refresh)
             self.tabs.currentChanged.connect(self._tab_changed)
         if inbox is None:
             self.verify = VerifyPage()

@@ -318,3 +318,28 @@ def test_removing_the_return_removes_its_moderation(qa: dict[str, Any]) -> None:
     qa["inbox"].remove(qa["return_id"])
     with pytest.raises(NotFound):
         qa["vault"].moderation.get(made.id)
+
+
+def test_a_record_is_checked_again_when_the_moderators_trusted_change(qa: dict[str, Any]) -> None:
+    """No longer trusting the moderator's certificate shows the stored record as not verified,
+    in the return's moderation and the list column; trusting it again restores it. Nothing is
+    imported again."""
+    service: ModerationService = qa["service"]
+    made = _record_moderated(qa)
+    assert made.verified and "trusted as a QA moderator" in made.verification
+    assert service.outcomes() == {qa["return_id"]: "Moderated"}
+    vault = qa["vault"]
+    [trusted] = vault.trusted_certs.list("moderator")
+    vault.trusted_certs.delete(trusted.id)
+    shown = service.moderation_for(qa["return_id"])
+    assert shown is not None and not shown.verified
+    assert "Piotr Moderator" in shown.verification and "not trusted as a QA moderator" in shown.verification
+    assert shown.verified_words.startswith("Not verified: ")
+    assert service.outcomes() == {qa["return_id"]: "Moderated (not verified)"}
+    assert service.recheck() == {made.id: False}
+    assert any(line.startswith("Not verified") for line in service.lines_for(qa["return_id"]))
+    qa["inbox"].trust_certificate(trusted.certificate_pem, "Moderator", moderator=True)
+    assert service.recheck() == {made.id: True}
+    assert service.outcomes() == {qa["return_id"]: "Moderated"}
+    again = service.moderation_for(qa["return_id"])
+    assert again is not None and again.verified and again.id == made.id

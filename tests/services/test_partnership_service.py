@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from lscp_audit.core.errors import NotFound
+from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.core.partnership import (
     Agency,
     ExpectedAgency,
@@ -176,6 +176,15 @@ def test_returns_are_filed_under_their_round_and_tracked(tmp_path: Path, returns
         assert (after.received, after.outstanding, after.quarantined) == (3, 1, 0)
         assert [r.label for r in after.outstanding_rows] == ["Testshire Police"]
         assert partnership.round_status("s11-2026", dt.date(2026, 11, 1)).overdue == 0
+        # A round with returns filed under it is not deleted (their signed data names it); once
+        # they are removed from the inbox it can be.
+        with pytest.raises(ValidationError, match=r"3 return\(s\) in the inbox are filed under it"):
+            partnership.delete_round("s11-2026")
+        assert partnership.round("s11-2026").title == "Section 11 2026"
+        for entry in entries.values():
+            inbox.remove(entry.id)
+        partnership.delete_round("s11-2026")
+        assert "s11-2026" not in {r.id for r in partnership.rounds()}
     finally:
         qa.close()
 

@@ -8,6 +8,7 @@ a signed PDF that verifies."""
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.moderation_service import JudgementInput, ModerationService
 from lscp_audit.services.report_service import verify_files
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
@@ -194,7 +196,26 @@ def test_case_view_side_by_side_and_signed_export(
     _import(widget, case)
     session = window.shell.session
     assert session is not None
-    IdentityService(session.vault_service.vault).create("Priya Shah", "QA subgroup chair", "Testshire LSCP")
+    vault = session.vault_service.vault
+    identities = IdentityService(vault)
+    chair = identities.create("Priya Shah", "QA subgroup chair", "Testshire LSCP")
+    # Priya is trusted as a QA moderator and moderates the police return (a real signed record).
+    widget.trust_certificate(identities.export_certificate_pem(chair.id), moderator=True)
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3 and "1 moderator" in widget.trust_label.text(), timeout=20_000)
+    police = next(e for e in widget.model.rows() if e.report_id == case.report_ids[0])
+    moderation = ModerationService(vault)
+    form = moderation.form(police.id)
+    scope = next(s for s in form.scopes if s.scope != "overall")
+    moderation.record(
+        police.id,
+        outcome="moderated",
+        rationale="The panel read the chronology again.",
+        judgements=[
+            JudgementInput(scope.scope, form.levels[-1].code, "No evidence of the child's voice.", scope.agency)
+        ],
+    )
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.model.moderation.get(police.id) == "Moderated")
     widget.table.selectRow(0)
     assert widget.case_button.isEnabled()
     qtbot.keyClick(widget, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
@@ -214,6 +235,13 @@ def test_case_view_side_by_side_and_signed_export(
     ]
     assert model.index(0, 0).data() == "Overall judgement"
     assert AGENCY_RETURNS[0][4] in dialog.findings.toPlainText()
+    # Each return's moderation is shown: outcome, moderator, date, verified, the moderated rating.
+    shown = dialog.findings.toPlainText()
+    assert "Police: Moderated" in shown and "By Priya Shah (QA subgroup chair, Testshire LSCP) on " in shown
+    assert "Signature verified: signed by a certificate trusted as a QA moderator" in shown
+    assert f"{scope.title}" in shown and form.levels[-1].label in shown and "No evidence of the child's voice." in shown
+    assert "Not moderated: Children's social care, Health (ICB)." in shown
+    assert "1 moderated" in dialog.heading.text()
     assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
     assert _tab_reaches(qtbot, dialog, dialog.table, [dialog.findings, dialog.export_button])
     out = tmp_path / "case-discussion.pdf"
@@ -223,6 +251,9 @@ def test_case_view_side_by_side_and_signed_export(
     pem = IdentityService(session.vault_service.vault).export_certificate_pem()
     [result] = verify_files([out], trust_pems=[pem])
     assert result.ok() and result.trusted and result.signer == "Priya Shah"
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "QA moderation" in text and "Police: Moderated" in text and "The panel read the chronology again." in text
+    assert "Not moderated: Children's social care, Health (ICB)." in " ".join(text.split())
     assert dialog.export_button.isEnabled() and "Refresh neglect toolkit training" in dialog.findings.toPlainText()
 
 

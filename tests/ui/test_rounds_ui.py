@@ -239,3 +239,56 @@ def test_new_audit_for_a_round_and_a_template_without_rounds(
     dialog.form.set_value("audit_round", "s11-2027")
     dialog.run_check()
     assert dialog.form.values()["locality"] == "south"  # the round's only locality
+
+
+def test_edit_a_round_and_delete_is_refused_while_returns_are_filed_under_it(
+    qtbot: QtBot, window: MainWindow, vault_service: VaultService
+) -> None:
+    """Edit round… keeps the id and changes the title (shown in the returns table's Round column
+    too); Delete round… is refused with the reason while returns are filed under the round, and
+    deletes a round without returns."""
+    from lscp_audit.core.partnership import Round
+    from lscp_audit.ui.inbox.returns_model import COL_ROUND
+    from lscp_audit.ui.inbox.returns_widget import ImportedReturnsWidget
+
+    page = window.area_page("inbox")
+    assert isinstance(page, InboxPage) and isinstance(page.returns, ImportedReturnsWidget)
+    table = page.returns.proxy
+    qtbot.waitUntil(lambda: table.rowCount() == 2)
+    assert {table.index(r, COL_ROUND).data() for r in range(2)} == {"Section 11 2026 (baseline)"}
+    rounds = _rounds(window)
+    qtbot.waitUntil(lambda: rounds.current_round() is not None)
+    assert rounds.current_round().id == "s11-2026"  # type: ignore[union-attr]
+
+    def edit(dialog: NewRoundDialog) -> None:
+        qtbot.waitUntil(lambda: focused() is dialog.title_edit)
+        assert dialog.id_edit.isReadOnly() and dialog.id_edit.text() == "s11-2026"
+        assert dialog.deadline.iso() == "2026-11-30" and dialog.create_button.text() == "Sa&ve round"
+        assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
+        dialog.title_edit.selectAll()
+        qtbot.keyClicks(dialog.title_edit, "Section 11 2026 statutory partners")
+        dialog.create_button.click()
+        assert not dialog.isVisible(), dialog.problems.plain_text()
+
+    watch = when_modal(NewRoundDialog, edit)
+    rounds.edit_button.click()
+    assert watch.acted and watch.error is None
+    qtbot.waitUntil(lambda: "Round s11-2026 saved." in rounds.status.plain_text())
+    stored = PartnershipService(vault_service.vault).round("s11-2026")
+    assert stored.title == "Section 11 2026 statutory partners" and stored.deadline == "2026-11-30"
+    assert len(stored.expected_agencies) == 3  # the expectations are kept as they were
+    qtbot.waitUntil(lambda: table.index(0, COL_ROUND).data() == "Section 11 2026 statutory partners (baseline)")
+
+    # Delete is refused while returns are filed under the round: nothing changes.
+    rounds.delete_round(confirm=False)
+    qtbot.waitUntil(lambda: "The round was not deleted" in rounds.status.plain_text())
+    assert "3 return(s) in the inbox are filed under it" in rounds.status.plain_text()
+    assert "s11-2026" in {r.id for r in PartnershipService(vault_service.vault).rounds()}
+
+    # A round without returns is deleted.
+    PartnershipService(vault_service.vault).create_round(Round("empty-2026", "Nothing filed", template_id=""))
+    rounds.load(select="empty-2026")
+    qtbot.waitUntil(lambda: rounds.current_round() is not None and rounds.current_round().id == "empty-2026")  # type: ignore[union-attr]
+    rounds.delete_round(confirm=False)
+    qtbot.waitUntil(lambda: "Round empty-2026 deleted." in rounds.status.plain_text())
+    assert "empty-2026" not in {r.id for r in PartnershipService(vault_service.vault).rounds()}

@@ -2,12 +2,13 @@
 
 ``vault.moderation``: ``add(item, record, cms)``, ``for_return(report_id, data_hash)`` (newest
 first), ``get(id)``, ``cms(id)``, ``record(id)``, ``outcomes_by_return()`` (imported return id -> newest outcome, one join),
-``newest_by_return()`` (the same with the decoded record) and
-``delete_for(report_id, data_hash)``.
+``newest_by_return()`` (the same with the decoded record), ``newest_ids_by_return()`` (imported
+return id -> (newest record id, its outcome)), ``list()`` and ``delete_for(report_id, data_hash)``.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 from typing import Any
 
@@ -103,7 +104,38 @@ class ModerationRepository:
                 raise NotFound(f"No moderation record with id {record_id} is in the vault.")
             return bytes(blob)
 
-    def for_return(self, report_id: str, data_hash: str) -> list[ModerationSummary]:
+    def list(self) -> builtins.list[ModerationSummary]:
+        """Every stored record, newest first (listing columns only)."""
+        with self._ctx.read() as session:
+            rows = session.execute(
+                sa.select(*_COLUMNS).order_by(
+                    ModerationRecordRow.moderated_at.desc(), ModerationRecordRow.stored_at.desc()
+                )
+            ).all()
+            return [_from_columns(r) for r in rows]
+
+    def newest_ids_by_return(self) -> dict[str, tuple[str, str]]:
+        """Imported return id -> (id, outcome) of its newest record (one query, no JSON read)."""
+        from lscp_audit.storage.schema import ImportedReturnRow
+
+        query = (
+            sa.select(ImportedReturnRow.id, ModerationRecordRow.id, ModerationRecordRow.outcome)
+            .join(
+                ImportedReturnRow,
+                sa.and_(
+                    ImportedReturnRow.report_id == ModerationRecordRow.report_id,
+                    ImportedReturnRow.data_hash == ModerationRecordRow.data_hash,
+                ),
+            )
+            .order_by(ModerationRecordRow.moderated_at, ModerationRecordRow.stored_at)
+        )
+        with self._ctx.read() as session:
+            return {
+                str(return_id): (str(record_id), str(outcome))
+                for return_id, record_id, outcome in session.execute(query)
+            }
+
+    def for_return(self, report_id: str, data_hash: str) -> builtins.list[ModerationSummary]:
         """Every record bound to that return, newest first."""
         with self._ctx.read() as session:
             rows = session.execute(

@@ -83,10 +83,41 @@ class CaseTableModel(RowTableModel[CaseLine]):
         return None
 
 
-def findings_html(view: CaseView) -> str:
-    """The shared findings (by finding, each agency's words) and every agency's actions."""
+def moderation_html(view: CaseView) -> str:
+    """Each return's QA moderation: outcome, moderator, date, verification, rationale, and every
+    moderated rating beside the agency's own."""
     e = html.escape
-    parts = ["<h3>Shared findings</h3>"]
+    parts = ["<h3>QA moderation</h3>"]
+    moderated = {m.report_id for m in view.moderation}
+    for m in view.moderation:
+        colour = "#1b6b35" if m.verified else "#a11d1d"
+        parts.append(
+            f"<h4>{e(m.agency)}: {e(m.outcome)}</h4>"
+            f"<p>By {e(m.moderator)} on {e(format_date(m.moderated_at))}. "
+            f'<span style="color:{colour}">{e(m.verification)}.</span></p>'
+            f"<p>Rationale: {e(m.rationale)}</p>"
+        )
+        if m.ratings:
+            rows = "".join(
+                f"<tr><td>{e(r.title)}</td><td>{e(r.self_label)}</td><td><b>{e(r.moderated_label)}</b></td>"
+                f"<td>{e(r.rationale)}</td></tr>"
+                for r in m.ratings
+            )
+            parts.append(
+                '<table border="1" cellpadding="3"><tr><th>Judgement</th><th>Agency\'s rating</th>'
+                f"<th>Moderated rating</th><th>Rationale</th></tr>{rows}</table>"
+            )
+    waiting = [c.agency for c in view.columns if c.report_id not in moderated]
+    if waiting:
+        parts.append(f"<p>Not moderated: {e(', '.join(waiting))}.</p>")
+    return "".join(parts)
+
+
+def findings_html(view: CaseView) -> str:
+    """Each return's moderation, the shared findings (by finding, each agency's words) and every
+    agency's actions."""
+    e = html.escape
+    parts = [moderation_html(view), "<h3>Shared findings</h3>"]
     previous = None
     for finding in view.findings:
         if finding.title != previous:
@@ -129,10 +160,13 @@ class CaseViewDialog(QDialog):
         self._save_path = save_path or self._ask_save_path
         self.setWindowTitle(self.tr("Case view: %s") % view.case_reference)
         round_text = view.round or self.tr("round not named in the returns")
+        moderated = len(view.moderation)
         self.heading = QLabel(
             f"<h2>{html.escape(view.case_reference)}</h2><p>{html.escape(view.template_title)}, "
             f"{html.escape(round_text)}: "
             + self.tr("%d return(s) side by side (%s)") % (len(view.columns), html.escape(", ".join(view.agencies)))
+            + "; "
+            + self.tr("%d moderated") % moderated
             + "</p>"
         )
         self.heading.setWordWrap(True)
@@ -143,8 +177,10 @@ class CaseViewDialog(QDialog):
         self.model = CaseTableModel(view, self)
         self.table = self._table()
         self.findings = QTextBrowser()
-        self.findings.setAccessibleName(self.tr("Shared findings and actions"))
-        self.findings.setAccessibleDescription(self.tr("Every agency's key findings and actions for this case"))
+        self.findings.setAccessibleName(self.tr("Moderation, shared findings and actions"))
+        self.findings.setAccessibleDescription(
+            self.tr("Each return's QA moderation, and every agency's key findings and actions for this case")
+        )
         self.findings.setHtml(findings_html(view))
         self.findings.setTabChangesFocus(True)
         self.export_button = QPushButton(self.tr("E&xport as a signed PDF…"))
@@ -188,7 +224,9 @@ class CaseViewDialog(QDialog):
         splitter.addWidget(self.findings)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        name_splitter_handles(splitter, self.tr("Answers side by side"), self.tr("Shared findings and actions"))
+        name_splitter_handles(
+            splitter, self.tr("Answers side by side"), self.tr("Moderation, shared findings and actions")
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.notes)
@@ -232,4 +270,4 @@ class CaseViewDialog(QDialog):
             show_error(self, exc)
 
 
-__all__ = ["CaseTableModel", "CaseViewDialog", "case_lines", "findings_html"]
+__all__ = ["CaseTableModel", "CaseViewDialog", "case_lines", "findings_html", "moderation_html"]

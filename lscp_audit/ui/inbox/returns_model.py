@@ -17,6 +17,7 @@ from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 (
     COL_REPORT,
     COL_TEMPLATE,
+    COL_ROUND,
     COL_SUBJECT,
     COL_SIGNER,
     COL_SIGNED,
@@ -25,10 +26,11 @@ from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
     COL_IMPORTED,
     COL_FLAGS,
     COL_MODERATED,
-) = range(10)
+) = range(11)
 HEADERS = (
     "Report id",
     "Template",
+    "Round",
     "Case / organisation",
     "Signed by",
     "Signed",
@@ -79,12 +81,22 @@ def flags(entry: InboxEntry) -> list[str]:
     return found
 
 
-def display_row(entry: InboxEntry, moderated: str = "") -> tuple[str, ...]:
+def round_text(entry: InboxEntry, rounds: dict[str, str] | None = None) -> str:
+    """The round the inbox filed the return under, by its title (its id when the round is not in
+    this vault's profile), or ``Not filed under a round``."""
+    if not entry.round_id:
+        return "Not filed under a round"
+    return (rounds or {}).get(entry.round_id) or entry.round_id
+
+
+def display_row(entry: InboxEntry, moderated: str = "", rounds: dict[str, str] | None = None) -> tuple[str, ...]:
     """The texts shown in each column (dates as ``28 Nov 2026``); `moderated` is the newest
-    moderation outcome (``Agreed`` or ``Moderated``), "" when there is none."""
+    moderation outcome (``Agreed`` or ``Moderated``), "" when there is none; `rounds` maps round
+    ids to their titles."""
     return (
         entry.report_id if entry.revision <= 1 else f"{entry.report_id} (revision {entry.revision})",
         template_text(entry),
+        round_text(entry, rounds),
         entry.subject,
         signer_text(entry),
         format_date(entry.signed_at),
@@ -159,7 +171,8 @@ class ReturnsTableModel(RowTableModel[InboxEntry]):
     """Rows are `InboxEntry` DTOs; `set_rows` replaces them all. `EntryRole` gives the entry.
     Each row's texts are worked out once, when the rows are set (a view asks for them many
     times: sizing columns, sorting, filtering). `moderation` maps a return id to its newest
-    moderation outcome (set with `set_moderation` before `set_rows`)."""
+    moderation outcome and `rounds` a round id to its title (set with `set_moderation` and
+    `set_rounds` before `set_rows`)."""
 
     headers = HEADERS
 
@@ -167,18 +180,22 @@ class ReturnsTableModel(RowTableModel[InboxEntry]):
         super().__init__(parent)
         self._shown: dict[str, tuple[str, ...]] = {}
         self.moderation: dict[str, str] = {}
+        self.rounds: dict[str, str] = {}
 
     def set_moderation(self, outcomes: dict[str, str]) -> None:
         self.moderation = dict(outcomes)
 
+    def set_rounds(self, rounds: dict[str, str]) -> None:
+        self.rounds = dict(rounds)
+
     def set_rows(self, rows: Iterable[InboxEntry]) -> None:
         rows = list(rows)
-        self._shown = {entry.id: display_row(entry, self.moderation.get(entry.id, "")) for entry in rows}
+        self._shown = {entry.id: display_row(entry, self.moderation.get(entry.id, ""), self.rounds) for entry in rows}
         super().set_rows(rows)
 
     def _texts(self, entry: InboxEntry) -> tuple[str, ...]:
         found = self._shown.get(entry.id)
-        return found if found is not None else display_row(entry, self.moderation.get(entry.id, ""))
+        return found if found is not None else display_row(entry, self.moderation.get(entry.id, ""), self.rounds)
 
     def cell(self, entry: InboxEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

@@ -88,6 +88,9 @@ def recheck_text(outcome: RecheckResult) -> str:
     return ("; ".join(parts) or "No return changed") + "."
 
 
+#: What `refresh` loads off the GUI thread: the listing, the trusted signer and moderator counts,
+#: each return's moderation outcome and each round's title.
+_Loaded = tuple[InboxListing, int, int, dict[str, str], dict[str, str]]
 ROWS_MEASURED = 100  # columns fit the first rows' texts: measuring every one of 1,000 rows stalls the GUI
 
 
@@ -320,18 +323,20 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         """Reload the returns, the quarantine and the trust-list counts from the vault."""
         include_older = self.show_older.isChecked()
 
-        def load(_ctx: OpContext) -> tuple[InboxListing, int, int, dict[str, str]]:
+        def load(_ctx: OpContext) -> _Loaded:
             listing = self._inbox.listing(include_superseded=include_older)
             outcomes = self._moderation.outcomes()
-            return listing, self._inbox.trusted_count(), self._inbox.moderator_count(), outcomes
+            rounds = self._returns.round_labels()
+            return listing, self._inbox.trusted_count(), self._inbox.moderator_count(), outcomes, rounds
 
         BackgroundOp(parent=self, op=load, success=self._show_list).failure(self._failed).run()
 
-    def _show_list(self, loaded: tuple[InboxListing, int, int, dict[str, str]]) -> None:
-        listing, signers, moderators, outcomes = loaded
+    def _show_list(self, loaded: _Loaded) -> None:
+        listing, signers, moderators, outcomes, rounds = loaded
         current = self._current.id if self._current else None
-        self.model.set_moderation(outcomes)
-        self.quarantine_model.set_moderation(outcomes)
+        for model in (self.model, self.quarantine_model):
+            model.set_moderation(outcomes)
+            model.set_rounds(rounds)
         self.model.set_rows(listing.returns)
         self.quarantine_model.set_rows(listing.quarantine)
         self.trust_label.setText(self.tr("Trusted: %d signer(s), %d moderator(s)") % (signers, moderators))

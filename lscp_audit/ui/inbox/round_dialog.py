@@ -68,12 +68,17 @@ def ticked(widget: QListWidget) -> tuple[str, ...]:
 
 
 class NewRoundDialog(QDialog):
-    """`created` holds the stored round after Create round succeeds."""
+    """A new round, or (`existing`) a round to edit. `created` holds the stored round after
+    Create round (or Save round) succeeds. An edited round keeps its id: the returns filed under
+    it and the audits started for it name that id."""
 
-    def __init__(self, service: PartnershipService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: PartnershipService, parent: QWidget | None = None, existing: Round | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("New audit round"))
+        self.setWindowTitle(self.tr("New audit round") if existing is None else self.tr("Edit audit round"))
         self.service = service
+        self.existing = existing
         self.created: Round | None = None
         profile = service.profile()
         form = QFormLayout()
@@ -145,6 +150,8 @@ class NewRoundDialog(QDialog):
         self.buttons.accepted.connect(self.create_round)
         self.buttons.rejected.connect(self.reject)
         buttons_in_shown_order(self.buttons)
+        if existing is not None:
+            self._fill(existing)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
@@ -158,9 +165,45 @@ class NewRoundDialog(QDialog):
         layout.addWidget(self.buttons)
         fit_to_screen(self, 720, 760)
 
+    def _fill(self, item: Round) -> None:
+        """Show a stored round for editing; its id cannot change."""
+        self.id_edit.setText(item.id)
+        self.id_edit.setReadOnly(True)
+        self.id_edit.setAccessibleDescription(
+            self.tr("The round's id cannot change: returns filed under the round and audits started for it name it")
+        )
+        self.title_edit.setText(item.title)
+        self.phase.setCurrentText(item.phase)
+        index = self.template.findData(item.template_id)
+        if index < 0 and item.template_id:
+            self.template.addItem(item.template_id, item.template_id)
+            index = self.template.count() - 1
+        self.template.setCurrentIndex(max(index, 0))
+        for field, value in (
+            (self.period_start, item.period_start),
+            (self.period_end, item.period_end),
+            (self.deadline, item.deadline),
+        ):
+            if value:
+                field.set_date(value)
+        for widget, codes in (
+            (self.localities, set(item.localities)),
+            (self.agencies, {a.agency for a in item.expected_agencies}),
+        ):
+            for i in range(widget.count()):
+                entry = widget.item(i)
+                entry.setCheckState(Qt.CheckState.Checked if entry.data(CodeRole) in codes else Qt.CheckState.Unchecked)
+        self.cases.setPlainText(
+            "\n".join(f"{c.reference}@{c.locality}" if c.locality else c.reference for c in item.expected_cases)
+        )
+        counts = {c.count for c in item.expected_counts}
+        self.case_count.setValue(counts.pop() if len(counts) == 1 else 0)
+        self.create_button.setText(self.tr("Sa&ve round"))
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        self.id_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # the first field, not the first list
+        first = self.id_edit if self.existing is None else self.title_edit
+        first.setFocus(Qt.FocusReason.OtherFocusReason)  # the first field, not the first list
 
     def _line(self, name: str, description: str) -> QLineEdit:
         edit = QLineEdit()
@@ -179,13 +222,18 @@ class NewRoundDialog(QDialog):
     def round_entered(self) -> Round:
         """The round as typed (not yet checked)."""
         localities = ticked(self.localities)
+        # An agency expected for one locality keeps it (the list shows agencies only).
+        places = {a.agency: a.locality for a in (self.existing.expected_agencies if self.existing else ())}
         cases = []
         for line in self.cases.toPlainText().splitlines():
             reference, _sep, locality = line.strip().partition("@")
             if reference.strip():
                 cases.append(ExpectedCase(reference.strip(), locality.strip()))
         counts: tuple[ExpectedCount, ...] = ()
-        if self.case_count.value():
+        kept = self.existing.expected_counts if self.existing is not None else ()
+        if not self.case_count.value() and len({c.count for c in kept}) > 1:
+            counts = kept  # counts that differ by locality are kept as they were (the field shows one)
+        elif self.case_count.value():
             counts = tuple(ExpectedCount(self.case_count.value(), code) for code in localities) or (
                 ExpectedCount(self.case_count.value()),
             )
@@ -198,7 +246,7 @@ class NewRoundDialog(QDialog):
             template_id=str(self.template.currentData() or ""),
             deadline=self.deadline.iso() or "",
             localities=localities,
-            expected_agencies=tuple(ExpectedAgency(code) for code in ticked(self.agencies)),
+            expected_agencies=tuple(ExpectedAgency(code, places.get(code, "")) for code in ticked(self.agencies)),
             expected_cases=tuple(cases),
             expected_counts=counts,
         )
@@ -220,10 +268,16 @@ class NewRoundDialog(QDialog):
             self.problems.setText("\n".join(problems))
             return
         try:
-            self.created = self.service.create_round(self.round_entered())
+            if self.existing is None:
+                self.created = self.service.create_round(self.round_entered())
+            else:
+                self.created = self.service.upsert_round(self.round_entered())
         except PartnershipInvalid as exc:
             lines = [f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems]
-            self.problems.setText(self.tr("The round was not created:") + "\n" + "\n".join(lines))
+            failed = (
+                self.tr("The round was not created:") if self.existing is None else self.tr("The round was not saved:")
+            )
+            self.problems.setText(failed + "\n" + "\n".join(lines))
             return
         except LscpAuditError as exc:
             show_error(self, exc)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -139,8 +140,9 @@ def _view(model: RowTableModel[Any], name: str, description: str) -> QTableView:
 
 
 class RoundsWidget(QWidget):
-    """Rounds list, New round…, and the chosen round's tracking. `rounds_changed` fires after a
-    round is created."""
+    """Rounds list, New round…, Edit round…, Delete round…, and the chosen round's tracking.
+    `rounds_changed` fires after a round is created, edited or deleted. A round with returns filed
+    under it is not deleted (the returns' signed data names it): the refusal says so."""
 
     rounds_changed = Signal()
 
@@ -148,6 +150,7 @@ class RoundsWidget(QWidget):
         super().__init__(parent)
         self.service = service
         self.today: dt.date | None = None  # None: the real date (tests fix it)
+        self.round_dialog: QWidget | None = None  # the last edit dialog opened (tests)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
@@ -162,13 +165,28 @@ class RoundsWidget(QWidget):
         self.new_button.setAccessibleDescription(
             self.tr("Create an audit round with its deadline and expected returns")
         )
+        self.edit_button = QPushButton(self.tr("&Edit round…"))
+        self.edit_button.setAccessibleDescription(
+            self.tr("Change the chosen round's title, phase, dates, deadline or expected returns")
+        )
+        self.delete_button = QPushButton(self.tr("&Delete round…"))
+        self.delete_button.setAccessibleDescription(
+            self.tr("Delete the chosen round; refused while returns are filed under it")
+        )
         self.refresh_button = QPushButton(self.tr("Re&fresh"))
         self.refresh_button.setAccessibleDescription(self.tr("Count the returns again"))
         self.copy_button = QPushButton(self.tr("&Copy reminder list"))
         self.copy_button.setAccessibleDescription(self.tr("Copy the chosen round's outstanding returns as text"))
         self.csv_button = QPushButton(self.tr("Save outstanding list as CS&V…"))
         self.csv_button.setAccessibleDescription(self.tr("Save the chosen round's outstanding returns as a CSV file"))
-        for button in (self.new_button, self.refresh_button, self.copy_button, self.csv_button):
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.refresh_button,
+            self.copy_button,
+            self.csv_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -207,6 +225,8 @@ class RoundsWidget(QWidget):
         self.status = StatusLabel(self.tr("Rounds status"))
         layout.addWidget(self.status)
         self.new_button.clicked.connect(self.new_round)
+        self.edit_button.clicked.connect(lambda _checked=False: self.edit_round())
+        self.delete_button.clicked.connect(lambda _checked=False: self.delete_round())
         self.refresh_button.clicked.connect(self.load)
         self.copy_button.clicked.connect(self.copy_reminders)
         self.csv_button.clicked.connect(self.save_csv)
@@ -255,8 +275,8 @@ class RoundsWidget(QWidget):
         current = rows[row] if 0 <= row < len(rows) else None
         status = current.status if current is not None else None
         has = status is not None
-        self.copy_button.setEnabled(has)
-        self.csv_button.setEnabled(has)
+        for button in (self.copy_button, self.csv_button, self.edit_button, self.delete_button):
+            button.setEnabled(has)
         if status is None:
             self.summary.setText(
                 self.tr("No round chosen. Create one with New round…") if not rows else self.tr("No round chosen.")
@@ -303,6 +323,58 @@ class RoundsWidget(QWidget):
             self.load(select=dialog.created.id)
             self.status.setText(self.tr("Round {id} created.").format(id=dialog.created.id))
             self.rounds_changed.emit()
+
+    def edit_round(self) -> None:
+        """Edit the chosen round in the round dialog (its id stays)."""
+        from lscp_audit.ui.inbox.round_dialog import NewRoundDialog
+
+        item = self.current_round()
+        if item is None:
+            return
+        dialog = NewRoundDialog(self.service, self, existing=item)
+        self.round_dialog = dialog  # the last one opened (tests)
+        if dialog.exec() and dialog.created is not None:
+            self.load(select=dialog.created.id)
+            self.status.setText(self.tr("Round {id} saved.").format(id=dialog.created.id))
+            self.rounds_changed.emit()
+
+    def delete_round(self, *, confirm: bool = True) -> None:
+        """Delete the chosen round after asking. Refused, with the reason, while returns are filed
+        under it: unfiling them would contradict their signed data, which names the round."""
+        item = self.current_round()
+        if item is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Delete audit round"),
+                self.tr(
+                    "Delete the round “{title}”? Its expected returns and tracking go with it. Returns filed under "
+                    "it are never unfiled: a round that has returns is kept."
+                ).format(title=item.label),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        service, round_id = self.service, item.id
+
+        def work(_ctx: Any) -> str:
+            service.delete_round(round_id)
+            return round_id
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, LscpAuditError):
+                self.status.setText(self.tr("The round was not deleted: {why}").format(why=exc))
+            else:
+                show_error(self, exc)
+
+        def deleted(done: str) -> None:
+            self.load()
+            self.status.setText(self.tr("Round {id} deleted.").format(id=done))
+            self.rounds_changed.emit()
+
+        BackgroundOp(parent=self, op=work, success=deleted).failure(failed).run()
 
     def copy_reminders(self) -> None:
         from lscp_audit.services.round_reports import reminder_lines
