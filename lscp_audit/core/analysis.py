@@ -860,7 +860,8 @@ def s11_matrix(
     alphabetical order (then round). A standard is a section the return judges, except the
     partnership's own moderation section. Each row's changes are measured against the same
     organisation's return in the previous round among `history` (every trusted return, so a
-    filter on one round still finds the round before it); rounds are ordered by `round_order`."""
+    filter on one round still finds the round before it); rounds are put in time order by
+    `round_order` (`round_dates`: round id -> the partnership profile's period end or deadline)."""
     chosen = [i for i in items if i.kind == SELF_ASSESSMENT_KIND]
     standards: dict[str, str] = {}
     levels: list[tuple[str, str, str]] = []
@@ -877,12 +878,15 @@ def s11_matrix(
                 standards.setdefault(section_id, title)
     pool = [h for h in history if h.kind == SELF_ASSESSMENT_KIND] or chosen
     order = round_order([*pool, *chosen], round_dates or {})
+    by_organisation: dict[str, list[AnalysisReturn]] = {}
+    for other in pool:
+        by_organisation.setdefault(_organisation_key(other), []).append(other)
     moderated_rows = 0
     for item in chosen:
         record = moderated(item.return_id) if moderated is not None else None
         moderated_rows += record is not None
         row = _s11_row(item, tuple(standards), labels, record)
-        previous = _previous_return(item, pool, order)
+        previous = _previous_return(item, by_organisation.get(_organisation_key(item), []), order)
         if previous is not None:
             before = _s11_row(previous, tuple(standards), labels, moderated(previous.return_id) if moderated else None)
             row = _with_changes(row, before, previous, rank, labels)
@@ -941,18 +945,17 @@ def _organisation_key(item: AnalysisReturn) -> str:
 
 
 def _previous_return(
-    item: AnalysisReturn, pool: Sequence[AnalysisReturn], order: Mapping[str, tuple[str, str]]
+    item: AnalysisReturn, same_organisation: Sequence[AnalysisReturn], order: Mapping[str, tuple[str, str]]
 ) -> AnalysisReturn | None:
-    """The same organisation's latest-signed return in the latest round before `item`'s."""
+    """The organisation's latest-signed return in the latest round before `item`'s, among
+    `same_organisation` (its returns)."""
     mine = order.get(item.round.id or item.round.title)
     if mine is None:
         return None
-    who = _organisation_key(item)
     earlier = [
         other
-        for other in pool
+        for other in same_organisation
         if other.return_id != item.return_id
-        and _organisation_key(other) == who
         and (place := order.get(other.round.id or other.round.title)) is not None
         and place < mine
     ]
