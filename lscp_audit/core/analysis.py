@@ -857,7 +857,7 @@ def s11_matrix(
     round_dates: Mapping[str, str] | None = None,
 ) -> S11Matrix:
     """The Section 11 matrix of the self-assessment returns among `items`, organisations in
-    alphabetical order (then round). A standard is a section the return judges, except the
+    alphabetical order, then rounds in time order. A standard is a section the return judges, except the
     partnership's own moderation section. Each row's changes are measured against the same
     organisation's return in the previous round among `history` (every trusted return, so a
     filter on one round still finds the round before it); rounds are put in time order by
@@ -871,7 +871,7 @@ def s11_matrix(
                 levels.append(level)
     labels = {c: label for c, label, _ in levels}
     rank = {c: i for i, (c, _, _) in enumerate(levels)}
-    rows: list[S11Row] = []
+    rows: list[tuple[tuple[str, tuple[str, str], str], S11Row]] = []
     for item in chosen:
         for section_id, title, agency, _value, _label in item.section_judgements:
             if section_id != MODERATION_SECTION and not agency:
@@ -890,8 +890,9 @@ def s11_matrix(
         if previous is not None:
             before = _s11_row(previous, tuple(standards), labels, moderated(previous.return_id) if moderated else None)
             row = _with_changes(row, before, previous, rank, labels)
-        rows.append(row)
-    ordered = tuple(sorted(rows, key=lambda r: (r.organisation.casefold(), r.round, r.report_id)))
+        when = order.get(item.round.id or item.round.title, ("", item.round.label))
+        rows.append(((row.organisation.casefold(), when, row.report_id), row))
+    ordered = tuple(row for _key, row in sorted(rows, key=lambda pair: pair[0]))
     return S11Matrix(tuple(standards.items()), ordered, tuple(levels), moderated is not None, moderated_rows)
 
 
@@ -1164,7 +1165,8 @@ def analyse(
         notes.append("No Section 11 return here has a moderation record yet, so the moderated ratings are empty.")
     judged = basis if moderated is not None else SELF_ASSESSED
     if any(i.overall[0] or i.section_judgements for i in kept):
-        notes.append(_basis_note(judged, sum(t.moderated for _, _, t in overall.values())))
+        moderated_count = sum(t.moderated for table in (sections, overall) for _, _, t in table.values())
+        notes.append(_basis_note(judged, moderated_count))
     templates = {i.template_id for i in kept}
     if len(templates) > 1:
         notes.append(
@@ -1191,7 +1193,7 @@ def _basis_note(basis: str, moderated: int) -> str:
         return "Section and overall judgements count the self-assessments only."
     return (
         "Section and overall judgements count the moderated rating where a moderation record gives one, "
-        f"else the self-assessment ({moderated} overall judgement(s) moderated)."
+        f"else the self-assessment ({moderated} judgement(s) moderated)."
     )
 
 

@@ -154,6 +154,11 @@ def test_s11_matrix_moderated_rating_and_change_per_organisation_and_standard(qa
                                   "Moderated 10 Jun 2025" if item.key == "health-previous" else "Not moderated")  # fmt: skip
         has_previous = item.round_id == CURRENT and item.agency != "council"
         assert row.previous_round == (ROUND_TITLES[PREVIOUS] if has_previous else "")
+    # rows: organisations alphabetically, then rounds in time order (their periods, not their names)
+    assert [(r.organisation, r.round) for r in matrix.rows][:2] == [
+        ("Testshire Council", ROUND_TITLES[CURRENT]),
+        ("Testshire Health", ROUND_TITLES[PREVIOUS]),
+    ]
     # police s1: Amber self-rated now, moderated Red; Red before: the change compares Red with Red
     assert {c.standard_id: c.change_text for c in _row(matrix, "police-current").cells}["s1"] == "= same as Red"
 
@@ -184,7 +189,10 @@ def test_judgement_distributions_count_moderated_ratings_where_recorded(qa: dict
         words = {row[-1] for row in table.rows if row[0] == "Section judgement"}
         if basis is None:
             assert words == {"moderated where recorded (1 moderated)"} | {"moderated where recorded (0 moderated)"}
-            assert any("count the moderated rating where a moderation record gives one" in n for n in analysis.notes)
+            moderated_now = sum(len(r) for r in NEWEST.values())  # every moderated standard, all rounds
+            assert any(
+                f"else the self-assessment ({moderated_now} judgement(s) moderated)" in n for n in analysis.notes
+            )
         else:
             assert words == {"self-assessed"}
 
