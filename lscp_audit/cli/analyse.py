@@ -2,7 +2,8 @@
 
 ``analyse --vault V [--template T] [--round R ...] [--phase P] [--locality L] [--agency A]
 [--from DATE] [--to DATE] [--compare round|locality A B] [--xlsx FILE] [--csv FILE] [--pdf FILE]
-[--html FILE] [--marking M] [--descriptor WORD] [--json] [--no-suppression] [--case-references]``
+[--html FILE] [--marking M] [--descriptor WORD] [--json] [--no-suppression] [--case-references]
+[--self-assessed]``
 
 Prints the figures (or, with ``--json``, every table as JSON); ``--xlsx`` writes the workbook,
 ``--csv`` the answers in long format, ``--pdf`` the aggregate report signed by the vault's (QA)
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.cli.vault_args import add_vault_arguments, make_service, unlock_service
-from lscp_audit.core.analysis import AnalysisFilter
+from lscp_audit.core.analysis import MODERATED_WHERE_RECORDED, SELF_ASSESSED, AnalysisFilter
 from lscp_audit.core.errors import ValidationError
 from lscp_audit.core.report_data import format_date
 
@@ -76,6 +77,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print every table as JSON")
     parser.add_argument("--no-suppression", action="store_true", help="show counts under 5 (for internal tables only)")
     parser.add_argument("--case-references", action="store_true", help="include case references (left out by default)")
+    parser.add_argument(
+        "--self-assessed",
+        action="store_true",
+        help="count section and overall judgements from the self-assessments only "
+        "(default: the moderated rating where a moderation record gives one)",
+    )
     parser.set_defaults(handler=run_analyse)
 
 
@@ -169,11 +176,12 @@ def run_analyse(args: argparse.Namespace) -> int:
     chosen = _filter(args)
     suppress = not args.no_suppression
     with _service(args) as service:
-        analysis = service.analyse(chosen)
+        basis = SELF_ASSESSED if args.self_assessed else MODERATED_WHERE_RECORDED
+        analysis = service.analyse(chosen, basis=basis)
         comparison = None
         if args.compare:
             by, a, b = args.compare
-            comparison = service.compare(chosen, by, a, b)
+            comparison = service.compare(chosen, by, a, b, basis=basis)
         tables = service.tables(
             analysis, suppress=suppress, case_references=args.case_references, comparison=comparison
         )

@@ -21,7 +21,10 @@ import pytest
 
 from lscp_audit.cli.vault_args import open_vault_from_args
 from lscp_audit.core.action_updates import Quarter
-from tests.services.action_returns import SPECS, import_returns, make_signed_returns
+from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.inbox_service import InboxService
+from lscp_audit.services.moderation_service import JudgementInput, ModerationService
+from tests.services.action_returns import AGENCY_LABELS, SPECS, import_returns, make_signed_returns, spec
 
 PASS = "correct horse battery staple"
 
@@ -42,6 +45,17 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     made = make_signed_returns(tmp_path_factory.mktemp("agency"))
     with _opened(path) as opened:
         ids = import_returns(opened, made)
+        identities = IdentityService(opened)
+        moderator = identities.create("Piotr Moderator", "QA subgroup chair", "Testshire LSCP")
+        InboxService(opened).trust_certificate(
+            identities.export_certificate_pem(moderator.id), "Moderator", moderator=True
+        )
+        ModerationService(opened).record(
+            ids["police-current"],
+            outcome="moderated",
+            rationale="Evidence seen at the panel.",
+            judgements=[JudgementInput("s1", "red", "No training records.")],
+        )
     return home, path, ids
 
 
@@ -129,3 +143,31 @@ def test_quarterly_export_xlsx_csv_and_export_log(vault: tuple[Path, Path, dict[
     assert nowhere.returncode == 1 and "--xlsx FILE, --csv FILE or both" in nowhere.stderr
     badly = _cli(home, "actions", "export", *v, "--quarter", "2026-Q5", "--csv", str(table))
     assert badly.returncode == 1 and "written like 2026-Q3" in badly.stderr
+
+
+def test_analyse_counts_moderated_ratings_unless_self_assessed(vault: tuple[Path, Path, dict[str, str]]) -> None:
+    home, path, _ids = vault
+    v = ["--vault", str(path), "--no-keychain", "--json", "--no-suppression"]
+    for flags, police_s1 in (((), "red"), (("--self-assessed",), spec("police-current").ratings["s1"])):
+        done = _cli(home, "analyse", *v, *flags)
+        assert done.returncode == 0, done.stderr
+        table = json.loads(done.stdout)["tables"]["Judgements"]
+        rows = [dict(zip(table["headers"], r, strict=True)) for r in table["rows"]]
+        standard_1 = {
+            r["Level code"]: r["Count"]
+            for r in rows
+            if r["Scope"] == "Section judgement" and r["About"] == "Standard 1"
+        }
+        codes = [police_s1 if s.key == "police-current" else s.ratings["s1"] for s in SPECS]
+        assert standard_1 == {code: codes.count(code) for code in ("green", "amber", "red")}, flags
+        words = {r["Ratings counted"] for r in rows if r["About"] == "Standard 1"}
+        assert words == ({"self-assessed"} if flags else {"moderated where recorded (1 moderated)"})
+    matrix = json.loads(_cli(home, "analyse", *v).stdout)["tables"]
+    s11 = matrix["Section 11 matrix"]
+    police = next(
+        dict(zip(s11["headers"], r, strict=True))
+        for r in s11["rows"]
+        if r[0] == AGENCY_LABELS["police"] and r[1] == "Section 11 current round"
+    )
+    assert (police["Standard 1: self-rating"], police["Standard 1: moderated"]) == ("Amber", "Red")
+    assert police["Standard 1: change since previous round"] == "= same as Red"
