@@ -63,13 +63,19 @@ def _moderator(vault: Any) -> None:
 
 
 #: Moderation the tests record: police's current return twice (the newer record wins: s1 Red, and
-#: s2 back to its self-rating), health's previous return once (s2 Amber instead of Red).
+#: s2 back to its self-rating), health's previous return once (s2 Amber instead of Red), and the
+#: council's return agreed (every self-rating stands).
 MODERATION = (
     ("police-current", "2026-06-01T09:00:00+00:00", {"s2": "amber"}),
     ("police-current", "2026-06-20T09:00:00+00:00", {"s1": "red"}),
     ("health-previous", "2025-06-10T09:00:00+00:00", {"s2": "amber"}),
+    ("council-current", "2026-07-01T09:00:00+00:00", {}),
 )
-NEWEST = {"police-current": {"s1": "red"}, "health-previous": {"s2": "amber"}}
+NEWEST: dict[str, dict[str, str]] = {
+    "police-current": {"s1": "red"},
+    "health-previous": {"s2": "amber"},
+    "council-current": {},
+}
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ def qa(tmp_path: Path, signed: SignedReturns) -> Iterator[dict[str, Any]]:
     for key, at, ratings in MODERATION:
         ModerationService(vault, clock=lambda at=at: at).record(  # type: ignore[misc]
             ids[key],
-            outcome="moderated",
+            outcome="moderated" if ratings else "agree",
             rationale="Evidence seen at the moderation panel.",
             judgements=[
                 JudgementInput(scope, code, "The evidence supports this rating.") for scope, code in ratings.items()
@@ -150,8 +156,11 @@ def test_s11_matrix_moderated_rating_and_change_per_organisation_and_standard(qa
         # the records moderate standards, not the overall rating: it stands as self-assessed
         assert row.overall.self_code == _worst(list(item.ratings.values()))
         assert row.overall.used_code == row.overall.self_code
-        assert row.moderation == ("Moderated 20 Jun 2026" if item.key == "police-current" else
-                                  "Moderated 10 Jun 2025" if item.key == "health-previous" else "Not moderated")  # fmt: skip
+        assert row.moderation == {
+            "police-current": "Moderated 20 Jun 2026",
+            "health-previous": "Moderated 10 Jun 2025",
+            "council-current": "Agreed 1 Jul 2026",
+        }.get(item.key, "Not moderated")
         has_previous = item.round_id == CURRENT and item.agency != "council"
         assert row.previous_round == (ROUND_TITLES[PREVIOUS] if has_previous else "")
     # rows: organisations alphabetically, then rounds in time order (their periods, not their names)
