@@ -136,6 +136,9 @@ def test_record_progress_without_a_selection_points_to_the_table(
     widget = page.analysis
     page.tabs.setCurrentWidget(widget)
     qtbot.waitUntil(lambda: widget.refresh_button.isEnabled(), timeout=20_000)
+    assert not widget.record_progress_button.isVisible()  # only with the Actions table
+    widget.tabs.setCurrentWidget(widget.views[ACTIONS])
+    assert widget.record_progress_button.isVisible()
     widget.record_progress_button.click()
     assert "Choose an action in the Actions table" in widget.summary.text()
-    assert widget.tabs.currentWidget() is widget.views[ACTIONS] and widget.update_dialog is None
+    assert widget.views[ACTIONS].hasFocus() and widget.update_dialog is None

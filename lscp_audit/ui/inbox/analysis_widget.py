@@ -202,8 +202,8 @@ class AnalysisWidget(QWidget):
     # -- progress updates on actions (ui/inbox/action_update_dialog.py) --------------------------
 
     def _hook_action_updates(self, layout: QVBoxLayout) -> None:
-        """A *Record progress…* button under the tables, and Enter or the context menu on a row
-        of the Actions table, open the progress dialog for the selected action."""
+        """A *Record progress…* button under the Actions table (shown with it), and Enter or the
+        context menu on a row of it, open the progress dialog for the selected action."""
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QAction
 
@@ -215,6 +215,10 @@ class AnalysisWidget(QWidget):
         self.record_progress_button.clicked.connect(self.record_progress)
         layout.addWidget(self.record_progress_button, 0, Qt.AlignmentFlag.AlignLeft)
         view = self.views[ACTIONS]
+        self.tabs.currentChanged.connect(
+            lambda _i: self.record_progress_button.setVisible(self.tabs.currentWidget() is view)
+        )
+        self.record_progress_button.setVisible(self.tabs.currentWidget() is view)
         view.activated.connect(lambda _index: self.record_progress())
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         menu_action = QAction(self.tr("Record progress…"), view)
