@@ -9,6 +9,11 @@ date (by its date, then by when it was recorded), else the status written in the
 
 An action is **overdue** at a date when its due date is before that date and it is not complete.
 
+An amended return (a later revision superseding an earlier one) keeps the progress recorded on
+the earlier revision's actions: `carried` moves each earlier update to the action with the same
+text in the later revision (the same position first), and leaves it behind when no action there
+has that text. The update itself stays stored with the revision it was recorded on.
+
 `Quarter` is a calendar quarter (``2026-Q3`` runs from 1 July to 30 September 2026), the period
 the partnership's quarterly action report covers.
 """
@@ -17,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from lscp_audit.core.templates.scales import ACTION_STATUS_OPTIONS
 
@@ -101,6 +106,21 @@ def latest(updates: Iterable[ActionUpdate], at: dt.date | None = None) -> Action
     for update in updates:
         if (at is None or update.as_of[:10] <= at.isoformat()) and (found is None or update.sort_key >= found.sort_key):
             found = update
+    return found
+
+
+def carried(earlier: Iterable[ActionUpdate], return_id: str, actions: Sequence[str]) -> list[ActionUpdate]:
+    """The updates recorded on an earlier revision's actions, as they apply to the later
+    revision `return_id` whose actions' texts are `actions` (in order): each moved to the action
+    with the same text (its own position first); those whose action is gone are left out. Their
+    `report_id` still names the revision they were recorded on."""
+    found = []
+    for update in earlier:
+        same = [i for i, text in enumerate(actions) if text == update.action]
+        if not same:
+            continue
+        index = update.action_index if update.action_index in same else same[0]
+        found.append(replace(update, return_id=return_id, action_index=index))
     return found
 
 

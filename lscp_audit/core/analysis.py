@@ -1061,7 +1061,7 @@ def _actions(
                     index=index,
                     status_code=code,
                     return_status=status_label(status),
-                    status_from=f"update of {shown_date(newest.as_of)}" if newest is not None else FROM_RETURN,
+                    status_from=_status_from(newest, item.report_id),
                     update_note=newest.note if newest is not None else "",
                     updated=newest.as_of if newest is not None else "",
                     reported_by=newest.reported_by if newest is not None else "",
@@ -1069,6 +1069,15 @@ def _actions(
                 )
             )
     return sorted(found, key=lambda a: (a.due or "9999", a.agency.casefold(), a.report_id, a.index))
+
+
+def _status_from(newest: ActionUpdate | None, report_id: str) -> str:
+    """``the return``, ``update of 28 Nov 2026``, or for an update recorded on an earlier
+    revision, ``update of 28 Nov 2026 (on R-XXXX-XXXX, an earlier revision)``."""
+    if newest is None:
+        return FROM_RETURN
+    words = f"update of {shown_date(newest.as_of)}"
+    return words if newest.report_id == report_id else f"{words} (on {newest.report_id}, an earlier revision)"
 
 
 def _return_row(item: AnalysisReturn) -> ReturnRow:

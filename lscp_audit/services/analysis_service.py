@@ -31,13 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lscp_audit.atomic_files import atomic_write_bytes
-from lscp_audit.core.action_updates import ActionUpdate, Quarter, shown_date, update_problems
+from lscp_audit.core.action_updates import ActionUpdate, Quarter, carried, shown_date, update_problems
 from lscp_audit.core.analysis import (
     BASES,
     LOCALITY,
@@ -125,20 +125,29 @@ class AnalysisService:
         self._left_out: tuple[str, ...] = ()
         self._moderation: dict[str, ReturnModeration] = {}
         self._updates: dict[str, list[ActionUpdate]] = {}
+        self._earlier: dict[str, list[str]] = {}  # latest revision's id -> the ids of revisions it supersedes
         self._round_dates: dict[str, str] = {}
 
     # -- the returns ---------------------------------------------------------------------------
 
     def refresh(self) -> int:
         """Read the trusted, latest-revision returns again; return how many there are."""
-        listing = self.inbox.listing(include_superseded=False)
-        entries = listing.returns
+        listing = self.inbox.listing(include_superseded=True)
+        entries = [e for e in listing.returns if not e.superseded_by]
         data = self._vault.imported_returns.data_for([e.id for e in entries])
         self._items = [
             AnalysisReturn(e.id, e.report_id, e.signer, e.signed_at, data[e.id]) for e in entries if e.id in data
         ]
+        latest = {e.report_id: e.id for e in entries}
+        self._earlier = {}
+        for entry in listing.returns:
+            if entry.superseded_by and entry.superseded_by in latest:
+                self._earlier.setdefault(latest[entry.superseded_by], []).append(entry.id)
         self._moderation = {} if self._given_moderation is not None else self._read_moderation()
-        self._updates = self._vault.action_updates.for_returns([i.return_id for i in self._items])
+        stored = self._vault.action_updates.for_returns(
+            [*(i.return_id for i in self._items), *(rid for ids in self._earlier.values() for rid in ids)]
+        )
+        self._updates = {i.return_id: self._with_earlier(i, stored) for i in self._items}
         self._round_dates = {
             r.id: r.period_end or r.deadline or r.period_start for r in self._vault.partnership.rounds()
         }
@@ -444,10 +453,25 @@ class AnalysisService:
 
     def action_updates(self, return_id: str, action_number: int | None = None) -> list[ActionUpdate]:
         """The progress updates of a return's actions (one action's when `action_number`, from
-        1, is given), oldest first. Raises `NotFound` for an unknown return."""
+        1, is given), oldest first; for the latest revision of an amended return, with those
+        recorded on its earlier revisions' same actions first. Raises `NotFound` for an unknown
+        return."""
         self._vault.imported_returns.get(return_id)
-        found = self._vault.action_updates.for_return(return_id)
+        item = next((i for i in self.returns() if i.return_id == return_id), None)
+        if item is None:
+            found = self._vault.action_updates.for_return(return_id)
+        else:
+            ids = [*self._earlier.get(return_id, []), return_id]
+            found = self._with_earlier(item, self._vault.action_updates.for_returns(ids))
         return [u for u in found if action_number is None or u.action_index == action_number - 1]
+
+    def _with_earlier(self, item: AnalysisReturn, stored: Mapping[str, list[ActionUpdate]]) -> list[ActionUpdate]:
+        """The updates recorded on `item`'s actions (from `stored`, return id -> updates), after
+        those carried from the revisions it supersedes (`core.action_updates.carried`)."""
+        earlier_ids = self._earlier.get(item.return_id, [])
+        texts = [fields[0] for fields in item.action_fields]
+        moved = [u for rid in earlier_ids for u in carried(stored.get(rid, []), item.return_id, texts)]
+        return [*moved, *stored.get(item.return_id, [])]
 
     def record_action_update(
         self,

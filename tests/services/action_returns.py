@@ -111,11 +111,19 @@ def action_value(spec: ActionSpec, signed: dt.date) -> dict[str, Any]:
     }
 
 
+#: The amended revision of police's current return: standard 3 re-rated Amber, its first action
+#: reworded (so progress on it cannot carry over), the others as they were.
+AMENDED_KEY = "police-current"
+AMENDED_S3 = "amber"
+REWORDED = "Police: train custody and front-desk staff on Was Not Brought"
+
+
 @dataclass(frozen=True)
 class SignedReturns:
     files: dict[str, Path]  # spec key -> signed PDF
     pem: str
     signed: dt.date  # the day they were signed (today)
+    amended: Path  # revision 2 of police's current return (not imported by `import_returns`)
 
 
 def make_signed_returns(folder: Path) -> SignedReturns:
@@ -141,7 +149,19 @@ def make_signed_returns(folder: Path) -> SignedReturns:
                 audits.save_answer(record.id, "plan_actions", [action_value(a, signed) for a in spec.actions])
             audits.complete(record.id)
             files[spec.key] = reports.export(record.id, folder / f"{spec.key}.pdf").path
-        return SignedReturns(files, identities.export_certificate_pem(), signed)
+            if spec.key == AMENDED_KEY:
+                first_revision = record.id
+        revision = audits.amend(first_revision)
+        audits.save_answer(revision.id, "s3_rating", AMENDED_S3)
+        police = next(s for s in SPECS if s.key == AMENDED_KEY)
+        values = [action_value(a, signed) for a in police.actions]
+        values[0]["action"] = REWORDED
+        audits.save_answer(revision.id, "plan_actions", values)
+        for key in ("s3_rating", "plan_actions"):
+            audits.set_amendment_reason(revision.id, key, "Corrected after the moderation panel")
+        audits.complete(revision.id)
+        amended = reports.export(revision.id, folder / f"{AMENDED_KEY}-revision-2.pdf").path
+        return SignedReturns(files, identities.export_certificate_pem(), signed, amended)
     finally:
         vault.close()
 

@@ -33,10 +33,12 @@ from lscp_audit.storage.keyfile import TEST_POLICY
 from lscp_audit.storage.keystore import KeyStore
 from tests.services.action_returns import (
     AGENCY_LABELS,
+    AMENDED_S3,
     CURRENT,
     PREVIOUS,
     RAG,
     RAG_LABELS,
+    REWORDED,
     ROUND_TITLES,
     SPECS,
     SignedReturns,
@@ -328,6 +330,45 @@ def test_an_update_is_refused_with_every_problem_named(qa: dict[str, Any], signe
     finally:
         other.close()
     assert qa["vault"].action_updates.count() == 0
+
+
+def test_progress_carries_over_to_an_amended_revision(qa: dict[str, Any], signed: SignedReturns) -> None:
+    service: AnalysisService = qa["service"]
+    vault = qa["vault"]
+    today: dt.date = qa["today"]
+    first = qa["ids"]["police-current"]
+    earlier = (today - timedelta(days=30)).isoformat()
+    for number, status in ((1, "in_progress"), (2, "open"), (4, "complete")):
+        service.record_action_update(first, number, status=status, note=f"on revision 1: {status}", as_of=earlier)
+    [imported] = InboxService(vault).import_files([signed.amended])
+    assert imported.entry is not None and imported.entry.trusted
+    second = imported.entry.id
+    service.refresh()
+    analysis = service.analyse()
+    assert first not in {i.return_id for i in analysis.items} and second in {i.return_id for i in analysis.items}
+    register = {a.index: a for a in analysis.actions if a.return_id == second}
+    police = spec("police-current")
+    first_report = vault.imported_returns.get(first).report_id
+    # action 1 was reworded in revision 2: its progress stays with revision 1
+    assert register[0].action == REWORDED and register[0].status_from == "the return" and register[0].updates == 0
+    # actions 2 and 4 are the same: their progress carries over, saying where it was recorded
+    for index, status in ((1, "Open"), (3, "Complete")):
+        entry = register[index]
+        assert entry.action == police.actions[index].text and entry.status == status and entry.updates == 1
+        assert entry.status_from.endswith(f"(on {first_report}, an earlier revision)")
+    assert [u.note for u in service.action_updates(second, 4)] == ["on revision 1: complete"]
+    # a newer update on revision 2 wins; the earlier ones stay stored with revision 1
+    service.record_action_update(second, 2, status="in_progress", note="on revision 2")
+    entry = next(a for a in service.analyse().actions if (a.return_id, a.index) == (second, 1))
+    assert (entry.status, entry.updates, entry.status_from) == (
+        "In progress",
+        2,
+        f"update of {today.day} {today:%b %Y}",
+    )
+    assert len(vault.action_updates.for_return(first)) == 3 and len(vault.action_updates.for_return(second)) == 1
+    # and the matrix uses revision 2's ratings
+    row = _row(service.analyse().s11, "police-current")
+    assert row.report_id != first_report and {c.standard_id: c.self_code for c in row.cells}["s3"] == AMENDED_S3
 
 
 # -- the quarterly report ------------------------------------------------------------------------
