@@ -86,6 +86,7 @@ def test_record_progress_from_the_action_register(
 
     widget.tabs.setCurrentWidget(widget.views[ACTIONS])
     assert widget.record_progress_button.accessibleDescription()
+    assert mnemonic_clashes(page) == [] and unnamed_inputs(widget) == []
     view = widget.views[ACTIONS]
     view.setFocus()
     view.selectRow(row)
