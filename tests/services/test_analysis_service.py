@@ -398,3 +398,13 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
     assert sheet["A1"].value == "OFFICIAL-SENSITIVE — Findings"
     assert sheet["A3"].value == '=HYPERLINK("x")' and sheet["A3"].data_type == "s"
     assert sheet["B3"].number_format == "d mmm yyyy"
+
+
+def test_csv_keeps_formula_like_text_as_text() -> None:
+    from lscp_audit.core.analysis_tables import Table
+    from lscp_audit.reports.analysis_export import csv_text
+
+    row = ('=HYPERLINK("x")', "+44 20", "-2+3", "@SUM(A1)", "plain text", -5, dt.date(2026, 11, 28), None)
+    table = Table("Findings", "Findings", tuple(f"c{i}" for i in range(len(row))), (row,))
+    [read] = list(csv.reader(io.StringIO(csv_text(table))))[1:]
+    assert read == ['\'=HYPERLINK("x")', "'+44 20", "'-2+3", "'@SUM(A1)", "plain text", "-5", "2026-11-28", ""]
