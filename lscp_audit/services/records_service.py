@@ -169,11 +169,14 @@ class RecordsService:
             if when <= now and audit_id not in candidates:
                 continue  # an amended revision still needed by a kept revision
             place(item, when, audit_hold_keys(audit_id, case_reference, subject))
+        updates = self._vault.action_updates.counts_by_return()
         for ret in self._vault.imported_returns.list():
             if not ret.imported_at:
                 continue
             when = _plus_days(ret.imported_at, policy.returns_days)
             what = f"Return {ret.subject or ret.report_id} ({ret.template_title or ret.template_id})"
+            if updates.get(ret.id):  # they go with it
+                what += f", with {updates[ret.id]} action progress update(s)"
             item = PurgeItem(RecordType.RETURNS, ret.id, what, ret.imported_at[:10], _iso(when)[:10])
             place(item, when, return_hold_keys(ret.id, ret.subject, ret.round_id))
         if policy.export_log_days is not None:

@@ -514,6 +514,8 @@ def test_a_purged_return_takes_its_updates_and_a_hold_keeps_them(
     records.place_hold(HoldTarget.RETURN, health, "Case review in progress")
     plan = records.plan()
     assert health in {i.id for i in plan.held} and police in plan.ids(RecordType.RETURNS)
+    [due] = [i for i in plan.due if i.id == police]
+    assert due.description.endswith(", with 1 action progress update(s)")  # the purge list says they go too
     records.purge(plan, confirm=True)
     assert vs.vault.action_updates.for_return(police) == []
     assert [u.note for u in vs.vault.action_updates.for_return(health)] == ["Done"]

@@ -2,7 +2,7 @@
 
 ``vault.action_updates``: ``add(update)`` (stores it and records it in the vault-level history
 chain, in one transaction), ``for_return(return_id)`` and ``for_returns(ids)`` (oldest first),
-``all()``. There is no update and no delete: rows are append-only (SQL triggers refuse both while
+``all()``, ``counts_by_return()``, ``count()``. There is no update and no delete: rows are append-only (SQL triggers refuse both while
 the return is held) and go with their return (``ON DELETE CASCADE``), so a purge or removal of
 the return takes its updates with it and a legal hold on the return keeps them.
 """
@@ -124,6 +124,12 @@ class ActionUpdateRepository:
     def all(self) -> list[ActionUpdate]:
         with self._ctx.read() as session:
             return [_update(r) for r in session.scalars(_ordered(sa.select(ActionUpdateRow)))]
+
+    def counts_by_return(self) -> dict[str, int]:
+        """Return id -> how many updates it holds (returns without any are left out)."""
+        query = sa.select(ActionUpdateRow.return_id, sa.func.count()).group_by(ActionUpdateRow.return_id)
+        with self._ctx.read() as session:
+            return {str(return_id): int(n) for return_id, n in session.execute(query)}
 
     def count(self) -> int:
         with self._ctx.read() as session:
