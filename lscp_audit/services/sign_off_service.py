@@ -25,6 +25,7 @@ from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.reports.signing import LEAD_REASON, SigningFailed, sign_as_senior_lead
 from lscp_audit.reports.verification import (
+    AUDITOR,
     COUNTERSIGNER,
     SENIOR_LEAD,
     SignatureReport,
@@ -171,3 +172,14 @@ class SignOffService:
         return SignOffResult(
             destination, report_id, after.signatures[0].signer, after.signatures[-1].signer, after.signatures
         )
+
+
+__all__ = [
+    "AUDITOR",
+    "COUNTERSIGNER",
+    "SENIOR_LEAD",
+    "SignOffPreview",
+    "SignOffResult",
+    "SignOffService",
+    "SignatureReport",
+]

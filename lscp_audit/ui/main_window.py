@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
     new_action: QAction
     lock_action: QAction
     import_pack_action: QAction
+    sign_off_action: QAction
     find_action: QAction
     guidance_action: QAction
 

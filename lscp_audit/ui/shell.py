@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lscp_audit.services.vault_service import VaultService
     from lscp_audit.ui.audits.area import AuditsAreaWidget
     from lscp_audit.ui.inbox_page import InboxPage
+    from lscp_audit.ui.reports.sign_off_dialog import SignOffDialog
     from lscp_audit.ui.session import AppSession
     from lscp_audit.ui.settings.settings_page import SettingsPage
     from lscp_audit.ui.startup import StartupFlow
@@ -44,6 +45,7 @@ class ShellController(QObject):
         self.audits_area: AuditsAreaWidget | None = None
         self.settings_page: SettingsPage | None = None
         self.inbox_page: InboxPage | None = None
+        self.sign_off_dialog: SignOffDialog | None = None  # the last sign-off dialog opened (tests)
         self.idle: AutoLock | None = None
         self.flow: StartupFlow | None = None
         self.demo_badge: QLabel | None = None
@@ -280,6 +282,31 @@ class ShellController(QObject):
                 page.reload()
             self.window.statusBar().showMessage(self.window.tr("Partnership pack installed"))
 
+    def sign_off(self, path: Path | None = None) -> None:
+        """File → Sign off a Section 11 return…: the senior lead's second signature on a return
+        whoever completed it has signed (a new file is written; the chosen one is not changed)."""
+        from lscp_audit.services.sign_off_service import SignOffService
+        from lscp_audit.ui.reports.sign_off_dialog import SignOffDialog
+
+        if self.session is None:
+            self.window.statusBar().showMessage(self.window.tr("Unlock the vault to sign off a return"))
+            return
+        if path is None:
+            name, _filter = QFileDialog.getOpenFileName(
+                self.window,
+                self.window.tr("Sign off a Section 11 return"),
+                "",
+                self.window.tr("PDF files (*.pdf)"),
+            )
+            if not name:
+                return
+            path = Path(name)
+        dialog = SignOffDialog(SignOffService(self.session.vault_service.vault), path, self.window)
+        self.sign_off_dialog = dialog  # the last one opened (tests, screenshots)
+        dialog.exec()
+        if dialog.result_ is not None:
+            self.window.statusBar().showMessage(self.window.tr("Signed off and saved as %s") % dialog.result_.path.name)
+
     def set_up_identity(self, parent: QWidget) -> None:
         """The Identity page in a dialog (create, import, export the certificate)."""
         from lscp_audit.ui.identity.identity_page import IdentityDialog
@@ -327,6 +354,12 @@ def _add_commands(window: MainWindow, shell: ShellController) -> None:
         window.tr("Import partnership &pack…"),
         shell.import_pack,
         "Ctrl+Shift+P",
+        before=quit_action,
+    )
+    window.sign_off_action = window.add_action(
+        window.file_menu,
+        window.tr("Sign off a Section 11 &return…"),
+        shell.sign_off,
         before=quit_action,
     )
     window.file_menu.insertSeparator(quit_action)
