@@ -62,9 +62,9 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"Signed demo reports: {result.reports_dir}")
     if result.inbox_returns:
         print(
-            f"QA inbox: {result.inbox_returns} signed returns from {len(demo_data.INBOX_AUDITORS)} agencies in "
-            f"{len(demo_data.INBOX_ROUNDS)} rounds and three boroughs, their signers trusted; some returns are "
-            "still outstanding (QA inbox → Rounds)."
+            f"QA inbox: {result.inbox_returns} signed returns of all four templates, filed under six rounds from "
+            f"agencies in three boroughs, their signers trusted; {result.moderation_records} signed moderation "
+            "records; some returns are still outstanding (QA inbox → Rounds)."
         )
     if passphrase == demo_data.DEMO_PASSPHRASE:
         print(f"Passphrase: {demo_data.DEMO_PASSPHRASE}")

@@ -144,8 +144,9 @@ ORGANISATIONS = (
 )
 
 
-#: The demo vault's partnership: three invented boroughs, the shipped agencies register and three
-#: rounds (domestic abuse before and after Safe and Together training, and a Section 11 round).
+#: The demo vault's partnership: three invented boroughs, the shipped agencies register and six
+#: rounds (domestic abuse before and after Safe and Together training, Was Not Brought, voice of
+#: the child, and Section 11 in 2025 and 2026).
 DEMO_LOCALITIES = (
     ("northbridge", "Northbridge (demo borough)"),
     ("eastholme", "Eastholme (demo borough)"),
@@ -179,6 +180,42 @@ def demo_profile() -> PartnershipProfile:
             deadline="2027-01-29",
             localities=boroughs,
             expected_counts=tuple(ExpectedCount(2, code) for code in boroughs),
+        ),
+        Round(
+            id="wnb-2026",
+            title="Was Not Brought multi-agency audit 2026",
+            phase="",
+            period_start="2025-10-01",
+            period_end="2026-03-31",
+            template_id="was-not-brought",
+            deadline="2026-07-31",
+            localities=("eastholme", "westmere"),
+            expected_counts=(ExpectedCount(2, "eastholme"), ExpectedCount(2, "westmere")),
+        ),
+        Round(
+            id="voc-2026",
+            title="Voice of the child audit 2026",
+            phase="",
+            period_start="2026-01-01",
+            period_end="2026-06-30",
+            template_id="voice-of-the-child",
+            deadline="2027-02-26",
+            localities=boroughs,
+            expected_counts=tuple(ExpectedCount(1, code) for code in boroughs),
+        ),
+        Round(
+            id="s11-2025",
+            title="Section 11 self-assessment 2025",
+            phase="annual",
+            period_start="2023-04-01",
+            period_end="2025-03-31",
+            template_id="section-11-self-assessment",
+            deadline="2025-10-31",
+            localities=boroughs,
+            expected_agencies=tuple(
+                ExpectedAgency(code)
+                for code in ("childrens_social_care", "police", "icb", "hospital", "housing", "probation", "voluntary")
+            ),
         ),
         Round(
             id="s11-2026",

@@ -5,11 +5,10 @@ title bar), installs a fictitious partnership profile (three boroughs, three aud
 through, complete audits of differing quality (one with a judgement override), a signed audit
 (its PDF written next to the vault when a signing identity can be made), and an amended audit
 with its second revision carrying amendment reasons. Everything goes through `AuditService`,
-so demo audits obey the same validation as real ones. With signing, the QA inbox gets six
-returns of the domestic abuse case audit, filed under the profile's baseline and after-training
-rounds, from three agencies' fictitious auditors in three boroughs (three of each round's six
-expected returns outstanding), signed with their own certificates, which the vault trusts (none
-in quarantine). `build_demo_vault(path)` creates a new
+so demo audits obey the same validation as real ones. With signing, the QA inbox gets signed
+returns of all four templates filed under the profile's rounds, from several agencies in three
+boroughs, some still outstanding, one moderated (see `services.demo_inbox`), signed with their
+own certificates, which the vault trusts (none in quarantine). `build_demo_vault(path)` creates a new
 vault for them. Long work reports progress and honours a `CancelToken` (style R4).
 """
 
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,7 @@ from lscp_audit.core.progress import CancelToken, Progress, check, no_progress
 from lscp_audit.core.templates.model import Template, TemplateKind
 from lscp_audit.core.validation import Severity, validate_answer
 from lscp_audit.core.visibility import evaluate_visibility, find_missing, is_required
-from lscp_audit.services import demo_content
+from lscp_audit.services import demo_content, demo_inbox
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_store import TemplateCatalogue
 from lscp_audit.services.partnership_service import PartnershipService
@@ -58,14 +56,10 @@ AUDITORS = (
 )
 
 
-#: The QA inbox's returns: (round, agency auditor index) for each; case audits of `INBOX_TEMPLATE`.
-INBOX_TEMPLATE = "domestic-abuse-maca"
-INBOX_ROUNDS = ("da-2026-baseline", "da-2026-after-training")  # ids of rounds in the demo profile
-INBOX_AUDITORS = (
-    Auditor("Demo Health Auditor", "Named nurse for safeguarding", "Riverside Community Health NHS Trust (demo)"),
-    Auditor("Demo Police Auditor", "Detective sergeant, MASH", "Westshire Police (demo)"),
-    Auditor("Demo Social Care Auditor", "Practice manager", "Westshire Children's Services (demo)"),
-)
+#: The QA inbox's returns (see `services.demo_inbox`): every template's, filed under these rounds.
+INBOX_TEMPLATES = ("domestic-abuse-maca", "was-not-brought", "voice-of-the-child", "section-11-self-assessment")
+INBOX_ROUNDS = ("da-2026-baseline", "da-2026-after-training")  # the domestic abuse rounds (before and after training)
+INBOX_AUDITORS = demo_inbox.CASE_AUDITORS[:3]  # the domestic abuse audit's three agencies
 
 
 @dataclass(frozen=True)
@@ -77,6 +71,7 @@ class DemoResult:
     templates: tuple[str, ...] = ()
     reports_dir: Path | None = None
     inbox_returns: int = 0
+    moderation_records: int = 0
 
     @property
     def audits(self) -> int:
@@ -141,69 +136,15 @@ def populate_demo(
             step = t_index * len(PLAN) + p_index
             progress(int(100 * step / max(steps, 1)), f"Adding demo audits: {choice.title}")
             builder.add(choice.id, status, profile, number=step + 1)
-    returns = 0
-    if reports_dir is not None and any(c.id == INBOX_TEMPLATE for c in choices):
+    returns = moderated = 0
+    if reports_dir is not None and set(INBOX_TEMPLATES) <= {c.id for c in choices}:
         check(cancel)
-        progress(95, "Adding returns to the QA inbox")
-        returns = _fill_inbox(vault, service, random.Random(seed + 1), reports_dir / "returns")
+        progress(90, "Adding returns to the QA inbox")
+        made = demo_inbox.fill_inbox(vault, service, random.Random(seed + 1), reports_dir / "returns", cancel)
+        returns, moderated = made.imported, len(made.moderated)
     progress(100, "Demo vault ready")
     log.info("demo vault populated with %d audits and %d returns", sum(builder.counts.values()), returns)
-    return DemoResult(dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used, returns)
-
-
-def _fill_inbox(vault: Any, service: AuditService, rng: random.Random, folder: Path) -> int:
-    """Returns from three agencies' (fictitious) auditors in two rounds, signed with their own
-    certificates, written to `folder` and imported into the QA inbox, their certificates trusted
-    first (all trusted, none in quarantine). Returns how many were imported."""
-    import datetime as dt
-
-    from lscp_audit.core.report_data import build_report_data
-    from lscp_audit.reports import identity_certs
-    from lscp_audit.reports.pipeline import build_signed
-    from lscp_audit.reports.signing import SignerIdentity
-    from lscp_audit.services.inbox_service import ImportStatus, InboxService
-    from lscp_audit.services.report_service import report_inputs
-
-    template = service.template(INBOX_TEMPLATE)
-    inbox = InboxService(vault)
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    for index, auditor in enumerate(INBOX_AUDITORS):
-        material = identity_certs.create_self_signed(auditor.name, auditor.role, auditor.agency)
-        inbox.trust_certificate(material.certificate_pem, f"{auditor.name} (demo)")
-        signer = SignerIdentity(material, auditor.name, auditor.role, auditor.agency)
-        for round_number, round_name in enumerate(INBOX_ROUNDS):
-            number = 900 + 10 * round_number + index
-            subject = demo_content.subject_for(rng, template, number)
-            subject["audit_round"] = round_name
-            # each agency's auditor audits cases in one borough: returns from three localities,
-            # against two expected per borough, so every round has some outstanding
-            subject["locality"] = demo_content.DEMO_LOCALITIES[index % len(demo_content.DEMO_LOCALITIES)][0]
-            profile = ("strong", "mixed", "weak")[(index + round_number) % 3]
-            record = AuditRecord(
-                id=f"demo-return-{number}",
-                template_id=template.id,
-                template_version=template.version,
-                template_hash=template.content_hash,
-                template_source=template.source_text,
-                subject=subject,
-                status=AuditStatus.COMPLETE,
-                auditor=auditor,
-                created_at=f"2026-0{3 + 3 * round_number}-02T10:00:00Z",
-                completed_at=f"2026-0{3 + 3 * round_number}-20T16:00:00Z",
-                answers=tuple(generate_answers(rng, template, subject, profile)),
-            )
-            when = dt.datetime(2026, 3 + 3 * round_number, 21, 9 + index, tzinfo=dt.UTC)
-            data = build_report_data(record, template, generated_at=when, inputs=report_inputs(record, template))
-            agency = re.sub(r"[^A-Za-z0-9]+", "-", auditor.agency.split(" (")[0]).strip("-").lower()
-            path = folder / f"round-{round_number + 1}-{agency}.pdf"  # never the case reference in a name
-            path.write_bytes(build_signed(data, signer, signed_at=when).pdf)
-            files.append(path)
-    results = inbox.import_files(files)
-    imported = [r for r in results if r.status == ImportStatus.IMPORTED and not r.quarantined]
-    if len(imported) != len(files):
-        log.warning("demo inbox: %d of %d returns imported as trusted", len(imported), len(files))
-    return len(imported)
+    return DemoResult(dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used, returns, moderated)
 
 
 class _DemoBuilder:

@@ -14,7 +14,7 @@ from lscp_audit import paths
 from lscp_audit.core.audit import AuditStatus
 from lscp_audit.core.errors import Cancelled, VaultError
 from lscp_audit.core.progress import CancelToken
-from lscp_audit.services import demo_data
+from lscp_audit.services import demo_data, demo_inbox
 from lscp_audit.services.audit_service import AuditService
 from lscp_audit.services.audit_types import AuditFilter
 from lscp_audit.services.settings_service import SettingsService
@@ -169,21 +169,74 @@ def test_the_qa_inbox_holds_trusted_returns_from_three_agencies_in_two_rounds(
     vault, result, _service = demo
     inbox = InboxService(vault)
     listing = inbox.listing()
-    assert result.inbox_returns == 6 and len(listing.returns) == 6 and listing.quarantine == ()
-    assert {e.signer for e in listing.returns} == {a.name for a in demo_data.INBOX_AUDITORS}
+    planned = demo_inbox.plan()
+    assert result.inbox_returns == len(planned) == len(listing.returns) and listing.quarantine == ()
     assert all(e.trusted and e.judgement_check == "match" and e.has_pdf for e in listing.returns)
-    rounds = {inbox.report_data(e.id)["subject"]["audit_round"] for e in listing.returns}
+    da = [e for e in listing.returns if e.template_id == "domestic-abuse-maca"]
+    assert {e.signer for e in da} == {a.name for a in demo_data.INBOX_AUDITORS}
+    rounds = {inbox.report_data(e.id)["subject"]["audit_round"] for e in da}
     assert rounds == set(demo_data.INBOX_ROUNDS)
-    assert inbox.trusted_count() == 3
-    assert len({e.subject for e in listing.returns}) == 6  # six cases, none named (pseudonymised references)
-    assert all(not looks_like_name(e.subject) for e in listing.returns)
+    cases = [e for e in listing.returns if e.kind == "case_audit"]
+    assert all(not looks_like_name(e.subject) for e in cases)  # pseudonymised references only
     # filed under the demo profile's rounds, from three localities, with some outstanding
     from lscp_audit.services.partnership_service import PartnershipService
 
     partnership = PartnershipService(vault)
-    assert {e.round_id for e in vault.imported_returns.list()} == set(demo_data.INBOX_ROUNDS)
+    assert {e.round_id for e in vault.imported_returns.list()} == {r.id for r in partnership.rounds()}
     assert len({e.locality for e in vault.imported_returns.list()}) == 3
     for round_id in demo_data.INBOX_ROUNDS:
         status = partnership.round_status(round_id)
         assert status.received == 3 and status.outstanding == 3 and status.quarantined == 0
         assert len([t for t in status.by_locality if t.received]) == 3
+    for item in partnership.rounds():
+        assert partnership.round_status(item.id).outstanding > 0  # every round waits for some returns
+
+
+def test_the_qa_inbox_shows_every_template_a_case_view_section_11_rounds_and_moderation(
+    demo: tuple[Any, demo_data.DemoResult, AuditService],
+) -> None:
+    """All four templates returned; one case returned by three agencies (the case view reads the
+    round each return is filed under); Section 11 returns from the same organisations in two
+    rounds, one signed off by its senior lead; actions due, some overdue; a signed moderation
+    record from the demo moderator, trusted as a moderator, shown in the case view."""
+    import datetime as dt
+
+    from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.moderation_service import ModerationService
+    from lscp_audit.services.returns_service import ReturnsService
+
+    vault, result, _service = demo
+    inbox = InboxService(vault)
+    listing = inbox.listing()
+    assert {e.template_id for e in listing.returns} == set(demo_data.INBOX_TEMPLATES)
+    s11 = [e for e in listing.returns if e.template_id == "section-11-self-assessment"]
+    by_round: dict[str, set[str]] = {}
+    for entry in s11:
+        by_round.setdefault(entry.round_id, set()).add(vault.imported_returns.get(entry.id).return_agency)
+    assert set(by_round) == {"s11-2025", "s11-2026"} and by_round["s11-2025"] < by_round["s11-2026"]
+    assert len(by_round["s11-2025"]) >= 3  # the same organisations both years: a change to show
+    signed_off = [e for e in s11 if [s.role for s in e.signatures] == ["auditor", "senior_lead"]]
+    assert len(signed_off) == 1 and signed_off[0].round_id == "s11-2026" and signed_off[0].trusted
+    # The case view of the shared baseline case: three agencies, its round, the moderation.
+    shared = [e for e in listing.returns if e.subject == "DA-2026-900"]
+    assert len(shared) == 3
+    returns = ReturnsService(vault)
+    view = returns.case_view_for(shared[0].id)
+    assert len(view.agencies) == 3 and view.round == "Domestic abuse multi-agency audit 2026 (baseline)"
+    [moderation] = view.moderation
+    assert moderation.outcome == "Moderated" and moderation.verified and moderation.ratings
+    assert moderation.agency == "Westshire Police (demo)" and "Demo QA Moderator" in moderation.moderator
+    # Two signed records, both from a certificate trusted as a moderator.
+    service = ModerationService(vault)
+    assert result.moderation_records == 2 and sorted(service.outcomes().values()) == ["Agreed", "Moderated"]
+    assert all(service.recheck().values()) and inbox.moderator_count() == 1
+    # Actions with due dates: some already overdue, some still to come.
+    today = dt.date(2026, 12, 5)
+    dues = [
+        (dt.date.fromisoformat(a["due"]), a["status"])
+        for e in listing.returns
+        for a in inbox.report_data(e.id).get("actions") or []
+        if a.get("due")
+    ]
+    assert any(due < today and status != "complete" for due, status in dues)
+    assert any(due > today for due, _status in dues)
