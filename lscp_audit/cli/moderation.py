@@ -127,7 +127,7 @@ def run_moderate(args: argparse.Namespace) -> int:
 
     judgements = [JudgementInput(_scope(s)[0], code, why, _scope(s)[1]) for s, code, why in args.rate or []]
     with open_vault_from_args(args) as vault:
-        service = ModerationService(vault)
+        service = ModerationService(vault, actor="cli")
         made = service.record(
             args.id,
             outcome=AGREE if args.agree else MODERATED,
@@ -146,7 +146,7 @@ def run_show(args: argparse.Namespace) -> int:
     from lscp_audit.services.moderation_service import ModerationService
 
     with open_vault_from_args(args) as vault:
-        service = ModerationService(vault)
+        service = ModerationService(vault, actor="cli")
         form = service.form(args.id)
         history = service.history(args.id)
     if args.json:
@@ -171,7 +171,7 @@ def run_export(args: argparse.Namespace) -> int:
     from lscp_audit.services.moderation_service import ModerationService
 
     with open_vault_from_args(args) as vault:
-        service = ModerationService(vault)
+        service = ModerationService(vault, actor="cli")
         history = service.history(args.id)
         if args.record:
             if not any(m.id == args.record for m in history):
@@ -191,7 +191,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     results = []
     with open_vault_from_args(args) as vault:
-        service = ModerationService(vault)
+        service = ModerationService(vault, actor="cli")
         for name in args.files:
             result = service.import_file(Path(name))
             results.append(result)

@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
     from lscp_audit.services.pack_service import PackService
 
     with open_vault_from_args(args) as vault:
-        path = PackService(vault).export_pack(
+        path = PackService(vault, actor="cli").export_pack(
             args.output,
             partnership=args.partnership,
             template_ids=args.template,

@@ -19,6 +19,7 @@ from lscp_audit.core.action_updates import ActionUpdate
 from lscp_audit.core.audit import Answer, AuditRecord
 from lscp_audit.core.history import HistoryEntry
 from lscp_audit.core.identity import ImportedReturn
+from lscp_audit.core.moderation import ModerationSummary
 from lscp_audit.core.records import EXPORT_KIND_LABELS, HOLD_TARGET_LABELS, ExportRecord, LegalHold
 from lscp_audit.core.templates.model import CHOICE_TYPES, QuestionType, Template
 
@@ -44,11 +45,23 @@ class AuditHoldings:
 
 
 @dataclass(frozen=True)
+class ModerationHolding:
+    """A QA moderation record of a return: its listing, its signed JSON, and whether it verifies
+    now against the moderators the vault trusts (`verification` in words)."""
+
+    summary: ModerationSummary
+    record: dict[str, Any]
+    verified: bool
+    verification: str
+
+
+@dataclass(frozen=True)
 class ReturnHoldings:
     item: ImportedReturn
     data: dict[str, Any]
     found_by: str
     action_updates: Sequence[ActionUpdate] = ()
+    moderation: Sequence[ModerationHolding] = ()
 
 
 def _question(template: Template | None, question_id: str) -> tuple[str, str, QuestionType | None]:
@@ -141,7 +154,54 @@ def return_section(found: ReturnHoldings) -> dict[str, Any]:
         "overall_judgement": item.overall_label or item.overall_judgement,
         "report_data": found.data,
         "action_updates": [action_update_section(u) for u in found.action_updates],
+        "moderation": [moderation_section(m, _level_labels(found.data)) for m in found.moderation],
         "review": [EMBEDDED_DATA],
+    }
+
+
+def _level_labels(data: dict[str, Any]) -> dict[str, str]:
+    """Judgement scale code -> label, from the return's own data."""
+    levels = (data.get("judgements") or {}).get("levels") if isinstance(data.get("judgements"), dict) else None
+    return {
+        str(level.get("code")): str(level.get("label", ""))
+        for level in levels or []
+        if isinstance(level, dict) and level.get("code")
+    }
+
+
+def moderation_section(found: ModerationHolding, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """A QA moderator's signed outcome for the return: who, when, the outcome, the rationale and
+    each moderated rating, with the scale's labels from `labels` (the moderator's name and the
+    rationales are for review)."""
+    labels = labels or {}
+    record = found.record
+    moderator = record.get("moderator") or {}
+    return {
+        "id": found.summary.id,
+        "moderated_at": found.summary.moderated_at,
+        "outcome": found.summary.outcome,
+        "moderator": {
+            "name": str(moderator.get("name", found.summary.moderator)),
+            "role": str(moderator.get("role", "")),
+            "agency": str(moderator.get("agency", "")),
+            "certificate_sha256": found.summary.moderator_fingerprint,
+        },
+        "rationale": str(record.get("rationale", "")),
+        "scale": str((record.get("scale") or {}).get("title", "")),
+        "judgements": [
+            {
+                "title": str(j.get("title", j.get("scope", ""))),
+                "self_rating": j.get("self_rating"),
+                "self_rating_label": labels.get(str(j.get("self_rating")), str(j.get("self_rating") or "")),
+                "moderated": j.get("moderated"),
+                "moderated_label": labels.get(str(j.get("moderated")), str(j.get("moderated") or "")),
+                "rationale": str(j.get("rationale", "")),
+            }
+            for j in record.get("judgements") or []
+        ],
+        "verified": found.verified,
+        "verification": found.verification,
+        "review": [STAFF_NAME, FREE_TEXT],
     }
 
 
@@ -201,7 +261,7 @@ def build_pack(
     return_items = [return_section(r) for r in returns]
     flagged = sum(
         1 for a in audit_items for part in (a["answers"], a["history"], a["overrides"]) for x in part if x["review"]
-    ) + sum(1 + len(r["action_updates"]) for r in return_items)
+    ) + sum(1 + len(r["action_updates"]) + len(r["moderation"]) for r in return_items)
     return {
         "disclosure_pack": {
             "case_reference": case_reference,
@@ -213,6 +273,7 @@ def build_pack(
             "counts": {
                 "audits": len(audit_items),
                 "imported_returns": len(return_items),
+                "moderation_records": sum(len(r["moderation"]) for r in return_items),
                 "exports": len(exports),
                 "legal_holds": len(holds),
                 "items_to_review": flagged,

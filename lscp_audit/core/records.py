@@ -78,6 +78,8 @@ class ExportKind(StrEnum):
     DISCLOSURE_PACK = "disclosure_pack"
     ANALYSIS = "analysis"
     ACTIONS_REPORT = "actions_report"
+    MODERATION_RECORD = "moderation_record"
+    PARTNERSHIP_PACK = "partnership_pack"
     OTHER = "other"
 
 
@@ -90,6 +92,8 @@ EXPORT_KIND_LABELS: dict[ExportKind, str] = {
     ExportKind.DISCLOSURE_PACK: "Subject access disclosure pack",
     ExportKind.ANALYSIS: "Partnership analysis (XLSX, CSV, PDF or HTML)",
     ExportKind.ACTIONS_REPORT: "Quarterly action report (XLSX or CSV)",
+    ExportKind.MODERATION_RECORD: "Moderation record (signed file)",
+    ExportKind.PARTNERSHIP_PACK: "Partnership pack (signed file)",
     ExportKind.OTHER: "Other export",
 }
 

@@ -64,6 +64,7 @@ def render_disclosure_pdf(pack: dict[str, Any], pack_id: str) -> bytes:
                 ("Produced by", head["generated_by"]),
                 ("Audits", str(head["counts"]["audits"])),
                 ("Imported returns", str(head["counts"]["imported_returns"])),
+                ("QA moderation records", str(head["counts"].get("moderation_records", 0))),
                 ("Exports recorded", str(head["counts"]["exports"])),
                 ("Legal holds", str(head["counts"]["legal_holds"])),
                 ("Items marked for review", str(head["counts"]["items_to_review"])),
@@ -161,6 +162,35 @@ def render_disclosure_pdf(pack: dict[str, Any], pack_id: str) -> bytes:
                 )
             )
             story.append(para("Review: " + "; ".join(updates[0]["review"])))
+        moderation = ret.get("moderation") or []
+        for record in moderation:
+            who = record["moderator"]
+            detail = ", ".join(p for p in (who["role"], who["agency"]) if p)
+            outcome = "Agreed" if record["outcome"] == "agree" else "Moderated"
+            story.append(
+                para(
+                    f"QA moderation: {outcome} by {who['name']}{f' ({detail})' if detail else ''} on "
+                    f"{_date(record['moderated_at'])}. {record['verification']}."
+                )
+            )
+            story.append(para(f"Rationale: {_value(record['rationale'])}"))
+            if record["judgements"]:
+                story.append(
+                    grid_table(
+                        ["Judgement", "Self-rating", "Moderated rating", "Rationale"],
+                        [
+                            [
+                                para(j["title"], "cell"),
+                                para(_value(j.get("self_rating_label") or j["self_rating"]), "cell"),
+                                para(_value(j.get("moderated_label") or j["moderated"]), "cell"),
+                                para(_value(j["rationale"]), "cell"),
+                            ]
+                            for j in record["judgements"]
+                        ],
+                        [width * 0.25, width * 0.15, width * 0.15, width * 0.45],
+                    )
+                )
+            story.append(para("Review: " + "; ".join(record["review"])))
     story.append(heading("Where copies went (export log)"))
     if pack["exports"]:
         story.append(

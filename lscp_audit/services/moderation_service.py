@@ -225,9 +225,10 @@ def form_from_data(return_id: str, data: dict[str, Any]) -> ModerationForm:
 class ModerationService:
     """Record, import, export and look up moderation records in a QA subgroup's vault."""
 
-    def __init__(self, vault: Any, *, clock: Callable[[], str] = _utc_now) -> None:
+    def __init__(self, vault: Any, *, clock: Callable[[], str] = _utc_now, actor: str = "") -> None:
         self._vault = vault
         self._clock = clock
+        self._actor = actor or "qa-inbox"  # who the export log records for record files written from here
         self.identities = IdentityService(vault)
 
     @classmethod
@@ -593,10 +594,29 @@ class ModerationService:
     # -- export -------------------------------------------------------------------------------------
 
     def export(self, record_id: str, destination: Path | str) -> Path:
-        """Write the signed record file (the bytes as signed) to `destination`, atomically."""
+        """Write the signed record file (the bytes as signed) to `destination`, atomically, and
+        record it in the vault's export log (with the case reference of the return it moderates)."""
+        from lscp_audit.core.records import ExportKind, ExportRecord
+
         blob = self._vault.moderation.cms(record_id)
+        summary = self._vault.moderation.get(record_id)
         target = Path(destination)
         atomic_write_bytes(target, blob)
+        subjects = {
+            item.subject
+            for item in self._vault.imported_returns.find_by_report_id(summary.report_id)
+            if item.data_hash == summary.data_hash
+        }
+        self._vault.export_log.record(
+            ExportRecord(
+                kind=ExportKind.MODERATION_RECORD,
+                file_name=str(target),
+                protection="signed, not encrypted",
+                actor=self._actor,
+                report_id=summary.report_id,
+                case_reference=next(iter(subjects), ""),
+            )
+        )
         log.info("moderation record %s exported", record_id)
         return target
 

@@ -80,6 +80,7 @@ from lscp_audit.core.partnership import (
     round_to_dict,
 )
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
+from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.templates import Template
 from lscp_audit.reports import identity_certs as certs
 from lscp_audit.reports import pack_signing
@@ -228,8 +229,10 @@ class PackService:
         templates: TemplateService | None = None,
         *,
         clock: Callable[[], str] = _utc_now,
+        actor: str = "",
     ) -> None:
         self._vault = vault
+        self._actor = actor or "qa-lead"  # who the export log records for packs written from here
         self.templates = templates if templates is not None else TemplateService()
         self.identities = IdentityService(vault)
         self.partnership = PartnershipService(vault, self.templates)
@@ -265,6 +268,14 @@ class PackService:
             description=description,
         )
         path = atomic_write_bytes(Path(destination), data, mode=0o644)
+        self._vault.export_log.record(
+            ExportRecord(
+                kind=ExportKind.PARTNERSHIP_PACK,
+                file_name=str(path),
+                protection="signed, not encrypted (no case data)",
+                actor=self._actor,
+            )
+        )
         log.info("partnership pack exported (%d bytes)", len(data))
         return path
 

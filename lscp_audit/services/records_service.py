@@ -27,8 +27,9 @@ from typing import Any
 from lscp_audit import __version__
 from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord
-from lscp_audit.core.disclosure import AuditHoldings, ReturnHoldings, build_pack
+from lscp_audit.core.disclosure import AuditHoldings, ModerationHolding, ReturnHoldings, build_pack
 from lscp_audit.core.errors import LscpAuditError, ValidationError
+from lscp_audit.core.identity import ImportedReturn
 from lscp_audit.core.records import (
     DEFAULT_RETENTION_DAYS,
     ExportKind,
@@ -310,12 +311,18 @@ class RecordsService:
                 AuditHoldings(record, _frozen_template(record), self._vault.history.for_audit(audit_id), found_by)
             )
         updates = self._vault.action_updates.for_returns(list(return_found))
-        returns = [
-            ReturnHoldings(
-                self._vault.imported_returns.get(i), self._vault.imported_returns.data(i), found_by, updates.get(i, ())
+        returns = []
+        for return_id, found_by in return_found.items():
+            item = self._vault.imported_returns.get(return_id)
+            returns.append(
+                ReturnHoldings(
+                    item,
+                    self._vault.imported_returns.data(return_id),
+                    found_by,
+                    updates.get(return_id, ()),
+                    self._moderation_of(item),
+                )
             )
-            for i, found_by in return_found.items()
-        ]
         references = {case_reference.casefold()} | {
             str(a.record.subject.get("case_reference", "")).casefold() for a in audits
         }
@@ -340,6 +347,17 @@ class RecordsService:
             generated_at=_iso(self._clock()),
             app_version=__version__,
         )
+
+    def _moderation_of(self, item: ImportedReturn) -> list[ModerationHolding]:
+        """The return's QA moderation records, newest first, each checked again now."""
+        from lscp_audit.services.moderation_service import ModerationService
+
+        moderation = ModerationService(self._vault)
+        found = []
+        for summary in self._vault.moderation.for_return(item.report_id, item.data_hash):
+            verified, verification = moderation.verdict(summary.id)
+            found.append(ModerationHolding(summary, self._vault.moderation.record(summary.id), verified, verification))
+        return found
 
     def write_disclosure_pack(self, pack: dict[str, Any], folder: Path | str) -> DisclosureFiles:
         """Write the pack as JSON and PDF into `folder` (atomically; the file names carry a date

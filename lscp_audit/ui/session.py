@@ -113,13 +113,15 @@ class AppSession:
         from lscp_audit.services.returns_service import ReturnsService
 
         vault = self.vault_service.vault
-        return ReturnsService(vault, self.templates, actor=self.actor, moderation=ModerationService(vault).lines_for)
+        return ReturnsService(
+            vault, self.templates, actor=self.actor, moderation=ModerationService(vault, actor=self.actor).lines_for
+        )
 
     def packs(self) -> PackService:
         """Partnership packs: installed into this vault and the session's template folders."""
         from lscp_audit.services.pack_service import PackService
 
-        return PackService(self.vault_service.vault, self.templates)
+        return PackService(self.vault_service.vault, self.templates, actor=self.actor)
 
     def template(self, template_id: str) -> Template:
         """The template a new audit would use: its partnership lists are this vault's."""
