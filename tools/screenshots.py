@@ -184,9 +184,11 @@ class Tour:
             inbox = window.area_page("inbox")
             tabs = getattr(inbox, "tabs", None)
             if tabs is not None:
-                tabs.setCurrentIndex(tabs.count() - 1)
+                verify = [i for i in range(tabs.count()) if "Verify" in tabs.tabText(i)]
+                tabs.setCurrentIndex(verify[0] if verify else tabs.count() - 1)
                 self.shot("qa-verify")
                 tabs.setCurrentIndex(0)
+        self.analysis(window)
         self.return_views(window)
         if self.wanted("settings-general"):
             window.show_area("settings")
@@ -198,6 +200,24 @@ class Tour:
                 self.shot("settings-backups")
                 tabs.setCurrentIndex(0)
         window.show_area("audits")
+
+    def analysis(self, window: MainWindow) -> None:
+        """The QA inbox's Analysis tab on the demo vault's returns (tools/analysis_report_pages.py
+        takes it on 1,000 returns, with the Section 11 matrix and a comparison)."""
+        if not self.wanted("analysis-charts"):
+            return
+        window.show_area("inbox")
+        inbox = window.area_page("inbox")
+        widget = getattr(inbox, "analysis", None)
+        tabs = getattr(inbox, "tabs", None)
+        if widget is None or tabs is None:
+            return
+        tabs.setCurrentWidget(widget)
+        widget.reload()  # the returns imported for the tour
+        settle(3.0)
+        widget.tabs.setCurrentWidget(widget.charts)
+        self.shot("analysis-charts")
+        tabs.setCurrentIndex(0)
 
     def return_views(self, window: MainWindow) -> None:
         """A return opened read-only, and the case view of its case (a quarantined return's

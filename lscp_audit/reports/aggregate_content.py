@@ -22,57 +22,31 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lscp_audit.core.analysis import (
+    NOT_MODERATED,
     NOT_RATED,
     SUPPRESSED,
     TO_IMPROVE,
     WENT_WELL,
     Analysis,
     Comparison,
-    Count,
     GradeDistribution,
     QuestionDistribution,
+    S11Cell,
     S11Matrix,
     shown_n,
     suppressed_mask,
 )
+from lscp_audit.core.analysis_charts import Bar, BarGroup, Chart, Colour, chart_sentences
 from lscp_audit.core.analysis_tables import CellValue, comparison_mask, comparison_table, questions_table
 from lscp_audit.core.report_data import ProtectiveMarking, format_date
-from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, MUTED, judgement_colour
+from lscp_audit.reports.layout.styles import JUDGEMENT_COLOURS, judgement_colour
 
-Colour = tuple[float, float, float]
 DOCUMENT_TITLE = "Partnership analysis report"
 GOOD_COLOUR: Colour = (0.15, 0.47, 0.21)
 CONCERN_COLOUR: Colour = (0.72, 0.12, 0.10)
 #: The two groups of a comparison (both at least 4.5:1 against white; the group is named too).
 GROUP_COLOURS: tuple[Colour, Colour] = ((0.12, 0.31, 0.55), (0.45, 0.22, 0.55))
 TINT = 0.22  # share of a rating's colour in its Section 11 cell fill (text stays dark ink on it)
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar: `label` names it (a level, answer or group), `value` is its length in percent
-    (None: no bar, for a hidden or missing figure) and `text` its value label."""
-
-    label: str
-    value: float | None
-    text: str
-    colour: Colour = MUTED
-
-
-@dataclass(frozen=True)
-class BarGroup:
-    label: str
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A horizontal bar chart on a 0-100% scale: a group of bars per question, section or group.
-    `description` says in one sentence what the bars show (the chart's alternative text)."""
-
-    title: str
-    description: str
-    groups: tuple[BarGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -404,10 +378,23 @@ def breakdown_parts(breakdown: Breakdown, colours: Mapping[str, Colour], suppres
     return parts if len(parts) > 1 else []
 
 
-def comparison_parts(comparison: Comparison, suppress: bool) -> list[Part]:
+def group_names(analysis: Analysis) -> dict[str, str]:
+    """What people call each round and locality the returns name (by id, title or code)."""
+    names: dict[str, str] = {}
+    for item in analysis.items:
+        info = item.round
+        for key in (info.id, info.title):
+            if key:
+                names.setdefault(key, info.label)
+        if info.locality:
+            names.setdefault(info.locality, info.locality_name)
+    return names
+
+
+def comparison_parts(comparison: Comparison, suppress: bool, names: Mapping[str, str] | None = None) -> list[Part]:
     """Two groups side by side: good practice (and overall judgement levels) as paired bars, and
-    the whole comparison table (every answer) as text."""
-    a, b = comparison.a, comparison.b
+    their table as text. `names` gives each group's name as people read it (a round's title)."""
+    a, b = ((names or {}).get(v, v) for v in (comparison.a, comparison.b))
     dimension = "rounds" if comparison.dimension == "round" else "localities"
     groups = []
     charted = [
@@ -500,33 +487,51 @@ def short_standard(title: str) -> str:
     return head.strip() if sep and len(head) <= 24 else title
 
 
+def s11_cell_text(cell: S11Cell) -> str:
+    """A standard's rating as the matrix prints it: the self-rating, the moderated rating when a
+    moderation record changed it, and the change since the previous round."""
+    text = cell.self_label or NOT_RATED
+    if cell.moderated_label and cell.moderated_code != cell.self_code:
+        text += f"; moderated: {cell.moderated_label}"
+    if cell.change_text:
+        text += f"; {cell.change_text}"
+    return text
+
+
 def s11_parts(matrix: S11Matrix) -> list[Part]:
     if not matrix.rows:
         return []
     fills_by_code = {code: _s11_fill(colour) for code, _label, colour in matrix.levels}
     for code, colour in JUDGEMENT_COLOURS.items():
         fills_by_code.setdefault(code, tuple(1 - TINT * (1 - v) for v in colour))  # type: ignore[arg-type]
-    headers = ["Organisation", "Round", *[short_standard(t) for _, t in matrix.standards], "Overall"]
+    headers = [
+        "Organisation",
+        "Round",
+        "Moderation",
+        *[short_standard(t) for _, t in matrix.standards],
+        "Overall",
+    ]
     rows = []
     fills = []
-    moderated_any = False
+    compared = False
     for row in matrix.rows:
-        cells = [row.organisation, row.round or "Not named"]
-        fill: list[Colour | None] = [None, None]
+        round_text = row.round or "Not named"
+        if row.previous_round:
+            compared = True
+            round_text += f" (change since {row.previous_round})"
+        cells = [row.organisation, round_text, row.moderation or NOT_MODERATED]
+        fill: list[Colour | None] = [None, None, None]
         for c in (*row.cells, row.overall):
-            text = c.self_label or NOT_RATED
-            if c.moderated_label:
-                moderated_any = True
-                text += f" (moderated: {c.moderated_label})"
-            cells.append(text)
-            code = c.moderated_code or c.self_code
+            cells.append(s11_cell_text(c))
+            code = c.used_code
             fill.append(fills_by_code.get(code) if code else None)
         rows.append(tuple(cells))
         fills.append(tuple(fill))
     count = len(matrix.standards) + 1
-    widths = (0.14, 0.08, *([0.78 / count] * count))
+    widths = (0.12, 0.09, 0.09, *([0.70 / count] * count))
     table = TextTable(
-        "Section 11: each organisation's rating per standard (self-rating, and the moderated rating where given)",
+        "Section 11: each organisation's rating per standard (self-rating, moderated rating where a moderation "
+        "record changed it, change since the previous round)",
         tuple(headers),
         tuple(rows),
         widths=widths,
@@ -542,13 +547,19 @@ def s11_parts(matrix: S11Matrix) -> list[Part]:
     )
     levels = ", ".join(label for _, label, _ in matrix.levels) or "the scale's levels"
     lead = [
-        f"Each cell gives the rating in words ({levels}, or “{NOT_RATED}”) and is shaded in the rating's colour; "
-        "a moderated rating, where a moderation record gives one, is named in brackets and decides the shade.",
+        f"Each cell gives the rating in words ({levels}, or “{NOT_RATED}”) and is shaded in the colour of the "
+        "rating that counts: the moderated rating where the newest moderation record gives one, else the "
+        "self-rating. A moderated rating that differs from the self-rating follows it; the Moderation column "
+        "says whether and when each return was moderated.",
     ]
-    if not matrix.moderation_available:
-        lead.append("No moderation records were available, so the ratings are the organisations' self-ratings.")
-    elif not moderated_any:
-        lead.append("No standard here has a moderated rating yet.")
+    if compared:
+        lead.append(
+            "The change since the previous round compares the rating that counts with the same organisation's "
+            "return in its previous round: ↑ improved, ↓ declined, = the same, ≠ changed (no order), "
+            "+ newly rated, − no longer rated."
+        )
+    if matrix.moderated_rows == 0:
+        lead.append("None of these returns has been moderated yet, so the ratings are the self-ratings.")
     return [
         Part("Section 11 matrix", paragraphs=tuple(lead), table=table),
         Part("Section 11 standards", level=2, table=key),
@@ -696,8 +707,9 @@ def aggregate_report(
     parts += overall_parts(analysis, colours, suppress)
     parts += polarity_parts(analysis, suppress)
     parts += section_parts(analysis, colours, suppress)
+    names = group_names(analysis)
     for comparison in comparisons:
-        parts += comparison_parts(comparison, suppress)
+        parts += comparison_parts(comparison, suppress, names)
     for breakdown in breakdowns:
         parts += breakdown_parts(breakdown, colours, suppress)
     parts += agency_parts(analysis, suppress)
@@ -723,9 +735,17 @@ def aggregate_report(
     )
 
 
-def chart_sentences(chart: Chart) -> list[str]:
-    """The chart in words, one sentence per group (its text equivalent where no table follows)."""
-    return [f"{g.label}: " + "; ".join(f"{b.label} {b.text}" for b in g.bars) + "." for g in chart.groups]
+def analysis_charts(
+    analysis: Analysis, *, suppress: bool = True, comparisons: Sequence[Comparison] = ()
+) -> list[Chart]:
+    """The charts the app shows for `analysis`: overall judgements, good practice per template
+    and each comparison, as in the aggregate report (same figures, same suppression)."""
+    colours = level_colours(analysis)
+    parts = [*overall_parts(analysis, colours, suppress), *polarity_parts(analysis, suppress)]
+    names = group_names(analysis)
+    for comparison in comparisons:
+        parts += comparison_parts(comparison, suppress, names)
+    return [p.chart for p in parts if p.chart is not None and p.chart.groups]
 
 
 __all__ = [
@@ -734,9 +754,9 @@ __all__ = [
     "BarGroup",
     "Breakdown",
     "Chart",
-    "Count",
     "Part",
     "TextTable",
     "aggregate_report",
+    "analysis_charts",
     "chart_sentences",
 ]

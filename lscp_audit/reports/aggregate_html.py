@@ -82,13 +82,16 @@ def _svg(chart: Chart, ident: str) -> str:
     ]
     for tick in (0, 25, 50, 75, 100):
         x = LABEL_WIDTH + span * tick / 100
-        dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
-        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"{dash}/>')
         out.append(f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{INK}">{tick}%</text>')
     y = 0
     for group in chart.groups:
         y += GROUP_LABEL
         out.append(f'<text x="0" y="{y - 5}" font-weight="bold" fill="{INK}">{_e(group.label)}</text>')
+        bottom = y + ROW * len(group.bars)
+        for tick in (0, 25, 50, 75, 100):  # the scale beside the bars, never through a group's name
+            x = LABEL_WIDTH + span * tick / 100
+            dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
+            out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}"{dash}/>')
         for bar in group.bars:
             length = span * (bar.value or 0) / 100 if bar.value is not None else 0
             out.append(

@@ -116,7 +116,8 @@ def _cover(report: AggregateReport, width: float) -> list[Any]:
         Spacer(1, 10),
         heading("About this report", 1),
     ]
-    flow += [para(line) for line in report.summary]
+    for line in report.summary:
+        flow += [para(line), Spacer(1, 4)]
     return flow
 
 

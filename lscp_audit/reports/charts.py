@@ -170,13 +170,22 @@ def _group_height(lines: list[str], bar_lines: list[list[str]]) -> float:
     return LABEL_LEADING * len(lines) + 1 + bars + GROUP_GAP
 
 
+def _grid(drawing: Any, ticks: list[tuple[float, int]], low: float, high: float) -> None:
+    """The scale's lines from `low` to `high` (beside the bars; never through a group's name)."""
+    from reportlab.graphics.shapes import Line
+
+    for x, tick in ticks:
+        colour, dash = (rgb(MUTED), None) if tick == 0 else (rgb(RULE), (1, 2))
+        drawing.add(Line(x, low, x, high, strokeColor=colour, strokeWidth=0.5, strokeDashArray=dash))
+
+
 def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
     """Drawings of an aggregate `Chart` (`aggregate_content.Chart`): each group's label over its
     bars, each bar named on its left and its value label ("12 of 30 (40.0%)", or "fewer than 5"
     with no bar) on its right, on a 0-100% scale with grid lines. Long charts come in pieces of
     at most `CHUNK_HEIGHT` points, each with its own scale, so a page can break between them.
     Every word is page text, so `pdftotext` and screen readers get the figures."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.graphics.shapes import Drawing, Rect, String
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     fonts.register_fonts()
@@ -206,20 +215,9 @@ def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
         drawing = Drawing(width, total)
         drawing.initialFontName = fonts.REGULAR
         drawing.initialFontSize = BAR_LABEL_SIZE
-        for tick in (0, 25, 50, 75, 100):
-            x = bar_left + span * tick / 100
-            dash = None if tick == 0 else (1, 2)
-            drawing.add(
-                Line(
-                    x,
-                    SCALE_HEIGHT - 2,
-                    x,
-                    total,
-                    strokeColor=rgb(RULE if tick else MUTED),
-                    strokeWidth=0.5,
-                    strokeDashArray=dash,
-                )
-            )
+        ticks = [(bar_left + span * tick / 100, tick) for tick in (0, 25, 50, 75, 100)]
+
+        for x, tick in ticks:
             drawing.add(
                 String(
                     x,
@@ -246,6 +244,7 @@ def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
                     )
                 )
             cursor = top - LABEL_LEADING * len(lines) - 1
+            _grid(drawing, ticks, top - height, cursor)
             for bar, label_lines in zip(group.bars, bar_lines, strict=True):
                 block = max(AGG_BAR_HEIGHT, LABEL_LEADING * len(label_lines))
                 bar_y = cursor - block + (block - AGG_BAR_HEIGHT) / 2

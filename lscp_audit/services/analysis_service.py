@@ -53,6 +53,7 @@ from lscp_audit.core.analysis import (
     compare,
 )
 from lscp_audit.core.analysis_actions import QuarterlyActions, quarterly_actions, quarterly_tables, register_table
+from lscp_audit.core.analysis_charts import Chart
 from lscp_audit.core.analysis_tables import Table, analysis_tables, answers_table
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
@@ -294,6 +295,13 @@ class AnalysisService:
 
         table = answers_table(analysis)
         return self._write(destination, csv_text(table).encode("utf-8"), [table], "CSV file")
+
+    def charts(self, analysis: Analysis, *, suppress: bool = True, comparison: Comparison | None = None) -> list[Chart]:
+        """The app's charts (overall judgements, good practice, the comparison): the aggregate
+        report's, with the same figures and suppression."""
+        from lscp_audit.reports.aggregate_content import analysis_charts
+
+        return analysis_charts(analysis, suppress=suppress, comparisons=(comparison,) if comparison else ())
 
     # -- the aggregate report (PDF and HTML) ---------------------------------------------------
 
