@@ -74,6 +74,7 @@ class Part:
     chart: Chart | None = None
     table: TextTable | None = None
     notes: tuple[str, ...] = ()
+    landscape: bool = False  # the PDF prints it on landscape pages (a wide table)
 
 
 @dataclass(frozen=True)
@@ -528,7 +529,7 @@ def s11_parts(matrix: S11Matrix) -> list[Part]:
         rows.append(tuple(cells))
         fills.append(tuple(fill))
     count = len(matrix.standards) + 1
-    widths = (0.12, 0.09, 0.09, *([0.70 / count] * count))
+    widths = (0.11, 0.1, 0.09, *([0.70 / count] * count))
     table = TextTable(
         "Section 11: each organisation's rating per standard (self-rating, moderated rating where a moderation "
         "record changed it, change since the previous round)",
@@ -561,8 +562,8 @@ def s11_parts(matrix: S11Matrix) -> list[Part]:
     if matrix.moderated_rows == 0:
         lead.append("None of these returns has been moderated yet, so the ratings are the self-ratings.")
     return [
-        Part("Section 11 matrix", paragraphs=tuple(lead), table=table),
-        Part("Section 11 standards", level=2, table=key),
+        Part("Section 11 matrix", paragraphs=tuple(lead), table=table, landscape=True),
+        Part("Section 11 standards", level=2, table=key, landscape=True),
     ]
 
 

@@ -18,13 +18,30 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+from reportlab.lib.pagesizes import landscape
+from reportlab.platypus import (
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.reports.aggregate_content import AggregateReport, Part, TextTable
 from lscp_audit.reports.charts import bar_chart_drawings
 from lscp_audit.reports.layout.flow import SignatureSlot, grid_table, heading, kept_with_start, key_value_table, para
-from lscp_audit.reports.layout.page_template import ReportDocTemplate, TotalPagesCanvas
+from lscp_audit.reports.layout.page_template import (
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_SIZE,
+    ReportDocTemplate,
+    TotalPagesCanvas,
+)
 from lscp_audit.reports.layout.styles import rgb, styles, text
 from lscp_audit.reports.narrative import handling_line
 from lscp_audit.reports.signing import FieldPlacement, SignerIdentity, SignOptions, format_stamp_time, sign_report
@@ -32,6 +49,7 @@ from lscp_audit.reports.stamp import StampText
 
 REASON = "Prepared for the partnership from the QA inbox's trusted returns"
 HEADER = "LSCP partnership analysis"
+WIDE = "wide"  # the landscape page template (the Section 11 matrix)
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,16 @@ def _cover(report: AggregateReport, width: float) -> list[Any]:
     return flow
 
 
+def _add_landscape(doc: ReportDocTemplate) -> float:
+    """A landscape page template (`WIDE`) beside the portrait one, with the same marking, header
+    and footer; returns its text width."""
+    page = landscape(PAGE_SIZE)
+    width = page[0] - 2 * MARGIN_X
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, width, page[1] - MARGIN_TOP - MARGIN_BOTTOM, id="wide")
+    doc.addPageTemplates([PageTemplate(id=WIDE, frames=[frame], onPage=doc._decorate, pagesize=page)])
+    return float(width)
+
+
 def build_aggregate_pdf(
     report: AggregateReport,
     *,
@@ -140,20 +168,29 @@ def build_aggregate_pdf(
         id_label="Report",
     )
     width = doc.width
+    wide_width = _add_landscape(doc)
     placement: dict[str, Any] = {}
     story: list[Any] = [*_cover(report, width), CondPageBreak(300)]
     pending: list[Any] = []
+    wide = False
     for index, part in enumerate(report.parts):
         if index % 4 == 0:
             check(cancel)
             progress(10 + int(40 * index / max(1, len(report.parts))), "Laying out the report")
-        if part.level == 1 and not pending:
+        if part.landscape != wide:  # a wide table gets landscape pages of its own
+            wide = part.landscape
+            story += [NextPageTemplate(WIDE if wide else "page"), PageBreak()]
+            width = wide_width if wide else doc.width
+        elif part.level == 1 and not pending:
             story.append(CondPageBreak(160))
         if part.chart is None and part.table is None and index + 1 < len(report.parts):
             pending += _lead(part)  # only words: kept with the start of the next part
             continue
         story += _part(part, width, pending)
         pending = []
+    if wide:
+        story += [NextPageTemplate("page"), PageBreak()]
+        width = doc.width
     prepared = stamp.name if stamp is not None else "the QA identity"
     story += [
         CondPageBreak(200),

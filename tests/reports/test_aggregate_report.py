@@ -312,3 +312,35 @@ def test_html_is_semantic(inbox: _Vault, tmp_path: Path) -> None:
     charts = text.count('<svg role="img"')
     assert charts >= 3 and charts == text.count("<title id=") == text.count("<desc id=")
     assert "<script" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_section11_matrix_shows_the_change_since_the_previous_round(tmp_path: Path) -> None:
+    """The same organisation's returns in two rounds: Standard 1 went from Red to Green, Standard 2
+    stayed Amber; the matrix says so in words (and shades by the rating that counts)."""
+    from tests.services.analysis_returns import S11Spec
+
+    vault = make_vault(tmp_path / "s11.lscp")
+    try:
+        for number, (round_id, end, s1) in enumerate((("s11-2025", "2025-03-31", "red"), ("s11-2026", "2026-03-31", "green"))):  # fmt: skip
+            ratings = {f"s{i}": "amber" for i in range(1, 9)} | {"s1": s1}
+            data = s11_data(S11Spec(number, "City Police", ratings))
+            data["round"] = {"id": round_id, "title": f"Section 11 {end[:4]}", "period_end": end}
+            data["report"] = {**data["report"], "id": f"R-S11-{number}"}
+            data["audit"] = {**data["audit"], "id": f"s11-audit-{number}"}
+            store(vault, f"s11-{number}", data, signed_at=f"{end}T10:00:00Z")
+        service = AnalysisService(vault, clock=lambda: NOW)
+        html, pdf = tmp_path / "s11.html", tmp_path / "s11.pdf"
+        IdentityService(vault).create("Priya Shah", "QA subgroup chair", "Testshire LSCP")
+        service.export_report(service.analyse(), pdf=pdf, html=html)
+        head, rows = _html(html).table("Section 11: each organisation")
+        assert head[:3] == ["Organisation", "Round", "Moderation"]
+        latest = next(r for r in rows if r[1].startswith("Section 11 2026"))
+        assert "change since Section 11 2025" in latest[1] and latest[2] == "Not moderated"
+        assert latest[3] == "Green; ↑ improved from Red"
+        assert latest[4] == "Amber; = same as Amber"
+        first = next(r for r in rows if r[1] == "Section 11 2025")
+        assert first[3] == "Red"  # no earlier round: no change to show
+        text = _flat(pdf_tools.pdftotext(pdf))
+        assert "↑ improved from Red" in text and "= same as Amber" in text
+    finally:
+        vault.close()

@@ -88,7 +88,7 @@ class ReportDocTemplate(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
     def _decorate(self, canvas: Any, doc: Any) -> None:
-        width, height = self.pagesize
+        width, height = canvas._pagesize  # this page's size (a page template may turn it landscape)
         canvas.saveState()
         canvas.setFillColorRGB(*MARKING_COLOUR)
         canvas.setFont(fonts.BOLD, 10)
