@@ -28,7 +28,7 @@ PAGES = (
     ("analysis-report-cover", None, 0),
     ("analysis-report-judgements", "Overall judgements", 0),
     ("analysis-report-comparison", "Comparison of rounds", 0),
-    ("analysis-report-section11", "Section 11 matrix", 1),  # the page the matrix fills
+    ("analysis-report-section11", "Section 11 matrix", 0),  # on landscape pages of its own
 )
 
 
