@@ -521,7 +521,7 @@ def new_return(
     first = signatures[0] if signatures else None
     signer = first.signer if first else ""
     label = _text(data, "judgements", "overall", "label")
-    if result.sealed:  # pypdf cannot open certificate encryption: read an in-memory decrypted copy
+    if result.sealed:  # PDFium cannot open certificate encryption: read an in-memory decrypted copy
         opened = sealing.open_copy(pdf, keys)
         check_outcome, printed = judgement_check(opened, label, None) if opened else ("", "")
     else:

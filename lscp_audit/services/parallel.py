@@ -1,7 +1,7 @@
 """Run one picklable function over many inputs on every core, in worker processes, and hand the
 results back in input order as they come (Qt-free).
 
-Used for the CPU-bound part of importing and verifying many signed PDFs: pyHanko, pypdf and the
+Used for the CPU-bound part of importing and verifying many signed PDFs: pyHanko and the
 JSON Schema check hold the GIL, so threads would run them one at a time. Workers are separate
 processes started with ``spawn`` on every platform: a forked child would inherit a copy of the
 parent's memory (the unlocked vault's key, the GUI's threads); a spawned one starts clean and

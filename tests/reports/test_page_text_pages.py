@@ -14,16 +14,15 @@ from lscp_audit.reports import page_text
 
 
 def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from pypdf import PageObject
-
+    """The numbers of the pages whose text is extracted, in order."""
     read: list[int] = []
-    original = PageObject.extract_text
+    original = page_text._page_lines
 
-    def counting(self: Any, *args: Any, **kwargs: Any) -> str:
-        read.append(self.page_number)
-        return str(original(self, *args, **kwargs))
+    def counting(document: Any, number: int) -> list[str]:
+        read.append(number)
+        return original(document, number)
 
-    monkeypatch.setattr(PageObject, "extract_text", counting)
+    monkeypatch.setattr(page_text, "_page_lines", counting)
     return read
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench.bench_reports import completed_audit
 from lscp_audit import paths
@@ -141,3 +143,107 @@ def test_the_faster_inlined_schema_judges_exactly_like_the_published_one(report_
     assert verdicts[0] == (True, True)
     assert all(a == b for a, b in verdicts), verdicts
     assert sum(not a for a, _b in verdicts) == len(samples) - 1
+
+
+# -- the compiled validator (fastjsonschema) against the reference one (jsonschema) -------------
+
+
+def _paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every place in `value` a fault can be put (object keys and list items), depth first."""
+    found: list[tuple[str | int, ...]] = []
+    items: list[tuple[str | int, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    for key, item in items:
+        found.append((*prefix, key))
+        found += _paths(item, (*prefix, key))
+    return found
+
+
+def _reference() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(embedded_data.schema())
+
+
+def test_the_shipped_schema_is_compiled() -> None:
+    """The schema uses only keywords draft 7 reads as 2020-12 does, so the fast validator is used
+    (were a keyword added that it reads differently, imports would fall back to jsonschema alone
+    and this test would say so)."""
+    assert embedded_data.compilable_for_draft7(embedded_data.inlined(embedded_data.schema()))
+    assert embedded_data._fast_validator() is not None
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array", "prefixItems": [{"type": "string"}]},
+        {"type": "object", "dependentRequired": {"a": ["b"]}},
+        {"type": "object", "unevaluatedProperties": False},
+        {"type": "array", "items": [{"type": "string"}]},
+        {"$ref": "#/$defs/x"},
+        {"type": "string", "format": "date-time"},
+    ],
+)
+def test_a_keyword_draft_7_reads_otherwise_is_not_compiled(schema: dict[str, Any]) -> None:
+    assert not embedded_data.compilable_for_draft7(schema)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.sampled_from([0, 1, -1, 2, 1.0, 0.5, 1e300])
+    | st.sampled_from(["", "x", "R-AAAA-AAAA", "sha256:" + "0" * 64, "2026-11-28T10:00:00Z", "good", "full"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "value", "x"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_compiled_validator_judges_exactly_like_jsonschema(report_data: dict[str, Any], data: Any) -> None:
+    """Faults of every kind at every kind of place: a value replaced by another JSON value (wrong
+    type, bool for a number, float for an integer, empty text, bad pattern), a key removed, a key
+    added. The compiled validator accepts exactly what jsonschema accepts, and the service's
+    `validate` gives jsonschema's verdict with its message naming the field."""
+    sample = copy.deepcopy(report_data)
+    paths = _paths(sample)
+    for _ in range(data.draw(st.integers(1, 3), label="faults")):
+        path = data.draw(st.sampled_from(paths), label="where")
+        target: Any = sample
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            action = data.draw(st.sampled_from(["replace", "remove", "add"]), label="how")
+            if action == "replace":
+                target[path[-1]] = data.draw(_JSON_VALUES, label="value")
+            elif action == "remove" and isinstance(target, dict):
+                del target[path[-1]]
+            elif isinstance(target, dict):
+                target["surprise_" + str(path[-1])] = data.draw(_JSON_VALUES, label="added")
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier fault changed what lies on this path
+    expected = _reference().is_valid(sample)
+    assert embedded_data.matches_schema(sample) == expected
+    if expected:
+        assert embedded_data.validate(sample) is sample
+    else:
+        with pytest.raises(
+            embedded_data.ReportDataError, match="the report data (does not match its schema at|is version)"
+        ):
+            embedded_data.validate(sample)
+
+
+def test_a_fault_is_named_by_field(report_data: dict[str, Any]) -> None:
+    sample = copy.deepcopy(report_data)
+    sample["judgements"]["overall"]["overridden"] = "no"
+    assert not embedded_data.matches_schema(sample)
+    with pytest.raises(embedded_data.ReportDataError) as caught:
+        embedded_data.validate(sample)
+    assert str(caught.value) == (
+        "the report data does not match its schema at judgements.overall.overridden: 'no' is not of type 'boolean'"
+    )
