@@ -31,7 +31,8 @@ MAX_DATA_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_STRING_BYTES = 1024 * 1024
 MAX_NAME_TREE_NODES = 10_000
-_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+# one JSON string (kept by `split`, so the strings and what lies between them come in one pass)
+_JSON_STRING = re.compile(rb'("[^"\\]*+(?:\\.[^"\\]*+)*+")', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 # "[" and "{" become +1, "]" and "}" become -1 (0xFF as a signed byte), for a running depth
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
@@ -137,12 +138,13 @@ def extract_bytes(reader: Any) -> bytes | None:
 def check_shape(raw: bytes) -> None:
     """Refuse, before parsing, JSON nested deeper than `MAX_DEPTH` or with a string longer than
     `MAX_STRING_BYTES` (as encoded). Raises `ReportDataError`."""
-    longest = max(map(len, _JSON_STRING.findall(raw)), default=2) - 2
+    pieces = _JSON_STRING.split(raw)  # outside a string, a string, outside, ..., outside
+    longest = max(map(len, pieces[1::2]), default=2) - 2
     if longest > MAX_STRING_BYTES:
         raise ReportDataError(
             f"the report data holds a text of {longest:,} bytes; the most LSCP Audit reads is {MAX_STRING_BYTES:,}"
         )
-    steps = memoryview(_JSON_STRING.sub(b"", raw).translate(_BRACKET_STEPS, _NOT_BRACKETS)).cast("b")
+    steps = memoryview(b"".join(pieces[0::2]).translate(_BRACKET_STEPS, _NOT_BRACKETS)).cast("b")
     if max(itertools.accumulate(steps), default=0) > MAX_DEPTH:
         raise ReportDataError(f"the report data is nested more than {MAX_DEPTH} levels deep")
 

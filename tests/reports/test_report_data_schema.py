@@ -247,3 +247,26 @@ def test_a_fault_is_named_by_field(report_data: dict[str, Any]) -> None:
     assert str(caught.value) == (
         "the report data does not match its schema at judgements.overall.overridden: 'no' is not of type 'boolean'"
     )
+
+
+# -- bounds checked before parsing --------------------------------------------------------------
+
+
+def test_depth_is_counted_outside_strings_only() -> None:
+    limit = embedded_data.MAX_DEPTH
+    embedded_data.check_shape(b"[" * limit + b"]" * limit)
+    with pytest.raises(embedded_data.ReportDataError, match=f"nested more than {limit} levels deep"):
+        embedded_data.check_shape(b"[" * (limit + 1) + b"]" * (limit + 1))
+    brackets = b'"' + b"[{" * 500 + b'\\"[[[ \\\\"'  # brackets and escaped quotes inside one string
+    embedded_data.check_shape(b'{"a": ' + brackets + b', "b": [1, {"c": "]]]"}]}')
+    with pytest.raises(embedded_data.ReportDataError, match="nested more than"):
+        embedded_data.check_shape(b'["]", ' + b"[" * limit + b"]" * limit + b"]")
+
+
+def test_a_text_longer_than_the_limit_is_refused_before_parsing() -> None:
+    limit = embedded_data.MAX_STRING_BYTES
+    embedded_data.check_shape(b'{"a": "' + b"x" * limit + b'", "b": "y"}')
+    with pytest.raises(embedded_data.ReportDataError, match=f"holds a text of {limit + 1:,} bytes"):
+        embedded_data.check_shape(b'{"a": "y", "b": "' + b"x" * (limit + 1) + b'"}')
+    with pytest.raises(embedded_data.ReportDataError, match="holds a text of"):
+        embedded_data.check_shape(b'["' + b'\\"' * (limit // 2 + 1) + b'"]')
