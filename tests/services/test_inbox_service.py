@@ -440,3 +440,56 @@ def test_results_come_one_file_at_a_time(inbox: InboxService, auditor: dict[str,
     assert len(steps) == 1 and "1 of 2" in steps[0]
     second = next(results)
     assert second.status == ImportStatus.REJECTED and list(results) == [] and steps[-1] == "Done"
+
+
+@pytest.mark.parametrize("newer_first", [False, True], ids=["older revision first", "newer revision first"])
+def test_a_big_batch_judges_every_file_as_importing_them_one_at_a_time(
+    inbox: InboxService, auditor: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newer_first: bool
+) -> None:
+    """A big import stores many files in one transaction and skips the look-ups its first two
+    queries show must come back empty. Within one batch the copy is still a duplicate, the
+    deputy's return a conflict, revision 2 supersedes revision 1 whichever comes first and the
+    countersigned copy replaces the plain one: every result and every stored return is what
+    importing the files one at a time gives."""
+    from lscp_audit.services import inbox_service
+
+    monkeypatch.setattr(inbox_service, "FLUSH_SECONDS", 3600.0)  # one batch, whatever the load
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(auditor["signed"].read_bytes())
+    revisions = [auditor["revision2"], auditor["signed"]] if newer_first else [auditor["signed"], auditor["revision2"]]
+    files = [*revisions, auditor["by_deputy"], copy, auditor["countersigned"], auditor["mismatched"]]
+    files += [auditor["encrypted"], auditor["unsigned"]]
+    assert len(files) >= inbox_service.PARALLEL_FROM
+    one_vault = make_vault(tmp_path / "one-at-a-time.lscp")
+    try:
+        one = InboxService(one_vault, clock=lambda: "2026-11-28T09:30:00+00:00")
+        for service in (inbox, one):
+            service.trust_certificate(auditor["pem"])
+            service.trust_certificate(auditor["moderator_pem"], moderator=True)
+        batched = inbox.import_files(files, password=PDF_PASSWORD, workers=1)
+        singly = [r for path in files for r in one.import_files([path], password=PDF_PASSWORD)]
+
+        def shown(result: Any) -> tuple[Any, ...]:
+            entry = result.entry
+            if entry is not None:
+                entry = (entry.report_id, entry.verified, entry.superseded_by, entry.conflict, entry.revision)
+            return (result.path, result.status, result.reason, result.note, entry)
+
+        assert [shown(r) for r in batched] == [shown(r) for r in singly]
+        statuses = [r.status for r in batched]
+        assert ImportStatus.DUPLICATE in statuses and statuses[-1] == ImportStatus.REJECTED
+        assert any("conflict" in r.note for r in batched) and any("replaces" in r.note for r in batched)
+
+        def stored(service: InboxService) -> list[tuple[Any, ...]]:
+            listing = service.listing(include_superseded=True)
+            return sorted(
+                (e.report_id, e.signer, e.verified, e.superseded_by, e.conflict, len(e.signatures))
+                for e in [*listing.returns, *listing.quarantine]
+            )
+
+        assert stored(inbox) == stored(one)
+        assert inbox.listing().superseded == 1 and [e.report_id for e in inbox.list_returns()] == [
+            auditor["revision2_id"]
+        ]
+    finally:
+        one_vault.close()
