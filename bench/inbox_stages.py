@@ -33,7 +33,7 @@ STAGES = (
     ("lscp_audit.reports.embedded_data", "check_shape", "report data: size and depth caps"),
     ("lscp_audit.reports.embedded_data", "validate", "report data: schema validation"),
     ("lscp_audit.reports.page_text", "check_overall_judgement", "printed judgement (PDFium page text)"),
-    ("lscp_audit.services.inbox_service", "dumps", "report data as stored (canonical JSON)"),
+    ("lscp_audit.services.inbox_service", "canonical_json", "report data as stored (canonical JSON)"),
 )
 
 

@@ -42,8 +42,9 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from lscp_audit.core.canonical import canonical_json
 from lscp_audit.core.errors import Cancelled, LscpAuditError, NotFound, ValidationError, VaultError
 from lscp_audit.core.identity import (
     MODERATOR_PURPOSE,
@@ -65,8 +66,9 @@ from lscp_audit.reports.verification import (
 )
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.parallel import ordered_map, worker_count
-from lscp_audit.storage.repositories.context import dumps
-from lscp_audit.storage.repositories.imported import ReturnBatch
+
+if TYPE_CHECKING:  # worker processes checking files never import the storage layer
+    from lscp_audit.storage.repositories.imported import ReturnBatch
 
 log = logging.getLogger(__name__)
 
@@ -494,7 +496,7 @@ def check_file(job: CheckJob) -> CheckedFile:
         if reason is not None:
             return CheckedFile(job.path, reason)
         item = new_return(data, result, job.password, job.keys)
-        return CheckedFile(job.path, item=item, data_json=dumps(result.data or {}), pdf=data)
+        return CheckedFile(job.path, item=item, data_json=canonical_json(result.data or {}), pdf=data)
     except (Exception, RecursionError, MemoryError) as exc:  # one bad file never stops the batch
         log.error("inbox import: a file could not be checked: %s", type(exc).__name__)
         return CheckedFile(job.path, unexpected_reason(exc))

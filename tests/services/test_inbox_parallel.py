@@ -217,3 +217,17 @@ def test_sealed_returns_open_in_the_worker_processes(tmp_path: Path, returns: di
     finally:
         for vault in (*qa_vaults, auditor):
             vault.close()
+
+
+def test_worker_processes_check_files_without_the_storage_layer(returns: dict[str, Any]) -> None:
+    """A worker starts from nothing (spawn) and loads only what checking needs: not the vault's
+    database code, nor Qt (each worker's start-up time is paid again on every big import)."""
+    from lscp_audit.services.parallel import ordered_map
+    from tests.services.worker_probe import modules_after_check
+
+    def failed(_path: str, exc: BaseException) -> list[str]:
+        raise AssertionError("the probe failed in the worker") from exc
+
+    paths = [str(p) for p in returns["files"][:2]]
+    loaded = list(ordered_map(modules_after_check, paths, workers=2, on_error=failed))
+    assert loaded == [[], []]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from lscp_audit.core.canonical import canonical_json
 from lscp_audit.storage.writer import WriteWorker
 
 
@@ -21,8 +21,8 @@ def utc_now() -> str:
 
 
 def dumps(value: Any) -> str:
-    """Canonical JSON used for stored values and for history hashing."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON used for stored values and for history hashing (`canonical_json`)."""
+    return canonical_json(value)
 
 
 @dataclass
