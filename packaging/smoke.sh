@@ -42,6 +42,15 @@ step "demo vault with signed reports"
 "$cli" demo --vault "$work/demo.lscp" --quiet
 "$cli" verify "$work"/*reports/*.pdf >/dev/null
 
+step "QA inbox: every demo return's printed judgement read (PDFium) and matching its data"
+"$cli" inbox list --vault "$work/demo.lscp" --no-keychain --json >"$work/inbox.json"
+returns=$(grep -c '"report_id"' "$work/inbox.json" || true)
+matched=$(grep -c '"judgement_check": "match"' "$work/inbox.json" || true)
+if [ "$returns" = 0 ] || [ "$matched" != "$returns" ]; then
+    echo "smoke: $matched of $returns inbox returns have their printed judgement checked (PDFium missing?)" >&2
+    exit 1
+fi
+
 step "export and verify one audit"
 "$cli" audit list --vault "$work/demo.lscp" --no-keychain --status complete --limit 1 --json >"$work/audits.json"
 audit=$(grep -m1 '"id"' "$work/audits.json" | sed -E 's/.*"id": "([^"]+)".*/\1/')
