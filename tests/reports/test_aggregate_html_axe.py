@@ -80,3 +80,17 @@ def test_axe_finds_faults_in_a_bad_page(browser: tuple[Chromium, str], tmp_path:
     )
     found = {v["id"] for v in chromium.axe(page, TAGS, source)["violations"]}
     assert {"html-has-lang", "color-contrast", "svg-img-alt"} <= found
+
+
+def test_a_returns_html_report_has_no_axe_violations(
+    browser: tuple[Chromium, str], report_data: dict[str, Any], tmp_path: Path
+) -> None:
+    """The accessible HTML version of one audit's report (Sign and export), checked the same way."""
+    from lscp_audit.reports.html_report import render_html
+
+    chromium, source = browser
+    page = tmp_path / "audit.html"
+    page.write_text(render_html(report_data, signed_pdf_name="lscp-audit-report.pdf"), "utf-8")
+    result = chromium.axe(page, TAGS, source)
+    assert result["passes"] >= 5  # axe ran its rules (fewer apply to this simpler page)
+    assert _violations(result) == []
