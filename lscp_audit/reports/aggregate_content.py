@@ -591,7 +591,13 @@ def findings_parts(analysis: Analysis, suppress: bool) -> list[Part]:
     return [Part("Findings by section and theme", paragraphs=lead, table=table)]
 
 
+def _small_text(count: int, suppress: bool) -> str:
+    return SUPPRESSED if suppress and 0 < count < 5 else str(count)
+
+
 def action_parts(analysis: Analysis, suppress: bool) -> list[Part]:
+    """The action register counted by agency and latest status (from the newest progress update
+    the QA subgroup recorded, else the return), with the overdue and the updated ones."""
     if not analysis.actions:
         return []
     statuses = list(dict.fromkeys(a.status for a in analysis.actions))
@@ -600,32 +606,35 @@ def action_parts(analysis: Analysis, suppress: bool) -> list[Part]:
         tally = by_agency.setdefault(a.agency, Counter())
         tally[a.status] += 1
         tally["__overdue"] += int(a.overdue)
+        tally["__updated"] += int(a.updates > 0)
     rows = []
     for agency in sorted(by_agency, key=str.casefold):
         tally = by_agency[agency]
         values = [tally[s] for s in statuses]
         mask = _mask(values, suppress)
-        total = sum(values)
-        overdue = tally["__overdue"]
         rows.append(
             (
                 agency,
                 *[SUPPRESSED if h else str(v) for v, h in zip(values, mask, strict=True)],
-                str(shown_n(total, suppress)),
-                SUPPRESSED if suppress and 0 < overdue < 5 else str(overdue),
+                str(shown_n(sum(values), suppress)),
+                _small_text(tally["__overdue"], suppress),
+                _small_text(tally["__updated"], suppress),
             )
         )
     overdue_all = sum(a.overdue for a in analysis.actions)
+    updated_all = sum(a.updates > 0 for a in analysis.actions)
     table = TextTable(
-        "Actions by agency and status",
-        ("Agency", *statuses, "All actions", "Overdue"),
+        "Actions by agency and latest status",
+        ("Agency", *statuses, "All actions", "Overdue", "With progress updates"),
         tuple(rows),
-        widths=(0.3, *([0.5 / len(statuses)] * len(statuses)), 0.1, 0.1),
+        widths=(0.26, *([0.44 / len(statuses)] * len(statuses)), 0.1, 0.1, 0.1),
     )
     lead = (
-        f"{len(analysis.actions)} action(s) across these returns, {overdue_all} of them overdue (due before "
-        "the report's date and not complete). The register itself (each action, owner and due date) is in the "
-        "analysis workbook (XLSX).",
+        f"{shown_n(len(analysis.actions), suppress)} action(s) across these returns; overdue (due before the "
+        f"report's date and not complete): {_small_text(overdue_all, suppress)}; with progress updates recorded "
+        f"by the QA subgroup: {_small_text(updated_all, suppress)}. Each status is the latest: from the newest "
+        "progress update where there is one, else as the return gave it. The register itself (each action, "
+        "owner, due date and update) is in the analysis workbook (XLSX).",
     )
     return [Part("Action register", paragraphs=lead, table=table)]
 

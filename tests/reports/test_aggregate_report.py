@@ -344,3 +344,35 @@ def test_section11_matrix_shows_the_change_since_the_previous_round(tmp_path: Pa
         assert "↑ improved from Red" in text and "= same as Amber" in text
     finally:
         vault.close()
+
+
+def test_action_register_counts_latest_status_and_updates(tmp_path: Path) -> None:
+    """15 returns, one action each: Police's five are all open in their returns; after the QA
+    subgroup records four as complete, the report counts each by its latest status, with small
+    counts hidden."""
+    from tests.services.analysis_returns import AGENCIES, STATUSES
+
+    vault = make_vault(tmp_path / "actions.lscp")
+    try:
+        specs = [case_spec(n) for n in range(15)]
+        for spec in specs:
+            store(vault, f"r{spec.number}", case_data(spec), signed_at=spec.signed_at)
+        police = [s for s in specs if s.agency == AGENCIES[0]]
+        assert len(police) == 5 and {STATUSES.index(s.action_status) for s in police} == {0}  # all open
+        service = AnalysisService(vault, clock=lambda: NOW)
+        for spec in police[:4]:
+            service.record_action_update(f"r{spec.number}", 1, status="complete", as_of="2026-11-20")
+        service.refresh()
+        html = tmp_path / "actions.html"
+        service.export_report(service.analyse(), html=html, suppress=False)
+        head, rows = _html(html).table("Actions by agency and latest status")
+        row = dict(zip(head, next(r for r in rows if r[0] == AGENCIES[0]), strict=True))
+        assert (row["Open"], row["Complete"], row["All actions"], row["With progress updates"]) == ("1", "4", "5", "4")
+        service.export_report(service.analyse(), html=html)  # suppression on: 1 and 4 are hidden
+        head, rows = _html(html).table("Actions by agency and latest status")
+        row = dict(zip(head, next(r for r in rows if r[0] == AGENCIES[0]), strict=True))
+        assert (row["Open"], row["Complete"], row["All actions"]) == (SUPPRESSED, SUPPRESSED, "5")
+        assert row["With progress updates"] == SUPPRESSED
+        assert "with progress updates recorded by the QA subgroup: fewer than 5" in _flat(html.read_text("utf-8"))
+    finally:
+        vault.close()
