@@ -207,6 +207,7 @@ def run_analyse(args: argparse.Namespace) -> int:
                 descriptor=args.descriptor,
                 suppress=suppress,
                 comparisons=(comparison,) if comparison is not None else (),
+                case_references=args.case_references,
             )
             if report.pdf is not None:
                 written.append(

@@ -669,6 +669,29 @@ def answers_parts(analysis: Analysis, suppress: bool) -> list[Part]:
     return parts
 
 
+def returns_parts(analysis: Analysis) -> list[Part]:
+    """Every return counted, with its case reference (only when asked for)."""
+    rows = tuple(
+        (
+            r.report_id,
+            r.case_reference or "Not given",
+            r.template_title,
+            r.agency,
+            r.round_title or r.round_id,
+            format_date(r.signed_date),
+        )  # noqa: E501
+        for r in analysis.returns
+    )
+    table = TextTable(
+        "The returns counted, with their case references",
+        ("Report id", "Case reference", "Template", "Agency", "Round", "Signed"),
+        rows,
+        widths=(0.14, 0.16, 0.3, 0.16, 0.14, 0.1),
+    )
+    lead = ("Asked for when the report was made: for the QA subgroup's own use only. Do not publish it.",)
+    return [Part("Appendix: the returns counted, with case references", paragraphs=lead, table=table)]
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -682,8 +705,10 @@ def aggregate_report(
     suppress: bool = True,
     comparisons: Sequence[Comparison] = (),
     breakdowns: Sequence[Breakdown] = (),
+    case_references: bool = False,
 ) -> AggregateReport:
-    """Everything the aggregate report says, in reading order."""
+    """Everything the aggregate report says, in reading order. With `case_references` (asked for
+    explicitly, for the QA subgroup's own use) an appendix lists the returns counted with them."""
     colours = level_colours(analysis)
     templates = sorted({i.template_title for i in analysis.items}, key=str.casefold)
     dates = sorted(i.signed_date for i in analysis.items if i.signed_date)
@@ -710,7 +735,9 @@ def aggregate_report(
         f"{analysis.filter.describe().lower() if analysis.filter.describe() != 'All trusted returns' else 'all trusted returns'}. "  # noqa: E501
         "Only returns whose signatures the partnership trusts count, and only the latest revision of each audit.",
         suppression,
-        "Case references and the returns' own words are not included.",
+        "Case references are included in the last appendix, for the QA subgroup's own use: do not publish this report."
+        if case_references
+        else "Case references and the returns' own words are not included.",
         *analysis.notes,
     ]
     parts: list[Part] = []
@@ -727,6 +754,8 @@ def aggregate_report(
     parts += findings_parts(analysis, suppress)
     parts += action_parts(analysis, suppress)
     parts += answers_parts(analysis, suppress)
+    if case_references:
+        parts += returns_parts(analysis)
     subtitle = "What the returns say, across agencies, localities and rounds"
     if partnership:
         subtitle = f"{partnership}: {subtitle[0].lower()}{subtitle[1:]}"

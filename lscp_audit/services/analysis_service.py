@@ -358,6 +358,7 @@ class AnalysisService:
         suppress: bool = True,
         comparisons: Sequence[Comparison] = (),
         prepared_by: str = "",
+        case_references: bool = False,
     ) -> AggregateReport:
         """What the aggregate report says (the same content for its PDF and its HTML version)."""
         from lscp_audit.reports.aggregate_content import aggregate_report
@@ -371,6 +372,7 @@ class AnalysisService:
             suppress=suppress,
             comparisons=comparisons,
             breakdowns=self.breakdowns(analysis),
+            case_references=case_references,
         )
 
     def export_report(
@@ -383,13 +385,15 @@ class AnalysisService:
         descriptor: str | None = None,
         suppress: bool = True,
         comparisons: Sequence[Comparison] = (),
+        case_references: bool = False,
         identity_id: str | None = None,
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
     ) -> ReportExport:
         """The aggregate report as a PDF signed by this vault's (QA) identity and/or as accessible
         HTML, from one content (so both carry the same figures and report id), each written
-        atomically and recorded in the export log.
+        atomically and recorded in the export log. Case references appear only with
+        `case_references` (an appendix of the returns counted, for internal use).
 
         Raises `ValidationError` for a marking outside the vocabulary or when neither file is
         asked for, `NotFound` without a signing identity (PDF only), `SigningFailed` when signing
@@ -401,7 +405,12 @@ class AnalysisService:
         prepared = ", ".join(v for v in (identity.name, identity.role, identity.agency) if v) if identity else ""
         progress(5, "Gathering the figures")
         report = self.aggregate_report(
-            analysis, marking=chosen, suppress=suppress, comparisons=comparisons, prepared_by=prepared
+            analysis,
+            marking=chosen,
+            suppress=suppress,
+            comparisons=comparisons,
+            prepared_by=prepared,
+            case_references=case_references,
         )
         check(cancel)
         pdf_path = html_path = None

@@ -376,3 +376,17 @@ def test_action_register_counts_latest_status_and_updates(tmp_path: Path) -> Non
         assert "with progress updates recorded by the QA subgroup: fewer than 5" in _flat(html.read_text("utf-8"))
     finally:
         vault.close()
+
+
+def test_case_references_only_when_asked(inbox: _Vault, tmp_path: Path) -> None:
+    service = _service(inbox)
+    analysis = service.analyse(AnalysisFilter(template_id="was-not-brought"))
+    pdf, html = tmp_path / "internal.pdf", tmp_path / "internal.html"
+    service.export_report(analysis, pdf=pdf, html=html, case_references=True)
+    text, page = _flat(pdf_tools.pdftotext(pdf)), _html(html)
+    head, rows = page.table("The returns counted, with their case references")
+    assert head[:2] == ["Report id", "Case reference"] and len(rows) == len(inbox.specs)
+    expected = {f"WNB-2026-{s.number:03d}" for s in inbox.specs}
+    assert {r[1] for r in rows} == expected
+    assert all(reference in text for reference in expected)
+    assert "do not publish this report" in text and "do not publish this report" in _flat(" ".join(page.text))
