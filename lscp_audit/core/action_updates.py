@@ -187,3 +187,15 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+
+def recent_quarters(today: dt.date, count: int = 8) -> list[Quarter]:
+    """The quarter `today` falls in, then the `count` - 1 before it, newest first."""
+    quarters = [Quarter.containing(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous)
+    return quarters

@@ -143,3 +143,68 @@ def test_record_progress_without_a_selection_points_to_the_table(
     widget.record_progress_button.click()
     assert "Choose an action in the Actions table" in widget.summary.text()
     assert widget.views[ACTIONS].hasFocus() and widget.update_dialog is None
+
+
+def test_quarterly_action_report_saved_from_the_actions_tab(
+    qtbot: QtBot,
+    window: MainWindow,
+    vault_service: VaultService,
+    signed: SignedReturns,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from lscp_audit.core.action_updates import Quarter
+
+    ids = import_returns(vault_service.vault, signed)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.area_page("inbox")
+    assert isinstance(page, InboxPage) and isinstance(page.analysis, AnalysisWidget)
+    widget = page.analysis
+    page.tabs.setCurrentWidget(widget)
+    qtbot.waitUntil(lambda: widget.refresh_button.isEnabled(), timeout=20_000)
+    widget.refresh_button.click()  # the returns were imported after the tab first read them
+    actions = sum(len(spec(k).actions) for k in ids)
+    qtbot.waitUntil(lambda: widget.views[ACTIONS].model().rowCount() == actions, timeout=20_000)
+    widget.tabs.setCurrentWidget(widget.views[ACTIONS])
+    button = widget.quarterly.button
+    assert button.isVisible() and button.accessibleDescription() and mnemonic_clashes(page) == []
+
+    this_quarter = Quarter.containing(dt.datetime.now(dt.UTC).date())
+    offered: list[str] = []
+
+    def pick(_parent: object, _title: str, _label: str, items: list[str], *_a: object) -> tuple[str, bool]:
+        offered.extend(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    target = tmp_path / "actions-q.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    button.click()
+    qtbot.waitUntil(
+        lambda: widget.status.text().startswith("Saved") or "Not saved" in widget.status.text(), timeout=20_000
+    )
+    assert widget.status.text().startswith(f"Saved {target.name}"), widget.status.text()
+    assert offered[0].startswith(this_quarter.label) and len(offered) == 8
+    expected = [a.text for key in ids for a in spec(key).actions]  # all signed this quarter
+    book = load_workbook(target)
+    sheet = book["Actions"] if "Actions" in book.sheetnames else book.worksheets[0]
+    written = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert expected and all(text in written for text in expected), (written[:60], widget.status.text())
+    logged = {Path(r.file_name).name for r in vault_service.vault.export_log.list()}
+    assert target.name in logged
+
+    # CSV by the name's ending; cancelling the quarter writes nothing.
+    csv_target = tmp_path / "actions-q.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(csv_target), ""))
+    button.click()
+    qtbot.waitUntil(lambda: widget.status.text().startswith(f"Saved {csv_target.name}"), timeout=20_000)
+    assert all(text in csv_target.read_text("utf-8") for text in expected)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("", False))
+    later = tmp_path / "never.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(later), ""))
+    button.click()
+    assert not later.exists() and button.isEnabled()

@@ -57,6 +57,7 @@ from lscp_audit.ui import ops
 from lscp_audit.ui.a11y import StatusLabel, name_typing_field, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.analysis_charts import ChartsPanel, pyqtgraph
+from lscp_audit.ui.inbox.quarterly_export import QuarterlyExport
 from lscp_audit.ui.widgets.date_input import DateLineEdit
 from lscp_audit.ui.widgets.flow_layout import FlowLayout
 
@@ -482,7 +483,8 @@ class AnalysisWidget(QWidget):
 
     def _hook_action_updates(self, layout: QVBoxLayout) -> None:
         """A *Record progress…* button under the Actions table (shown with it), and Enter or the
-        context menu on a row of it, open the progress dialog for the selected action."""
+        context menu on a row of it, open the progress dialog for the selected action. Beside it,
+        *Save quarterly action report…* (ui/inbox/quarterly_export.py)."""
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QAction
 
@@ -492,12 +494,19 @@ class AnalysisWidget(QWidget):
             self.tr("A progress update is kept beside the action; the signed return is not changed")
         )
         self.record_progress_button.clicked.connect(self.record_progress)
-        layout.addWidget(self.record_progress_button, 0, Qt.AlignmentFlag.AlignLeft)
-        view = self.views[ACTIONS]
-        self.tabs.currentChanged.connect(
-            lambda _i: self.record_progress_button.setVisible(self.tabs.currentWidget() is view)
+        self.quarterly = QuarterlyExport(
+            self, self.service, self.status, self.current_filter, lambda: self.suppress.isChecked()
         )
-        self.record_progress_button.setVisible(self.tabs.currentWidget() is view)
+        buttons = QWidget()
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.record_progress_button)
+        row.addWidget(self.quarterly.button)
+        row.addStretch(1)
+        layout.addWidget(buttons)
+        view = self.views[ACTIONS]
+        self.tabs.currentChanged.connect(lambda _i: buttons.setVisible(self.tabs.currentWidget() is view))
+        buttons.setVisible(self.tabs.currentWidget() is view)
         view.activated.connect(lambda _index: self.record_progress())
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         menu_action = QAction(self.tr("Record progress…"), view)
