@@ -37,7 +37,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -703,14 +703,25 @@ class InboxService:
         workers: int | None = None,
         yield_cpu: bool = False,
     ) -> Iterator[InboxImportResult]:
-        """`import_files` one result at a time, as each file is stored (the CLI prints as it goes)."""
+        """`import_files` one result at a time, as each file is stored (the CLI prints as it goes).
+        Only counts are kept here, so memory does not grow with the number of files."""
         files = [Path(p) for p in paths]
         count = worker_count(len(files), workers) if len(files) >= PARALLEL_FROM else 1
         batch_size = BATCH_FILES if len(files) >= PARALLEL_FROM else 1
         stream = self._checked(files, password, progress, cancel, count, yield_cpu)
-        done: list[InboxImportResult] = []
+        tally: Counter[str] = Counter()  # statuses, and "quarantined"
+        done = 0  # files with a result so far
         pending: list[CheckedFile] = []
         stop = ""  # why the files not yet stored are skipped
+
+        def handed(results: Sequence[InboxImportResult]) -> Iterator[InboxImportResult]:
+            nonlocal done
+            for result in results:
+                done += 1
+                tally[result.status] += 1
+                tally["quarantined"] += result.quarantined
+                yield result
+
         flushed = time.monotonic()
         try:
             while not stop:
@@ -722,26 +733,22 @@ class InboxService:
                     stop = CANCELLED
                     break
                 if len(pending) >= batch_size or time.monotonic() - flushed >= FLUSH_SECONDS:
-                    stored, stop = self._store_batch(pending, len(done), len(files))
+                    stored, stop = self._store_batch(pending, done, len(files))
                     pending = [] if not stop else pending
                     flushed = time.monotonic()
-                    done += stored
-                    yield from stored
+                    yield from handed(stored)
                 if not stop and cancel is not None and count > 1 and _cancelled(cancel):
                     stop = CANCELLED
             stream.close()  # stops the workers (waits only for the files being checked)
             if pending and stop in ("", CANCELLED):
-                stored, failed = self._store_batch(pending, len(done), len(files))
+                stored, failed = self._store_batch(pending, done, len(files))
                 stop = failed or stop
-                done += stored
-                yield from stored
-            skipped = [InboxImportResult(p, ImportStatus.SKIPPED, stop) for p in files[len(done) :]]
-            done += skipped
-            yield from skipped
+                yield from handed(stored)
+            yield from handed([InboxImportResult(p, ImportStatus.SKIPPED, stop) for p in files[done:]])
         finally:
             stream.close()
         progress(100, "Done")
-        _log_summary(done)
+        _log_summary(tally)
 
     def _checked(
         self,
@@ -1163,14 +1170,12 @@ def _superseded(trusted: Sequence[ImportedReturn]) -> dict[str, str]:
     return found
 
 
-def _log_summary(results: Sequence[InboxImportResult]) -> None:
-    counts = {status: sum(1 for r in results if r.status == status) for status in ImportStatus}
-    quarantined = sum(1 for r in results if r.quarantined)
+def _log_summary(tally: Counter[str]) -> None:
     log.info(
         "inbox import: %d imported (%d into quarantine), %d duplicate(s), %d rejected, %d skipped",
-        counts[ImportStatus.IMPORTED],
-        quarantined,
-        counts[ImportStatus.DUPLICATE],
-        counts[ImportStatus.REJECTED],
-        counts[ImportStatus.SKIPPED],
+        tally[ImportStatus.IMPORTED],
+        tally["quarantined"],
+        tally[ImportStatus.DUPLICATE],
+        tally[ImportStatus.REJECTED],
+        tally[ImportStatus.SKIPPED],
     )
