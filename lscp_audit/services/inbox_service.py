@@ -510,6 +510,59 @@ def _check_failed(job: CheckJob, exc: BaseException) -> CheckedFile:
     return CheckedFile(job.path, "checking the file stopped the checking process (the file may be damaged)")
 
 
+@dataclass(frozen=True)
+class RecheckJob:
+    """What a worker needs to check one kept PDF again: the return's id, the PDF's bytes as
+    kept in the vault, and the trust lists, password and keys as for `CheckJob`."""
+
+    return_id: str
+    pdf: bytes
+    signer_pems: tuple[str, ...] = ()
+    moderator_pems: tuple[str, ...] = ()
+    password: str | None = None
+    keys: tuple[DecryptionKey, ...] = ()
+    known_pems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    """The verdict on one kept PDF checked again (`result` None: the vault keeps no PDF), or
+    `reason` it could not be checked."""
+
+    return_id: str
+    result: VerificationResult | None = None
+    reason: str = ""
+
+
+def recheck_file(job: RecheckJob) -> Rechecked:
+    """Verify one kept PDF against the current trust lists (module level, so worker processes
+    can run it). Never raises for a bad file."""
+    if not job.pdf:
+        return Rechecked(job.return_id)
+    try:
+        signers, moderators = _trust_roots(job.signer_pems, job.moderator_pems)
+        result = verify_pdf_bytes(
+            job.pdf,
+            trust=signers,
+            moderator_trust=moderators,
+            password=job.password,
+            keys=job.keys,
+            known_pems=job.known_pems,
+        )
+    except (Exception, RecursionError, MemoryError) as exc:
+        log.error("re-check of return %s failed: %s", job.return_id, type(exc).__name__)
+        return Rechecked(job.return_id, reason=unexpected_reason(exc))
+    return Rechecked(job.return_id, result)
+
+
+def _recheck_failed(job: RecheckJob, exc: BaseException) -> Rechecked:
+    """The result for a kept PDF whose worker process died on it (twice) or raised."""
+    log.error("re-check of return %s stopped: %s", job.return_id, type(exc).__name__)
+    if isinstance(exc, Exception) and not isinstance(exc, BrokenProcessPool):
+        return Rechecked(job.return_id, reason=unexpected_reason(exc))
+    return Rechecked(job.return_id, reason="checking the PDF stopped the checking process (it may be damaged)")
+
+
 def new_return(
     pdf: bytes, result: VerificationResult, password: str | None, keys: Sequence[DecryptionKey] = ()
 ) -> ImportedReturn:
@@ -658,12 +711,6 @@ class InboxService:
         signers = load_trust_certificates(self.identities.trusted_pems(SIGNER_PURPOSE))
         moderators = load_trust_certificates(self.identities.trusted_pems(MODERATOR_PURPOSE))
         return signers, moderators
-
-    def _verify(self, data: bytes, path: str, trust: tuple[list[Any], list[Any]], password: str | None) -> Any:
-        keys, known = self._sealing_keys()
-        return verify_pdf_bytes(
-            data, path=path, trust=trust[0], moderator_trust=trust[1], password=password, keys=keys, known_pems=known
-        )
 
     # -- importing ---------------------------------------------------------------------------
 
@@ -973,10 +1020,12 @@ class InboxService:
         moderator: bool = False,
         label: str = "",
         password: str | None = None,
+        yield_cpu: bool = False,
     ) -> RecheckResult:
-        """Trust the certificate of one signature of a stored return, then check every return
-        with a kept PDF again. `fingerprint` must be the one the user was shown (confirmation);
-        a different one is refused and nothing is trusted."""
+        """Trust the certificate of one signature of a stored return, then check every
+        quarantined return with a kept PDF again (`yield_cpu` as for `recheck`). `fingerprint`
+        must be the one the user was shown (confirmation); a different one is refused and nothing
+        is trusted."""
         pem, actual = self.signer_certificate(return_id, position)
         wanted = "".join(fingerprint.split()).replace(":", "").lower()
         if wanted != actual.lower():
@@ -984,7 +1033,7 @@ class InboxService:
                 [f"the fingerprint given does not match the signer's certificate ({fingerprint_text(actual)})"]
             )
         self.trust_certificate(pem, label, moderator=moderator)
-        return self.recheck(password=password, quarantine_only=True)
+        return self.recheck(password=password, quarantine_only=True, yield_cpu=yield_cpu)
 
     def recheck(
         self,
@@ -993,54 +1042,77 @@ class InboxService:
         quarantine_only: bool = False,
         progress: Progress = no_progress,
         cancel: SupportsCancel | None = None,
+        workers: int | None = None,
+        yield_cpu: bool = False,
     ) -> RecheckResult:
         """Verify every kept PDF again against the current trust lists and record each
         return's new trust state (quarantined returns whose signers are now trusted leave the
         quarantine). `quarantine_only` checks only quarantined returns: enough after trusting a
         certificate, since more trust never takes trust away. Password-protected returns need
-        `password`; those that cannot be checked keep their state and are listed in `not_checked`."""
-        trust = self._trust()
+        `password`; those that cannot be checked keep their state and are listed in `not_checked`.
+        Many returns are verified on every core (`workers`, default all; `yield_cpu` as for
+        `import_files`), each kept PDF read here and sent to a worker process through a pipe."""
+        signers = tuple(self.identities.trusted_pems(SIGNER_PURPOSE))
+        moderators = tuple(self.identities.trusted_pems(MODERATOR_PURPOSE))
         self._sealing = None
+        keys, known = self._sealing_keys()
         ids = self._vault.imported_returns.ids_with_pdf(except_verified=TRUSTED if quarantine_only else None)
+        count = worker_count(len(ids), workers) if len(ids) >= PARALLEL_FROM else 1
+        total = len(ids)
+
+        def job(return_id: str) -> RecheckJob:
+            pdf = self._vault.imported_returns.pdf(return_id) or b""
+            return RecheckJob(return_id, pdf, signers, moderators, password, tuple(keys), tuple(known))
+
         now_trusted: list[str] = []
         now_quarantined: list[str] = []
         not_checked: list[tuple[str, str]] = []
-        for number, return_id in enumerate(ids):
-            check(cancel)
-            progress(100 * number // max(len(ids), 1), f"Checking return {number + 1} of {len(ids)}")
-            try:
-                outcome = self._recheck_one(return_id, trust, password)
-            except (Exception, RecursionError, MemoryError) as exc:
-                log.error("re-check of return %s failed: %s", return_id, type(exc).__name__)
-                outcome = unexpected_reason(exc)
-            if outcome == TRUSTED:
-                now_trusted.append(return_id)
-            elif outcome == UNTRUSTED:
-                now_quarantined.append(return_id)
-            elif outcome:
-                not_checked.append((return_id, outcome))
+        progress(0, f"Checking {total} returns" + (f" on {count} cores" if count > 1 else ""))
+        results = ordered_map(
+            recheck_file, (job(i) for i in ids), workers=count, on_error=_recheck_failed, lower_priority=yield_cpu
+        )
+        try:
+            for number in range(1, total + 1):
+                check(cancel)  # before each return is checked (here) or handed on (by the workers)
+                checked = next(results)
+                try:
+                    outcome = self._record_recheck(checked)
+                except (Exception, RecursionError, MemoryError) as exc:
+                    log.error("re-check of return %s failed: %s", checked.return_id, type(exc).__name__)
+                    outcome = unexpected_reason(exc)
+                if outcome == TRUSTED:
+                    now_trusted.append(checked.return_id)
+                elif outcome == UNTRUSTED:
+                    now_quarantined.append(checked.return_id)
+                elif outcome:
+                    not_checked.append((checked.return_id, outcome))
+                progress(100 * number // max(total, 1), f"Checked return {number} of {total}")
+        finally:
+            results.close()  # on Cancel: stops the workers
         progress(100, "Done")
         log.info(
             "inbox re-check: %d checked, %d now trusted, %d now quarantined, %d not checked",
-            len(ids),
+            total,
             len(now_trusted),
             len(now_quarantined),
             len(not_checked),
         )
-        return RecheckResult(len(ids), tuple(now_trusted), tuple(now_quarantined), tuple(not_checked))
+        return RecheckResult(total, tuple(now_trusted), tuple(now_quarantined), tuple(not_checked))
 
-    def _recheck_one(self, return_id: str, trust: tuple[list[Any], list[Any]], password: str | None) -> str:
-        """The new state when it changed (``trusted`` / ``untrusted signer``), "" when unchanged,
-        or the reason the return could not be checked."""
-        old = self._vault.imported_returns.get(return_id)
-        pdf = self._vault.imported_returns.pdf(return_id)
-        if pdf is None:
-            return ""
-        result: VerificationResult = self._verify(pdf, "", trust, password)
+    def _record_recheck(self, checked: Rechecked) -> str:
+        """Store what checking one kept PDF again found: the new state when it changed
+        (``trusted`` / ``untrusted signer``), "" when unchanged, or the reason the return could
+        not be checked (its state is then kept)."""
+        if checked.reason:
+            return checked.reason
+        result = checked.result
+        if result is None:
+            return ""  # no kept PDF
         if result.sealed and not result.signed:
             return result.problem or "the PDF is sealed and no key in this vault opens it"
         if result.encrypted and not result.signed:
             return "the PDF is password-protected; give its password to check it again"
+        old = self._vault.imported_returns.get(checked.return_id)
         reason = rejection_reason(result)
         signatures = _signatures(result)
         if reason is not None:
@@ -1048,7 +1120,7 @@ class InboxService:
         else:
             verified, problem = trust_state(result, signatures)
         self._vault.imported_returns.update_trust(
-            return_id,
+            checked.return_id,
             verified=verified,
             trust_problem=problem,
             checked_at=self._clock(),

@@ -231,3 +231,53 @@ def test_worker_processes_check_files_without_the_storage_layer(returns: dict[st
     paths = [str(p) for p in returns["files"][:2]]
     loaded = list(ordered_map(modules_after_check, paths, workers=2, on_error=failed))
     assert loaded == [[], []]
+
+
+def test_recheck_on_every_core_records_what_checking_here_records(tmp_path: Path, returns: dict[str, Any]) -> None:
+    """Returns imported before their signer was trusted sit in quarantine; trusting the signer
+    and checking the kept PDFs again on 2 worker processes releases exactly the returns it
+    releases when they are checked in this process, leaves the other signer's held, and stores
+    the same trust state and signatures."""
+    vaults = [make_vault(tmp_path / "here.lscp"), make_vault(tmp_path / "workers.lscp")]
+    try:
+        here, spread = (InboxService(v, clock=lambda: "2026-11-28T09:30:00+00:00") for v in vaults)
+        files = [*returns["files"], returns["mixed"][8]]  # ten returns, and one from a signer never trusted
+        for inbox in (here, spread):
+            assert all(r.quarantined for r in inbox.import_files(files, workers=2))
+            inbox.trust_certificate(returns["pem"])
+        one = here.recheck(quarantine_only=True, workers=1)
+        two = spread.recheck(quarantine_only=True, workers=2)
+        assert (one.checked, len(one.now_trusted), one.not_checked) == (DISTINCT + 1, DISTINCT, ())
+        assert (two.checked, len(two.now_trusted), two.not_checked) == (DISTINCT + 1, DISTINCT, ())
+        assert _stored(here) == _stored(spread)
+        assert len(spread.list_returns()) == DISTINCT and len(spread.quarantine()) == 1
+        # Checking everything again changes nothing.
+        again = spread.recheck(workers=2)
+        assert (again.checked, again.now_trusted, again.now_quarantined) == (DISTINCT + 1, (), ())
+    finally:
+        for vault in vaults:
+            vault.close()
+
+
+def test_recheck_cancel_stops_the_workers_and_keeps_what_was_recorded(tmp_path: Path, returns: dict[str, Any]) -> None:
+    from lscp_audit.core.errors import Cancelled
+
+    vault = make_vault(tmp_path / "qa.lscp")
+    try:
+        inbox = InboxService(vault)
+        inbox.import_files(returns["files"], workers=2)
+        inbox.trust_certificate(returns["pem"])
+        token = CancelToken()
+
+        def progress(percent: int, _step: str) -> None:
+            if percent >= 30:
+                token.cancel()
+
+        with pytest.raises(Cancelled):
+            inbox.recheck(quarantine_only=True, progress=progress, cancel=token, workers=2)
+        released = len(inbox.list_returns())
+        assert 0 < released < DISTINCT and len(inbox.quarantine()) == DISTINCT - released
+        assert inbox.recheck(quarantine_only=True, workers=2).now_trusted  # the rest, on a second run
+        assert len(inbox.list_returns()) == DISTINCT
+    finally:
+        vault.close()

@@ -608,7 +608,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
         def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
             added = len(self._inbox.trust_certificate(pem, moderator=moderator))
-            return added, self._inbox.recheck(password=password, quarantine_only=True)
+            return added, self._inbox.recheck(password=password, quarantine_only=True, yield_cpu=True)
 
         BackgroundOp(parent=self, op=work, success=self._trusted).failure(self._failed).run()
 
@@ -641,7 +641,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
         def work(_ctx: OpContext) -> tuple[int, RecheckResult]:
             recheck = self._inbox.trust_signer(
-                entry.id, signer.fingerprint, position=position, moderator=moderator, password=password
+                entry.id, signer.fingerprint, position=position, moderator=moderator, password=password, yield_cpu=True
             )
             return 1, recheck
 
@@ -778,7 +778,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.recheck_button.setEnabled(False)
 
         def work(ctx: OpContext) -> RecheckResult:
-            return self._inbox.recheck(password=password, progress=ctx.progress, cancel=ctx.cancel)
+            return self._inbox.recheck(password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True)
 
         BackgroundOp(parent=self, op=work, success=self._rechecked).failure(self._recheck_failed).with_progress(
             self.tr("Checking the returns again…")
