@@ -30,9 +30,10 @@ REPEATS = int(os.environ.get("LSCP_BENCH_INBOX_REPEATS", "3"))
 STAGE_FILES = 200  # returns checked for the per-stage CPU breakdown
 
 
-def _run(folder: Path, count: int, workers: int) -> dict[str, Any]:
+def _run(folder: Path, count: int, workers: int, *, recheck: bool = False) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.inbox_run", str(folder), str(count), str(workers)],
+        [sys.executable, "-m", "bench.inbox_run", str(folder), str(count), str(workers)]
+        + (["recheck"] if recheck else []),
         check=True,
         capture_output=True,
         text=True,
@@ -70,9 +71,9 @@ def run() -> list[Row]:
     print(f"  {FILES} signed returns ready in {making:.0f} s ({made.folder})", file=sys.stderr, flush=True)
     serial_runs: list[dict[str, Any]] = []
     parallel_runs: list[dict[str, Any]] = []
-    for _ in range(REPEATS):  # interleaved, so a change of load hits both alike
-        serial_runs.append(_run(made.folder, FILES, 1))
-        parallel_runs.append(_run(made.folder, FILES, WORKERS))
+    for repeat in range(REPEATS):  # interleaved, so a change of load hits both alike
+        serial_runs.append(_run(made.folder, FILES, 1, recheck=repeat == 0))
+        parallel_runs.append(_run(made.folder, FILES, WORKERS, recheck=repeat == 0))
     serial, parallel = _middle(serial_runs), _middle(parallel_runs)
     fifth = _run(made.folder, max(1, FILES // 5), WORKERS)
     stages = _stages(made.folder, STAGE_FILES)
@@ -126,6 +127,14 @@ def run() -> list[Row]:
             "inbox check: CPU per return (one worker)",
             stages["ms_per_file"],
             extra=f"{stages['files']} returns; {breakdown}",
+        ),
+        Row(f"re-check trust: {FILES} kept returns, 1 process", serial_runs[0]["recheck_s"] * 1000),
+        Row(
+            f"re-check trust: {FILES} kept returns, {WORKERS} workers",
+            parallel_runs[0]["recheck_s"] * 1000,
+            "1 process",
+            parallel_runs[0]["recheck_s"] / serial_runs[0]["recheck_s"],
+            extra="every kept PDF read from the vault and verified again (first run only)",
         ),
         Row(f"inbox list at {FILES} stored returns", parallel["list_ms"], goal="no stored JSON read"),
         Row(

@@ -68,7 +68,7 @@ from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.parallel import ordered_map, worker_count
 
 if TYPE_CHECKING:  # worker processes checking files never import the storage layer
-    from lscp_audit.storage.repositories.imported import ReturnBatch
+    from lscp_audit.storage.repositories.imported import ReturnBatch, TrustUpdate
 
 log = logging.getLogger(__name__)
 
@@ -561,6 +561,30 @@ def _recheck_failed(job: RecheckJob, exc: BaseException) -> Rechecked:
     if isinstance(exc, Exception) and not isinstance(exc, BrokenProcessPool):
         return Rechecked(job.return_id, reason=unexpected_reason(exc))
     return Rechecked(job.return_id, reason="checking the PDF stopped the checking process (it may be damaged)")
+
+
+def _recheck_outcome(checked: Rechecked, old: ImportedReturn | None, now: str) -> tuple[str, TrustUpdate | None]:
+    """(the new state when it changed, ``trusted`` or ``untrusted signer``; "" when unchanged; or
+    the reason the return could not be checked, its state kept) and the update to record."""
+    from lscp_audit.storage.repositories.imported import TrustUpdate
+
+    if checked.reason:
+        return checked.reason, None
+    result = checked.result
+    if result is None or old is None:
+        return "", None  # no kept PDF, or the return was removed meanwhile
+    if result.sealed and not result.signed:
+        return result.problem or "the PDF is sealed and no key in this vault opens it", None
+    if result.encrypted and not result.signed:
+        return "the PDF is password-protected; give its password to check it again", None
+    reason = rejection_reason(result)
+    signatures = _signatures(result)
+    if reason is not None:
+        verified, problem = UNTRUSTED, f"checking again found a problem: {reason}"
+    else:
+        verified, problem = trust_state(result, signatures)
+    update = TrustUpdate(checked.return_id, verified, problem, now, signatures or old.signatures)
+    return (verified if verified != old.verified else ""), update
 
 
 def new_return(
@@ -1064,9 +1088,20 @@ class InboxService:
             pdf = self._vault.imported_returns.pdf(return_id) or b""
             return RecheckJob(return_id, pdf, signers, moderators, password, tuple(keys), tuple(known))
 
+        wanted = set(ids)
+        old_states = {i.id: i for i in self._vault.imported_returns.list() if i.id in wanted}  # no JSON, no PDF
         now_trusted: list[str] = []
         now_quarantined: list[str] = []
         not_checked: list[tuple[str, str]] = []
+        updates: list[TrustUpdate] = []
+        flushed = time.monotonic()
+
+        def record() -> None:  # many returns to a commit, like the import
+            nonlocal flushed
+            self._vault.imported_returns.update_trust_many(updates)
+            updates.clear()
+            flushed = time.monotonic()
+
         progress(0, f"Checking {total} returns" + (f" on {count} cores" if count > 1 else ""))
         results = ordered_map(
             recheck_file, (job(i) for i in ids), workers=count, on_error=_recheck_failed, lower_priority=yield_cpu
@@ -1075,20 +1110,21 @@ class InboxService:
             for number in range(1, total + 1):
                 check(cancel)  # before each return is checked (here) or handed on (by the workers)
                 checked = next(results)
-                try:
-                    outcome = self._record_recheck(checked)
-                except (Exception, RecursionError, MemoryError) as exc:
-                    log.error("re-check of return %s failed: %s", checked.return_id, type(exc).__name__)
-                    outcome = unexpected_reason(exc)
+                outcome, update = _recheck_outcome(checked, old_states.get(checked.return_id), self._clock())
+                if update is not None:
+                    updates.append(update)
                 if outcome == TRUSTED:
                     now_trusted.append(checked.return_id)
                 elif outcome == UNTRUSTED:
                     now_quarantined.append(checked.return_id)
                 elif outcome:
                     not_checked.append((checked.return_id, outcome))
+                if len(updates) >= BATCH_FILES or time.monotonic() - flushed >= FLUSH_SECONDS:
+                    record()
                 progress(100 * number // max(total, 1), f"Checked return {number} of {total}")
         finally:
             results.close()  # on Cancel: stops the workers
+            record()  # what was checked before a Cancel is recorded too
         progress(100, "Done")
         log.info(
             "inbox re-check: %d checked, %d now trusted, %d now quarantined, %d not checked",
@@ -1098,35 +1134,6 @@ class InboxService:
             len(not_checked),
         )
         return RecheckResult(total, tuple(now_trusted), tuple(now_quarantined), tuple(not_checked))
-
-    def _record_recheck(self, checked: Rechecked) -> str:
-        """Store what checking one kept PDF again found: the new state when it changed
-        (``trusted`` / ``untrusted signer``), "" when unchanged, or the reason the return could
-        not be checked (its state is then kept)."""
-        if checked.reason:
-            return checked.reason
-        result = checked.result
-        if result is None:
-            return ""  # no kept PDF
-        if result.sealed and not result.signed:
-            return result.problem or "the PDF is sealed and no key in this vault opens it"
-        if result.encrypted and not result.signed:
-            return "the PDF is password-protected; give its password to check it again"
-        old = self._vault.imported_returns.get(checked.return_id)
-        reason = rejection_reason(result)
-        signatures = _signatures(result)
-        if reason is not None:
-            verified, problem = UNTRUSTED, f"checking again found a problem: {reason}"
-        else:
-            verified, problem = trust_state(result, signatures)
-        self._vault.imported_returns.update_trust(
-            checked.return_id,
-            verified=verified,
-            trust_problem=problem,
-            checked_at=self._clock(),
-            signatures=signatures or old.signatures,
-        )
-        return verified if verified != old.verified else ""
 
     def verify(
         self, files: Sequence[Path | str], *, trust_pems: Sequence[str] = (), password: str | None = None

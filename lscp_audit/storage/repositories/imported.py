@@ -7,7 +7,8 @@ kept PDFs), ``list()`` (listing columns and signatures only: no JSON, no PDF),
 ``find_by_data_hash(h)``, ``find_by_report_id(report_id)``, ``find_by_subject(subject, kind)``,
 ``amending(audit_ids)``,
 ``ids_with_pdf()``,
-``update_trust(id, ...)`` and ``delete(id)`` (signatures and PDF go with it).
+``update_trust(id, ...)``, ``update_trust_many(updates)`` (one transaction) and ``delete(id)``
+(signatures and PDF go with it).
 
 ``in_one_transaction(work)`` runs ``work(batch)`` on the vault's writer with one `ReturnBatch`
 (find by report id, returns amending an audit, which report ids and amended audit ids are
@@ -24,6 +25,7 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -105,10 +107,6 @@ def _signature_values(return_id: str, sig: ReturnSignature) -> dict[str, Any]:
     }
 
 
-def _signature_row(return_id: str, sig: ReturnSignature) -> ImportedReturnSignatureRow:
-    return ImportedReturnSignatureRow(**_signature_values(return_id, sig))
-
-
 def _to_item(row: ImportedReturnRow, signatures: Sequence[ReturnSignature], has_pdf: bool) -> ImportedReturn:
     values: dict[str, Any] = {name: getattr(row, name) for name in _LISTED}
     return ImportedReturn(
@@ -184,6 +182,31 @@ def _items(session: Session, rows: Sequence[ImportedReturnRow], *, every: bool =
         signatures[sig_row.return_id].append(_signature(sig_row))
     with_pdf = set(session.scalars(file_query))
     return [_to_item(r, signatures.get(r.id, ()), r.id in with_pdf) for r in rows]
+
+
+@dataclass(frozen=True)
+class TrustUpdate:
+    """A return's trust state as found by checking its signatures again."""
+
+    item_id: str
+    verified: str
+    trust_problem: str
+    checked_at: str
+    signatures: tuple[ReturnSignature, ...]
+
+
+def _update_trust_rows(session: Session, update: TrustUpdate) -> None:
+    session.execute(
+        sa.update(ImportedReturnRow)
+        .where(ImportedReturnRow.id == update.item_id)
+        .values(verified=update.verified, trust_problem=update.trust_problem, checked_at=update.checked_at)
+    )
+    session.execute(sa.delete(ImportedReturnSignatureRow).where(ImportedReturnSignatureRow.return_id == update.item_id))
+    if update.signatures:
+        session.execute(
+            sa.insert(_table(ImportedReturnSignatureRow)),
+            [_signature_values(update.item_id, s) for s in update.signatures],
+        )
 
 
 class ReturnBatch:
@@ -333,20 +356,17 @@ class ImportedReturnRepository:
         self, item_id: str, *, verified: str, trust_problem: str, checked_at: str, signatures: Sequence[ReturnSignature]
     ) -> None:
         """Record the outcome of checking a return's signatures again (e.g. after trusting a signer)."""
+        self.update_trust_many([TrustUpdate(item_id, verified, trust_problem, checked_at, tuple(signatures))])
+
+    def update_trust_many(self, updates: Sequence[TrustUpdate]) -> None:
+        """`update_trust` for many returns in one transaction (all recorded, or none)."""
 
         def work(session: Session) -> None:
-            session.execute(
-                sa.update(ImportedReturnRow)
-                .where(ImportedReturnRow.id == item_id)
-                .values(verified=verified, trust_problem=trust_problem, checked_at=checked_at)
-            )
-            session.execute(
-                sa.delete(ImportedReturnSignatureRow).where(ImportedReturnSignatureRow.return_id == item_id)
-            )
-            session.flush()
-            session.add_all(_signature_row(item_id, sig) for sig in signatures)
+            for update in updates:
+                _update_trust_rows(session, update)
 
-        self._ctx.writer.run(work)
+        if updates:
+            self._ctx.writer.run(work)
 
     def delete(self, item_id: str) -> None:
         """Remove one return (refused while a legal hold covers it)."""
