@@ -3,6 +3,8 @@ round's returns (Rounds), and check any signed PDF without importing it ("Verify
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
@@ -26,7 +28,8 @@ class InboxPage(QWidget):
 
     `session` is the open vault's `AppSession`; `inbox` (an `InboxService`, with `returns` for
     opening returns with the installed templates) may be given instead. Without either, only the
-    Verify tab works.
+    Verify tab works. `sign_off(path)` opens the senior lead's sign-off of a verified Section 11
+    return (the Verify tab then offers it).
     """
 
     def __init__(
@@ -38,6 +41,7 @@ class InboxPage(QWidget):
         returns: ReturnsService | None = None,
         analysis: AnalysisService | None = None,
         partnership: PartnershipService | None = None,
+        sign_off: Callable[[Path], object] | None = None,
     ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -75,6 +79,7 @@ class InboxPage(QWidget):
             self.verify = VerifyPage(
                 verify=inbox.verify,
                 trust_note=self.tr("The certificates trusted in this vault are used."),
+                sign_off=sign_off,
             )
         fill_missing_accessibility(self.verify, self.tr("Verification results"))
         self.tabs.addTab(self.verify, self.tr("Verify a PDF"))

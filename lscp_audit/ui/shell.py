@@ -139,6 +139,7 @@ class ShellController(QObject):
             returns=session.returns(),
             analysis=session.analysis(),
             partnership=session.partnership(),
+            sign_off=self.sign_off,
         )
         self.window.set_area_page("inbox", self.inbox_page)
         self._watch_folder()
@@ -256,7 +257,26 @@ class ShellController(QObject):
 
         if self.session is None:
             return
-        SignExportDialog(self.session.reports(), audit_id, parent, identity_setup=self.set_up_identity).exec()
+        dialog = SignExportDialog(self.session.reports(), audit_id, parent, identity_setup=self.set_up_identity)
+        dialog.exec()
+        if dialog.export_result is not None and self._is_self_assessment(audit_id):
+            self.window.statusBar().showMessage(
+                self.window.tr(
+                    "Section 11 return exported: the agency's senior lead signs it off with "
+                    "File → Sign off a Section 11 return…"
+                )
+            )
+
+    def _is_self_assessment(self, audit_id: str) -> bool:
+        from lscp_audit.core.templates.model import TemplateKind
+
+        if self.session is None:
+            return False
+        try:
+            record = self.session.audits.get_audit(audit_id)
+            return self.session.template(record.template_id).kind == TemplateKind.AGENCY_SELF_ASSESSMENT
+        except LscpAuditError:
+            return False
 
     def import_pack(self, path: Path | None = None) -> None:
         """File → Import partnership pack…: check a pack and install it (templates, rounds,

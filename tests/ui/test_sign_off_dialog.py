@@ -184,3 +184,34 @@ def test_a_return_that_cannot_be_signed_off_says_why(
     assert seen["visible"] and not seen["enabled"] and "cannot be signed off" in seen["why"]
     assert expected in seen["name"]  # a screen reader reads the reason
     assert not seen["destination"].exists()
+
+
+def test_the_verify_tab_offers_the_sign_off_of_a_section_11_return(
+    qtbot: QtBot, window: MainWindow, agency: dict[str, Path]
+) -> None:
+    from lscp_audit.ui.inbox_page import InboxPage
+
+    window.show_area("inbox")
+    page = window.area_page("inbox")
+    assert isinstance(page, InboxPage)
+    verify = page.verify
+    button = verify.sign_off_button
+    assert button is not None and not button.isEnabled() and "Verify a Section 11 return first" in button.toolTip()
+    verify.verify_files([agency["case"], agency["s11"]])
+    qtbot.waitUntil(lambda: verify.model.rowCount() == 2, timeout=20_000)
+    verify.table.selectRow(0)  # the case audit: not signed off by a senior lead
+    assert not button.isEnabled() and button.accessibleDescription().startswith("Only a Section 11")
+    verify.table.selectRow(1)
+    assert button.isEnabled()
+    seen: dict[str, Any] = {}
+
+    def act(dialog: SignOffDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20_000)
+        seen["source"] = dialog.source
+        seen["ready"] = dialog.sign_button.isEnabled()
+        dialog.reject()
+
+    watch = when_modal(SignOffDialog, act)
+    button.click()
+    assert watch.acted and watch.error is None
+    assert seen == {"source": agency["s11"], "ready": True}

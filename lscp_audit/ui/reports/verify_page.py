@@ -30,6 +30,7 @@ from lscp_audit.ui.pdf_drop import PdfDropMixin
 from lscp_audit.ui.reports.verification_model import ResultRole, VerificationTableModel, details_html, plain
 
 Verifier = Callable[..., list[Any]]
+SELF_ASSESSMENT_KIND = "agency_self_assessment"
 
 
 def _default_verify(files: Sequence[Path], *, trust_pems: Sequence[str] = (), password: str | None = None) -> list[Any]:
@@ -44,12 +45,24 @@ class VerifyPage(PdfDropMixin, QWidget):
 
     `verify(files, trust_pems=..., password=...)` does the work off the GUI thread; by default
     `services.report_service.verify_files` (no vault). Signal `verified(list)` carries results.
+    With `sign_off(path)` (a vault is open), "Sign off as senior lead…" opens the senior lead's
+    sign-off of the selected file when it is a Section 11 return that holds up and is not yet
+    signed off.
     """
 
     verified = Signal(list)
 
-    def __init__(self, parent: QWidget | None = None, *, verify: Verifier | None = None, trust_note: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        verify: Verifier | None = None,
+        trust_note: str = "",
+        sign_off: Callable[[Path], object] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._sign_off = sign_off
+        self.sign_off_button: QPushButton | None = None
         self.setAcceptDrops(True)
         self._trust_note = trust_note  # e.g. that the open vault's trusted certificates are used too
         self._verify = verify or _default_verify
@@ -95,6 +108,11 @@ class VerifyPage(PdfDropMixin, QWidget):
         buttons = QHBoxLayout()
         for widget in (choose, trust):
             buttons.addWidget(widget)
+        if self._sign_off is not None:
+            self.sign_off_button = QPushButton(self.tr("Si&gn off as senior lead…"))
+            self.sign_off_button.clicked.connect(lambda _checked=False: self.sign_off_selected())
+            buttons.addWidget(self.sign_off_button)
+            self._update_sign_off(None)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h2>Verify a signed report</h2>")))
@@ -152,10 +170,39 @@ class VerifyPage(PdfDropMixin, QWidget):
         self._show_details()
         self.verified.emit(results)
 
-    def _show_details(self, *_args: Any) -> None:
+    def _selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
-        result = rows[0].data(ResultRole) if rows else None
+        return rows[0].data(ResultRole) if rows else None
+
+    def _show_details(self, *_args: Any) -> None:
+        result = self._selected()
         self.details.setHtml(details_html(result) if result is not None else "")
+        self._update_sign_off(result)
+
+    def _update_sign_off(self, result: Any) -> None:
+        """Offer the senior lead's sign-off only for a Section 11 return that holds up and has
+        no senior lead's (or moderator's) signature yet; say why otherwise."""
+        button = self.sign_off_button
+        if button is None:
+            return
+        why = ""
+        if result is None:
+            why = self.tr("Verify a Section 11 return first, then select it")
+        elif str(((result.data or {}).get("template") or {}).get("kind") or "") != SELF_ASSESSMENT_KIND:
+            why = self.tr("Only a Section 11 self-assessment is signed off by a senior lead")
+        elif any(s.role in ("senior_lead", "countersigner") for s in result.signatures):
+            why = self.tr("This return already has its senior lead's (or a moderator's) signature")
+        elif not (result.signed and result.intact and result.problem is None):
+            why = self.tr("This return does not hold up, so it cannot be signed off")
+        button.setEnabled(not why)
+        text = why or self.tr("Add the senior lead's signature to the selected Section 11 return")
+        button.setToolTip(text)
+        button.setAccessibleDescription(text)
+
+    def sign_off_selected(self) -> None:
+        result = self._selected()
+        if self._sign_off is not None and result is not None and result.path:
+            self._sign_off(Path(result.path))
 
     def _failed(self, exc: BaseException) -> None:
         """A message a reader can act on; never a programmer's exception class name."""
