@@ -25,12 +25,13 @@ os.environ["LSCP_AUDIT_HOME"] = str(WORK / "home")  # never the user's own vault
 os.environ["HOME"] = str(WORK / "home")
 os.environ.setdefault("XDG_CONFIG_HOME", str(WORK / "home" / ".config"))
 
-from PySide6.QtCore import QTimer  # noqa: E402 (after the environment is set)
+from PySide6.QtCore import Qt, QTimer  # noqa: E402 (after the environment is set)
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
 from lscp_audit.services import demo_data  # noqa: E402
 from lscp_audit.services.vault_service import VaultService  # noqa: E402
 from lscp_audit.ui.app import create_application  # noqa: E402
+from lscp_audit.ui.inbox.returns_model import EntryRole  # noqa: E402
 from lscp_audit.ui.main_window import MainWindow  # noqa: E402
 from lscp_audit.ui.shell import build_main_window  # noqa: E402
 
@@ -190,6 +191,7 @@ class Tour:
                 tabs.setCurrentIndex(0)
         self.analysis(window)
         self.return_views(window)
+        self.sign_off(window)
         if self.wanted("settings-general"):
             window.show_area("settings")
             tabs = getattr(window.area_page("settings"), "tabs", None)
@@ -235,9 +237,54 @@ class Tour:
                     break
         if returns.proxy.rowCount() == 0:
             return
-        returns.table.selectRow(0)
+        returns.table.selectRow(self._moderated_row(returns))
         self._view_shot(returns, "qa-return-view", returns.open_selected)
         self._view_shot(returns, "qa-case-view", returns.open_case_view)
+
+    @staticmethod
+    def _moderated_row(returns: object) -> int:
+        """The row of the demo's moderated domestic abuse return (its case has three agencies'
+        returns), else the first row."""
+        proxy = returns.proxy  # type: ignore[attr-defined]
+        for row in range(proxy.rowCount()):
+            entry = proxy.index(row, 0).data(EntryRole)
+            if entry is not None and entry.id in returns.model.moderation and entry.kind == "case_audit":  # type: ignore[attr-defined]
+                return row
+        return 0
+
+    def sign_off(self, window: MainWindow) -> None:
+        """The senior lead's sign-off of a demo Section 11 return: before and after signing."""
+        from lscp_audit.services.identity_service import IdentityService
+        from lscp_audit.services.sign_off_service import SignOffService
+        from lscp_audit.ui.reports.sign_off_dialog import SignOffDialog
+
+        wanted = [n for n in ("sign-off", "sign-off-done") if self.wanted(n)]
+        session = window.shell.session
+        source = WORK / "demo-demo-reports" / "returns" / "s11-2026-riverside-hospitals-nhs-trust.pdf"
+        if not wanted or session is None or not source.exists():
+            return
+        vault = session.vault_service.vault
+        IdentityService(vault).create("Demo Chief Nurse", "Chief Nurse", "Riverside Hospitals NHS Trust (demo)")
+        dialog = SignOffDialog(SignOffService(vault), source, window)
+        self._modeless(dialog)
+        for _ in range(100):
+            settle(0.1)
+            if dialog.preview is not None:
+                break
+        dialog.identity.setCurrentIndex(dialog.identity.findText("Demo Chief Nurse", Qt.MatchFlag.MatchStartsWith))
+        dialog.location.setText("Riverside Hospital (demo)")
+        dialog.destination.setText(str(WORK / "s11-2026-hospital-signed-off.pdf"))
+        dialog.identity.setFocus()
+        settle(0.3)
+        if self.wanted("sign-off"):
+            grab(self.out, "sign-off")
+        dialog.sign_off()
+        for _ in range(200):
+            settle(0.1)
+            if dialog.result_ is not None:
+                break
+        self.shot("sign-off-done", lambda: dialog)
+        dialog.done(QDialog.DialogCode.Rejected)
 
     def _view_shot(self, returns: object, name: str, opener: Callable[[], None]) -> None:
         if not self.wanted(name):

@@ -293,7 +293,7 @@ def _moderate(vault: Any, return_ids: list[str]) -> list[str]:
         made = april.record(
             return_ids[chosen],
             outcome="moderated",
-            rationale="Moderated at the March QA panel against the partnership's grade descriptors (demo).",
+            rationale="Moderated at the April QA panel against the partnership's grade descriptors (demo).",
             judgements=[
                 JudgementInput(
                     "overall",

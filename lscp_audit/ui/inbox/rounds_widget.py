@@ -165,7 +165,7 @@ class RoundsWidget(QWidget):
         self.new_button.setAccessibleDescription(
             self.tr("Create an audit round with its deadline and expected returns")
         )
-        self.edit_button = QPushButton(self.tr("&Edit round…"))
+        self.edit_button = QPushButton(self.tr("Edi&t round…"))
         self.edit_button.setAccessibleDescription(
             self.tr("Change the chosen round's title, phase, dates, deadline or expected returns")
         )

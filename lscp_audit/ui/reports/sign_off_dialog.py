@@ -167,7 +167,7 @@ class SignOffDialog(QDialog):
         self._fill_identities()
         self.identity.currentIndexChanged.connect(lambda _index: self._identity_chosen())
         self._lay_out()
-        fit_to_screen(self, 760, 640)
+        fit_to_screen(self, 720, 580)
         self.heading.setText(self.tr("Reading %s…") % html.escape(source.name))
         self.load()
 
