@@ -314,7 +314,7 @@ class ShellController(QObject):
         if path is None:
             name, _filter = QFileDialog.getOpenFileName(
                 self.window,
-                self.window.tr("Sign off a Section 11 return"),
+                self.window.tr("Choose the Section 11 return to sign off"),
                 "",
                 self.window.tr("PDF files (*.pdf)"),
             )
@@ -380,6 +380,7 @@ def _add_commands(window: MainWindow, shell: ShellController) -> None:
         window.file_menu,
         window.tr("Sign off a Section 11 &return…"),
         shell.sign_off,
+        "Ctrl+Shift+O",
         before=quit_action,
     )
     window.file_menu.insertSeparator(quit_action)

@@ -335,6 +335,13 @@ def pack_dialog(app: Any) -> Any:
     return None
 
 
+def sign_off_ready(dialog: Any) -> bool:
+    """The sign-off dialog has read its return and found it can be signed off (Sign off enabled)."""
+    nodes: list[dict[str, Any]] = []
+    walk(dialog, nodes)
+    return any(n["role"] == "push button" and n["name"] == "Sign off" and n["enabled"] for n in nodes)
+
+
 def in_focus(role: str, name: str = "") -> Any:
     """The focused node (or the node around it: a table around its cell) with `role` and a name
     containing `name`, or None."""
@@ -428,7 +435,7 @@ def open_audit(app: Any, reference: str) -> Any:
 
 def main() -> None:
     global WATCH, APP
-    python, vault, passphrase, out, returns_pdf, pack = sys.argv[1:7]
+    python, vault, passphrase, out, returns_pdf, pack, s11_pdf = sys.argv[1:8]
     env = dict(os.environ, QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", QT_QPA_PLATFORM="xcb")
     command = [python, "-m", "lscp_audit", "gui", "--vault", vault, "--no-keychain", "--quit-after", "150"]
     app_log = Path(out).with_suffix(".app.log")
@@ -560,6 +567,19 @@ def main() -> None:
             choose_tab(frame, tab)
             report[screen] = read_screen(frame)
         step("rounds, verify, analysis")
+
+        # File → Sign off a Section 11 return…: the file dialog, then the sign-off dialog once the
+        # return has been read and checked.
+        press("ctrl+shift+o", timeout=6)
+        active_window(app, "dialog", "Choose the Section 11 return")
+        type_text(s11_pdf)
+        key("Return", wait=0.1)
+        closed(app, "dialog", "Choose the Section 11 return")
+        dialog = active_window(app, "dialog", "Sign off a Section 11 return")
+        wait_for("the return read", lambda: sign_off_ready(dialog), 30)
+        report["sign_off"] = read_screen(dialog)
+        frame = close_dialog(app, "Sign off a Section 11 return")
+        step("sign off")
     except BaseException as exc:
         report["error"] = f"{type(exc).__name__}: {exc}"
         print(app_log.read_text(errors="replace")[-3000:], file=sys.stderr)  # what the app said

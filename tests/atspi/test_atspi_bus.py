@@ -100,6 +100,23 @@ def _seed(home: Path) -> tuple[Path, Path]:
     return vault, pdf
 
 
+def _s11_return(home: Path) -> Path:
+    """A Section 11 return signed by whoever completed it (another agency's vault), for the
+    senior lead's sign-off dialog."""
+    from bench.bench_reports import completed_audit
+    from lscp_audit import paths
+    from lscp_audit.core.templates.loader import load_template_file
+
+    agency = make_vault(home / "s11-agency.lscp")
+    try:
+        template = load_template_file(paths.forms_dir() / "section-11-self-assessment.yaml")
+        agency.audits.create(replace(completed_audit(template), id="s11-0001"), "test", template_title=template.title)
+        IdentityService(agency).create("Ann Completer", "Named Nurse", "Testshire NHS Trust")
+        return ReportService(agency, actor="test").export("s11-0001", home / "s11-return.pdf").path
+    finally:
+        agency.close()
+
+
 def _pack(home: Path) -> Path:
     """A partnership pack exported by a QA lead's vault (its identity issued by the partnership root)."""
     root = identity_certs.create_partnership_ca("Testshire")
@@ -127,7 +144,18 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     seeded = time.monotonic() - started
     out = home / "report.json"
     env = dict(os.environ, LSCP_AUDIT_HOME=str(home))
-    walker = [SYSTEM_PYTHON, str(WALKER), sys.executable, str(vault), PASSPHRASE, str(out), str(pdf), str(pack)]
+    s11 = _s11_return(home)
+    walker = [
+        SYSTEM_PYTHON,
+        str(WALKER),
+        sys.executable,
+        str(vault),
+        PASSPHRASE,
+        str(out),
+        str(pdf),
+        str(pack),
+        str(s11),
+    ]
     done = subprocess.run(["dbus-run-session", "--", *walker], env=env, capture_output=True, text=True, timeout=170)
     if os.environ.get("ATSPI_KEEP") and out.exists():  # a path: keep the walker's report there to look at
         Path(os.environ["ATSPI_KEEP"]).write_text(out.read_text())
@@ -162,6 +190,7 @@ SCREENS = [
     "rounds",
     "verify",
     "analysis",
+    "sign_off",
 ]
 # Containers a screen reader has nothing to say about: the focus should never stop on one.
 SILENT = {"filler", "panel", "scroll pane", "split pane", "layered pane", "unknown", "viewport"}
