@@ -101,8 +101,12 @@ def test_record_a_moderation_from_the_main_window(
             widget.table.selectRow(r)
     assert "Moderation: Moderated" in widget.details.toPlainText()
     view = _open_first_by_keyboard_selected(qtbot, widget)
-    assert "Moderated by Piotr Nowak (QA subgroup chair, Testshire LSCP)" in view.moderation_label.text()
-    assert "The referral was late." in view.moderation_label.text()
+    # Shown with a table of the moderated ratings; read out in plain words.
+    spoken = view.moderation_label.accessibleDescription()
+    assert "Moderated by Piotr Nowak (QA subgroup chair, Testshire LSCP)" in spoken
+    assert "The referral was late." in spoken and "Signature verified" in spoken
+    shown = view.moderation_label.text()
+    assert "<th>Moderated</th>" in shown and "The referral was late." in shown
     qtbot.keyClick(view, Qt.Key.Key_Escape)
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError
+from lscp_audit.services.moderation_service import Moderation, shown_date
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.ui import screen_fit
 from lscp_audit.ui.a11y import StatusLabel, buttons_in_shown_order, name_splitter_handles
@@ -40,6 +41,32 @@ BANNER_STYLE = "background:#fff5d9; color:#5c3b00; border:1px solid #a86b00; pad
 def suggested_pdf_name(document: ReturnDocument) -> str:
     """``lscp-audit-report-R-XXXX-XXXX.pdf``: the report id only, never the case reference."""
     return f"lscp-audit-report-{document.entry.report_id}.pdf"
+
+
+def moderation_html(moderations: tuple[Moderation, ...]) -> str:
+    """Every moderation record of a return, newest first: the outcome, who and when, whether the
+    signed record verifies now, the rationale, and a table of the moderated ratings beside the
+    return's own."""
+    e = html.escape
+    parts = []
+    for m in moderations:
+        colour = "#1b6b35" if m.verified else "#a11d1d"
+        parts.append(
+            f"<p><b>{e(m.outcome_words)}</b> by {e(m.moderator_text)} on {e(shown_date(m.moderated_at))}: "
+            f"{e(m.rationale)}<br>"
+            f'<span style="color:{colour}">{e(m.verified_words)}.</span></p>'
+        )
+        if m.judgements:
+            rows = "".join(
+                f"<tr><td>{e(j.title)}</td><td>{e(j.self_label)}</td><td><b>{e(j.moderated_label)}</b></td>"
+                f"<td>{e(j.rationale)}</td></tr>"
+                for j in m.judgements
+            )
+            parts.append(
+                '<table border="1" cellpadding="3"><tr><th>Judgement</th><th>Self-rated</th>'
+                f"<th>Moderated</th><th>Rationale</th></tr>{rows}</table>"
+            )
+    return "".join(parts)
 
 
 def _browser(name: str, description: str) -> QTextBrowser:
@@ -84,7 +111,7 @@ class ReturnViewDialog(QDialog):
         self.pdf_note = self._banner(document.pdf_note, self.tr("Signed PDF not kept"))
         self.signers = _browser(self.tr("Signers and checks"), self.tr("Who signed the return and what was checked"))
         self.signers.setHtml(details_html(entry))
-        self.moderation = self._moderation_box(document.moderation)
+        self.moderation = self._moderation_box(document.moderation, document.moderations)
         self.content = _browser(
             self.tr("Return content"),
             self.tr("The return's answers, findings, judgements and actions, as its signed data records them"),
@@ -120,12 +147,15 @@ class ReturnViewDialog(QDialog):
         label.setVisible(bool(text))
         return label
 
-    def _moderation_box(self, lines: tuple[str, ...]) -> QGroupBox:
-        """The return's moderation records, one line each (fed by the moderation service)."""
+    def _moderation_box(self, lines: tuple[str, ...], moderations: tuple[Moderation, ...] = ()) -> QGroupBox:
+        """The return's moderation records (fed by the moderation service): as a table of the
+        moderated ratings when the records are given, else one line each; the plain lines are
+        the accessible description either way."""
         box = QGroupBox(self.tr("Moderation"))
         layout = QVBoxLayout(box)
         text = "\n".join(lines) if lines else self.tr("No moderation is recorded for this return.")
-        self.moderation_label = QLabel(text)
+        self.moderation_label = QLabel(moderation_html(moderations) if moderations else text)
+        self.moderation_label.setTextFormat(Qt.TextFormat.RichText if moderations else Qt.TextFormat.PlainText)
         self.moderation_label.setWordWrap(True)
         self.moderation_label.setAccessibleName(self.tr("Moderation"))
         self.moderation_label.setAccessibleDescription(text)
