@@ -60,6 +60,7 @@ from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progres
 from lscp_audit.core.records import ExportKind
 from lscp_audit.core.report_data import DEFAULT_MARKING, ProtectiveMarking, parse_marking, protective_marking
 from lscp_audit.services.inbox_service import InboxService
+from lscp_audit.services.moderation_service import ModerationService
 
 if TYPE_CHECKING:
     from lscp_audit.reports.aggregate_content import AggregateReport, Breakdown
@@ -203,8 +204,10 @@ class AnalysisService:
         return self._given_moderation or self._moderation.get
 
     def _read_moderation(self) -> dict[str, ReturnModeration]:
+        """Moderated ratings from the newest record of each return that verifies against the
+        moderators trusted now (checked again here, not taken from the import's verdict)."""
         found = {}
-        for return_id, (outcome, at, record) in self._vault.moderation.newest_by_return().items():
+        for return_id, (outcome, at, record) in ModerationService(self._vault).newest_verified_by_return().items():
             ratings = {}
             for entry in record.get("judgements") or []:
                 if isinstance(entry, dict) and entry.get("scope") and entry.get("moderated"):

@@ -542,6 +542,24 @@ class ModerationService:
             log.info("moderation record %s no longer verifies against the trusted moderators", record_id)
         return found
 
+    def newest_verified_by_return(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
+        """Imported return id -> (outcome, moderated at, decoded record) of its newest record that
+        verifies against the moderators trusted now. A record whose moderator is no longer
+        trusted (or that no longer checks out) does not count: an older verified one does, or
+        none, and the return's self-assessment stands (the analysis reads moderated ratings
+        from here)."""
+        records = self._vault.moderation.by_return_newest_first()
+        if not records:
+            return {}
+        trust = self._trust()
+        found = {}
+        for return_id, history in records.items():
+            for record_id, outcome, at, record in history:
+                if self.verdict(record_id, trust)[0]:
+                    found[return_id] = (outcome, at, record)
+                    break
+        return found
+
     def recheck(self) -> dict[str, bool]:
         """Check every stored record again against the moderators trusted now: record id ->
         verified (for the CLI and after a change of trust)."""

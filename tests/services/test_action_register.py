@@ -208,6 +208,34 @@ def test_judgement_distributions_count_moderated_ratings_where_recorded(qa: dict
             assert words == {"self-assessed"}
 
 
+def test_moderated_ratings_count_only_while_their_moderator_is_trusted(qa: dict[str, Any]) -> None:
+    """The analysis checks each moderation record again against the moderators trusted now: with
+    the moderator's certificate no longer trusted, no rating is moderated and every self-rating
+    stands; trusted again, the moderated ratings come back. Nothing is imported again."""
+    service: AnalysisService = qa["service"]
+    vault = qa["vault"]
+
+    def moderated_counts() -> dict[str, int]:
+        analysis = service.analyse()
+        return {g.key: g.moderated for g in analysis.sections if g.key in ("s1", "s2", "s3")}
+
+    trusting = moderated_counts()
+    assert trusting["s1"] == 1 and trusting["s2"] == 1  # police-current s1, health-previous s2
+    [trusted] = vault.trusted_certs.list("moderator")
+    vault.trusted_certs.delete(trusted.id)
+    service.refresh()
+    assert moderated_counts() == {"s1": 0, "s2": 0, "s3": 0}
+    for standard in ("s1", "s2", "s3"):
+        group = next(g for g in service.analyse().sections if g.key == standard)
+        expected: dict[str, int] = {}
+        for item in SPECS:
+            expected[item.ratings[standard]] = expected.get(item.ratings[standard], 0) + 1
+        assert {c.code: c.count for c in group.counts if c.count} == expected, standard
+    InboxService(vault).trust_certificate(trusted.certificate_pem, "Moderator", moderator=True)
+    service.refresh()
+    assert moderated_counts() == trusting
+
+
 def test_xlsx_s11_sheet_has_moderated_ratings_changes_and_colours(qa: dict[str, Any], tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

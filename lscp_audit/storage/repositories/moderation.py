@@ -2,7 +2,7 @@
 
 ``vault.moderation``: ``add(item, record, cms)``, ``for_return(report_id, data_hash)`` (newest
 first), ``get(id)``, ``cms(id)``, ``record(id)``, ``outcomes_by_return()`` (imported return id -> newest outcome, one join),
-``newest_by_return()`` (the same with the decoded record), ``newest_ids_by_return()`` (imported
+``by_return_newest_first()`` (every record of each return with the decoded record), ``newest_ids_by_return()`` (imported
 return id -> (newest record id, its outcome)), ``list()`` and ``delete_for(report_id, data_hash)``.
 """
 
@@ -163,14 +163,15 @@ class ModerationRepository:
         with self._ctx.read() as session:
             return {str(return_id): str(outcome) for return_id, outcome in session.execute(query)}
 
-    def newest_by_return(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
-        """Imported return id -> (outcome, moderated at, decoded record) of its newest record
-        (one query; the analysis reads moderated ratings from it)."""
+    def by_return_newest_first(self) -> dict[str, builtins.list[tuple[str, str, str, dict[str, Any]]]]:
+        """Imported return id -> (record id, outcome, moderated at, decoded record) of every record
+        bound to it, newest first (one query; the analysis takes the newest that still verifies)."""
         from lscp_audit.storage.schema import ImportedReturnRow
 
         query = (
             sa.select(
                 ImportedReturnRow.id,
+                ModerationRecordRow.id,
                 ModerationRecordRow.outcome,
                 ModerationRecordRow.moderated_at,
                 ModerationRecordRow.record_json,
@@ -182,13 +183,13 @@ class ModerationRepository:
                     ImportedReturnRow.data_hash == ModerationRecordRow.data_hash,
                 ),
             )
-            .order_by(ModerationRecordRow.moderated_at, ModerationRecordRow.stored_at)
+            .order_by(ModerationRecordRow.moderated_at.desc(), ModerationRecordRow.stored_at.desc())
         )
+        found: dict[str, builtins.list[tuple[str, str, str, dict[str, Any]]]] = {}
         with self._ctx.read() as session:
-            return {
-                str(return_id): (str(outcome), str(at), json.loads(text))
-                for return_id, outcome, at, text in session.execute(query)
-            }
+            for return_id, record_id, outcome, at, text in session.execute(query):
+                found.setdefault(str(return_id), []).append((str(record_id), str(outcome), str(at), json.loads(text)))
+        return found
 
     def delete_for(self, report_id: str, data_hash: str) -> None:
         def work(session: Session) -> None:
