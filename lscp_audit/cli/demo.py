@@ -64,7 +64,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print(
             f"QA inbox: {result.inbox_returns} signed returns of all four templates, filed under six rounds from "
             f"agencies in three boroughs, their signers trusted; {result.moderation_records} signed moderation "
-            "records; some returns are still outstanding (QA inbox → Rounds)."
+            f"records; {result.progress_updates} progress updates on actions; some returns are still outstanding "
+            "(QA inbox → Rounds)."
         )
     if passphrase == demo_data.DEMO_PASSPHRASE:
         print(f"Passphrase: {demo_data.DEMO_PASSPHRASE}")

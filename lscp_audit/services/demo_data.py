@@ -72,6 +72,7 @@ class DemoResult:
     reports_dir: Path | None = None
     inbox_returns: int = 0
     moderation_records: int = 0
+    progress_updates: int = 0
 
     @property
     def audits(self) -> int:
@@ -136,15 +137,17 @@ def populate_demo(
             step = t_index * len(PLAN) + p_index
             progress(int(100 * step / max(steps, 1)), f"Adding demo audits: {choice.title}")
             builder.add(choice.id, status, profile, number=step + 1)
-    returns = moderated = 0
+    returns = moderated = updates = 0
     if reports_dir is not None and set(INBOX_TEMPLATES) <= {c.id for c in choices}:
         check(cancel)
         progress(90, "Adding returns to the QA inbox")
         made = demo_inbox.fill_inbox(vault, service, random.Random(seed + 1), reports_dir / "returns", cancel)
-        returns, moderated = made.imported, len(made.moderated)
+        returns, moderated, updates = made.imported, len(made.moderated), made.progress_updates
     progress(100, "Demo vault ready")
     log.info("demo vault populated with %d audits and %d returns", sum(builder.counts.values()), returns)
-    return DemoResult(dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used, returns, moderated)
+    return DemoResult(
+        dict(builder.counts), tuple(c.id for c in choices), builder.reports_dir_used, returns, moderated, updates
+    )
 
 
 class _DemoBuilder:

@@ -16,11 +16,13 @@ the demo profile, and imports them into the QA inbox with their signers trusted:
 The returns' actions have due dates: the baseline rounds' are past (overdue unless done), the
 later rounds' fall in 2027. A demo QA moderator (an identity in the vault, trusted as a
 moderator) signs two moderation records: a moderated grade on one domestic abuse return and
-"agree" on a Section 11 return.
+"agree" on a Section 11 return. A demo QA officer records progress on three baseline actions (one
+complete after an update on the way, one under way, one complete), so the action register and the
+quarterly action report show updates across two quarters.
 
 File names never carry a case reference. Everything is made through the same code as real
-returns: `build_report_data`, `build_signed` (PAdES), `sign_as_senior_lead`, `InboxService`
-and `ModerationService`.
+returns: `build_report_data`, `build_signed` (PAdES), `sign_as_senior_lead`, `InboxService`,
+`ModerationService` and `AnalysisService.record_action_update`.
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ class InboxFill:
     imported: int = 0
     files: list[Path] = field(default_factory=list)
     moderated: list[str] = field(default_factory=list)  # moderation record ids
+    progress_updates: int = 0  # action progress updates recorded by the demo QA officer
 
 
 def _slug(text: str) -> str:
@@ -261,8 +264,53 @@ def fill_inbox(
         log.warning("demo inbox: %d of %d returns imported as trusted", len(imported), len(made.files))
     made.imported = len(imported)
     check(cancel)
-    made.moderated = _moderate(vault, [r.entry.id if r.entry else "" for r in results])
+    return_ids = [r.entry.id if r.entry else "" for r in results]
+    made.moderated = _moderate(vault, return_ids)
+    made.progress_updates = _record_progress(vault, return_ids)
     return made
+
+
+#: Progress the demo QA officer records on the baseline domestic abuse returns' actions (the
+#: planned return's position among the baseline's returns, the action's number, then each
+#: update as days after signing, status and note): one action done after an update on the way,
+#: one under way, the rest left as the returns said (so some stay overdue).
+PROGRESS = (
+    (0, 1, ((40, "in_progress", "Training dates booked for every duty team (demo)."),
+            (120, "complete", "Dip sample of 20 records: the new prompt used in 18 (demo)."))),
+    (1, 1, ((75, "in_progress", "Draft guidance with the custody sergeants for comment (demo)."),)),
+    (4, 1, ((150, "complete", "Supervision template changed and in use since the summer (demo)."),)),
+)  # fmt: skip
+PROGRESS_BY = "Demo QA Officer"
+
+
+def _record_progress(vault: Any, return_ids: list[str]) -> int:
+    """Record `PROGRESS` through the analysis service, as QA records progress in the app (each
+    update a record of its own; the signed returns are not touched). Dates after today are left
+    out, so a demo built on any day holds no update from the future."""
+    from lscp_audit.services.analysis_service import AnalysisService
+
+    planned = plan()
+    baseline = [i for i, p in enumerate(planned) if p.template_id == DA and p.round_id == "da-2026-baseline"]
+    service = AnalysisService(vault, actor=PROGRESS_BY)
+    today = service.today()
+    recorded = 0
+    for position, action_number, updates in PROGRESS:
+        index = baseline[position]
+        return_id = return_ids[index]
+        if not return_id:
+            continue
+        actions = vault.imported_returns.data(return_id).get("actions") or []
+        if len(actions) < action_number:
+            continue
+        for days, status, note in updates:
+            day = (planned[index].signed + dt.timedelta(days=days)).date()
+            if day > today:
+                continue
+            service.record_action_update(
+                return_id, action_number, status=status, note=note, as_of=day.isoformat(), reported_by=PROGRESS_BY
+            )
+            recorded += 1
+    return recorded
 
 
 def _moderate(vault: Any, return_ids: list[str]) -> list[str]:

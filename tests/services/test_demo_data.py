@@ -240,3 +240,12 @@ def test_the_qa_inbox_shows_every_template_a_case_view_section_11_rounds_and_mod
     ]
     assert any(due < today and status != "complete" for due, status in dues)
     assert any(due > today for due, _status in dues)
+    # Progress recorded by QA on baseline actions, as records of their own: the register takes the
+    # newest update's status; the signed returns are unchanged.
+    from lscp_audit.services.analysis_service import AnalysisService
+
+    assert result.progress_updates == 4
+    register = AnalysisService(vault).analyse().actions
+    from_updates = [a for a in register if a.updates]
+    assert len(from_updates) == 3
+    assert sorted(a.status_code for a in from_updates) == ["complete", "complete", "in_progress"]
