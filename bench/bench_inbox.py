@@ -94,6 +94,14 @@ def run() -> list[Row]:
         * 1000
     )
     all_parallel = ", ".join(f"{r['seconds']:.1f}" for r in parallel_runs)
+    others = ""
+    if parallel.get("machine_cpu_s") is not None:
+        ours = parallel["main_cpu_s"] + parallel["worker_cpu_s"]
+        spare = cores * parallel["seconds"] - parallel["machine_cpu_s"]
+        others = (
+            f"; meanwhile other programs used {max(0.0, parallel['machine_cpu_s'] - ours):.1f} s of CPU and "
+            f"{max(0.0, spare):.1f} s of the {cores} cores' time was idle"
+        )
     breakdown = "; ".join(f"{name} {ms:.2f}" for name, ms in stages["stages"].items())
     return [
         Row(
@@ -112,7 +120,7 @@ def run() -> list[Row]:
             f"{parallel['worker_cpu_s']:.1f} s; peak RSS main {parallel['rss_mib']:.0f} MiB "
             f"(with {max(1, FILES // 5)} files: {fifth['rss_mib']:.0f} MiB), a worker {parallel['worker_rss_mib']:.0f} MiB; "
             f"median of {REPEATS} (all: {all_parallel} s); "
-            f"load average {parallel['load']:.1f}",
+            f"load average {parallel['load']:.1f}{others}",
         ),
         Row(
             f"inbox import: {FILES} returns, {WORKERS} workers, from CPU time",

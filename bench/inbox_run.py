@@ -4,7 +4,8 @@
 temporary folder, trusts the certificates in FOLDER/trust.pem, imports the first COUNT
 ``return-*.pdf`` of FOLDER with `InboxService.iter_import(..., workers=WORKERS)` (as `lscp-audit
 inbox import` does: each result handed on, none kept) and prints one
-JSON object: seconds, CPU seconds of this process and of its workers during the import, the
+JSON object: seconds, CPU seconds of this process and of its workers during the import and of
+the whole machine meanwhile (Linux: every process, so what other programs took shows), the
 load average after it, outcome counts, the listing and duplicate-check times at COUNT stored
 returns, with ``recheck`` the time to verify every kept PDF again with as many workers, and
 peak RSS of this process (during the import, and at the end: after listing and after
@@ -28,6 +29,17 @@ def _cpu() -> tuple[float, float]:
     return mine.ru_utime + mine.ru_stime, workers.ru_utime + workers.ru_stime
 
 
+def _machine_busy() -> float | None:
+    """CPU seconds every core of the machine has been busy since boot (Linux), or None."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and waiting for I/O
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str]) -> int:
     from lscp_audit.services.inbox_service import InboxService
     from lscp_audit.storage.engine import RawKey
@@ -44,12 +56,15 @@ def main(argv: list[str]) -> int:
                 if pem.strip():
                     inbox.trust_certificate(pem)
             before = _cpu()
+            busy_before = _machine_busy()
             start = time.perf_counter()
             statuses: dict[str, int] = {}
             for result in inbox.iter_import(files, workers=workers):  # as the CLI does: nothing kept
                 statuses[str(result.status)] = statuses.get(str(result.status), 0) + 1
             seconds = time.perf_counter() - start
             main_cpu, worker_cpu = (after - was for after, was in zip(_cpu(), before, strict=True))
+            busy_after = _machine_busy()
+            machine_cpu = busy_after - busy_before if busy_after is not None and busy_before is not None else None
             import_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the peak so far: the import's
             start = time.perf_counter()
             listing = inbox.listing()
@@ -87,6 +102,7 @@ def main(argv: list[str]) -> int:
                 "duplicate": str(again.status),
                 "main_cpu_s": main_cpu,
                 "worker_cpu_s": worker_cpu,
+                "machine_cpu_s": machine_cpu,  # every process's, this import's included
                 "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
                 "rss_mib": import_rss / scale,
                 "rss_end_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
