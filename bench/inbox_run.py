@@ -66,6 +66,9 @@ def main(argv: list[str]) -> int:
             busy_after = _machine_busy()
             machine_cpu = busy_after - busy_before if busy_after is not None and busy_before is not None else None
             import_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the peak so far: the import's
+            # The import's workers (a child started later counts this process's size as it was
+            # when forked, before it became a new program, so it is read now).
+            worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             start = time.perf_counter()
             listing = inbox.listing()
             list_ms = (time.perf_counter() - start) * 1000
@@ -81,10 +84,13 @@ def main(argv: list[str]) -> int:
                 lookups.append((time.perf_counter() - start) * 1000)
             lookup_ms = sorted(lookups)[len(lookups) // 2]
             recheck_s = 0.0
+            recheck_cpu = [0.0, 0.0]
             if recheck:  # every kept PDF verified again (what trusting a signer starts)
+                cpu_before = _cpu()
                 start = time.perf_counter()
                 rechecked = inbox.recheck(workers=workers)
                 recheck_s = time.perf_counter() - start
+                recheck_cpu = [after - was for after, was in zip(_cpu(), cpu_before, strict=True)]
                 assert rechecked.checked == count and not rechecked.not_checked, rechecked
         finally:
             vault.close()
@@ -99,6 +105,7 @@ def main(argv: list[str]) -> int:
                 "duplicate_ms": duplicate_ms,
                 "lookup_ms": lookup_ms,
                 "recheck_s": recheck_s,
+                "recheck_cpu_s": recheck_cpu,  # this process's, its workers'
                 "duplicate": str(again.status),
                 "main_cpu_s": main_cpu,
                 "worker_cpu_s": worker_cpu,
@@ -106,7 +113,7 @@ def main(argv: list[str]) -> int:
                 "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
                 "rss_mib": import_rss / scale,
                 "rss_end_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
-                "worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale,
+                "worker_rss_mib": worker_rss / scale,
             }
         )
     )
