@@ -453,14 +453,7 @@ class AnalysisService:
         return "" if profile.is_default else profile.name
 
     def _save(self, destination: Path | str, data: bytes, what: str, report_id: str, marking: str) -> Path:
-        path = Path(destination)
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as exc:
-            raise LscpAuditError(
-                f"the {what} could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
-                "any previous file there is unchanged"
-            ) from exc
+        path = _write_atomically(destination, data, what)
         if self._records is not None:
             self._records.record_export(ExportKind.ANALYSIS, str(path), report_id=report_id, marking=marking)
         return path
@@ -607,14 +600,7 @@ class AnalysisService:
         *,
         kind: ExportKind = ExportKind.ANALYSIS,
     ) -> AnalysisExport:
-        path = Path(destination)
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as exc:
-            raise LscpAuditError(
-                f"the {what} could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
-                "any previous file there is unchanged"
-            ) from exc
+        path = _write_atomically(destination, data, what)
         if self._records is not None:
             self._records.record_export(kind, str(path), marking=self._marking())
         rows = sum(len(t.rows) for t in tables)
@@ -629,3 +615,17 @@ class AnalysisService:
         except LscpAuditError:
             value = None
         return str(value) if value else "OFFICIAL-SENSITIVE"
+
+
+def _write_atomically(destination: Path | str, data: bytes, what: str) -> Path:
+    """Write `data` through a temporary file and a rename; a failure names the file and leaves
+    any earlier one there unchanged."""
+    path = Path(destination)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise LscpAuditError(
+            f"the {what} could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
+            "any previous file there is unchanged"
+        ) from exc
+    return path

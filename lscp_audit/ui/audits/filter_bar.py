@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStyle,
@@ -22,6 +21,7 @@ from lscp_audit.ui.display import STATUS_LABELS
 from lscp_audit.ui.timers import single_shot_timer
 from lscp_audit.ui.widgets.date_input import DateLineEdit
 from lscp_audit.ui.widgets.flow_layout import FlowLayout
+from lscp_audit.ui.widgets.labelled import labelled
 
 SEARCH_DELAY_MS = 200
 ANY = "Any"
@@ -91,27 +91,14 @@ class AuditFilterBarWidget(QWidget):
         row = FlowLayout()
         row.setSpacing(8)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self._labelled((self.tr("&Status:"), self.status)))
-        row.addWidget(self._labelled((self.tr("Tem&plate:"), self.template)))
-        row.addWidget(self._labelled((self.tr("A&gency:"), self.agency)))
-        row.addWidget(self._labelled((self.tr("Changed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
+        row.addWidget(labelled((self.tr("&Status:"), self.status)))
+        row.addWidget(labelled((self.tr("Tem&plate:"), self.template)))
+        row.addWidget(labelled((self.tr("A&gency:"), self.agency)))
+        row.addWidget(labelled((self.tr("Changed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(row)
-
-    @staticmethod
-    def _labelled(*pairs: tuple[str, QWidget]) -> QWidget:
-        """Labels and their fields, kept together when the filter row wraps."""
-        group = QWidget()
-        layout = QHBoxLayout(group)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in pairs:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            layout.addWidget(label)
-            layout.addWidget(widget)
-        return group
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._timer.start())

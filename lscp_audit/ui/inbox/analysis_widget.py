@@ -60,6 +60,7 @@ from lscp_audit.ui.inbox.analysis_charts import ChartsPanel, pyqtgraph
 from lscp_audit.ui.inbox.quarterly_export import QuarterlyExport
 from lscp_audit.ui.widgets.date_input import DateLineEdit
 from lscp_audit.ui.widgets.flow_layout import FlowLayout
+from lscp_audit.ui.widgets.labelled import labelled
 
 if TYPE_CHECKING:
     from lscp_audit.core.analysis import Analysis, Comparison
@@ -150,19 +151,6 @@ class _Wrapping(QWidget):
             needed = layout.heightForWidth(self.width())
             if needed != self.minimumHeight():
                 self.setMinimumHeight(needed)
-
-
-def _labelled(*pairs: tuple[str, QWidget]) -> QWidget:
-    """Labels and their fields, kept together when a row wraps."""
-    group = QWidget()
-    layout = QHBoxLayout(group)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for text, widget in pairs:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        layout.addWidget(label)
-        layout.addWidget(widget)
-    return group
 
 
 class AnalysisWidget(QWidget):
@@ -261,15 +249,15 @@ class AnalysisWidget(QWidget):
         row = FlowLayout(filters)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
-        row.addWidget(_labelled((self.tr("Te&mplate:"), self.template)))
-        row.addWidget(_labelled((self.tr("&Round:"), self.round)))
-        row.addWidget(_labelled((self.tr("&Locality:"), self.locality)))
-        row.addWidget(_labelled((self.tr("A&gency:"), self.agency)))
-        row.addWidget(_labelled((self.tr("Signed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
+        row.addWidget(labelled((self.tr("Te&mplate:"), self.template)))
+        row.addWidget(labelled((self.tr("&Round:"), self.round)))
+        row.addWidget(labelled((self.tr("&Locality:"), self.locality)))
+        row.addWidget(labelled((self.tr("A&gency:"), self.agency)))
+        row.addWidget(labelled((self.tr("Signed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
         row.addWidget(self.suppress)
         row.addWidget(self.refresh_button)
         row.addWidget(
-            _labelled(
+            labelled(
                 (self.tr("C&ompare:"), self.compare_by),
                 (self.tr("A:"), self.compare_a),
                 (self.tr("B:"), self.compare_b),
@@ -279,7 +267,7 @@ class AnalysisWidget(QWidget):
         bottom = FlowLayout(exports)
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.setSpacing(8)
-        bottom.addWidget(_labelled((self.tr("Mar&king:"), self.marking)))
+        bottom.addWidget(labelled((self.tr("Mar&king:"), self.marking)))
         bottom.addWidget(self.descriptor)
         for button in self.export_buttons.values():
             bottom.addWidget(button)
