@@ -47,6 +47,12 @@ def register(subparsers: Any) -> None:
     )
     status.add_argument("--today", metavar="YYYY-MM-DD", help="work out overdue returns as on this date")
     status.set_defaults(handler=run_status)
+    delete = commands.add_parser(
+        "delete", help="delete a round no return is filed under (refused, saying why, while returns are)"
+    )
+    add_vault_arguments(delete)
+    delete.add_argument("round_id", metavar="ROUND", help="the round's id (see 'rounds list')")
+    delete.set_defaults(handler=run_delete)
 
     partnership = subparsers.add_parser("partnership", help="show, import and export the partnership profile")
     actions = partnership.add_subparsers(dest="partnership_command", metavar="ACTION", required=True)
@@ -149,6 +155,15 @@ def run_create(args: argparse.Namespace) -> int:
         print_json(round_to_dict(saved))
     else:
         print(f"Round {saved.id} created: {saved.label}.")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with open_vault_from_args(args) as vault:
+        service = _service(vault)
+        label = service.round(args.round_id).label
+        service.delete_round(args.round_id)
+    print(f"Round {args.round_id} deleted: {label}.")
     return 0
 
 

@@ -103,6 +103,19 @@ def test_profile_rounds_and_status_through_real_processes(qa_vault: Path, tmp_pa
     assert [r["id"] for r in listed] == ["s11-2026", "da-2026-after", "s11-2027"]
     assert listed[2]["expected"] == {"agencies": [{"agency": "csc", "locality": "north"}]}
 
+    # Delete: refused while returns are filed under the round (their signed data names it), an
+    # unknown round named; a round with nothing filed goes.
+    refused = _cli("rounds", "delete", *v, "s11-2026", ok=False)
+    assert "cannot be deleted: 3 return(s) in the inbox are filed under it" in refused.stderr
+    assert "no-such-round" in _cli("rounds", "delete", *v, "no-such-round", ok=False).stderr
+    _cli("rounds", "create", *v, "--id", "spare", "--title", "Spare round", "--template", "test-round-return")
+    assert "Round spare deleted: Spare round" in _cli("rounds", "delete", *v, "spare").stdout
+    assert [r["id"] for r in json.loads(_cli("rounds", "list", *v, "--json").stdout)] == [
+        "s11-2026",
+        "da-2026-after",
+        "s11-2027",
+    ]
+
     # The inbox files each return under the round its data names.
     listing = _cli("inbox", "list", *v).stdout
     assert listing.count("filed under round s11-2026, locality north") == 2  # police (trusted), GP (quarantine)
