@@ -532,6 +532,7 @@ class Rechecked:
     return_id: str
     result: VerificationResult | None = None
     reason: str = ""
+    judgement: tuple[str, str] | None = None  # (outcome, printed) when the pages were compared
 
 
 def recheck_file(job: RecheckJob) -> Rechecked:
@@ -552,7 +553,12 @@ def recheck_file(job: RecheckJob) -> Rechecked:
     except (Exception, RecursionError, MemoryError) as exc:
         log.error("re-check of return %s failed: %s", job.return_id, type(exc).__name__)
         return Rechecked(job.return_id, reason=unexpected_reason(exc))
-    return Rechecked(job.return_id, result)
+    judgement = None
+    if rejection_reason(result) is None:
+        verified, _problem = trust_state(result, _signatures(result))
+        if verified == TRUSTED:
+            judgement = printed_judgement(job.pdf, result, verified, job.password, job.keys)
+    return Rechecked(job.return_id, result, judgement=judgement)
 
 
 def _recheck_failed(job: RecheckJob, exc: BaseException) -> Rechecked:
@@ -583,7 +589,9 @@ def _recheck_outcome(checked: Rechecked, old: ImportedReturn | None, now: str) -
         verified, problem = UNTRUSTED, f"checking again found a problem: {reason}"
     else:
         verified, problem = trust_state(result, signatures)
-    update = TrustUpdate(checked.return_id, verified, problem, now, signatures or old.signatures)
+    update = TrustUpdate(
+        checked.return_id, verified, problem, now, signatures or old.signatures, judgement=checked.judgement
+    )
     return (verified if verified != old.verified else ""), update
 
 
@@ -600,11 +608,7 @@ def new_return(
     first = signatures[0] if signatures else None
     signer = first.signer if first else ""
     label = _text(data, "judgements", "overall", "label")
-    if result.sealed:  # PDFium cannot open certificate encryption: read an in-memory decrypted copy
-        opened = sealing.open_copy(pdf, keys)
-        check_outcome, printed = judgement_check(opened, label, None) if opened else ("", "")
-    else:
-        check_outcome, printed = judgement_check(pdf, label, password)
+    check_outcome, printed = printed_judgement(pdf, result, verified, password, keys)
     return ImportedReturn(
         id="",
         file_hash=file_hash(pdf),
@@ -636,6 +640,27 @@ def new_return(
         locality=_text(data, "round", "locality"),
         return_agency=_text(data, "round", "agency"),
     )
+
+
+def printed_judgement(
+    pdf: bytes, result: VerificationResult, verified: str, password: str | None, keys: Sequence[DecryptionKey] = ()
+) -> tuple[str, str]:
+    """(outcome, printed words) of comparing a return's pages with its data, for a return whose
+    signatures verified and whose signer is trusted (`verified` is TRUSTED); ("", "") otherwise.
+
+    Reading the pages means parsing them with PDFium, native code. Anyone can sign a file with a
+    certificate of their own and have it imported into quarantine (the watch folder does so
+    without a click), so a file a trusted signer did not sign is never parsed here, whatever
+    process this is: its judgement is compared when its signer is trusted and the kept PDF is
+    checked again (`recheck_file`). The signature covers the whole file (no bytes outside the
+    signed ranges, no later revision), so what PDFium reads is what the trusted signer signed."""
+    if verified != TRUSTED or not result.signed:
+        return "", ""
+    label = _text(result.data or {}, "judgements", "overall", "label")
+    if result.sealed:  # PDFium cannot open certificate encryption: read an in-memory decrypted copy
+        opened = sealing.open_copy(pdf, keys)
+        return judgement_check(opened, label, None) if opened else ("", "")
+    return judgement_check(pdf, label, password)
 
 
 def judgement_check(pdf: bytes, label: str, password: str | None) -> tuple[str, str]:

@@ -134,7 +134,16 @@ def _padding_changed(data: bytes) -> bytes:
     return data[: contents_end - 4] + b"1" + data[contents_end - 3 :]
 
 
-def test_untrusted_return_is_held_in_quarantine_with_its_signer(inbox: InboxService, auditor: dict[str, Any]) -> None:
+def test_untrusted_return_is_held_in_quarantine_with_its_signer(
+    inbox: InboxService, auditor: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lscp_audit.reports import page_text
+
+    parsed: list[int] = []  # PDFium (native code) never reads a file no trusted signer signed
+    real_check = page_text.check_overall_judgement
+    monkeypatch.setattr(
+        page_text, "check_overall_judgement", lambda pdf, *a, **k: parsed.append(len(pdf)) or real_check(pdf, *a, **k)
+    )
     steps: list[int] = []
     [result] = inbox.import_files([auditor["signed"]], progress=lambda p, _s: steps.append(p))
     assert result.status == ImportStatus.IMPORTED and result.ok and result.quarantined and steps[-1] == 100
@@ -146,7 +155,7 @@ def test_untrusted_return_is_held_in_quarantine_with_its_signer(inbox: InboxServ
     assert entry.template_title == "Multi-agency case audit: neglect" and entry.kind == "case_audit"
     assert entry.subject == CANARY and entry.overall_judgement == "requires_improvement"
     assert entry.auditor_name == NAMES["polish"] and not entry.signed_on_behalf
-    assert entry.judgement_check == JUDGEMENT_MATCH and entry.has_pdf
+    assert entry.judgement_check == "" and entry.page_judgement == "" and entry.has_pdf and parsed == []
     [signer] = entry.signatures
     assert signer.role == AUDITOR and signer.name == NAMES["polish"] and not signer.trusted
     assert len(signer.fingerprint) == 64 and entry.signer_fingerprint == signer.fingerprint
@@ -184,10 +193,12 @@ def test_trusting_the_signer_after_seeing_the_fingerprint_releases_the_return(
     with pytest.raises(ValidationError, match="does not match"):
         inbox.trust_signer(return_id, "00" * 32)
     assert inbox.trusted_count() == 0 and inbox.list_returns() == []
+    assert result.entry.judgement_check == ""  # the pages are not read while the signer is untrusted
     outcome = inbox.trust_signer(return_id, fingerprint_text(fingerprint))  # as shown, in groups of four
     assert outcome.checked == 1 and outcome.now_trusted == (return_id,)
     [entry] = inbox.list_returns()
     assert entry.id == return_id and entry.trusted and entry.signatures[0].trusted and entry.trust_problem == ""
+    assert entry.judgement_check == JUDGEMENT_MATCH and entry.page_judgement  # compared once trusted
     assert inbox.quarantine() == []
 
 
@@ -347,12 +358,14 @@ def test_encrypted_report_needs_its_password(inbox: InboxService, auditor: dict[
     assert refused.status == ImportStatus.REJECTED and "password" in refused.reason
     [imported] = inbox.import_files([auditor["encrypted"]], password=PDF_PASSWORD)
     assert imported.status == ImportStatus.IMPORTED and imported.entry is not None
-    assert imported.entry.report_id == auditor["report_id"] and imported.entry.judgement_check == JUDGEMENT_MATCH
+    assert imported.entry.report_id == auditor["report_id"] and imported.entry.judgement_check == ""
     # Re-checking a password-protected return needs the password again (it is never stored).
     inbox.trust_certificate(auditor["pem"])
     without = inbox.recheck()
     assert without.not_checked and "password" in without.not_checked[0][1] and inbox.quarantine()
     assert inbox.recheck(password=PDF_PASSWORD).now_trusted == (imported.entry.id,)
+    [entry] = inbox.list_returns()
+    assert entry.judgement_check == JUDGEMENT_MATCH  # the pages compared once the signer is trusted
 
 
 def test_cancel_stops_before_the_next_file(inbox: InboxService, auditor: dict[str, Any]) -> None:

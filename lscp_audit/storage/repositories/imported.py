@@ -193,14 +193,18 @@ class TrustUpdate:
     trust_problem: str
     checked_at: str
     signatures: tuple[ReturnSignature, ...]
+    judgement: tuple[str, str] | None = None  # (judgement check outcome, printed words); None: unchanged
 
 
 def _update_trust_rows(session: Session, update: TrustUpdate) -> None:
-    session.execute(
-        sa.update(ImportedReturnRow)
-        .where(ImportedReturnRow.id == update.item_id)
-        .values(verified=update.verified, trust_problem=update.trust_problem, checked_at=update.checked_at)
-    )
+    values: dict[str, str] = {
+        "verified": update.verified,
+        "trust_problem": update.trust_problem,
+        "checked_at": update.checked_at,
+    }
+    if update.judgement is not None:
+        values["judgement_check"], values["page_judgement"] = update.judgement
+    session.execute(sa.update(ImportedReturnRow).where(ImportedReturnRow.id == update.item_id).values(**values))
     session.execute(sa.delete(ImportedReturnSignatureRow).where(ImportedReturnSignatureRow.return_id == update.item_id))
     if update.signatures:
         session.execute(
