@@ -206,8 +206,11 @@ class Tour:
     def analysis(self, window: MainWindow) -> None:
         """The QA inbox's Analysis tab on the demo vault's returns (tools/analysis_report_pages.py
         takes it on 1,000 returns, with the Section 11 matrix and a comparison)."""
-        if not self.wanted("analysis-charts"):
+        names = ("analysis-charts", "analysis-section11", "analysis-actions")
+        if not any(self.wanted(n) for n in names):
             return
+        from lscp_audit.core.analysis_tables import ACTIONS, S11
+
         window.show_area("inbox")
         inbox = window.area_page("inbox")
         widget = getattr(inbox, "analysis", None)
@@ -219,6 +222,16 @@ class Tour:
         settle(3.0)
         widget.tabs.setCurrentWidget(widget.charts)
         self.shot("analysis-charts")
+        # The demo's Section 11 returns: two rounds, the same organisations, one agreed by the
+        # moderator, one signed off by its senior lead; then the action register with progress.
+        for name, table in (("analysis-section11", S11), ("analysis-actions", ACTIONS)):
+            view = widget.views.get(table)
+            if view is not None:
+                widget.tabs.setCurrentWidget(view)
+                view.resizeColumnsToContents()
+                settle(0.5)
+                self.shot(name)
+        widget.tabs.setCurrentWidget(widget.charts)
         tabs.setCurrentIndex(0)
 
     def return_views(self, window: MainWindow) -> None:
