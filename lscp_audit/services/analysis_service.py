@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.action_updates import ActionUpdate, Quarter, carried, shown_date, update_problems
 from lscp_audit.core.analysis import (
     BASES,
@@ -59,6 +58,7 @@ from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.records import ExportKind
 from lscp_audit.core.report_data import DEFAULT_MARKING, ProtectiveMarking, parse_marking, protective_marking
+from lscp_audit.services.file_saving import save_file
 from lscp_audit.services.inbox_service import InboxService
 from lscp_audit.services.moderation_service import ModerationService
 
@@ -453,7 +453,7 @@ class AnalysisService:
         return "" if profile.is_default else profile.name
 
     def _save(self, destination: Path | str, data: bytes, what: str, report_id: str, marking: str) -> Path:
-        path = _write_atomically(destination, data, what)
+        path = save_file(destination, data, f"the {what}")
         if self._records is not None:
             self._records.record_export(ExportKind.ANALYSIS, str(path), report_id=report_id, marking=marking)
         return path
@@ -600,7 +600,7 @@ class AnalysisService:
         *,
         kind: ExportKind = ExportKind.ANALYSIS,
     ) -> AnalysisExport:
-        path = _write_atomically(destination, data, what)
+        path = save_file(destination, data, f"the {what}")
         if self._records is not None:
             self._records.record_export(kind, str(path), marking=self._marking())
         rows = sum(len(t.rows) for t in tables)
@@ -615,17 +615,3 @@ class AnalysisService:
         except LscpAuditError:
             value = None
         return str(value) if value else "OFFICIAL-SENSITIVE"
-
-
-def _write_atomically(destination: Path | str, data: bytes, what: str) -> Path:
-    """Write `data` through a temporary file and a rename; a failure names the file and leaves
-    any earlier one there unchanged."""
-    path = Path(destination)
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise LscpAuditError(
-            f"the {what} could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
-            "any previous file there is unchanged"
-        ) from exc
-    return path

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from lscp_audit import __version__
-from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.audit import AuditRecord, AuditStatus
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.core.identifier_check import IdentifierCheck
@@ -44,6 +43,7 @@ from lscp_audit.reports.signing import DEFAULT_REASON
 from lscp_audit.reports.verification import VerificationResult, load_trust_certificates, verify_pdf
 from lscp_audit.services import identifier_checks
 from lscp_audit.services.audit_workflow import AuditWorkflow
+from lscp_audit.services.file_saving import save_file
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.parallel import ordered_map, worker_count
 
@@ -462,10 +462,4 @@ class ReportService:
 
 
 def _write(destination: Path, data: bytes) -> Path:
-    try:
-        return atomic_write_bytes(destination, data)
-    except OSError as exc:
-        raise LscpAuditError(
-            f"the report could not be saved to {destination.name} ({exc.strerror or type(exc).__name__}); "
-            "any previous file there is unchanged"
-        ) from exc
+    return save_file(destination, data, "the report")

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.case_view import (
     CaseModeration,
     CaseReturn,
@@ -43,6 +42,7 @@ from lscp_audit.core.errors import LscpAuditError, NotFound, ValidationError
 from lscp_audit.core.progress import Progress, SupportsCancel, check, no_progress
 from lscp_audit.core.records import ExportKind, ExportRecord
 from lscp_audit.core.report_data import DEFAULT_MARKING, ProtectiveMarking, parse_marking
+from lscp_audit.services.file_saving import save_file
 from lscp_audit.services.inbox_service import SELF_ASSESSMENT_KIND, InboxEntry, InboxService, file_hash
 from lscp_audit.services.moderation_service import Moderation, ModerationService, moderation_lines
 
@@ -239,14 +239,7 @@ class ReturnsService:
             raise ValidationError(
                 [f"the PDF kept for return {return_id} does not match the file that was imported; it was not saved"]
             )
-        path = Path(destination)
-        try:
-            atomic_write_bytes(path, pdf)
-        except OSError as exc:
-            raise LscpAuditError(
-                f"the PDF could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
-                "any previous file there is unchanged"
-            ) from exc
+        path = save_file(destination, pdf, "the PDF")
         log.info("signed PDF of return %s saved (%d bytes)", return_id, len(pdf))
         self._log_export(ExportKind.RETURN_COPY, path, "as signed (unchanged)", item.report_id, item.subject)
         return path
@@ -401,14 +394,7 @@ class ReturnsService:
         pack = signed_case_pdf(view, identity, marking=chosen, signed_at=self._clock())
         check(cancel)
         progress(90, "Saving the file")
-        path = Path(destination)
-        try:
-            atomic_write_bytes(path, pack.pdf)
-        except OSError as exc:
-            raise LscpAuditError(
-                f"the case view could not be saved to {path.name} ({exc.strerror or type(exc).__name__}); "
-                "any previous file there is unchanged"
-            ) from exc
+        path = save_file(destination, pack.pdf, "the case view")
         log.info(
             "case view pack %s exported from %d return(s), %d pages", pack.pack_id, len(view.columns), pack.page_count
         )

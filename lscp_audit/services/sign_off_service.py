@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.errors import LscpAuditError, ValidationError
 from lscp_audit.reports.signing import LEAD_REASON, SigningFailed, sign_as_senior_lead
 from lscp_audit.reports.verification import (
@@ -32,6 +31,7 @@ from lscp_audit.reports.verification import (
     VerificationResult,
     verify_pdf_bytes,
 )
+from lscp_audit.services.file_saving import save_file
 from lscp_audit.services.identity_service import IdentityInfo, IdentityService
 
 log = logging.getLogger(__name__)
@@ -160,13 +160,7 @@ class SignOffService:
             raise SigningFailed(
                 "the signed-off return did not verify; nothing was written: " + "; ".join(after.reasons())
             )
-        try:
-            atomic_write_bytes(destination, signed)
-        except OSError as exc:
-            raise LscpAuditError(
-                f"the signed-off return could not be saved to {destination.name} "
-                f"({exc.strerror or type(exc).__name__}); any previous file there is unchanged"
-            ) from exc
+        save_file(destination, signed, "the signed-off return")
         report_id = str(((after.data or {}).get("report") or {}).get("id") or "")
         log.info("report %s signed off by its senior lead", report_id)
         return SignOffResult(
