@@ -54,6 +54,11 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
             return row
         return self.cell(row, index.column(), role)
 
+    def display_texts(self, column: int) -> list[str]:
+        """Every row's text in `column` (for fitting the column: no Qt call per cell)."""
+        texts = (self.cell(row, column, Qt.ItemDataRole.DisplayRole) for row in self._rows)
+        return [text if isinstance(text, str) else "" for text in texts]
+
     def cell(self, row: RowT, column: int, role: int) -> Any:
         """What `role` shows for `column` of `row` (None when nothing)."""
         raise NotImplementedError

@@ -108,6 +108,8 @@ def test_untrusted_return_goes_to_the_quarantine_with_every_signer(
     assert not returns.results.isHidden() and returns.results_model.rowCount() == 2
     assert returns.results_model.index(1, 1).data() == "Not imported"
     assert returns.results_model.index(1, 2).data().startswith("Not a readable PDF")
+    reason = returns.results_model.index(1, 2)
+    assert reason.data(Qt.ItemDataRole.ToolTipRole) == reason.data()  # whole, where the column elides it
     assert "Held in quarantine" in returns.results_model.index(0, 2).data()
     # Never mixed with trusted returns: the quarantine is its own, visible list.
     assert returns.proxy.rowCount() == 0 and returns.quarantine_proxy.rowCount() == 1

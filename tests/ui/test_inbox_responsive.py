@@ -1,13 +1,11 @@
 """A large import in the app (real vault, real signed PDFs, worker processes, operations off the
 GUI thread as in the running app) into an inbox that already holds 300 returns: the GUI thread
-is never busy for 100 ms and never blocked, progress is shown, and Cancel stops the import with
-what was stored kept and listed; `make reliability` also holds the wall-clock gap to 100 ms.
+never stalls for 100 ms, progress is shown, and Cancel stops the import with what was stored
+kept and listed.
 
 A stall is the longest time between two ticks of a 10 ms timer on the GUI thread. The GUI
-thread's own CPU time in that interval is measured too: our code must never keep it busy for
-100 ms. The wall-clock gap also counts time the operating system gave the CPU to other
-programs and other threads, so the default run only holds it under half a second (nothing
-blocks the GUI thread), and the reliability run to 100 ms on a quiet machine."""
+thread's own CPU time in that interval is measured too, which tells our code's work apart
+from time the operating system gave to other programs."""
 
 from __future__ import annotations
 
@@ -157,35 +155,18 @@ def _import_measured(
     return gap, busy
 
 
-def test_gui_thread_is_never_busy_for_100_ms_during_a_large_import(
-    qtbot: QtBot, widget: ImportedReturnsWidget, made: tuple[SignedReturns, list[Path]]
-) -> None:
-    """Our code never keeps the GUI thread busy for 100 ms (its own CPU time between two ticks),
-    and nothing blocks it (a wall-clock gap of half a second would be a vault or file call on the
-    GUI thread). The GUI thread's CPU time for the same work grows when other processes share
-    the cores (CI runs this beside its own workers), so the budget there is half again. The
-    strict wall-clock check (100 ms, which also counts time the operating system or the
-    interpreter's lock gave to other threads and processes) is a reliability test: `make
-    reliability`, on a quiet machine."""
-    quiet = _quiet_machine()
-    gap, busy = _import_measured(qtbot, widget, made)
-    budget = MAX_GAP_MS if quiet else MAX_GAP_MS * 1.5
-    assert busy < budget, f"the GUI thread was busy for {busy:.0f} ms without handling events"
-    assert gap < 5 * MAX_GAP_MS, f"the GUI thread stalled for {gap:.0f} ms"
-
-
-@pytest.mark.slow
 def test_gui_thread_never_stalls_100_ms_during_a_large_import(
     qtbot: QtBot, widget: ImportedReturnsWidget, made: tuple[SignedReturns, list[Path]]
 ) -> None:
-    """The wall-clock gap under 100 ms, asserted when the machine was not already busy before
-    the test (load average below the number of cores). Measured on a quiet 2-core machine: 47 to
-    144 ms across runs, of which the GUI thread was busy 47 to 75 ms; the rest is waiting for the
-    interpreter's lock while the import's own thread stores a batch, and for the cores."""
-    if not _quiet_machine():
-        pytest.skip("the machine is already busy: the wall-clock gap would measure other programs")
-    gap, _busy = _import_measured(qtbot, widget, made)
-    assert gap < MAX_GAP_MS, f"the GUI thread stalled for {gap:.0f} ms"
+    """No wall-clock gap of 100 ms between two ticks, and our code is never the cause (the GUI
+    thread's own CPU time in the worst gap). Measured on a quiet 2-core machine under Xvfb:
+    23 to 37 ms (16 ms of it the GUI thread's own work); 40 to 43 ms with two other programs
+    keeping both cores busy. When the machine was already loaded before the test (CI runs other
+    suites beside it) the wall-clock budget is half again: that time is other programs'."""
+    budget = MAX_GAP_MS if _quiet_machine() else MAX_GAP_MS * 1.5
+    gap, busy = _import_measured(qtbot, widget, made)
+    assert busy < MAX_GAP_MS, f"the GUI thread was busy for {busy:.0f} ms without handling events"
+    assert gap < budget, f"the GUI thread stalled for {gap:.0f} ms"
 
 
 def test_progress_is_shown_and_cancel_keeps_what_was_stored(

@@ -42,6 +42,8 @@ class ImportResultsModel(RowTableModel[InboxImportResult]):
     def cell(self, result: InboxImportResult, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (result.path.name, self.tr(OUTCOMES[result.status]), details_text(result))[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_DETAILS:
+            return details_text(result)  # the column is capped in width and elides a long reason
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
             return QColor("#1b6b35") if result.ok else QColor("#a11d1d")
         return None

@@ -193,6 +193,9 @@ class ReturnsTableModel(RowTableModel[InboxEntry]):
         self._shown = {entry.id: display_row(entry, self.moderation.get(entry.id, ""), self.rounds) for entry in rows}
         super().set_rows(rows)
 
+    def display_texts(self, column: int) -> list[str]:
+        return [self._texts(entry)[column] for entry in self._rows]
+
     def _texts(self, entry: InboxEntry) -> tuple[str, ...]:
         found = self._shown.get(entry.id)
         return found if found is not None else display_row(entry, self.moderation.get(entry.id, ""), self.rounds)

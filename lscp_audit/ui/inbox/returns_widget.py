@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -61,6 +61,8 @@ from lscp_audit.ui.inbox.returns_model import (
 from lscp_audit.ui.inbox.watch_folder import SETTLE_MS, FolderWatcher
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.pdf_drop import PdfDropMixin
+from lscp_audit.ui.row_table_model import RowTableModel
+from lscp_audit.ui.widgets.fitted_columns import FittedColumns
 
 
 def summary_text(results: Sequence[InboxImportResult]) -> str:
@@ -91,16 +93,19 @@ def recheck_text(outcome: RecheckResult) -> str:
 #: What `refresh` loads off the GUI thread: the listing, the trusted signer and moderator counts,
 #: each return's moderation outcome and each round's title.
 _Loaded = tuple[InboxListing, int, int, dict[str, str], dict[str, str]]
-ROWS_MEASURED = 100  # columns fit the first rows' texts: measuring every one of 1,000 rows stalls the GUI
 
 
-def _table(name: str, description: str) -> QTableView:
+def _table(
+    name: str, description: str, model: RowTableModel[Any], shown: QAbstractItemModel | None = None
+) -> QTableView:
+    """A read-only table of `model`'s rows (through `shown`, a sort and filter proxy, if given)
+    whose columns fit their texts when the rows change."""
     table = QTableView()
+    table.setModel(shown if shown is not None else model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setResizeContentsPrecision(ROWS_MEASURED)
+    FittedColumns(table, model)
     table.horizontalHeader().setStretchLastSection(True)
     table.verticalHeader().hide()
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells
@@ -206,11 +211,13 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.show_older.setToolTip(self.tr("Also list revisions that a newer revision in the inbox supersedes"))
         self.show_older.toggled.connect(lambda _on: self.refresh())
         self.table = self._returns_table(
+            self.model,
             self.proxy,
             self.tr("Trusted returns"),
             self.tr("Signed returns whose signers this vault trusts: report id, template, case, signer and dates"),
         )
         self.quarantine_table = self._returns_table(
+            self.quarantine_model,
             self.quarantine_proxy,
             self.tr("Quarantine"),
             self.tr("Returns whose signer this vault does not trust; they are not counted with trusted returns"),
@@ -223,18 +230,20 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.details.setAccessibleDescription(self.tr("Every signer of the selected return with their fingerprint"))
         self.details.setPlaceholderText(self.tr("Select a return to see every signer and their fingerprint."))
         self.results = _table(
-            self.tr("Import results"), self.tr("Each file of the last import: imported, already there, or why not")
+            self.tr("Import results"),
+            self.tr("Each file of the last import: imported, already there, or why not"),
+            self.results_model,
         )
-        self.results.setModel(self.results_model)
         self.results.setMaximumHeight(170)  # about six files; the returns tables get the rest
         self.results.hide()
         self.summary = StatusLabel(self.tr("Import status"))  # its accessible name is the message
         self.summary.setWordWrap(True)
         self._update_buttons()
 
-    def _returns_table(self, proxy: ReturnsSortProxyModel, name: str, description: str) -> QTableView:
-        table = _table(name, description)
-        table.setModel(proxy)
+    def _returns_table(
+        self, model: ReturnsTableModel, proxy: ReturnsSortProxyModel, name: str, description: str
+    ) -> QTableView:
+        table = _table(name, description, model, proxy)
         # Long template titles take the spare width and elide, so the other columns stay in view.
         table.horizontalHeader().setSectionResizeMode(COL_TEMPLATE, QHeaderView.ResizeMode.Stretch)
         table.horizontalHeader().setStretchLastSection(False)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -39,6 +38,7 @@ from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.ops import BackgroundOp
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
+from lscp_audit.ui.widgets.fitted_columns import FittedColumns
 
 if TYPE_CHECKING:
     from lscp_audit.services.partnership_service import PartnershipService
@@ -133,7 +133,7 @@ def _view(model: RowTableModel[Any], name: str, description: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    FittedColumns(view, model)
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     return view

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +27,7 @@ from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.ui.ops import BackgroundOp, OpContext
 from lscp_audit.ui.pdf_drop import PdfDropMixin
 from lscp_audit.ui.reports.verification_model import ResultRole, VerificationTableModel, details_html, plain
+from lscp_audit.ui.widgets.fitted_columns import FittedColumns
 
 Verifier = Callable[..., list[Any]]
 SELF_ASSESSMENT_KIND = "agency_self_assessment"
@@ -81,7 +81,7 @@ class VerifyPage(PdfDropMixin, QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        FittedColumns(self.table, self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrow keys move between its cells
         self.table.horizontalHeader().setStretchLastSection(True)
