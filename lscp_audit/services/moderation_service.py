@@ -41,12 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lscp_audit.atomic_files import atomic_write_bytes
 from lscp_audit.core.errors import NotFound, ValidationError
 from lscp_audit.core.identity import MODERATOR_PURPOSE, ImportedReturn
 from lscp_audit.core.moderation import AGREE, MODERATED, OUTCOMES, ModerationSummary
 from lscp_audit.reports import moderation_record
 from lscp_audit.reports.verification import load_trust_certificates
+from lscp_audit.services.file_saving import save_file
 from lscp_audit.services.identity_service import IdentityService
 
 log = logging.getLogger(__name__)
@@ -619,7 +619,7 @@ class ModerationService:
         blob = self._vault.moderation.cms(record_id)
         summary = self._vault.moderation.get(record_id)
         target = Path(destination)
-        atomic_write_bytes(target, blob)
+        save_file(target, blob, "The moderation record")
         subjects = {
             item.subject
             for item in self._vault.imported_returns.find_by_report_id(summary.report_id)
@@ -640,11 +640,17 @@ class ModerationService:
 
     def suggested_file_name(self, record_id: str) -> str:
         summary = self._vault.moderation.get(record_id)
-        return f"lscp-audit-moderation-{summary.report_id}-{summary.id[:8]}{FILE_SUFFIX}"
+        return record_file_name(summary.report_id, summary.id)
 
     def forget_return(self, report_id: str, data_hash: str) -> None:
         """Delete the records bound to a return (when the return is removed from the inbox)."""
         self._vault.moderation.delete_for(report_id, data_hash)
+
+
+def record_file_name(report_id: str, record_id: str) -> str:
+    """``lscp-audit-moderation-R-XXXX-XXXX-1a2b3c4d.lscpmod``: the report id and the record's
+    own id, never the case reference."""
+    return f"lscp-audit-moderation-{report_id}-{record_id[:8]}{FILE_SUFFIX}"
 
 
 def shown_date(value: str) -> str:

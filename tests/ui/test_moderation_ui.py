@@ -10,21 +10,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.services.identity_service import IdentityService
+from lscp_audit.services.inbox_service import InboxService
 from lscp_audit.services.moderation_service import ModerationService
 from lscp_audit.services.template_service import TemplateService
 from lscp_audit.services.vault_service import VaultService
+from lscp_audit.ui import ops
+from lscp_audit.ui.inbox import ImportedReturnsWidget
 from lscp_audit.ui.inbox.moderation_dialog import ModerationDialog
 from lscp_audit.ui.inbox.return_view import ReturnViewDialog
 from lscp_audit.ui.inbox.returns_model import COL_MODERATED
 from lscp_audit.ui.main_window import MainWindow
-from tests.reports.sample_audit import FIXTURE
+from tests.reports.sample_audit import FIXTURE, make_vault
 from tests.services.case_returns import CaseReturns, make_case_returns
+from tests.ui.modal import when_modal
 from tests.ui.test_accessibility import mnemonic_clashes, unnamed_inputs
-from tests.ui.test_return_view import _activate, _import, _inbox, _window
+from tests.ui.test_return_view import _activate, _import, _inbox, _window, save_as
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +134,70 @@ def test_a_quarantined_return_cannot_be_moderated(qtbot: QtBot, window: MainWind
     widget.quarantine_table.selectRow(0)
     assert not widget.moderate_button.isEnabled()
     assert "quarantine cannot be moderated" in widget.moderate_button.toolTip()
+
+
+def test_a_moderation_record_travels_as_its_own_file_between_qa_vaults(
+    qtbot: QtBot, window: MainWindow, vault_service: VaultService, case: CaseReturns, tmp_path: Path
+) -> None:
+    """From the real main window: open a moderated return, *Save the moderation record…* (Alt+M)
+    through the real file dialog; the file is the record as signed and the export is logged.
+    Another QA vault imports it (with the returns, in one import, the record listed first) and
+    shows the return as moderated; a record changed by one byte is refused with the reason."""
+    widget = _inbox(qtbot, window)
+    _import(widget, case)
+    qtbot.waitUntil(lambda: widget.proxy.rowCount() == 3, timeout=20_000)
+    identities = IdentityService(vault_service.vault)
+    me = identities.create("Piotr Nowak", "QA subgroup chair", "Testshire LSCP")
+    moderator_pem = identities.export_certificate_pem(me.id)
+    widget.trust_certificate(moderator_pem, moderator=True)
+    qtbot.waitUntil(lambda: "1 moderator" in widget.trust_label.text(), timeout=20_000)
+    widget.table.setFocus()
+    widget.table.selectRow(0)
+    entry = widget.selected_entries()[0]
+    made = ModerationService(vault_service.vault).record(entry.id, outcome="agree", rationale="Sound and timely.")
+    widget.refresh()
+    qtbot.waitUntil(lambda: widget.model.moderation.get(entry.id) == "Agreed", timeout=20_000)
+
+    view = _open_first_by_keyboard_selected(qtbot, widget)
+    assert view.document.entry.id == entry.id
+    assert view.save_record_button.isEnabled() and mnemonic_clashes(view) == []
+    assert "Agreed" in view.save_record_button.toolTip()
+    out = tmp_path / "for the other vault.lscpmod"
+    watch = when_modal(QFileDialog, save_as(out))
+    qtbot.keyClick(view, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: watch.acted and "Saved the moderation record" in view.status.text(), timeout=20_000)
+    assert out.read_bytes() == vault_service.vault.moderation.cms(made.id)
+    logged = [r for r in vault_service.vault.export_log.list() if Path(r.file_name).name == out.name]
+    assert len(logged) == 1 and logged[0].report_id == entry.report_id
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+
+    tampered = tmp_path / "tampered.lscpmod"
+    blob = bytearray(out.read_bytes())
+    blob[len(blob) // 3] ^= 0x01
+    tampered.write_bytes(bytes(blob))
+    other_vault = make_vault(tmp_path / "other-qa.lscp")
+    try:
+        other = ImportedReturnsWidget(InboxService(other_vault))
+        qtbot.addWidget(other)
+        assert other.dropped_suffixes == (".pdf", ".lscpmod")
+        for pem in case.pems:
+            other.trust_certificate(pem)
+        other.trust_certificate(moderator_pem, moderator=True)
+        qtbot.waitUntil(lambda: "1 moderator" in other.trust_label.text(), timeout=20_000)
+        with qtbot.waitSignal(other.files_imported, timeout=60_000):
+            other.import_files([out, tampered, *case.pdfs])
+        qtbot.waitUntil(lambda: other.model.rowCount() == 3, timeout=20_000)
+        rows = {
+            other.results_model.index(r, 0).data(): (
+                other.results_model.index(r, 1).data(),
+                other.results_model.index(r, 2).data(),
+            )
+            for r in range(other.results_model.rowCount())
+        }
+        assert rows[out.name] == ("Imported", f"Moderation record of report {entry.report_id}: Agreed by Piotr Nowak")
+        assert rows[tampered.name][0] == "Not imported" and "changed after it was signed" in rows[tampered.name][1]
+        qtbot.waitUntil(lambda: sorted(other.model.moderation.values()) == ["Agreed"], timeout=20_000)
+        assert other.summary.text() == "4 imported, 1 not imported."  # three returns and the record
+    finally:
+        ops.wait_for_all()
+        other_vault.close()

@@ -9,7 +9,6 @@ of the signed PDF runs there too. Every control is named and reachable with Tab;
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from lscp_audit.core.errors import LscpAuditError
-from lscp_audit.services.moderation_service import Moderation, shown_date
+from lscp_audit.services.moderation_service import (
+    FILE_SUFFIX,
+    Moderation,
+    ModerationService,
+    record_file_name,
+    shown_date,
+)
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.ui import screen_fit
 from lscp_audit.ui.a11y import StatusLabel, buttons_in_shown_order, name_splitter_handles
@@ -83,8 +88,8 @@ def _browser(name: str, description: str) -> QTextBrowser:
 
 
 class ReturnViewDialog(QDialog):
-    """One return, read-only. `returns` saves the copy of the PDF; `save_path` (tests) replaces
-    the file dialog's answer."""
+    """One return, read-only. `returns` saves the copy of the PDF; `moderation` saves the newest
+    moderation record as its signed file (the button is left out without it)."""
 
     def __init__(
         self,
@@ -92,12 +97,12 @@ class ReturnViewDialog(QDialog):
         returns: ReturnsService,
         parent: QWidget | None = None,
         *,
-        save_path: Callable[[str], str] | None = None,
+        moderation: ModerationService | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
         self._returns = returns
-        self._save_path = save_path or self._ask_save_path
+        self._moderation = moderation
         entry = document.entry
         self.setWindowTitle(self.tr("Return %s") % entry.report_id)
         self.setAccessibleName(self.tr("Return %s, read-only") % entry.report_id)
@@ -127,14 +132,33 @@ class ReturnViewDialog(QDialog):
         self.save_button.setToolTip(why)
         self.save_button.setAccessibleDescription(why)
         self.save_button.clicked.connect(lambda _checked=False: self.save_copy())
+        self.save_record_button = self._save_record_button(document.moderations)
         self.status = StatusLabel(self.tr("Save status"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if self._moderation is not None:
+            self.buttons.addButton(self.save_record_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons_in_shown_order(self.buttons)
         self._lay_out()
         screen_fit.fit_to_screen(self, 900, 700)
         self.content.setFocus()
+
+    def _save_record_button(self, moderations: tuple[Moderation, ...]) -> QPushButton:
+        button = QPushButton(self.tr("Save the &moderation record…"))
+        if moderations:
+            newest = moderations[0]
+            why = self.tr(
+                "Save the newest moderation record (%s, %s) as its signed file, to send to another QA vault "
+                "or to the agency; it holds no case reference"
+            ) % (newest.outcome_words, shown_date(newest.moderated_at))
+        else:
+            why = self.tr("No moderation is recorded for this return")
+        button.setEnabled(bool(moderations))
+        button.setToolTip(why)
+        button.setAccessibleDescription(why)
+        button.clicked.connect(lambda _checked=False: self.save_moderation_record())
+        return button
 
     def _banner(self, text: str, name: str) -> QLabel:
         label = QLabel(text)
@@ -181,15 +205,14 @@ class ReturnViewDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
-    def _ask_save_path(self, suggested: str) -> str:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save a copy of the signed PDF"), suggested, self.tr("PDF files (*.pdf)")
-        )
-        return name
-
     def save_copy(self) -> None:
         """Ask where, then write the kept PDF there (byte for byte, atomically) off the GUI thread."""
-        name = self._save_path(suggested_pdf_name(self.document))
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save a copy of the signed PDF"),
+            suggested_pdf_name(self.document),
+            self.tr("PDF files (*.pdf)"),
+        )
         if not name:
             return
         return_id = self.document.entry.id
@@ -197,13 +220,38 @@ class ReturnViewDialog(QDialog):
         def work(_ctx: OpContext) -> Path:
             return self._returns.save_pdf_copy(return_id, name)
 
-        BackgroundOp(parent=self, op=work, success=self._saved).failure(self._failed).run()
+        saved = self.tr("Saved a copy of the signed PDF as %s.")
+        BackgroundOp(parent=self, op=work, success=lambda path: self.status.setText(saved % path.name)).failure(
+            lambda exc: self._failed(exc, self.tr("The copy was not saved: %s"))
+        ).run()
 
-    def _saved(self, path: Path) -> None:
-        self.status.setText(self.tr("Saved a copy of the signed PDF as %s.") % path.name)
+    def save_moderation_record(self) -> None:
+        """Ask where, then write the newest moderation record's signed file there (as signed,
+        atomically, recorded in the export log) off the GUI thread."""
+        moderation, records = self._moderation, self.document.moderations
+        if moderation is None or not records:
+            return
+        newest = records[0]
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the moderation record"),
+            record_file_name(newest.report_id, newest.id),
+            self.tr("Moderation records (*%s)") % FILE_SUFFIX,
+        )
+        if not name:
+            return
+        target = Path(name) if Path(name).suffix else Path(name + FILE_SUFFIX)
 
-    def _failed(self, exc: BaseException) -> None:
+        def work(_ctx: OpContext) -> Path:
+            return moderation.export(newest.id, target)
+
+        saved = self.tr("Saved the moderation record as %s.")
+        BackgroundOp(parent=self, op=work, success=lambda path: self.status.setText(saved % path.name)).failure(
+            lambda exc: self._failed(exc, self.tr("The moderation record was not saved: %s"))
+        ).run()
+
+    def _failed(self, exc: BaseException, explained: str) -> None:
         if isinstance(exc, LscpAuditError):
-            self.status.setText(self.tr("The copy was not saved: %s") % exc)
+            self.status.setText(explained % exc)
         else:
             show_error(self, exc)

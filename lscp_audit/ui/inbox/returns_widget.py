@@ -43,12 +43,13 @@ from lscp_audit.services.inbox_service import (
     RecheckResult,
     fingerprint_text,
 )
+from lscp_audit.services.moderation_service import FILE_SUFFIX as MODERATION_SUFFIX
 from lscp_audit.services.moderation_service import Moderation, ModerationForm, ModerationService
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.services.watch_folder import FileVersion
 from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
-from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
+from lscp_audit.ui.inbox.import_results_model import ImportResultsModel, moderation_result
 from lscp_audit.ui.inbox.moderation_dialog import ModerationDialog
 from lscp_audit.ui.inbox.returns_model import (
     COL_IMPORTED,
@@ -134,6 +135,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
     files_imported = Signal(list)
     return_removed = Signal(str)
+    dropped_suffixes = (".pdf", MODERATION_SUFFIX)
     trust_changed = Signal()
 
     def __init__(
@@ -257,8 +259,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def _lay_out(self) -> None:
         hint = QLabel(
             self.tr(
-                "Drop signed report PDFs here, or choose them. Files that fail the signature checks are not "
-                "imported; returns from signers this vault does not trust are held in quarantine."
+                "Drop signed report PDFs here, or choose them (moderation records too). Files that fail the "
+                "signature checks are not imported; returns from signers this vault does not trust are held in "
+                "quarantine."
             )
         )
         hint.setWordWrap(True)
@@ -458,7 +461,13 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
     # --- import ------------------------------------------------------------------------------
     def _choose_pdfs(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Import signed PDFs"), "", self.tr("PDF files (*.pdf)"))
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Import signed PDFs"),
+            "",
+            self.tr("Signed returns and moderation records (*.pdf *%s);;PDF files (*.pdf);;Moderation records (*%s)")
+            % (MODERATION_SUFFIX, MODERATION_SUFFIX),
+        )
         if names:
             self.import_files([Path(n) for n in names])
 
@@ -466,16 +475,28 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.import_files(files)
 
     def import_files(self, files: Sequence[Path]) -> None:
-        """Verify and import `files` off the GUI thread, with progress and Cancel."""
-        paths = list(files)
+        """Verify and import `files` off the GUI thread, with progress and Cancel: signed PDFs
+        into the inbox, then moderation record files (`.lscpmod`), which need their return."""
+        paths = [path for path in files if path.suffix.lower() != MODERATION_SUFFIX]
+        records = [path for path in files if path.suffix.lower() == MODERATION_SUFFIX]
         password = self.password.text() or None
         self.import_button.setEnabled(False)
-        self.summary.setText(self.tr("Importing %d file(s)…") % len(paths))
+        self.summary.setText(self.tr("Importing %d file(s)…") % len(files))
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            return self._inbox.import_files(
-                paths, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True
+            results = (
+                self._inbox.import_files(
+                    paths, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True
+                )
+                if paths
+                else []
             )
+            for path in records:
+                if ctx.cancel.cancelled:
+                    results.append(InboxImportResult(path=path, status=ImportStatus.SKIPPED, reason="cancelled"))
+                else:
+                    results.append(moderation_result(self._moderation.import_file(path), path))
+            return results
 
         BackgroundOp(parent=self, op=work, success=self._imported).failure(self._failed).with_progress(
             self.tr("Importing signed PDFs…")
@@ -731,7 +752,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def _show_return(self, document: ReturnDocument) -> None:
         from lscp_audit.ui.inbox.return_view import ReturnViewDialog
 
-        dialog = ReturnViewDialog(document, self._returns, self)
+        dialog = ReturnViewDialog(document, self._returns, self, moderation=self._moderation)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.return_view = dialog
         dialog.open()
