@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.core.records import ExportKind
 from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import InboxService
@@ -132,7 +133,7 @@ def test_moderation_record_files_and_partnership_packs_are_in_the_export_log(qa:
     # The case's subject access pack lists where the record file went.
     pack_data = RecordsService(qa["service"], "Records Officer").subject_access(CANARY)
     assert [e["what"] for e in pack_data["exports"]] == ["Moderation record (signed file)"]
-    # A failed write is not logged.
-    with pytest.raises(OSError):
+    # A failed write is explained (the file and why) and not logged.
+    with pytest.raises(LscpAuditError, match=r"The moderation record could not be saved to x\.lscpmod"):
         moderation.export(qa["record"].id, qa["folder"] / "missing" / "x.lscpmod")
     assert len(vault.export_log.list()) == 2
