@@ -103,13 +103,20 @@ def test_new_audit_dialog(qtbot: QtBot, audit_service: AuditService, template_se
 
 
 def mnemonic_clashes(root: QWidget) -> list[str]:
-    """Alt+letter keys used twice among the visible buttons and buddy labels of one screen."""
+    """Alt+letter keys used twice among the visible buttons and buddy labels of one screen, and
+    the main window's menus (Alt+F, Alt+E, Alt+V, Alt+H) when the screen is in the window."""
     import re
 
-    from PySide6.QtWidgets import QLabel
+    from PySide6.QtWidgets import QLabel, QMainWindow
 
     seen: dict[str, str] = {}
     clashes = []
+    window = root.window()
+    if isinstance(window, QMainWindow) and window is not root:
+        for action in window.menuBar().actions():
+            match = re.search(r"&([^&])", action.text())
+            if match:
+                seen[match.group(1).lower()] = f"the {action.text()!r} menu"
     for widget in root.findChildren(QWidget):
         if not widget.isVisibleTo(root):
             continue

@@ -94,7 +94,7 @@ class AuditFilterBarWidget(QWidget):
         row.addWidget(labelled((self.tr("&Status:"), self.status)))
         row.addWidget(labelled((self.tr("Tem&plate:"), self.template)))
         row.addWidget(labelled((self.tr("A&gency:"), self.agency)))
-        row.addWidget(labelled((self.tr("Changed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
+        row.addWidget(labelled((self.tr("&Changed from:"), self.date_from), (self.tr("&to:"), self.date_to)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

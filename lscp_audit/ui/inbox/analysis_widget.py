@@ -92,7 +92,7 @@ EXPORTS = (
     ("pdf", "Save signed P&DF report…", "Save the signed PDF report", "partnership-analysis.pdf", "PDF files (*.pdf)"),
     (
         "html",
-        "Save &HTML report…",
+        "S&ave HTML report…",
         "Save the accessible HTML report",
         "partnership-analysis.html",
         "HTML files (*.html)",
@@ -253,7 +253,7 @@ class AnalysisWidget(QWidget):
         row.addWidget(labelled((self.tr("&Round:"), self.round)))
         row.addWidget(labelled((self.tr("&Locality:"), self.locality)))
         row.addWidget(labelled((self.tr("A&gency:"), self.agency)))
-        row.addWidget(labelled((self.tr("Signed &from:"), self.date_from), (self.tr("&to:"), self.date_to)))
+        row.addWidget(labelled((self.tr("&Signed from:"), self.date_from), (self.tr("&to:"), self.date_to)))
         row.addWidget(self.suppress)
         row.addWidget(self.refresh_button)
         row.addWidget(

@@ -173,11 +173,11 @@ class RoundsWidget(QWidget):
         self.delete_button.setAccessibleDescription(
             self.tr("Delete the chosen round; refused while returns are filed under it")
         )
-        self.refresh_button = QPushButton(self.tr("Re&fresh"))
+        self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.setAccessibleDescription(self.tr("Count the returns again"))
         self.copy_button = QPushButton(self.tr("&Copy reminder list"))
         self.copy_button.setAccessibleDescription(self.tr("Copy the chosen round's outstanding returns as text"))
-        self.csv_button = QPushButton(self.tr("Save outstanding list as CS&V…"))
+        self.csv_button = QPushButton(self.tr("&Save outstanding list as CSV…"))
         self.csv_button.setAccessibleDescription(self.tr("Save the chosen round's outstanding returns as a CSV file"))
         for button in (
             self.new_button,

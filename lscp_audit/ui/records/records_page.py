@@ -212,7 +212,7 @@ class RecordsPage(QWidget):
         )
         layout.addWidget(self.holds_table)
         row = QHBoxLayout()
-        self.place_hold_button = QPushButton(self.tr("Place a &hold…"))
+        self.place_hold_button = QPushButton(self.tr("Place &a hold…"))  # Alt+H is the Help menu
         self.place_hold_button.clicked.connect(self.place_hold)
         self.release_hold_button = QPushButton(self.tr("Re&lease the selected hold…"))
         self.release_hold_button.clicked.connect(self.release_hold)
@@ -252,7 +252,7 @@ class RecordsPage(QWidget):
         self.disclosure_button.clicked.connect(self.create_disclosure_pack)
         self.case_field.returnPressed.connect(self.disclosure_button.click)
         form.addRow(self.tr("&Case reference:"), self.case_field)
-        form.addRow(self.tr("Also &find text:"), self.terms_field)
+        form.addRow(self.tr("Also find te&xt:"), self.terms_field)
         row = QHBoxLayout()
         row.addWidget(self.disclosure_button)
         row.addStretch(1)

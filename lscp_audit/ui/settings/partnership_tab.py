@@ -136,7 +136,7 @@ class PartnershipTab(QWidget):
         self.agencies.setItemDelegateForColumn(2, SectorDelegate(self.agencies))
         self.add_agency = QPushButton(self.tr("Add agenc&y"))
         self.remove_agency = QPushButton(self.tr("Remove agen&cy"))
-        heading = QLabel(self.tr("Agencies regis&ter (the organisations audits and returns name):"))
+        heading = QLabel(self.tr("Agencie&s register (the organisations audits and returns name):"))
         heading.setBuddy(self.agencies)
         layout.addWidget(heading)
         layout.addWidget(self._with_buttons(self.agencies, self.add_agency, self.remove_agency))
@@ -147,7 +147,7 @@ class PartnershipTab(QWidget):
         self.problems.setVisible(False)
         layout.addWidget(self.problems)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton(self.tr("Sa&ve profile"))
+        self.save_button = QPushButton(self.tr("Save &profile"))
         self.save_button.setAccessibleDescription(self.tr("Check the profile and keep it in the vault"))
         self.reset_button = QPushButton(self.tr("&Use the shipped lists"))
         self.reset_button.setAccessibleDescription(

@@ -111,7 +111,7 @@ class SettingsPage(QWidget):
         if partnership is not None:
             self.partnership = PartnershipTab(partnership)
             self.partnership.saved.connect(lambda: self.setting_saved.emit(PARTNERSHIP_SAVED))
-            self.tabs.addTab(_scrolling(self.partnership), self.tr("Partnership"))
+            self.tabs.addTab(_scrolling(self.partnership), self.tr("Par&tnership"))
         self.backups: BackupsPage | None = None
         if vault_service is not None:
             self.backups = BackupsPage(vault_service)

@@ -76,7 +76,7 @@ class BackupsPage(QWidget):
         self.status = StatusLabel(self.tr("Vault status"))  # its accessible name is the message
         self.status.setWordWrap(True)
         self.backup_button = QPushButton(self.tr("Back up &now"))  # Alt+B is the Backups tab
-        self.restore_button = QPushButton(self.tr("Res&tore selected…"))  # Alt+R is the Records tab
+        self.restore_button = QPushButton(self.tr("Re&store selected…"))  # Alt+R is the Records tab, Alt+T Partnership
         self.check_button = QPushButton(self.tr("&Check vault"))
         self.passphrase_button = QPushButton(self.tr("Change &passphrase…"))
         self.rotate_button = QPushButton(self.tr("Re-encrypt with a new &key…"))
