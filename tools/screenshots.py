@@ -189,6 +189,7 @@ class Tour:
                 tabs.setCurrentIndex(verify[0] if verify else tabs.count() - 1)
                 self.shot("qa-verify")
                 tabs.setCurrentIndex(0)
+        self.rounds(window)
         self.analysis(window)
         self.return_views(window)
         self.sign_off(window)
@@ -202,6 +203,24 @@ class Tour:
                 self.shot("settings-backups")
                 tabs.setCurrentIndex(0)
         window.show_area("audits")
+
+    def rounds(self, window: MainWindow) -> None:
+        """The QA inbox's Rounds tab: the demo's rounds, the first selected with its expected,
+        received and outstanding returns."""
+        if not self.wanted("qa-rounds"):
+            return
+        window.show_area("inbox")
+        inbox = window.area_page("inbox")
+        widget = getattr(inbox, "rounds", None)
+        tabs = getattr(inbox, "tabs", None)
+        if widget is None or tabs is None:
+            return
+        tabs.setCurrentWidget(widget)
+        settle(2.0)
+        widget.table.selectRow(0)
+        settle(1.0)
+        self.shot("qa-rounds")
+        tabs.setCurrentIndex(0)
 
     def analysis(self, window: MainWindow) -> None:
         """The QA inbox's Analysis tab on the demo vault's returns (tools/analysis_report_pages.py

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -76,3 +77,25 @@ def test_a_column_the_user_dragged_keeps_its_width(qtbot: QtBot) -> None:
     model.set_rows([("R-2", "Bo", "shorter")])
     assert header.sectionSize(0) == dragged
     assert header.sectionSize(1) < dragged  # the others are fitted again
+
+
+class _BoldNames(_Model):
+    def cell(self, row: tuple[str, str, str], column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and column == 1:
+            font = QFont()
+            font.setBold(True)
+            font.setPointSize(font.pointSize() * 2)
+            return font
+        return super().cell(row, column, role)
+
+
+def test_a_cell_shown_in_another_font_is_measured_in_that_font(qtbot: QtBot) -> None:
+    model = _BoldNames()
+    table = QTableView()
+    table.setModel(model)
+    FittedColumns(table, model)
+    qtbot.addWidget(table)
+    name = "Overdue: 1 outstanding"
+    model.set_rows([("R-1", name, "short")])
+    bold = QFontMetrics(model.index(0, 1).data(Qt.ItemDataRole.FontRole)).horizontalAdvance(name)
+    assert table.horizontalHeader().sectionSize(1) > bold > table.fontMetrics().horizontalAdvance(name)

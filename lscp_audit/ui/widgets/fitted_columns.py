@@ -14,13 +14,14 @@ import heapq
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QHeaderView, QStyle, QTableView
 
 from lscp_audit.ui.row_table_model import RowTableModel
 
 CANDIDATES = 32  # the longest distinct texts by length are measured (ids of one length differ by
 #                  their letters' widths; a character's width of slack covers the rest)
-MAX_CHARS = 60  # no column grows past this many average characters (it elides; the tooltip or
+MAX_CHARS = 80  # no column grows past this many average characters (it elides; the tooltip or
 #                 details pane shows the rest)
 
 
@@ -47,19 +48,32 @@ class FittedColumns(QObject):
         header = self._table.horizontalHeader()
         metrics = self._table.fontMetrics()
         margin = 2 * (self._table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._table) + 1)
+        slack = metrics.averageCharWidth() + 1  # and the grid line
         widest = metrics.averageCharWidth() * self._max_chars
         self._fitting = True
         try:
             for column in range(self._model.columnCount()):
                 if column in self.user_sized or header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
                     continue
-                longest = heapq.nlargest(CANDIDATES, set(self._model.display_texts(column)), key=len)
-                text_width = max((metrics.horizontalAdvance(text) for text in longest), default=0)
-                slack = metrics.averageCharWidth() + 1  # and the grid line
+                text_width = self._widest_text(column)
                 width = max(min(text_width + margin + slack, widest), header.sectionSizeHint(column))
                 header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    def _widest_text(self, column: int) -> int:
+        """The width of the longest distinct texts of `column`, each in the font its cell is
+        shown in (a bold status is wider than the table's font says)."""
+        first_row: dict[str, int] = {}
+        for row, text in enumerate(self._model.display_texts(column)):
+            first_row.setdefault(text, row)
+        longest = heapq.nlargest(CANDIDATES, first_row, key=len)
+        widths = [0]
+        for text in longest:
+            font = self._model.index(first_row[text], column).data(Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(font) if isinstance(font, QFont) else self._table.fontMetrics()
+            widths.append(metrics.horizontalAdvance(text))
+        return max(widths)
 
     def _resized(self, column: int, _old: int, _new: int) -> None:
         # Only a drag on the header is the user's choice: the view also resizes sections itself
