@@ -5,7 +5,7 @@ is still being written, sometimes under its final name. A file is **settled** wh
 modification time have not changed for `settle_seconds` (and it is not empty): only then is it
 handed over. Each file is handed over once per version (name, size, modification time): a file
 that was imported, or refused, is not looked at again until it changes. Names that are not
-``*.pdf``, hidden files and office lock files (``~$…``) are ignored. Nothing here deletes,
+``*.pdf`` or ``*.lscpmod``, hidden files and office lock files (``~$…``) are ignored. Nothing here deletes,
 moves or writes anything in the folder.
 
 After importing, `finished` is told what the file looked like when it was handed over: if it has
@@ -39,9 +39,14 @@ def version_of(path: Path) -> FileVersion | None:
     return FileVersion(info.st_size, info.st_mtime_ns)
 
 
+#: Signed returns, and moderation record files (imported after the returns of the same batch).
+WATCHED_SUFFIXES = (".pdf", ".lscpmod")
+
+
 def is_candidate(name: str) -> bool:
-    """A name worth looking at: ``*.pdf``, not hidden, not an office lock file."""
-    return name.lower().endswith(".pdf") and not name.startswith((".", "~$"))
+    """A name worth looking at: a signed return or a moderation record, not hidden, not an
+    office lock file."""
+    return name.lower().endswith(WATCHED_SUFFIXES) and not name.startswith((".", "~$"))
 
 
 class SettleTracker:

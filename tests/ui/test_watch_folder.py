@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.core.errors import ValidationError
+from lscp_audit.services.identity_service import IdentityService
 from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult, InboxService
+from lscp_audit.services.moderation_service import ModerationService
 from lscp_audit.services.settings_service import SettingsService
 from lscp_audit.services.watch_folder import SettleTracker
 from lscp_audit.ui.inbox import ImportedReturnsWidget
@@ -105,6 +107,43 @@ def test_a_file_that_fails_is_reported_and_left_in_place(
     assert widget.summary.text() == expected and window.statusBar().currentMessage() == expected
     assert junk.read_bytes() == b"%PDF-1.7 a scanned letter, not signed"  # reported, never deleted
     assert widget.results_model.rowCount() == 2
+
+
+def test_a_return_and_its_moderation_record_synced_together_are_both_imported(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns, tmp_path: Path
+) -> None:
+    """A moderator's vault shares the return and its signed moderation record into the folder;
+    the record is imported after the return of the same batch, so it finds it, and the return
+    shows as moderated. The record file comes first by name, and is seen first."""
+    _window, widget, folder = app
+    moderators_vault = make_vault(tmp_path / "moderator.lscp")
+    try:
+        inbox = InboxService(moderators_vault)
+        inbox.trust_certificate(made.pem)
+        [stored] = inbox.import_files([made.files[1]])
+        assert stored.entry is not None
+        identities = IdentityService(moderators_vault)
+        me = identities.create("Aisha Rahman", "QA moderator", "Testshire LSCP")
+        pem = identities.export_certificate_pem(me.id)
+        inbox.trust_certificate(pem, moderator=True)
+        moderation = ModerationService(moderators_vault)
+        record = moderation.record(stored.entry.id, outcome="agree", rationale="Agreed at panel.")
+        shared = moderation.export(record.id, tmp_path / "a-moderation.lscpmod")
+    finally:
+        moderators_vault.close()
+    widget.trust_certificate(pem, moderator=True)
+    qtbot.waitUntil(lambda: "1 moderator" in widget.trust_label.text(), timeout=20_000)
+    widget.watch_folder(None)  # both files are there when watching starts (the app opened after a sync)
+    shutil.copyfile(shared, folder / shared.name)
+    shutil.copyfile(made.files[1], folder / "z-return.pdf")
+    widget.watch_folder(folder, settle_ms=SETTLE_MS)
+    results = _next_import(qtbot, widget)
+    assert [(r.path.name, r.status) for r in results] == [
+        ("z-return.pdf", ImportStatus.IMPORTED),
+        ("a-moderation.lscpmod", ImportStatus.IMPORTED),
+    ]
+    assert widget.summary.text() == "Watch folder: 2 imported."
+    qtbot.waitUntil(lambda: list(widget.model.moderation.values()) == ["Agreed"], timeout=20_000)
 
 
 def test_watching_stops(

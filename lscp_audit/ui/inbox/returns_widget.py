@@ -477,30 +477,34 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def import_files(self, files: Sequence[Path]) -> None:
         """Verify and import `files` off the GUI thread, with progress and Cancel: signed PDFs
         into the inbox, then moderation record files (`.lscpmod`), which need their return."""
-        paths = [path for path in files if path.suffix.lower() != MODERATION_SUFFIX]
-        records = [path for path in files if path.suffix.lower() == MODERATION_SUFFIX]
+        paths = list(files)
         password = self.password.text() or None
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Importing %d file(s)…") % len(files))
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            results = (
-                self._inbox.import_files(
-                    paths, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True
-                )
-                if paths
-                else []
-            )
-            for path in records:
-                if ctx.cancel.cancelled:
-                    results.append(InboxImportResult(path=path, status=ImportStatus.SKIPPED, reason="cancelled"))
-                else:
-                    results.append(moderation_result(self._moderation.import_file(path), path))
-            return results
+            return self._import_paths(paths, password, ctx)
 
         BackgroundOp(parent=self, op=work, success=self._imported).failure(self._failed).with_progress(
             self.tr("Importing signed PDFs…")
         ).run()
+
+    def _import_paths(self, files: Sequence[Path], password: str | None, ctx: OpContext) -> list[InboxImportResult]:
+        """Run on the worker: the signed PDFs among `files` into the inbox, then the moderation
+        record files (`.lscpmod`), which need their return to be there already."""
+        pdfs = [path for path in files if path.suffix.lower() != MODERATION_SUFFIX]
+        records = [path for path in files if path.suffix.lower() == MODERATION_SUFFIX]
+        results = (
+            self._inbox.import_files(pdfs, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True)
+            if pdfs
+            else []
+        )
+        for path in records:
+            if ctx.cancel.cancelled:
+                results.append(InboxImportResult(path=path, status=ImportStatus.SKIPPED, reason="cancelled"))
+            else:
+                results.append(moderation_result(self._moderation.import_file(path), path))
+        return results
 
     def _imported(self, results: list[InboxImportResult]) -> None:
         self.import_button.setEnabled(True)
@@ -536,17 +540,15 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
             return
         self._watch_importing = True
         watcher = self.watcher
-        paths = [path for path, _version in batch]
+        versions = dict(batch)
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            return self._inbox.import_files(paths, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True)
+            return self._import_paths(list(versions), None, ctx)
 
         def done(results: list[InboxImportResult]) -> None:
             self._watch_importing = False
             standing = [
-                result
-                for result, (_path, version) in zip(results, batch, strict=True)
-                if watcher is None or watcher.finished(result.path, version)
+                result for result in results if watcher is None or watcher.finished(result.path, versions[result.path])
             ]
             if standing:
                 self._watch_imported(standing)
