@@ -16,23 +16,16 @@ from __future__ import annotations
 from html import escape
 
 from lscp_audit.reports.aggregate_content import AggregateReport, Chart, Part, TextTable, chart_sentences
+from lscp_audit.reports.html_page import html_document
 from lscp_audit.reports.layout.styles import hex_colour
 from lscp_audit.reports.narrative import handling_line
 
 _CSS = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #1a1a1f; background: #fff;
-       max-width: 62rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }
-.marking { color: #8c0d0d; font-weight: bold; text-align: center; }
-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.2rem; }
-th, td { border: 1px solid #bfc4cc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-thead th, th[scope="row"] { background: #e6ebf2; }
-caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
+table { margin-bottom: 1.2rem; }
 figure { margin: 0.5rem 0; }
 figcaption { font-weight: bold; }
 svg { max-width: 100%; height: auto; }
-.muted { color: #595966; }
 .note { color: #595966; font-size: 0.9rem; }
-@media print { body { max-width: none; } }
 """
 
 INK = "#1a1a1f"
@@ -133,20 +126,8 @@ def _part(part: Part, number: int) -> list[str]:
 
 def render_aggregate_html(report: AggregateReport, *, signed_pdf_name: str = "") -> str:
     """The report as one self-contained, accessible HTML document (UTF-8 text)."""
-    marking = _e(report.marking.text)
     details = TextTable("Report details", ("Detail", "Value"), report.details)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(report.title)} {_e(report.report_id)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f'<header><p class="marking">Protective marking: {marking}</p></header>',
-        "<main>",
         f"<h1>{_e(report.title)}</h1>",
         f'<p class="muted">{_e(report.subtitle)}</p>',
         _table(details),
@@ -156,14 +137,11 @@ def render_aggregate_html(report: AggregateReport, *, signed_pdf_name: str = "")
     ]
     for number, part in enumerate(report.parts, start=1):
         parts += _part(part, number)
-    pdf = f" ({_e(signed_pdf_name)})" if signed_pdf_name else ""
-    parts += [
-        "<h2>Sign-off</h2>",
-        f"<p>This HTML version is <strong>not signed</strong>. The signed PDF of report {_e(report.report_id)}{pdf} "
-        "is the record: check it with <code>lscp-audit verify</code> or the app’s Verify page.</p>",
-        "</main>",
-        f'<footer><p class="marking">Protective marking: {marking}</p></footer>',
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    return html_document(
+        title=f"{report.title} {report.report_id}",
+        marking=f"Protective marking: {report.marking.text}",
+        content=parts,
+        report_id=report.report_id,
+        signed_pdf_name=signed_pdf_name,
+        extra_css=_CSS,
+    )

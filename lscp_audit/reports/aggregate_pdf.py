@@ -44,7 +44,7 @@ from lscp_audit.reports.layout.page_template import (
 )
 from lscp_audit.reports.layout.styles import rgb, styles, text
 from lscp_audit.reports.narrative import handling_line
-from lscp_audit.reports.signing import FieldPlacement, SignerIdentity, SignOptions, format_stamp_time, sign_report
+from lscp_audit.reports.signing import SignerIdentity, identity_stamp, sign_for_qa_subgroup
 from lscp_audit.reports.stamp import StampText
 
 REASON = "Prepared for the partnership from the QA inbox's trusted returns"
@@ -220,27 +220,12 @@ def signed_aggregate_pdf(
 ) -> AggregatePdf:
     """Lay out `report` and sign it with `identity` (in memory)."""
     signed_at = signed_at or dt.datetime.now(dt.UTC)
-    stamp = StampText(
-        name=identity.name,
-        role=identity.role,
-        agency=identity.agency,
-        signed_at=format_stamp_time(signed_at),
-        reason=REASON,
-        location=location,
-    )
+    stamp = identity_stamp(identity, signed_at, REASON, location)
     pdf, pages, placement = build_aggregate_pdf(report, stamp=stamp, progress=progress, cancel=cancel)
     check(cancel)
     progress(75, "Signing")
-    field_placement = FieldPlacement(
-        int(placement.get("page_index", pages - 1)),
-        placement.get("auditor", (50.0, 50.0, 290.0, 134.0)),
-        placement.get("qa"),
-        auditor_label=f"Digital signature of {identity.name} for the QA subgroup",
-        qa_label="Countersignature (optional)",
+    signed = sign_for_qa_subgroup(
+        pdf, identity, placement, pages, report.marking, reason=REASON, location=location, signed_at=signed_at
     )
-    marking = report.marking
-    record = {"marking": marking.text, "classification": marking.classification, "descriptor": marking.descriptor}
-    options = SignOptions(reason=REASON, location=location, signed_at=signed_at, marking=record)
-    signed = sign_report(pdf, identity, field_placement, options)
     progress(90, "Signed")
     return AggregatePdf(signed, pages, report.report_id)

@@ -44,7 +44,7 @@ from lscp_audit.reports.layout.styles import (
     text,
 )
 from lscp_audit.reports.narrative import handling_line
-from lscp_audit.reports.signing import FieldPlacement, SignerIdentity, SignOptions, format_stamp_time, sign_report
+from lscp_audit.reports.signing import SignerIdentity, identity_stamp, sign_for_qa_subgroup
 from lscp_audit.reports.stamp import StampText
 
 DOCUMENT_TITLE = "LSCP case discussion pack"
@@ -321,25 +321,11 @@ def signed_case_pdf(
 ) -> CasePdf:
     """Lay out the pack for `view` and sign it with `identity` (in memory)."""
     signed_at = signed_at or dt.datetime.now(dt.UTC)
-    stamp = StampText(
-        name=identity.name,
-        role=identity.role,
-        agency=identity.agency,
-        signed_at=format_stamp_time(signed_at),
-        reason=REASON,
-        location=location,
-    )
+    stamp = identity_stamp(identity, signed_at, REASON, location)
     pdf, pages, pack, placement = build_case_pdf(
         view, marking=marking, identity=identity, generated_at=signed_at, stamp=stamp
     )
-    box = placement.get("auditor", (50.0, 50.0, 290.0, 134.0))
-    field_placement = FieldPlacement(
-        int(placement.get("page_index", pages - 1)),
-        box,
-        placement.get("qa"),
-        auditor_label=f"Digital signature of {identity.name} for the QA subgroup",
-        qa_label="Countersignature (optional)",
+    signed = sign_for_qa_subgroup(
+        pdf, identity, placement, pages, marking, reason=REASON, location=location, signed_at=signed_at
     )
-    record = {"marking": marking.text, "classification": marking.classification, "descriptor": marking.descriptor}
-    options = SignOptions(reason=REASON, location=location, signed_at=signed_at, marking=record)
-    return CasePdf(sign_report(pdf, identity, field_placement, options), pages, pack)
+    return CasePdf(signed, pages, pack)

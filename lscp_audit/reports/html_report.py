@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from lscp_audit.core.report_data import CARRIED_FORWARD, NOT_APPLICABLE, format_date
+from lscp_audit.reports.html_page import html_document
 from lscp_audit.reports.narrative import (
     STATUS_LABELS,
     cover_rows,
@@ -26,16 +27,7 @@ from lscp_audit.reports.narrative import (
 )
 
 _CSS = """
-body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #1a1a1f; background: #fff;
-       max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }
-.marking { color: #8c0d0d; font-weight: bold; text-align: center; }
-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #bfc4cc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-thead th, th[scope="row"] { background: #e6ebf2; }
-caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-.muted { color: #616170; }
 .warning { background: #fff5d9; }
-@media print { body { max-width: none; } }
 """
 
 
@@ -236,19 +228,7 @@ def render_html(
     """The report as one self-contained, accessible HTML document (UTF-8 text). `guidance`
     (question id -> the template's guidance) is printed under each question it names."""
     report = data["report"]
-    marking = _e(report["marking"])
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>LSCP audit report {_e(report['id'])}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f'<header><p class="marking">{marking}</p></header>',
-        "<main>",
         *_cover(data),
         *_summary(data),
         *_changes(data),
@@ -258,14 +238,11 @@ def render_html(
         parts.append("<p>Compact report: questions that did not apply to this case are left out.</p>")
     for section in data["sections"]:
         parts += _section(section, compact, guidance or {})
-    pdf = f" ({_e(signed_pdf_name)})" if signed_pdf_name else ""
-    parts += [
-        "<h2>Sign-off</h2>",
-        f"<p>This HTML version is <strong>not signed</strong>. The signed PDF of report {_e(report['id'])}{pdf} is "
-        "the record: check it with <code>lscp-audit verify</code> or the app's Verify page.</p>",
-        "</main>",
-        f'<footer><p class="marking">{marking}</p></footer>',
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    return html_document(
+        title=f"LSCP audit report {report['id']}",
+        marking=report["marking"],
+        content=parts,
+        report_id=report["id"],
+        signed_pdf_name=signed_pdf_name,
+        extra_css=_CSS,
+    )

@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lscp_audit.core.errors import LscpAuditError
 from lscp_audit.reports import embedded_data, sealing
 from lscp_audit.reports.identity_certs import SigningMaterial, describe_certificate
+
+if TYPE_CHECKING:
+    from lscp_audit.core.report_data import ProtectiveMarking
+    from lscp_audit.reports.stamp import StampText
 
 AUDITOR_FIELD = "AuditorSignature"
 #: XMP namespace for the report's own metadata (the protective marking); a URN, as nothing is
@@ -87,6 +91,41 @@ def format_stamp_time(when: dt.datetime) -> str:
     """`28 Nov 2026 06:40 UTC` (UK style: day, short month, year)."""
     when = when.astimezone(dt.UTC)
     return f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
+def identity_stamp(identity: SignerIdentity, signed_at: dt.datetime, reason: str, location: str) -> StampText:
+    """The words of the signature stamp the layout draws for `identity` (the PDF viewer shows
+    the same in the signature's properties)."""
+    from lscp_audit.reports.stamp import StampText
+
+    return StampText(identity.name, identity.role, identity.agency, format_stamp_time(signed_at), reason, location)
+
+
+def sign_for_qa_subgroup(
+    pdf: bytes,
+    identity: SignerIdentity,
+    placement: dict[str, Any],
+    pages: int,
+    marking: ProtectiveMarking,
+    *,
+    reason: str,
+    location: str,
+    signed_at: dt.datetime,
+) -> bytes:
+    """Sign a document the QA subgroup prepares (the case discussion pack, the aggregate report)
+    in the box its layout reserved (`placement` as the layout reports it; the last page when it
+    names none), with an optional countersignature box, and its protective marking in the
+    metadata."""
+    field_placement = FieldPlacement(
+        int(placement.get("page_index", pages - 1)),
+        placement.get("auditor", (50.0, 50.0, 290.0, 134.0)),
+        placement.get("qa"),
+        auditor_label=f"Digital signature of {identity.name} for the QA subgroup",
+        qa_label="Countersignature (optional)",
+    )
+    record = {"marking": marking.text, "classification": marking.classification, "descriptor": marking.descriptor}
+    options = SignOptions(reason=reason, location=location, signed_at=signed_at, marking=record)
+    return sign_report(pdf, identity, field_placement, options)
 
 
 def _signer(identity: SignerIdentity) -> Any:
@@ -242,14 +281,13 @@ def _lead_stamp_pdf(identity: SignerIdentity, signed_at: dt.datetime, reason: st
     from reportlab.pdfgen.canvas import Canvas
 
     from lscp_audit.reports import fonts
-    from lscp_audit.reports.stamp import StampText, draw_stamp
+    from lscp_audit.reports.stamp import draw_stamp
 
     fonts.register_fonts()
     width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(width, height), pageCompression=1)
-    text = StampText(identity.name, identity.role, identity.agency, format_stamp_time(signed_at), reason, location)
-    draw_stamp(canvas, text, width, height)
+    draw_stamp(canvas, identity_stamp(identity, signed_at, reason, location), width, height)
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
