@@ -1,89 +1,156 @@
-"""The Analysis tab's charts, drawn with pyqtgraph (a maintained plotting library on the app's Qt).
+"""The Analysis tab's charts, painted on the widget (the aggregate report draws the same charts
+itself for its PDF and its SVG).
 
 Each `ChartView` is one `core.analysis_charts.Chart` (the aggregate report's own charts, with the
-same figures and suppression): horizontal bars on a 0-100% scale, each named on the left axis,
-its value label ("12 of 30 (40.0%)", or "fewer than 5" with no bar) beside it, and each group's
-name (a question, a template, a comparison's figure) above its bars. Colour is never the only
-sign. The plot takes keyboard focus and its accessible name is the chart's title, its accessible
+same figures and suppression): horizontal bars on a 0-100% scale, each named on the left, its
+value label ("12 of 30 (40.0%)", or "fewer than 5" with no bar) beside it, and each group's name
+(a question, a template, a comparison's figure) above its bars. Colour is never the only sign.
+The plot takes keyboard focus and its accessible name is the chart's title, its accessible
 description the chart in words (`chart_sentences`), so a screen reader reads every figure; the
-same figures are in the tables beside the charts. Mouse panning and zooming are off: the scale
-always runs from 0 to 100%.
+same figures are in the tables beside the charts.
 
-pyqtgraph is imported when the first chart is drawn, not when the app starts, and without the
-optional Qt modules it would load (SVG export, QtTest): the charts are plain 2D bars, and the
-desktop bundle leaves those modules out (packaging/lscp_audit.spec), so the app behaves the same
-installed from the wheel or frozen. (pyqtgraph needs QtOpenGL, QtOpenGLWidgets and the standard
-library's pydoc whatever it draws, so the bundle keeps those.)
+Why painted rather than a plotting library: the charts are plain bars with text, which a few
+`QPainter` calls draw; pyqtgraph, used before, brought numpy and OpenBLAS (39 MB of the 193 MB
+desktop bundle) and half a second of importing for them.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import sys
-from types import ModuleType
-from typing import Any
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from lscp_audit.core.analysis_charts import Chart, chart_sentences
+from lscp_audit.core.analysis_charts import Bar, Chart, chart_sentences
 
-INK = "#1a1a1f"
-ROW_PX = 24
-MARGIN_PX = 56
-GROUP_CHARS = 110
+INK = QColor("#1a1a1f")
+GRID = QColor("#d5d8de")
+ROW_PX = 26  # one bar or group name
+AXIS_PX = 28  # the scale's labels under the bars
+PAD_PX = 8
+BAR_SHARE = 0.7  # of a row's height
 RIGHT_ROOM = 60  # percent beyond 100 kept free for the value labels
-
-
-#: Qt modules pyqtgraph imports when it can (each in a try block) that the charts never need.
-UNUSED_QT = ("PySide6.QtSvg", "PySide6.QtTest")
-
-
-class _Refuse(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
-        if fullname in UNUSED_QT:
-            raise ImportError(f"{fullname} is not used by the analysis charts")
-        return None
-
-
-def pyqtgraph() -> ModuleType:
-    """pyqtgraph, imported (once) without the Qt modules in `UNUSED_QT`."""
-    found = sys.modules.get("pyqtgraph")
-    if found is None:
-        guard = _Refuse()
-        sys.meta_path.insert(0, guard)
-        try:
-            found = importlib.import_module("pyqtgraph")
-        finally:
-            sys.meta_path.remove(guard)
-    return found
+LABEL_SHARE = 0.4  # the bars' names take at most this share of the width (longer ones elide)
+SCALE = (0, 25, 50, 75, 100)
 
 
 def _colour(rgb: tuple[float, float, float]) -> QColor:
     return QColor.fromRgbF(*rgb)
 
 
-def _short(text: str, limit: int = GROUP_CHARS) -> str:
-    """`text` cut to `limit` characters, keeping a closing "(n = …)" whole (the full text is in the
-    chart's accessible description)."""
-    if len(text) <= limit:
-        return text
-    head, sep, tail = text.rpartition(" (")
-    if sep and tail.endswith(")") and len(tail) < limit // 2:
-        return head[: limit - len(tail) - 3].rstrip() + "… (" + tail
-    return text[: limit - 1].rstrip() + "…"
+@dataclass(frozen=True)
+class _Row:
+    """A line of the chart: a group's name (`bar` None) or one bar."""
+
+    text: str
+    bar: Bar | None = None
 
 
-class ChartView(QWidget):
-    """One chart: its title, then the plot (bars, value labels, group names)."""
+class BarChart(QWidget):
+    """The bars of one chart, painted; as tall as its rows, as wide as the layout gives it."""
 
     def __init__(self, chart: Chart, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        pg = pyqtgraph()
         self.chart = chart
-        self.values: list[str] = []  # the value labels drawn, top to bottom (for tests)
+        self.rows = [
+            row for group in chart.groups for row in (_Row(group.label), *(_Row(b.label, b) for b in group.bars))
+        ]
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(chart.title)
+        self.setAccessibleDescription(chart.description + " " + " ".join(chart_sentences(chart)))
+        self.setToolTip(chart.description)
+        self.setFixedHeight(len(self.rows) * ROW_PX + AXIS_PX + 2 * PAD_PX)
+        self.setMinimumWidth(360)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def _bold(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def label_width(self) -> int:
+        """The column the bars' names take: the longest name, up to `LABEL_SHARE` of the width."""
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(r.text) for r in self.rows if r.bar is not None), default=0)
+        return int(min(widest + 2 * PAD_PX, self.width() * LABEL_SHARE))
+
+    def x_of(self, percent: float) -> float:
+        """Where `percent` lies across the widget."""
+        left = self.label_width() + PAD_PX
+        span = self.width() - PAD_PX - left
+        return left + span * percent / (100 + RIGHT_ROOM)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        top, bottom = PAD_PX, PAD_PX + len(self.rows) * ROW_PX
+        self._scale(painter, top, bottom)
+        names, bold = self.fontMetrics(), self._bold()
+        label_width = self.label_width()
+        zero = self.x_of(0)
+        for number, row in enumerate(self.rows):
+            y = top + number * ROW_PX
+            middle = QRectF(0, y, self.width(), ROW_PX)
+            if row.bar is None:  # a group's name, over its bars
+                painter.setFont(bold)
+                painter.setPen(INK)
+                room = self.width() - zero - PAD_PX
+                text = QFontMetrics(bold).elidedText(row.text, Qt.TextElideMode.ElideRight, int(room))
+                painter.drawText(middle.adjusted(zero + 4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+                continue
+            painter.setFont(self.font())
+            painter.setPen(INK)
+            name = names.elidedText(row.text, Qt.TextElideMode.ElideRight, label_width - PAD_PX)
+            painter.drawText(
+                QRectF(0, y, label_width, ROW_PX), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name
+            )
+            value = row.bar.value or 0.0
+            if value > 0:
+                height = ROW_PX * BAR_SHARE
+                bar = QRectF(zero, y + (ROW_PX - height) / 2, self.x_of(value) - zero, height)
+                painter.fillRect(bar, _colour(row.bar.colour))
+            painter.setFont(bold)
+            painter.drawText(
+                middle.adjusted(self.x_of(value) + 6, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, row.bar.text
+            )
+        if self.hasFocus():  # a clear frame: the keyboard is here (a screen reader reads the figures)
+            painter.setPen(QPen(self.palette().highlight().color(), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        painter.end()
+
+    def _scale(self, painter: QPainter, top: int, bottom: int) -> None:
+        """Light lines at 0, 25, 50, 75 and 100%, the axis at 0, and the percentages under them."""
+        metrics = self.fontMetrics()
+        for percent in SCALE:
+            x = self.x_of(percent)
+            painter.setPen(QPen(INK if percent == 0 else GRID, 1))
+            painter.drawLine(int(x), top, int(x), bottom)
+            painter.setPen(INK)
+            text = f"{percent}%"
+            width = metrics.horizontalAdvance(text)
+            painter.drawText(QRectF(x - width / 2, bottom + 4, width + 2, AXIS_PX - 4), Qt.AlignmentFlag.AlignTop, text)
+        painter.setPen(QPen(INK, 1))
+        painter.drawLine(int(self.x_of(0)), bottom, int(self.x_of(100)), bottom)
+
+
+class ChartView(QWidget):
+    """One chart: its title, then the bars (with value labels and group names)."""
+
+    def __init__(self, chart: Chart, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart = chart
+        #: The value labels drawn, top to bottom (for tests).
+        self.values = [bar.text for group in chart.groups for bar in group.bars]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 8)
         self.title = QLabel(chart.title)
@@ -92,63 +159,9 @@ class ChartView(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         layout.addWidget(self.title)
-        plot = pg.PlotWidget(background="w")
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        plot.setAccessibleName(chart.title)
-        plot.setAccessibleDescription(chart.description + " " + " ".join(chart_sentences(chart)))
-        plot.setToolTip(chart.description)
-        self.plot = plot
-        self._draw(pg)
-        layout.addWidget(plot)
-        self.title.setBuddy(plot)
-
-    def _draw(self, pg: Any) -> None:
-        item = self.plot.getPlotItem()
-        ticks: list[tuple[float, str]] = []
-        ys: list[float] = []
-        widths: list[float] = []
-        brushes: list[QColor] = []
-        row = 0
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for group in self.chart.groups:
-            label = pg.TextItem(_short(group.label), color=INK, anchor=(0, 0.5))
-            label.setFont(bold)
-            label.setPos(0, -row)
-            item.addItem(label)
-            row += 1
-            for bar in group.bars:
-                y = -row
-                ticks.append((y, bar.label))
-                if bar.value is not None and bar.value > 0:
-                    ys.append(y)
-                    widths.append(bar.value)
-                    brushes.append(_colour(bar.colour))
-                value = pg.TextItem(bar.text, color=INK, anchor=(0, 0.5))
-                value.setFont(bold)
-                value.setPos((bar.value or 0) + 1, y)
-                item.addItem(value)
-                self.values.append(bar.text)
-                row += 1
-        if ys:
-            bars = pg.BarGraphItem(x0=0, y=ys, width=widths, height=0.7, brushes=brushes, pen=None)
-            item.addItem(bars)
-        axis_pen = pg.mkPen(INK)
-        left = item.getAxis("left")
-        left.setTicks([ticks, []])
-        left.setPen(axis_pen)
-        left.setTextPen(axis_pen)
-        bottom = item.getAxis("bottom")
-        bottom.setTicks([[(v, f"{v}%") for v in (0, 25, 50, 75, 100)], []])
-        bottom.setPen(axis_pen)
-        bottom.setTextPen(axis_pen)
-        item.showGrid(x=True, y=False, alpha=0.25)
-        item.setXRange(-2, 100 + RIGHT_ROOM, padding=0)  # from just left of 0, so "0%" shows
-        item.setYRange(-row + 0.4, 0.6, padding=0)
-        self.plot.setFixedHeight(row * ROW_PX + MARGIN_PX)
+        self.plot = BarChart(chart, self)
+        layout.addWidget(self.plot)
+        self.title.setBuddy(self.plot)
 
 
 class ChartsPanel(QScrollArea):

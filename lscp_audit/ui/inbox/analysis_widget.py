@@ -56,7 +56,7 @@ from lscp_audit.core.report_data import MARKINGS, SUGGESTED_DESCRIPTORS, format_
 from lscp_audit.ui import ops
 from lscp_audit.ui.a11y import StatusLabel, name_typing_field, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
-from lscp_audit.ui.inbox.analysis_charts import ChartsPanel, pyqtgraph
+from lscp_audit.ui.inbox.analysis_charts import ChartsPanel
 from lscp_audit.ui.inbox.quarterly_export import QuarterlyExport
 from lscp_audit.ui.widgets.date_input import DateLineEdit
 from lscp_audit.ui.widgets.flow_layout import FlowLayout
@@ -415,7 +415,6 @@ class AnalysisWidget(QWidget):
         service = self.service
 
         def work(_: ops.OpContext) -> Shown:
-            pyqtgraph()  # imported here, off the GUI thread (once; about half a second)
             analysis = service.analyse(chosen)
             comparison = service.compare(chosen, *compared) if compared else None
             tables = service.tables(analysis, suppress=suppress, comparison=comparison)
