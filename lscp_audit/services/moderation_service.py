@@ -169,6 +169,9 @@ class ModerationImportResult:
     status: ModerationStatus
     reason: str = ""
     moderation: Moderation | None = None
+    #: Refused only because no return with its report id is in the inbox yet (its signature is
+    #: good): importing it again once the return is in may store it.
+    awaiting_return: bool = False
 
     @property
     def ok(self) -> bool:
@@ -417,7 +420,12 @@ class ModerationService:
         checked, problem = self.check(blob)
         if problem is not None or checked.record is None:
             log.info("moderation record refused")
-            return ModerationImportResult(path, ModerationStatus.REFUSED, problem or "the record could not be read")
+            awaiting = checked.record is not None and not self._vault.imported_returns.find_by_report_id(
+                str(checked.record["return"]["report_id"])
+            )
+            return ModerationImportResult(
+                path, ModerationStatus.REFUSED, problem or "the record could not be read", awaiting_return=awaiting
+            )
         record = checked.record
         item, _ = self._binding_problem(record)
         assert item is not None

@@ -142,11 +142,13 @@ def test_record_travels_to_another_vault_and_survives_reimport_of_the_return(
         # Not yet trusted as a moderator here: refused.
         refused = service.import_file(file)
         assert refused.status == ModerationStatus.REFUSED and "not trusted as a QA moderator" in refused.reason
+        assert not refused.awaiting_return  # the signer is the problem, not the return
         pem = qa["service"].identities.export_certificate_pem(qa["moderator"].id)
         inbox.trust_certificate(pem, "Moderator", moderator=True)
         # Before the return is there, the record has nothing to bind to.
         refused = service.import_file(file)
         assert refused.status == ModerationStatus.REFUSED and "import the return first" in refused.reason
+        assert refused.awaiting_return  # importing it again once the return is in may store it
         [entry] = [r.entry for r in inbox.import_files([returns["signed"]])]
         assert entry is not None
         stored = service.import_file(file)
@@ -242,6 +244,7 @@ def _refused(qa: dict[str, Any], blob: bytes, *words: str) -> None:
     for word in words:
         assert word in result.reason, result.reason
     assert qa["service"].moderation_for(qa["return_id"]) is None
+    assert not result.awaiting_return or "import the return first" in result.reason  # a forgery is never retried
 
 
 def test_genuine_record_is_accepted_again(qa: dict[str, Any]) -> None:

@@ -109,14 +109,10 @@ def test_a_file_that_fails_is_reported_and_left_in_place(
     assert widget.results_model.rowCount() == 2
 
 
-def test_a_return_and_its_moderation_record_synced_together_are_both_imported(
-    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns, tmp_path: Path
-) -> None:
-    """A moderator's vault shares the return and its signed moderation record into the folder;
-    the record is imported after the return of the same batch, so it finds it, and the return
-    shows as moderated. The record file comes first by name, and is seen first."""
-    _window, widget, folder = app
-    moderators_vault = make_vault(tmp_path / "moderator.lscp")
+def _moderation_record(made: SignedReturns, folder: Path) -> tuple[Path, str]:
+    """A moderator's vault imports `made.files[1]` and agrees with it: (the signed record file
+    saved into `folder`, the moderator's certificate)."""
+    moderators_vault = make_vault(folder / "moderator.lscp")
     try:
         inbox = InboxService(moderators_vault)
         inbox.trust_certificate(made.pem)
@@ -128,11 +124,25 @@ def test_a_return_and_its_moderation_record_synced_together_are_both_imported(
         inbox.trust_certificate(pem, moderator=True)
         moderation = ModerationService(moderators_vault)
         record = moderation.record(stored.entry.id, outcome="agree", rationale="Agreed at panel.")
-        shared = moderation.export(record.id, tmp_path / "a-moderation.lscpmod")
+        return moderation.export(record.id, folder / "a-moderation.lscpmod"), pem
     finally:
         moderators_vault.close()
+
+
+def _trust_moderator(qtbot: QtBot, widget: ImportedReturnsWidget, pem: str) -> None:
     widget.trust_certificate(pem, moderator=True)
     qtbot.waitUntil(lambda: "1 moderator" in widget.trust_label.text(), timeout=20_000)
+
+
+def test_a_return_and_its_moderation_record_synced_together_are_both_imported(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns, tmp_path: Path
+) -> None:
+    """A moderator's vault shares the return and its signed moderation record into the folder;
+    the record is imported after the return of the same batch, so it finds it, and the return
+    shows as moderated. The record file comes first by name, and is seen first."""
+    _window, widget, folder = app
+    shared, pem = _moderation_record(made, tmp_path)
+    _trust_moderator(qtbot, widget, pem)
     widget.watch_folder(None)  # both files are there when watching starts (the app opened after a sync)
     shutil.copyfile(shared, folder / shared.name)
     shutil.copyfile(made.files[1], folder / "z-return.pdf")
@@ -143,6 +153,31 @@ def test_a_return_and_its_moderation_record_synced_together_are_both_imported(
         ("a-moderation.lscpmod", ImportStatus.IMPORTED),
     ]
     assert widget.summary.text() == "Watch folder: 2 imported."
+    qtbot.waitUntil(lambda: list(widget.model.moderation.values()) == ["Agreed"], timeout=20_000)
+
+
+def test_a_moderation_record_synced_before_its_return_is_imported_when_the_return_comes(
+    qtbot: QtBot, app: tuple[QMainWindow, ImportedReturnsWidget, Path], made: SignedReturns, tmp_path: Path
+) -> None:
+    """Sync clients bring files one at a time: the record settles first and cannot be stored
+    yet (it says why, and that it will be tried again); once the return arrives and is stored,
+    the record is imported without anyone touching it."""
+    _window, widget, folder = app
+    shared, pem = _moderation_record(made, tmp_path)
+    _trust_moderator(qtbot, widget, pem)
+    imported: list[list[InboxImportResult]] = []
+    widget.files_imported.connect(imported.append)
+    shutil.copyfile(shared, folder / shared.name)
+    qtbot.waitUntil(lambda: len(imported) == 1, timeout=20_000)
+    [waiting] = imported[0]
+    assert waiting.status == ImportStatus.REJECTED and "import the return first" in waiting.reason
+    assert "tried again when a return arrives" in waiting.reason and widget.model.moderation == {}
+    shutil.copyfile(made.files[1], folder / "z-return.pdf")
+    qtbot.waitUntil(lambda: len(imported) == 3, timeout=20_000)
+    [returned], [record] = imported[1:]
+    assert returned.path.name == "z-return.pdf" and returned.status == ImportStatus.IMPORTED
+    assert record.path.name == shared.name and record.status == ImportStatus.IMPORTED
+    assert widget.summary.text() == "Watch folder: 1 imported."
     qtbot.waitUntil(lambda: list(widget.model.moderation.values()) == ["Agreed"], timeout=20_000)
 
 

@@ -6,6 +6,7 @@ shown and confirmed) and the kept PDF is checked again."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,9 @@ class _FillLayout(QVBoxLayout):
         return False
 
 
+WAITING_FOR_RETURN = "; it is tried again when a return arrives in the watch folder"
+
+
 class ImportedReturnsWidget(PdfDropMixin, QWidget):
     """Import signed PDFs into the vault's inbox and list trusted returns and the quarantine.
 
@@ -157,6 +161,9 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.watcher: FolderWatcher | None = None  # the watch folder, when the setting is on
         self._watch_queue: list[tuple[Path, FileVersion]] = []
         self._watch_importing = False
+        #: Moderation records from the watch folder whose return is not in the inbox yet: tried
+        #: again after a watched import stores a return.
+        self._watch_waiting: dict[Path, FileVersion] = {}
         self.model = ReturnsTableModel(self)
         self.proxy = ReturnsSortProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -483,15 +490,18 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         self.summary.setText(self.tr("Importing %d file(s)…") % len(files))
 
         def work(ctx: OpContext) -> list[InboxImportResult]:
-            return self._import_paths(paths, password, ctx)
+            return self._import_paths(paths, password, ctx)[0]
 
         BackgroundOp(parent=self, op=work, success=self._imported).failure(self._failed).with_progress(
             self.tr("Importing signed PDFs…")
         ).run()
 
-    def _import_paths(self, files: Sequence[Path], password: str | None, ctx: OpContext) -> list[InboxImportResult]:
+    def _import_paths(
+        self, files: Sequence[Path], password: str | None, ctx: OpContext
+    ) -> tuple[list[InboxImportResult], set[Path]]:
         """Run on the worker: the signed PDFs among `files` into the inbox, then the moderation
-        record files (`.lscpmod`), which need their return to be there already."""
+        record files (`.lscpmod`), which need their return to be there already. Also gives the
+        records refused only because their return is not in the inbox yet."""
         pdfs = [path for path in files if path.suffix.lower() != MODERATION_SUFFIX]
         records = [path for path in files if path.suffix.lower() == MODERATION_SUFFIX]
         results = (
@@ -499,12 +509,16 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
             if pdfs
             else []
         )
+        awaiting: set[Path] = set()
         for path in records:
             if ctx.cancel.cancelled:
                 results.append(InboxImportResult(path=path, status=ImportStatus.SKIPPED, reason="cancelled"))
-            else:
-                results.append(moderation_result(self._moderation.import_file(path), path))
-        return results
+                continue
+            outcome = self._moderation.import_file(path)
+            if outcome.awaiting_return:
+                awaiting.add(path)
+            results.append(moderation_result(outcome, path))
+        return results, awaiting
 
     def _imported(self, results: list[InboxImportResult]) -> None:
         self.import_button.setEnabled(True)
@@ -520,6 +534,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         file is imported once it has settled (not while it is still being written), with the
         same checks as any import; what happened is shown here, in the window's status bar and
         announced to screen readers. Files are never moved or deleted."""
+        self._watch_waiting.clear()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher.deleteLater()
@@ -542,17 +557,26 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
         watcher = self.watcher
         versions = dict(batch)
 
-        def work(ctx: OpContext) -> list[InboxImportResult]:
+        def work(ctx: OpContext) -> tuple[list[InboxImportResult], set[Path]]:
             return self._import_paths(list(versions), None, ctx)
 
-        def done(results: list[InboxImportResult]) -> None:
+        def done(imported: tuple[list[InboxImportResult], set[Path]]) -> None:
+            results, awaiting = imported
             self._watch_importing = False
-            standing = [
-                result for result in results if watcher is None or watcher.finished(result.path, versions[result.path])
-            ]
+            if any(r.status == ImportStatus.IMPORTED and r.entry is not None for r in results):
+                self._watch_queue += list(self._watch_waiting.items())  # their return may have come
+                self._watch_waiting.clear()
+            standing = []
+            for result in results:
+                if watcher is not None and not watcher.finished(result.path, versions[result.path]):
+                    continue
+                if result.path in awaiting:
+                    self._watch_waiting[result.path] = versions[result.path]
+                    result = dataclasses.replace(result, reason=result.reason + WAITING_FOR_RETURN)
+                standing.append(result)
             if standing:
                 self._watch_imported(standing)
-            self._import_watched()  # what arrived meanwhile
+            self._import_watched()  # what arrived meanwhile, and records whose return may be in now
 
         def failed(exc: BaseException) -> None:
             self._watch_importing = False
