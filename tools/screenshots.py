@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 WORK = Path(tempfile.mkdtemp(prefix="lscp-screens-"))
 os.environ["LSCP_AUDIT_HOME"] = str(WORK / "home")  # never the user's own vault or settings
@@ -209,13 +210,10 @@ class Tour:
         received and outstanding returns."""
         if not self.wanted("qa-rounds"):
             return
-        window.show_area("inbox")
-        inbox = window.area_page("inbox")
-        widget = getattr(inbox, "rounds", None)
-        tabs = getattr(inbox, "tabs", None)
-        if widget is None or tabs is None:
+        shown = _inbox_tab(window, "rounds")
+        if shown is None:
             return
-        tabs.setCurrentWidget(widget)
+        widget, tabs = shown
         settle(2.0)
         widget.table.selectRow(0)
         settle(1.0)
@@ -230,13 +228,10 @@ class Tour:
             return
         from lscp_audit.core.analysis_tables import ACTIONS, S11
 
-        window.show_area("inbox")
-        inbox = window.area_page("inbox")
-        widget = getattr(inbox, "analysis", None)
-        tabs = getattr(inbox, "tabs", None)
-        if widget is None or tabs is None:
+        shown = _inbox_tab(window, "analysis")
+        if shown is None:
             return
-        tabs.setCurrentWidget(widget)
+        widget, tabs = shown
         widget.reload()  # the returns imported for the tour
         settle(3.0)
         widget.tabs.setCurrentWidget(widget.charts)
@@ -391,6 +386,18 @@ class Tour:
         dialog.raise_()
         dialog.activateWindow()
         return dialog
+
+
+def _inbox_tab(window: MainWindow, name: str) -> tuple[Any, Any] | None:
+    """Show the QA inbox's tab held in the inbox page's attribute `name`: (that tab's widget, the
+    tab widget), or None when this build has no such tab."""
+    window.show_area("inbox")
+    inbox = window.area_page("inbox")
+    widget, tabs = getattr(inbox, name, None), getattr(inbox, "tabs", None)
+    if widget is None or tabs is None:
+        return None
+    tabs.setCurrentWidget(widget)
+    return widget, tabs
 
 
 def main() -> int:
