@@ -92,9 +92,19 @@ def chart_rows(judgements: dict[str, Any], label_width: float) -> list[ChartRow]
     return rows
 
 
+def _text(
+    x: float, y: float, text: str, size: float, *, bold: bool = False, colour: Any = INK, anchor: str = "start"
+) -> Any:
+    """One line of a chart's text in the report's faces (DejaVu: every script in a name shows)."""
+    from reportlab.graphics.shapes import String
+
+    font = fonts.BOLD if bold else fonts.REGULAR
+    return String(x, y, text, fontName=font, fontSize=size, fillColor=rgb(colour), textAnchor=anchor)
+
+
 def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
     """A Drawing of the section judgements, or None when there are none to chart."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.graphics.shapes import Drawing, Line, Rect
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     scale = report_scale(judgements)
@@ -123,33 +133,14 @@ def judgement_chart(judgements: dict[str, Any], width: float) -> Any:
         bar_y = y + ROW_GAP / 2 + (block - BAR_HEIGHT) / 2
         for index, line in enumerate(row.label_lines):
             text_y = y + ROW_GAP / 2 + block - LABEL_LEADING * (index + 1) + 2.5
-            drawing.add(
-                String(
-                    label_width,
-                    text_y,
-                    line,
-                    fontName=fonts.REGULAR,
-                    fontSize=LABEL_SIZE,
-                    fillColor=rgb(INK),
-                    textAnchor="end",
-                )
-            )
+            drawing.add(_text(label_width, text_y, line, LABEL_SIZE, anchor="end"))
         length = unit * row.score
         if length:
             drawing.add(Rect(bar_left, bar_y, length, BAR_HEIGHT, fillColor=rgb(row.colour), strokeColor=None))
-        drawing.add(
-            String(
-                bar_left + length + 4,
-                bar_y + 2.5,
-                row.word,
-                fontName=fonts.BOLD,
-                fontSize=WORD_SIZE,
-                fillColor=rgb(INK),
-            )
-        )
+        drawing.add(_text(bar_left + length + 4, bar_y + 2.5, row.word, WORD_SIZE, bold=True))
     order = sorted(scores.items(), key=lambda item: item[1])
     key = "Bar length: " + ", ".join(f"{scale.labels.get(code, code)} {score}" for code, score in order)
-    drawing.add(String(0, 3, key, fontName=fonts.REGULAR, fontSize=KEY_SIZE, fillColor=rgb(MUTED)))
+    drawing.add(_text(0, 3, key, KEY_SIZE, colour=MUTED))
     return drawing
 
 
@@ -185,7 +176,7 @@ def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
     with no bar) on its right, on a 0-100% scale with grid lines. Long charts come in pieces of
     at most `CHUNK_HEIGHT` points, each with its own scale, so a page can break between them.
     Every word is page text, so `pdftotext` and screen readers get the figures."""
-    from reportlab.graphics.shapes import Drawing, Rect, String
+    from reportlab.graphics.shapes import Drawing, Rect
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     fonts.register_fonts()
@@ -218,31 +209,12 @@ def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
         ticks = [(bar_left + span * tick / 100, tick) for tick in (0, 25, 50, 75, 100)]
 
         for x, tick in ticks:
-            drawing.add(
-                String(
-                    x,
-                    3,
-                    f"{tick}%",
-                    fontName=fonts.REGULAR,
-                    fontSize=KEY_SIZE,
-                    fillColor=rgb(MUTED),
-                    textAnchor="middle",
-                )
-            )
+            drawing.add(_text(x, 3, f"{tick}%", KEY_SIZE, colour=MUTED, anchor="middle"))
         y = total
         for (lines, bar_lines, group), height in zip(piece, heights, strict=True):
             top = y
             for index, line in enumerate(lines):
-                drawing.add(
-                    String(
-                        0,
-                        top - LABEL_LEADING * (index + 1) + 2.5,
-                        line,
-                        fontName=fonts.BOLD,
-                        fontSize=GROUP_SIZE,
-                        fillColor=rgb(INK),
-                    )
-                )
+                drawing.add(_text(0, top - LABEL_LEADING * (index + 1) + 2.5, line, GROUP_SIZE, bold=True))
             cursor = top - LABEL_LEADING * len(lines) - 1
             _grid(drawing, ticks, top - height, cursor)
             for bar, label_lines in zip(group.bars, bar_lines, strict=True):
@@ -250,32 +222,13 @@ def bar_chart_drawings(chart: Any, width: float) -> list[Any]:
                 bar_y = cursor - block + (block - AGG_BAR_HEIGHT) / 2
                 for index, line in enumerate(label_lines):
                     text_y = cursor - LABEL_LEADING * (index + 1) + 3
-                    drawing.add(
-                        String(
-                            label_width,
-                            text_y,
-                            line,
-                            fontName=fonts.REGULAR,
-                            fontSize=BAR_LABEL_SIZE,
-                            fillColor=rgb(INK),
-                            textAnchor="end",
-                        )
-                    )
+                    drawing.add(_text(label_width, text_y, line, BAR_LABEL_SIZE, anchor="end"))
                 length = span * (bar.value or 0) / 100 if bar.value is not None else 0.0
                 if length > 0:
                     drawing.add(
                         Rect(bar_left, bar_y, length, AGG_BAR_HEIGHT, fillColor=rgb(bar.colour), strokeColor=None)
                     )
-                drawing.add(
-                    String(
-                        bar_left + length + 4,
-                        bar_y + 1.5,
-                        bar.text,
-                        fontName=fonts.BOLD,
-                        fontSize=VALUE_SIZE,
-                        fillColor=rgb(INK),
-                    )
-                )
+                drawing.add(_text(bar_left + length + 4, bar_y + 1.5, bar.text, VALUE_SIZE, bold=True))
                 cursor -= block + AGG_BAR_GAP
             y -= height
         drawings.append(drawing)

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lscp_audit.reports.moderation_record import FILE_SUFFIX as MODERATION_SUFFIX
+
 
 @dataclass(frozen=True)
 class FileVersion:
@@ -39,8 +41,9 @@ def version_of(path: Path) -> FileVersion | None:
     return FileVersion(info.st_size, info.st_mtime_ns)
 
 
-#: Signed returns, and moderation record files (imported after the returns of the same batch).
-WATCHED_SUFFIXES = (".pdf", ".lscpmod")
+#: What the QA inbox imports: signed returns, and moderation record files (imported after the
+#: returns of the same batch).
+WATCHED_SUFFIXES = (".pdf", MODERATION_SUFFIX)
 
 
 def is_candidate(name: str) -> bool:

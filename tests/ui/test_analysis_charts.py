@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from lscp_audit.core.analysis_charts import Bar, BarGroup, Chart
-from lscp_audit.ui.inbox.analysis_charts import AXIS_PX, PAD_PX, ROW_PX, ChartView
+from lscp_audit.ui.inbox.analysis_charts import AXIS_PX, PAD_PX, ROW_PX, ChartView, _fitted
 
 GREEN = (0.11, 0.42, 0.21)
 RED = (0.63, 0.11, 0.11)
@@ -73,3 +73,13 @@ def test_the_chart_shows_when_it_has_the_keyboard(qtbot: QtBot) -> None:
     after = view.plot.grab().toImage()
     highlight = view.plot.palette().highlight().color().name()
     assert _colour_at(after, 1, _row_y(2)) == highlight and _colour_at(before, 1, _row_y(2)) != highlight
+
+
+def test_a_long_group_name_is_cut_but_keeps_its_count(qtbot: QtBot) -> None:
+    view, _image = _shown(qtbot)
+    metrics = view.plot.fontMetrics()
+    name = "Was the child's lived experience, wishes and feelings recorded at every visit? (n = 30)"
+    room = metrics.horizontalAdvance(name) // 2
+    cut = _fitted(name, metrics, room)
+    assert cut.endswith("… (n = 30)") and metrics.horizontalAdvance(cut) <= room
+    assert _fitted("Short (n = 4)", metrics, room) == "Short (n = 4)"

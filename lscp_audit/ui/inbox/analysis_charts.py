@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,6 +46,18 @@ def _colour(rgb: tuple[float, float, float]) -> QColor:
     return QColor.fromRgbF(*rgb)
 
 
+def _fitted(text: str, metrics: QFontMetrics, room: int) -> str:
+    """`text` cut to `room` pixels, keeping a closing "(n = …)" whole: the count matters more
+    than the end of a long question (the whole text is in the accessible description)."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    head, sep, tail = text.rpartition(" (")
+    if sep and tail.endswith(")"):
+        kept = " (" + tail
+        return metrics.elidedText(head, Qt.TextElideMode.ElideRight, room - metrics.horizontalAdvance(kept)) + kept
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
 @dataclass(frozen=True)
 class _Row:
     """A line of the chart: a group's name (`bar` None) or one bar."""
@@ -70,6 +82,16 @@ class BarChart(QWidget):
         self.setFixedHeight(len(self.rows) * ROW_PX + AXIS_PX + 2 * PAD_PX)
         self.setMinimumWidth(360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._widest_name = self._measure_names()
+
+    def _measure_names(self) -> int:
+        metrics = self.fontMetrics()
+        return max((metrics.horizontalAdvance(r.text) for r in self.rows if r.bar is not None), default=0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.FontChange:
+            self._widest_name = self._measure_names()
+        super().changeEvent(event)
 
     def _bold(self) -> QFont:
         font = QFont(self.font())
@@ -78,9 +100,7 @@ class BarChart(QWidget):
 
     def label_width(self) -> int:
         """The column the bars' names take: the longest name, up to `LABEL_SHARE` of the width."""
-        metrics = self.fontMetrics()
-        widest = max((metrics.horizontalAdvance(r.text) for r in self.rows if r.bar is not None), default=0)
-        return int(min(widest + 2 * PAD_PX, self.width() * LABEL_SHARE))
+        return int(min(self._widest_name + 2 * PAD_PX, self.width() * LABEL_SHARE))
 
     def x_of(self, percent: float) -> float:
         """Where `percent` lies across the widget."""
@@ -103,8 +123,7 @@ class BarChart(QWidget):
             if row.bar is None:  # a group's name, over its bars
                 painter.setFont(bold)
                 painter.setPen(INK)
-                room = self.width() - zero - PAD_PX
-                text = QFontMetrics(bold).elidedText(row.text, Qt.TextElideMode.ElideRight, int(room))
+                text = _fitted(row.text, QFontMetrics(bold), int(self.width() - zero - PAD_PX))
                 painter.drawText(middle.adjusted(zero + 4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
                 continue
             painter.setFont(self.font())

@@ -47,7 +47,7 @@ from lscp_audit.services.inbox_service import (
 from lscp_audit.services.moderation_service import FILE_SUFFIX as MODERATION_SUFFIX
 from lscp_audit.services.moderation_service import Moderation, ModerationForm, ModerationService
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
-from lscp_audit.services.watch_folder import FileVersion
+from lscp_audit.services.watch_folder import WATCHED_SUFFIXES, FileVersion
 from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
 from lscp_audit.ui.inbox.import_results_model import ImportResultsModel, moderation_result
@@ -139,7 +139,7 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
 
     files_imported = Signal(list)
     return_removed = Signal(str)
-    dropped_suffixes = (".pdf", MODERATION_SUFFIX)
+    dropped_suffixes = WATCHED_SUFFIXES  # returns and moderation records, as the watch folder takes
     trust_changed = Signal()
 
     def __init__(
