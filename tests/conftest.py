@@ -23,3 +23,19 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("LSCP_AUDIT_PASSPHRASE", raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def cycles_collected_on_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In Qt tests, as in the app, Python's cycle collector runs on the GUI thread only
+    (`lscp_audit.ui.gui_thread_gc`); other tests keep Python's own."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from lscp_audit.ui.gui_thread_gc import GuiThreadCollector
+
+    request.getfixturevalue("qapp")
+    collector = GuiThreadCollector()
+    collector.start()
+    yield
+    collector.stop()

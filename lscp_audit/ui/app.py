@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from lscp_audit import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__, paths
 from lscp_audit.ui.errors import ExceptionHook
+from lscp_audit.ui.gui_thread_gc import collect_on_gui_thread
 from lscp_audit.ui.main_window import MainWindow
 from lscp_audit.ui.qt_start import new_application
 from lscp_audit.ui.shell import build_main_window
@@ -36,6 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def run(vault: str | None = None, quit_after: float | None = None) -> int:
     """Run the app until the main window closes; return the exit code."""
     app = create_application()
+    collect_on_gui_thread(app)  # Qt objects in reference cycles are destroyed on the GUI thread only
     hook = ExceptionHook()
     window: MainWindow = build_main_window(vault_path=vault)
     window.show()

@@ -20,11 +20,19 @@ own bar, never `QProgressDialog.setValue`: in a modal dialog that runs a nested 
 would deliver the operation's success (or more progress) in the middle of a progress update.
 Progress that arrives after the operation finished is ignored.
 
+An operation is always let go of on the GUI thread. It holds Qt objects made there (its signal
+relay, its progress timer), and Qt objects must be destroyed on the thread they belong to. So the
+worker drops its references and then tells the GUI thread it has finished, and the operation
+leaves ``_running`` only when both its result has been handled and its worker has finished. Were
+the worker to hold the last reference, it would destroy those objects while the GUI thread may be
+using them: the cause of a crash after a cancelled import.
+
 Tests call `set_synchronous(True)` so operations run inline and finish before the call returns.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -41,7 +49,8 @@ PROGRESS_DELAY_MS = 600
 
 _synchronous = False
 _serial_pool: QThreadPool | None = None
-_running: set[BackgroundOp[Any]] = set()  # keeps ops (and their relays) alive until finished
+_running: dict[int, BackgroundOp[Any]] = {}  # keeps ops (and their relays) alive until finished
+_keys = itertools.count()
 
 
 def set_synchronous(value: bool) -> None:
@@ -73,6 +82,32 @@ class _Relay(QObject):
     progressed = Signal(int, str)
 
 
+class _WorkerEnd(QObject):
+    """Lives on the GUI thread: a worker says here that it has let go of its operation."""
+
+    finished = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished.connect(_worker_finished, Qt.ConnectionType.QueuedConnection)
+
+
+_worker_end: _WorkerEnd | None = None
+
+
+def _worker_end_signal() -> _WorkerEnd:
+    global _worker_end
+    if _worker_end is None:
+        _worker_end = _WorkerEnd()  # made by `run`, so on the GUI thread
+    return _worker_end
+
+
+def _worker_finished(key: int) -> None:
+    background = _running.get(key)
+    if background is not None:
+        background._worker_done()
+
+
 class OpContext:
     """What an operation receives: a progress callback and a cancel token (both thread-safe)."""
 
@@ -85,13 +120,23 @@ class OpContext:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], None]) -> None:
+    """Runs `fn` on a pool thread, drops it, then reports `key` finished to the GUI thread."""
+
+    def __init__(self, fn: Callable[[], None], key: int, end: _WorkerEnd) -> None:
         super().__init__()
-        self._fn = fn
+        self._fn: Callable[[], None] | None = fn
+        self._key = key
+        self._end = end
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        self._fn()
+        fn, self._fn = self._fn, None
+        try:
+            if fn is not None:
+                fn()
+        finally:
+            del fn  # the last reference this thread held to the operation
+            self._end.finished.emit(self._key)
 
 
 class BackgroundOp(Generic[T]):
@@ -108,16 +153,23 @@ class BackgroundOp(Generic[T]):
         self._parent = parent
         self._op = op
         self._success = success
-        self._failure: Callable[[BaseException], object] = lambda exc: show_error(self._parent, exc)
+        self._failure: Callable[[BaseException], object] | None = None  # None: `show_error`
         self._serial = serial
         self._label: str | None = None
         self._cancellable = False
         self._dialog: QProgressDialog | None = None
         self._bar: QProgressBar | None = None
         self._done = False
+        self._worker_finished = False
+        self._key = next(_keys)
         self._timer: QTimer | None = None
         self.token = CancelToken()
         self._relay = _Relay()
+
+    @property
+    def in_flight(self) -> bool:
+        """Started and not yet let go of (its result not handled, or its worker not finished)."""
+        return self._key in _running
 
     def failure(self, handler: Callable[[BaseException], object]) -> BackgroundOp[T]:
         self._failure = handler
@@ -138,20 +190,20 @@ class BackgroundOp(Generic[T]):
         if _synchronous:
             self._run_inline(context)
             return
-        _running.add(self)
+        _running[self._key] = self
         if self._label is not None:
             self._timer = single_shot_timer(None, PROGRESS_DELAY_MS)
             self._timer.timeout.connect(self._show_dialog)
             self._timer.start()
         pool = serial_pool() if self._serial else QThreadPool.globalInstance()
-        pool.start(_Runnable(lambda: self._work(context)))
+        pool.start(_Runnable(lambda: self._work(context), self._key, _worker_end_signal()))
 
     def _run_inline(self, context: OpContext) -> None:
         try:
             result = self._op(context)
         except Exception as exc:  # noqa: BLE001 - handed to the failure callback
             if not isinstance(exc, Cancelled):
-                self._failure(exc)
+                self._report_failure(exc)
             return
         if self._success is not None:
             self._success(result)
@@ -205,7 +257,23 @@ class BackgroundOp(Generic[T]):
             dialog.close()
             dialog.deleteLater()
             self._give_back_keyboard(dialog)
-        _running.discard(self)
+        if self._worker_finished:
+            self._release()
+
+    def _worker_done(self) -> None:
+        self._worker_finished = True
+        if self._done:
+            self._release()
+
+    def _release(self) -> None:
+        """Let go of the operation, on the GUI thread: its relay's connections to this object's
+        methods are the only references Python's collector cannot see, so they go first."""
+        _running.pop(self._key, None)
+        for signal in (self._relay.succeeded, self._relay.failed, self._relay.progressed):
+            signal.disconnect()
+        if self._timer is not None:
+            self._timer.timeout.disconnect()
+            self._timer = None
 
     def _give_back_keyboard(self, dialog: QProgressDialog) -> None:
         """The window the progress dialog covered gets the keyboard back: a window manager may
@@ -224,7 +292,13 @@ class BackgroundOp(Generic[T]):
         self._finish()
         if isinstance(exc, Cancelled):
             return
-        self._failure(exc)
+        self._report_failure(exc)
+
+    def _report_failure(self, exc: BaseException) -> None:
+        if self._failure is None:
+            show_error(self._parent, exc)
+        else:
+            self._failure(exc)
 
 
 def run_in_background(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 import pytest
 from PySide6.QtWidgets import QApplication, QProgressDialog
@@ -59,7 +60,7 @@ def test_slow_work_shows_progress_and_cancel_is_silent(qtbot: QtBot, threaded: N
     )
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible())
     dialog.cancel()
-    qtbot.waitUntil(lambda: op not in ops._running, timeout=5000)
+    qtbot.waitUntil(lambda: not op.in_flight, timeout=5000)
     assert failures == [] and op.token.cancelled
     assert ops.wait_for_all()
 
@@ -93,7 +94,38 @@ def test_progress_queued_behind_success_does_not_turn_it_into_a_failure(
     op.with_progress("Exporting").run()
     qtbot.waitUntil(lambda: op._dialog is not None and op._dialog.isVisible())
     shown.set()
-    qtbot.waitUntil(lambda: op not in ops._running, timeout=5000)
+    qtbot.waitUntil(lambda: not op.in_flight, timeout=5000)
     qtbot.wait(50)  # any late queued progress arrives now
     assert outcome == ["exported"]
     assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+@pytest.mark.parametrize("outcome", ["success", "failure", "cancelled"])
+def test_an_operation_is_always_released_on_the_gui_thread(qtbot: QtBot, threaded: None, outcome: str) -> None:
+    """An operation holds Qt objects made on the GUI thread (its signal relay, its progress
+    timer). Were the worker thread to drop the last reference, they would be destroyed there
+    while the GUI thread uses them: the segfault seen in CI after a cancelled import. Quick
+    operations make the race likely: the GUI thread handles the result before the worker has
+    let go of its closure."""
+    released_on: list[bool] = []
+    handled: list[str] = []
+
+    def handle(value: object) -> None:
+        handled.append(repr(value))  # not the exception itself: its traceback holds the operation
+
+    def work(_ctx: ops.OpContext) -> int:
+        if outcome == "failure":
+            raise ValueError("boom")
+        if outcome == "cancelled":
+            raise Cancelled()
+        return 1
+
+    for _ in range(150):
+        op = ops.BackgroundOp(parent=None, op=work, success=handle).failure(handle)
+        op.with_progress("Working")
+        weakref.finalize(op, lambda: released_on.append(threading.current_thread() is threading.main_thread()))
+        op.run()
+        del op
+    expected = 0 if outcome == "cancelled" else 150
+    qtbot.waitUntil(lambda: len(released_on) == 150 and len(handled) == expected, timeout=20_000)
+    assert all(released_on), f"{released_on.count(False)} of 150 operations were released on a worker thread"
