@@ -55,13 +55,16 @@ def register(subparsers: Any) -> None:
 
     imported = commands.add_parser(
         "import",
-        help="verify signed report PDFs and add them to the inbox",
+        help="verify signed report PDFs (and moderation records) and add them to the inbox",
         description="Each PDF must be signed, unchanged since signing, wholly covered by its signature "
         "and carry LSCP Audit report data. Returns from signers this vault does not trust are held in "
-        "quarantine. Exit 0 only when no file was rejected.",
+        "quarantine. Moderation record files (.lscpmod) given with them are imported after the PDFs, "
+        "as 'moderation import' does. Exit 0 only when no file was rejected.",
     )
     add_vault_arguments(imported)
-    imported.add_argument("files", metavar="FILE.pdf", nargs="+", help="signed report PDF(s)")
+    imported.add_argument(
+        "files", metavar="FILE", nargs="+", help="signed report PDF(s), and any moderation record(s) (.lscpmod)"
+    )
     _password_argument(imported)
     imported.set_defaults(handler=run_import)
 
@@ -174,8 +177,12 @@ def _date(value: str) -> str:
 
 def result_lines(result: InboxImportResult) -> list[str]:
     """``FILE: imported (R-XXXX-XXXX, trusted, id ID)``, ``FILE: imported into quarantine (...)``,
-    ``FILE: duplicate (...)`` or ``FILE: rejected: reason``, then any note."""
+    ``FILE: duplicate (...)`` or ``FILE: rejected: reason``, then any note. A moderation record
+    (no return entry) gives ``FILE: imported (moderation record of report R-…: Agreed by …)``."""
     entry = result.entry
+    if result.ok and entry is None and result.note:
+        lines = [f"{result.path}: {result.status} ({result.note})"]
+        return lines + ([f"  {result.reason}"] if result.reason else [])
     if not result.ok or entry is None:
         return [f"{result.path}: {result.status}: {result.reason}"]
     status = "imported into quarantine" if result.quarantined else str(result.status)
@@ -273,13 +280,17 @@ def entry_dict(entry: InboxEntry, moderation: str = "") -> dict[str, Any]:
 
 def run_import(args: argparse.Namespace) -> int:
     from lscp_audit.services.inbox_service import InboxService
+    from lscp_audit.services.incoming import import_incoming
+    from lscp_audit.services.moderation_service import ModerationService
 
     password = pdf_password(args)
     results = []
     with open_vault_from_args(args) as vault:
-        for result in InboxService(vault).iter_import([Path(f) for f in args.files], password=password):
-            results.append(result)
-            _emit(result_lines(result))  # each file's outcome as soon as it is known
+        files = [Path(f) for f in args.files]
+        moderation = ModerationService(vault, actor="cli")
+        for incoming in import_incoming(InboxService(vault), moderation, files, password=password):
+            results.append(incoming.result)
+            _emit(result_lines(incoming.result))  # each file's outcome as soon as it is known
     rejected = [r for r in results if not r.ok]
     if rejected:
         raise SignatureInvalid(f"{len(rejected)} of {len(results)} file(s) were not imported")

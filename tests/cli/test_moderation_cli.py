@@ -128,3 +128,16 @@ def test_moderate_show_export_import_through_the_cli(tmp_path: Path, monkeypatch
     refused = _cli(tmp_path, "moderation", "import", "--vault", qa, *v, tampered, record, code=2)
     assert f"{tampered}: refused: the moderation record was changed after it was signed" in refused.stdout
     assert f"{record}: duplicate" in refused.stdout and "1 of 2 record(s) were refused" in refused.stderr
+
+    # Another QA vault takes the record and its return in one `inbox import`, record named first.
+    second = tmp_path / "second.lscp"
+    _cli(tmp_path, "vault", "init", "--vault", second, *v)
+    _cli(tmp_path, "inbox", "trust", "--vault", second, *v, tmp_path / "agency.pem")
+    _cli(tmp_path, "inbox", "trust", "--vault", second, *v, tmp_path / "moderator.pem", "--moderator")
+    both = _cli(tmp_path, "inbox", "import", "--vault", second, *v, record, tmp_path / "return.pdf").stdout.splitlines()
+    assert both[0].startswith(f"{tmp_path / 'return.pdf'}: imported ({entry['report_id']}, trusted, id ")
+    assert both[-1] == (
+        f"{record}: imported (moderation record of report {entry['report_id']}: Moderated by Piotr Nowak)"
+    )
+    listing = _cli(tmp_path, "inbox", "list", "--vault", second, *v).stdout
+    assert "  moderated: Moderated" in listing

@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 
 from lscp_audit.core.errors import NotFound, ValidationError
+from lscp_audit.core.progress import CancelToken
 from lscp_audit.reports import identity_certs, moderation_record
 from lscp_audit.reports.signing import SignerIdentity, _signer
 from lscp_audit.services.identity_service import IdentityService
-from lscp_audit.services.inbox_service import InboxService
+from lscp_audit.services.inbox_service import ImportStatus, InboxService
+from lscp_audit.services.incoming import import_incoming
 from lscp_audit.services.moderation_service import (
     JudgementInput,
     ModerationService,
@@ -155,6 +157,42 @@ def test_record_travels_to_another_vault_and_survives_reimport_of_the_return(
         assert stored.status == ModerationStatus.STORED and stored.moderation is not None
         assert service.moderation_for(entry.id) == stored.moderation
         assert other.moderation.cms(made.id) == file.read_bytes()
+    finally:
+        other.close()
+
+
+def test_one_import_takes_returns_and_records_in_any_order(
+    qa: dict[str, Any], returns: dict[str, Any], tmp_path: Path
+) -> None:
+    """`import_incoming` (the app's import and `inbox import`): a record listed before its
+    return is still stored, because returns go in first; a record whose return is not among the
+    files nor in the inbox is refused as waiting for it; after Cancel, records are skipped."""
+    made = _record_moderated(qa)
+    record = qa["service"].export(made.id, tmp_path / "m.lscpmod")
+    other = make_vault(tmp_path / "other.lscp")
+    try:
+        inbox, service = InboxService(other), ModerationService(other)
+        inbox.trust_certificate(returns["pem"])
+        pem = qa["service"].identities.export_certificate_pem(qa["moderator"].id)
+        inbox.trust_certificate(pem, "Moderator", moderator=True)
+
+        alone = list(import_incoming(inbox, service, [record]))
+        assert [(o.result.status, o.awaiting_return) for o in alone] == [(ImportStatus.REJECTED, True)]
+        assert "import the return first" in alone[0].result.reason
+
+        token = CancelToken()
+        token.cancel()
+        skipped = list(import_incoming(inbox, service, [record], cancel=token))
+        assert [o.result.status for o in skipped] == [ImportStatus.SKIPPED]
+
+        both = list(import_incoming(inbox, service, [record, returns["signed"]]))
+        assert [o.result.path for o in both] == [returns["signed"], record]
+        assert [o.result.status for o in both] == [ImportStatus.IMPORTED, ImportStatus.IMPORTED]
+        entry = both[0].result.entry
+        assert entry is not None and service.moderation_for(entry.id) is not None
+        assert both[1].result.note == (
+            f"moderation record of report {returns['report_id']}: Moderated by Piotr Moderator"
+        )
     finally:
         other.close()
 

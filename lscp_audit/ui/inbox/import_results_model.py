@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from lscp_audit.services.inbox_service import ImportStatus, InboxImportResult
-from lscp_audit.services.moderation_service import ModerationImportResult, ModerationStatus
 from lscp_audit.ui.reports.verification_model import plain
 from lscp_audit.ui.row_table_model import ObjectRole, RowTableModel
 
@@ -35,23 +33,6 @@ def details_text(result: InboxImportResult) -> str:
         text += "; in quarantine (signer not trusted)"
     note = f"{result.note[:1].upper()}{result.note[1:]}"
     return ". ".join(part for part in (text, note) if part)
-
-
-def moderation_result(result: ModerationImportResult, path: Path) -> InboxImportResult:
-    """A moderation record file's import as a row of the import results (the file, stored, a
-    duplicate or refused, and why)."""
-    status = {
-        ModerationStatus.STORED: ImportStatus.IMPORTED,
-        ModerationStatus.DUPLICATE: ImportStatus.DUPLICATE,
-        ModerationStatus.REFUSED: ImportStatus.REJECTED,
-    }[result.status]
-    moderation = result.moderation
-    note = (
-        f"moderation record of report {moderation.report_id}: {moderation.outcome_words} by {moderation.moderator}"
-        if moderation is not None
-        else ""
-    )
-    return InboxImportResult(path=path, status=status, reason=result.reason, note=note)
 
 
 class ImportResultsModel(RowTableModel[InboxImportResult]):

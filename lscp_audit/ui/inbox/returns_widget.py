@@ -44,13 +44,14 @@ from lscp_audit.services.inbox_service import (
     RecheckResult,
     fingerprint_text,
 )
+from lscp_audit.services.incoming import import_incoming
 from lscp_audit.services.moderation_service import FILE_SUFFIX as MODERATION_SUFFIX
 from lscp_audit.services.moderation_service import Moderation, ModerationForm, ModerationService
 from lscp_audit.services.returns_service import ReturnDocument, ReturnsService
 from lscp_audit.services.watch_folder import WATCHED_SUFFIXES, FileVersion
 from lscp_audit.ui.a11y import StatusLabel, name_splitter_handles, not_a_tab_stop
 from lscp_audit.ui.errors import show_error
-from lscp_audit.ui.inbox.import_results_model import ImportResultsModel, moderation_result
+from lscp_audit.ui.inbox.import_results_model import ImportResultsModel
 from lscp_audit.ui.inbox.moderation_dialog import ModerationDialog
 from lscp_audit.ui.inbox.returns_model import (
     COL_IMPORTED,
@@ -499,25 +500,22 @@ class ImportedReturnsWidget(PdfDropMixin, QWidget):
     def _import_paths(
         self, files: Sequence[Path], password: str | None, ctx: OpContext
     ) -> tuple[list[InboxImportResult], set[Path]]:
-        """Run on the worker: the signed PDFs among `files` into the inbox, then the moderation
-        record files (`.lscpmod`), which need their return to be there already. Also gives the
-        records refused only because their return is not in the inbox yet."""
-        pdfs = [path for path in files if path.suffix.lower() != MODERATION_SUFFIX]
-        records = [path for path in files if path.suffix.lower() == MODERATION_SUFFIX]
-        results = (
-            self._inbox.import_files(pdfs, password=password, progress=ctx.progress, cancel=ctx.cancel, yield_cpu=True)
-            if pdfs
-            else []
-        )
+        """Run on the worker: `import_incoming` (signed PDFs, then moderation records). Also
+        gives the records refused only because their return is not in the inbox yet."""
+        results: list[InboxImportResult] = []
         awaiting: set[Path] = set()
-        for path in records:
-            if ctx.cancel.cancelled:
-                results.append(InboxImportResult(path=path, status=ImportStatus.SKIPPED, reason="cancelled"))
-                continue
-            outcome = self._moderation.import_file(path)
-            if outcome.awaiting_return:
-                awaiting.add(path)
-            results.append(moderation_result(outcome, path))
+        for incoming in import_incoming(
+            self._inbox,
+            self._moderation,
+            files,
+            password=password,
+            progress=ctx.progress,
+            cancel=ctx.cancel,
+            yield_cpu=True,
+        ):
+            results.append(incoming.result)
+            if incoming.awaiting_return:
+                awaiting.add(incoming.result.path)
         return results, awaiting
 
     def _imported(self, results: list[InboxImportResult]) -> None:
