@@ -6,8 +6,9 @@ the update, the update is in the vault beside the return, and the signed PDF is 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from lscp_audit.ui.inbox_page import InboxPage
 from lscp_audit.ui.main_window import MainWindow
 from tests.reports.sample_audit import FIXTURE
 from tests.services.action_returns import SignedReturns, import_returns, make_signed_returns, spec
+from tests.ui.modal import check, choose_file, when_modal
 from tests.ui.test_accessibility import mnemonic_clashes, unnamed_inputs
 from tests.ui.test_return_view import _activate, _window
 
@@ -151,12 +153,12 @@ def test_quarterly_action_report_saved_from_the_actions_tab(
     vault_service: VaultService,
     signed: SignedReturns,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from openpyxl import load_workbook
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
+    from PySide6.QtWidgets import QFileDialog
 
     from lscp_audit.core.action_updates import Quarter
+    from lscp_audit.ui.inbox.quarter_dialog import QuarterDialog
 
     ids = import_returns(vault_service.vault, signed)
     window.activateWindow()
@@ -176,35 +178,53 @@ def test_quarterly_action_report_saved_from_the_actions_tab(
     this_quarter = Quarter.containing(dt.datetime.now(dt.UTC).date())
     offered: list[str] = []
 
-    def pick(_parent: object, _title: str, _label: str, items: list[str], *_a: object) -> tuple[str, bool]:
-        offered.extend(items)
-        return items[0], True
+    def first_quarter(references: bool) -> Callable[[QuarterDialog], None]:
+        def act(dialog: QuarterDialog) -> None:
+            assert unnamed_inputs(dialog) == [] and mnemonic_clashes(dialog) == []
+            assert not dialog.case_references.isChecked()  # left out unless chosen
+            offered[:] = [dialog.quarter_combo.itemText(i) for i in range(dialog.quarter_combo.count())]
+            if references:
+                qtbot.keyClick(dialog.case_references, Qt.Key.Key_Space)
+            dialog.next_button.click()
 
-    monkeypatch.setattr(QInputDialog, "getItem", pick)
+        return act
+
     target = tmp_path / "actions-q.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    watches = [when_modal(QuarterDialog, first_quarter(False)), when_modal(QFileDialog, choose_file(target))]
     button.click()
     qtbot.waitUntil(
         lambda: widget.status.text().startswith("Saved") or "Not saved" in widget.status.text(), timeout=20_000
     )
+    for watch in watches:
+        check(watch)
     assert widget.status.text().startswith(f"Saved {target.name}"), widget.status.text()
+    assert "case references" not in widget.status.text()
     assert offered[0].startswith(this_quarter.label) and len(offered) == 8
     expected = [a.text for key in ids for a in spec(key).actions]  # all signed this quarter
     book = load_workbook(target)
     sheet = book["Actions"] if "Actions" in book.sheetnames else book.worksheets[0]
     written = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert expected and all(text in written for text in expected), (written[:60], widget.status.text())
+    assert "Case reference" not in written
     logged = {Path(r.file_name).name for r in vault_service.vault.export_log.list()}
     assert target.name in logged
 
-    # CSV by the name's ending; cancelling the quarter writes nothing.
+    # CSV by the name's ending, here with the case references chosen.
     csv_target = tmp_path / "actions-q.csv"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(csv_target), ""))
+    watches = [when_modal(QuarterDialog, first_quarter(True)), when_modal(QFileDialog, choose_file(csv_target))]
     button.click()
     qtbot.waitUntil(lambda: widget.status.text().startswith(f"Saved {csv_target.name}"), timeout=20_000)
-    assert all(text in csv_target.read_text("utf-8") for text in expected)
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("", False))
-    later = tmp_path / "never.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(later), ""))
+    for watch in watches:
+        check(watch)
+    assert "It includes case references: keep it within the QA subgroup." in widget.status.text()
+    with csv_target.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert "Case reference" in header and all(text in csv_target.read_text("utf-8") for text in expected)
+
+    # Cancelling the quarter writes nothing and asks for no file.
+    files_asked = when_modal(QFileDialog, lambda dialog: dialog.reject())
+    watch = when_modal(QuarterDialog, lambda dialog: qtbot.keyClick(dialog, Qt.Key.Key_Escape))
     button.click()
-    assert not later.exists() and button.isEnabled()
+    check(watch)
+    files_asked.cancel()
+    assert not files_asked.acted and button.isEnabled()

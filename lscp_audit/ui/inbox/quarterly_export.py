@@ -1,6 +1,7 @@
 """Save the quarterly action report (the business plan's Outcome / Who / When / Status) from
-the Analysis tab: choose the quarter, then where; written off the GUI thread, as XLSX or CSV by
-the name's ending. The figures follow the tab's filters and small-number suppression."""
+the Analysis tab: choose the quarter (and whether case references go in), then where; written
+off the GUI thread, as XLSX or CSV by the name's ending. The figures follow the tab's filters and
+small-number suppression."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton, QWidget
 
 from lscp_audit.core.action_updates import recent_quarters
 from lscp_audit.core.analysis import AnalysisFilter
@@ -16,6 +17,7 @@ from lscp_audit.core.errors import Cancelled, LscpAuditError
 from lscp_audit.ui import ops
 from lscp_audit.ui.a11y import StatusLabel
 from lscp_audit.ui.errors import show_error
+from lscp_audit.ui.inbox.quarter_dialog import QuarterChoice, QuarterDialog
 
 if TYPE_CHECKING:
     from lscp_audit.services.analysis_service import AnalysisService
@@ -49,17 +51,12 @@ class QuarterlyExport:
         )
         self.button.clicked.connect(self.save)
 
-    def choose_quarter(self) -> str | None:
-        quarters = [q.describe() for q in recent_quarters(self.service.today())]
-        chosen, ok = QInputDialog.getItem(
-            self.parent,
-            self.parent.tr("Quarterly action report"),
-            self.parent.tr("&Quarter (the current one runs to today):"),
-            quarters,
-            0,
-            False,
-        )
-        return chosen.split(" ", 1)[0] if ok and chosen else None
+    def choose_quarter(self) -> QuarterChoice | None:
+        dialog = QuarterDialog([q.describe() for q in recent_quarters(self.service.today())], self.parent)
+        try:
+            return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
 
     def choose_path(self, quarter: str) -> str:
         name, _ = QFileDialog.getSaveFileName(
@@ -71,9 +68,10 @@ class QuarterlyExport:
         return name
 
     def save(self) -> None:
-        quarter = self.choose_quarter()
-        if quarter is None:
+        choice = self.choose_quarter()
+        if choice is None:
             return
+        quarter, case_references = choice.quarter, choice.case_references
         name = self.choose_path(quarter)
         if not name:
             return
@@ -90,14 +88,17 @@ class QuarterlyExport:
                 ctx.cancel.raise_if_cancelled()
                 ctx.progress(60, "Writing")
                 if as_csv:
-                    out = service.export_quarterly_csv(report, path)
+                    out = service.export_quarterly_csv(report, path, case_references=case_references)
                 else:
-                    out = service.export_quarterly_xlsx(report, path, suppress=suppress)
+                    out = service.export_quarterly_xlsx(
+                        report, path, suppress=suppress, case_references=case_references
+                    )
             except Cancelled:
                 return "Not saved: cancelled (any earlier file there is unchanged)."
+            with_references = " It includes case references: keep it within the QA subgroup." if case_references else ""
             return (
                 f"Saved {out.path.name}: {len(report.rows)} action(s) of {report.quarter.describe()}, "
-                f"{len(report.updates)} progress update(s) in the quarter."
+                f"{len(report.updates)} progress update(s) in the quarter.{with_references}"
             )
 
         self.button.setEnabled(False)
