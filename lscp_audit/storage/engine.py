@@ -12,6 +12,8 @@ SQLCipher, because SQLCipher silently treats a malformed raw key as a passphrase
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.pool import SingletonThreadPool
+from sqlalchemy.pool import QueuePool
 
 from lscp_audit.core.errors import DiskFull, VaultCorrupt, VaultError, WrongPassphrase
 
@@ -167,11 +169,23 @@ def _apply_recipe(dbapi_conn: Any, log_level: str) -> None:
         cursor.close()
 
 
+# Threads that read or write at once: the GUI thread, the vault's worker, the writer and a few
+# pool threads (Verify); more wait for a connection rather than open without bound.
+POOL_SIZE = 4
+POOL_OVERFLOW = 8
+_LOCKED: weakref.WeakKeyDictionary[Engine, threading.Event] = weakref.WeakKeyDictionary()  # set at lock
+
+
 def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_security: bool = False) -> Engine:
     """Create an engine for the vault file at `path` keyed with `key`.
 
-    Connections are per thread (``SingletonThreadPool``) and may be closed from the thread that
-    locks the vault (``check_same_thread=False``); all writes are serialised by the writer worker.
+    Connections are pooled (``QueuePool``): a thread checks one out, has it to itself, and gives it
+    back, so a connection may serve several threads in turn and be closed by the thread that locks
+    the vault (``check_same_thread=False``); all writes are serialised by the writer worker.
+    Not ``SingletonThreadPool`` (one connection per thread): it closes other threads' connections
+    once more than `pool_size` exist, even in the middle of a query, and a Qt pool thread counts as
+    a new thread for every task it runs (each gets a fresh Python thread state), so the app reached
+    that limit within minutes and SQLCipher then crashed (use after free).
     ``memory_security`` turns on SQLCipher's process-wide locked and wiped allocations; it is off by
     default because it made a text search over 10,000 audits ~35x slower here (see docs/security.md).
     """
@@ -197,7 +211,9 @@ def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_secu
     # The SQLite dialect driving the ``sqlcipher3`` module (not ``sqlite+pysqlcipher``, whose
     # dialect would issue its own ``PRAGMA key`` from the URL password).
     url = URL.create("sqlite", database=str(path))
-    engine = sa.create_engine(url, module=sqlcipher3, creator=connect, poolclass=SingletonThreadPool, pool_size=8)
+    engine = sa.create_engine(
+        url, module=sqlcipher3, creator=connect, poolclass=QueuePool, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
     if engine.dialect.dbapi is not sqlcipher3:  # pragma: no cover - guards against plain sqlite
         raise VaultError("the SQLCipher driver is not in use")
 
@@ -205,7 +221,24 @@ def make_engine(path: Path, key: RawKey, *, log_level: str = "NONE", memory_secu
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         _apply_recipe(dbapi_conn, log_level)
 
+    locked = threading.Event()
+    _LOCKED[engine] = locked
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        if locked.is_set() and dbapi_conn is not None:
+            record.invalidate()  # given back after lock: closed now (SQLCipher wipes its key copy)
+
     return engine
+
+
+def close_engine(engine: Engine) -> None:
+    """Close every connection of `engine`: idle ones now, any a thread is still using as soon
+    as it is given back (never under the thread, which would crash SQLCipher)."""
+    locked = _LOCKED.get(engine)
+    if locked is not None:
+        locked.set()
+    engine.dispose()
 
 
 def classify_open_error(exc: BaseException, path: Path) -> VaultError:

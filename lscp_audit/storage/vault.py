@@ -196,7 +196,7 @@ class Vault:
         try:
             self.writer.close()
         finally:
-            self.engine.dispose()
+            eng.close_engine(self.engine)
             if release_lock:
                 self._lock.release()
             self._key.wipe()

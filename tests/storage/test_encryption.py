@@ -286,12 +286,14 @@ def test_a10_pragma_key_is_the_first_statement_on_every_connection(
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT count(*) FROM audits").scalar()
 
-    read()
-    worker = threading.Thread(target=read)
-    worker.start()
-    worker.join()
+    with engine.connect() as held:  # a second thread reading meanwhile needs a connection of its own
+        held.exec_driver_sql("SELECT count(*) FROM audits").scalar()
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join()
+    read()  # a connection given back is used again, not opened again
     engine.dispose()
-    assert len(statements) == 2  # one connection per thread, both keyed first
+    assert len(statements) == 2  # two connections, both keyed first
     for log in statements:
         assert log[0].lower().replace(" ", "").startswith("pragmakey=")
         assert any("cipher_compatibility = 4" in s for s in log[1:4])
