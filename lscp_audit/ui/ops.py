@@ -25,7 +25,7 @@ relay, its progress timer), and Qt objects must be destroyed on the thread they 
 worker drops its references and then tells the GUI thread it has finished, and the operation
 leaves ``_running`` only when both its result has been handled and its worker has finished. Were
 the worker to hold the last reference, it would destroy those objects while the GUI thread may be
-using them: the cause of a crash after a cancelled import.
+using them, which Qt forbids.
 
 Tests call `set_synchronous(True)` so operations run inline and finish before the call returns.
 """

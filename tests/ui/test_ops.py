@@ -104,9 +104,9 @@ def test_progress_queued_behind_success_does_not_turn_it_into_a_failure(
 def test_an_operation_is_always_released_on_the_gui_thread(qtbot: QtBot, threaded: None, outcome: str) -> None:
     """An operation holds Qt objects made on the GUI thread (its signal relay, its progress
     timer). Were the worker thread to drop the last reference, they would be destroyed there
-    while the GUI thread uses them: the segfault seen in CI after a cancelled import. Quick
-    operations make the race likely: the GUI thread handles the result before the worker has
-    let go of its closure."""
+    while the GUI thread uses them, which Qt forbids (before, no operation was ever let go of).
+    Quick operations make the race likely: the GUI thread handles the result before the worker
+    has let go of its closure."""
     released_on: list[bool] = []
     handled: list[str] = []
 
